@@ -1,0 +1,56 @@
+"""`flask users …`: create and list accounts from the command line."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from .operations import AccountError, create_user
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role", required=True, type=click.Choice(["applicant", "reviewer", "mentor", "admin"])
+)
+@click.option("--name", help="Full name (defaults to the part of the e-mail before @).")
+@click.option("--municipality", "ags", help="AGS of the municipality (applicants only).")
+@click.option("--organisation", help="Organisation, e.g. 'Ministerium des Innern und für Sport'.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Read from standard input or a prompt; never pass it on the command line.",
+)
+def create(email, role, name, ags, organisation, password):
+    """Create the account EMAIL with ROLE; the password is read from stdin or a prompt."""
+    try:
+        user = create_user(
+            email=email,
+            name=name or email.split("@")[0],
+            role=role,
+            password=password,
+            municipality_ags=ags,
+            organisation=organisation,
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@users_cli.command("list")
+def list_users():
+    """List every account with role and municipality or organisation."""
+    from .models import User
+
+    for user in db.session.scalars(db.select(User).order_by(User.role, User.email)):
+        where = user.municipality.name if user.municipality else (user.organisation or "")
+        state = "" if user.active else " (deaktiviert)"
+        click.echo(f"{user.email:<40} {user.role:<10} {where}{state}")

@@ -1,0 +1,71 @@
+"""The user account with its role and, for applicants, its municipality."""
+
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+ROLE_LABELS = {
+    "applicant": "Antragstellende Kommune",
+    "reviewer": "Ministerium (Prüfung)",
+    "mentor": "Mentoring (KL.digital)",
+    "admin": "Administration",
+}
+PASSWORD_MIN_LENGTH = 12
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in; applicants belong to exactly one municipality."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint("role IN ('applicant', 'reviewer', 'mentor', 'admin')", name="role_known"),
+        CheckConstraint(
+            "(role = 'applicant') = (municipality_id IS NOT NULL)", name="applicant_municipality"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    municipality = relationship("Municipality")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        """Return the name as shown in histories: the person and where they work."""
+        where = self.municipality.name if self.municipality else self.organisation
+        return f"{self.name} ({where})" if where else self.name
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def set_password(self, password: str) -> None:
+        """Hash and store `password` (scrypt unless the config asks for a cheaper hash in tests)."""
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        """Return whether `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,1 @@
+"""Membership applications: the form, the council resolution upload and the applicant's views."""

@@ -1,0 +1,154 @@
+"""The membership application, its digitalisation projects and its attachments."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import Money, UTCDateTime, utcnow
+from ..engine import registry
+from ..extensions import db
+
+FIELDS_OF_ACTION = {
+    "verwaltung": "Verwaltung und E-Government",
+    "bildung": "Bildung",
+    "mobilitaet": "Mobilität",
+    "energie_umwelt": "Energie und Umwelt",
+    "gesundheit_pflege": "Gesundheit und Pflege",
+    "wirtschaft_handel": "Wirtschaft und Handel",
+    "kultur_tourismus": "Kultur und Tourismus",
+    "sicherheit": "Sicherheit und Ordnung",
+    "infrastruktur": "Infrastruktur und Breitband",
+    "beteiligung": "Bürgerbeteiligung und Open Data",
+}
+# States in which the city still holds the pen and may edit its application.
+EDITABLE_STATES = ("draft", "changes_requested")
+# States after which an application no longer counts as open for its round.
+CLOSED_STATES = ("approved", "rejected", "withdrawn")
+
+
+@registry.subject("application")
+class Application(db.Model):
+    """A municipality's application to join the network, with its funding request."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        CheckConstraint(
+            "requested_amount IS NULL OR requested_amount >= 0", name="amount_positive"
+        ),
+        CheckConstraint("own_contribution IS NULL OR own_contribution >= 0", name="own_positive"),
+        Index("ix_application_round_municipality", "round_id", "municipality_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_function: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    head_of_administration: Mapped[str | None] = mapped_column(String(200))
+    requested_amount: Mapped[Decimal | None] = mapped_column(Money())
+    own_contribution: Mapped[Decimal | None] = mapped_column(Money())
+    declaration_no_early_start: Mapped[bool] = mapped_column(Boolean, default=False)
+    declaration_accuracy: Mapped[bool] = mapped_column(Boolean, default=False)
+    declaration_privacy: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    case = relationship("Case", lazy="joined", innerjoin=True)
+    round = relationship("Round", lazy="joined", innerjoin=True)
+    municipality = relationship("Municipality", lazy="joined", innerjoin=True)
+    created_by = relationship("User")
+    projects = relationship(
+        "Project",
+        order_by="Project.position",
+        cascade="all, delete-orphan",
+        back_populates="application",
+    )
+    attachments = relationship(
+        "Attachment", order_by="Attachment.uploaded_at", back_populates="application"
+    )
+
+    @property
+    def state(self) -> str:
+        return self.case.state
+
+    @property
+    def council_resolution(self):
+        """Return the newest council resolution upload, or None."""
+        found = [a for a in self.attachments if a.kind == "council_resolution"]
+        return found[-1] if found else None
+
+    def can_view(self, user) -> bool:
+        """Return whether `user` may see this application at all (else: 404)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        if user.role == "applicant":
+            return user.municipality_id == self.municipality_id
+        if user.role == "reviewer":
+            return self.submitted_at is not None
+        return False
+
+    def can_edit(self, user) -> bool:
+        """Return whether `user` may change the form now."""
+        return (
+            user.role == "applicant"
+            and user.municipality_id == self.municipality_id
+            and self.case.state in EDITABLE_STATES
+        )
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} {self.municipality_id} round={self.round_id}>"
+
+
+class Project(db.Model):
+    """One digitalisation project the city plans within the network."""
+
+    __tablename__ = "project"
+    __table_args__ = (
+        CheckConstraint("estimated_cost IS NULL OR estimated_cost >= 0", name="cost_positive"),
+        CheckConstraint(
+            "period_end IS NULL OR period_start IS NULL OR period_end >= period_start",
+            name="period_ordered",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    field_of_action: Mapped[str | None] = mapped_column(String(40))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    estimated_cost: Mapped[Decimal | None] = mapped_column(Money())
+
+    application = relationship("Application", back_populates="projects")
+
+    @property
+    def field_of_action_label(self) -> str:
+        return FIELDS_OF_ACTION.get(self.field_of_action or "", "")
+
+
+class Attachment(db.Model):
+    """An uploaded file, stored outside the web root under a generated name."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    application = relationship("Application", back_populates="attachments")
+    uploaded_by = relationship("User")

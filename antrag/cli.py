@@ -1,0 +1,34 @@
+"""Command-line commands bound to the app (`flask --app wsgi …`)."""
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .engine import history
+
+audit_cli = AppGroup("audit", help="Check the integrity of the history.")
+
+
+@audit_cli.command("verify")
+def verify():
+    """Verify the hash chain of the history; exit 1 naming the first broken entry."""
+    checked, broken = history.verify()
+    if broken is not None:
+        where = f"entry #{broken.seq}" + (f" (id {broken.entry_id})" if broken.entry_id else "")
+        click.echo(
+            f"BROKEN at {where}: {broken.reason}. {checked} entries before it verified.", err=True
+        )
+        sys.exit(1)
+    click.echo(f"ok: {checked} history entries verified.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups of every feature."""
+    from .accounts.cli import users_cli
+    from .demo import demo_cli
+    from .programme.cli import municipalities_cli, rounds_cli
+
+    for group in (audit_cli, users_cli, municipalities_cli, rounds_cli, demo_cli):
+        app.cli.add_command(group)

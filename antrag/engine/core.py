@@ -1,0 +1,301 @@
+"""The one door for state: start a case, fire a transition, list what an actor may do.
+
+`fire` does everything in the caller's database transaction and never commits: load the
+case, refuse a stale version, find the transition, check role and object-level access,
+check inputs, run the guards through the shared machine, compare-and-set the state,
+append the history entry and run the effects. The request or command commits once.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from transitions import MachineError
+
+from ..db_types import utcnow
+from ..extensions import db
+from . import history
+from .calendar import due_at
+from .definitions import TransitionDef, WorkflowDefinition
+from .errors import (
+    GuardRefused,
+    InvalidInput,
+    NotAllowed,
+    NotVisible,
+    StaleVersion,
+    UnknownAction,
+    WrongState,
+)
+from .models import Case, HistoryEntry
+from .registry import EFFECTS, GUARDS, SUBJECTS
+from .workflows import Token, workflows
+
+logger = logging.getLogger(__name__)
+COMMENT_MAX = 5000
+
+
+class SystemActor:
+    """The actor of timer-driven transitions."""
+
+    id = None
+    role = "system"
+    display_name = "System (Fristenüberwachung)"
+
+
+SYSTEM = SystemActor()
+
+
+@dataclass
+class TransitionContext:
+    """Everything guards and effects may look at while a transition runs."""
+
+    case: Case
+    subject: Any
+    actor: Any
+    definition: WorkflowDefinition
+    transition: TransitionDef
+    comment: str | None = None
+    inputs: dict = field(default_factory=dict)
+    now: datetime = field(default_factory=utcnow)
+    refused: str | None = None
+    entry: HistoryEntry | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A transition the actor's role may fire from the current state, and whether it may now."""
+
+    trigger: str
+    label: str
+    allowed: bool
+    reason: str | None
+    transition: TransitionDef
+
+
+def subject_of(case: Case, definition: WorkflowDefinition | None = None):
+    """Return the subject row (application, notice, …) that `case` belongs to."""
+    definition = definition or workflows().get(case.workflow, case.workflow_version)
+    model = SUBJECTS[definition.subject]
+    return db.session.execute(db.select(model).filter_by(case_id=case.id)).scalar_one()
+
+
+def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> Case:
+    """Create the case of `subject` in the workflow's initial state and record it."""
+    definition = workflows().current(workflow_name)
+    now = utcnow()
+    case = Case(
+        workflow=definition.name,
+        workflow_version=definition.version,
+        state=definition.initial,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    subject.case = case  # the relationship orders the inserts: case first, then subject
+    db.session.add(subject)
+    db.session.flush()
+    history.append(_entry(case, "start", None, definition.initial, actor, comment, {}, now))
+    logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
+    return case
+
+
+def fire(
+    case_id: int,
+    trigger: str,
+    actor,
+    *,
+    version: int,
+    comment: str | None = None,
+    inputs: dict | None = None,
+) -> TransitionContext:
+    """Fire `trigger` on the case as `actor`; raise an EngineError subclass if refused."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NotVisible("Der Vorgang wurde nicht gefunden.")
+    definition = workflows().get(case.workflow, case.workflow_version)
+    subject = subject_of(case, definition)
+    if actor.role != "system" and not subject.can_view(actor):
+        raise NotVisible("Der Vorgang wurde nicht gefunden.")
+    if version != case.version:
+        raise StaleVersion(_stale_message())
+    transition = definition.transition(trigger)
+    event = workflows().machine(case.workflow, case.workflow_version).events.get(trigger)
+    if transition is None or event is None:
+        raise UnknownAction(f"Die Aktion „{trigger}“ gibt es in diesem Verfahren nicht.")
+    state_label = definition.states[case.state].label
+    if case.state not in transition.sources:
+        raise WrongState(
+            f"„{transition.label}“ ist im Status „{state_label}“ nicht möglich. "
+            "Vermutlich hat jemand anderes den Vorgang inzwischen bearbeitet."
+        )
+    if actor.role not in transition.roles:
+        raise NotAllowed(f"Ihre Rolle darf „{transition.label}“ nicht ausführen.")
+    clean_comment, clean_inputs = check_inputs(transition, comment, inputs)
+    ctx = TransitionContext(
+        case, subject, actor, definition, transition, clean_comment, clean_inputs
+    )
+    try:
+        moved = event.trigger(Token(case.state), ctx=ctx)
+    except MachineError as exc:  # the sources were checked above; this is a definition bug
+        raise WrongState(
+            f"„{transition.label}“ ist im Status „{state_label}“ nicht möglich."
+        ) from exc
+    if not moved:
+        raise GuardRefused(GUARDS[ctx.refused].refusal(ctx), guard=ctx.refused)
+    from_state = case.state
+    _compare_and_set(case, from_state, transition, version, ctx.now)
+    ctx.entry = history.append(
+        _entry(
+            case, trigger, from_state, transition.dest, actor, clean_comment, clean_inputs, ctx.now
+        )
+    )
+    for name in transition.effects:
+        EFFECTS[name](ctx)
+    db.session.flush()
+    logger.info(
+        "Case %s: %s (%s -> %s) by %s", case.id, trigger, from_state, transition.dest, _who(actor)
+    )
+    return ctx
+
+
+def touch(case: Case, version: int) -> None:
+    """Bump the version of `case` for an edit of its subject; refuse if `version` is stale."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.version == version)
+        .values(version=version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleVersion(_stale_message())
+    set_committed_value(case, "version", version + 1)
+    set_committed_value(case, "updated_at", now)
+
+
+def available_actions(case: Case, actor, subject=None) -> list[Action]:
+    """Return the actions the actor's role has in the current state, each with its verdict."""
+    definition = workflows().get(case.workflow, case.workflow_version)
+    subject = subject if subject is not None else subject_of(case, definition)
+    actions = []
+    for transition in definition.outgoing(case.state):
+        if actor.role not in transition.roles:
+            continue
+        ctx = TransitionContext(case, subject, actor, definition, transition)
+        reason = None
+        for name in transition.guards:
+            guard = GUARDS[name]
+            if not guard.check(ctx):
+                reason = guard.refusal(ctx)
+                break
+        actions.append(
+            Action(transition.trigger, transition.label, reason is None, reason, transition)
+        )
+    return actions
+
+
+def check_inputs(transition: TransitionDef, comment, inputs) -> tuple[str | None, dict]:
+    """Validate the comment and declared inputs; raise InvalidInput with field messages."""
+    errors: dict[str, str] = {}
+    comment = (comment or "").strip() or None
+    if transition.comment == "required" and not comment:
+        errors["comment"] = f"Bitte geben Sie eine {transition.comment_label} an."
+    elif transition.comment == "none" and comment:
+        errors["comment"] = "Zu dieser Aktion ist kein Kommentar vorgesehen."
+    elif comment and len(comment) > COMMENT_MAX:
+        errors["comment"] = f"Höchstens {COMMENT_MAX} Zeichen."
+    inputs = dict(inputs or {})
+    clean = {}
+    declared = {i.name: i for i in transition.inputs}
+    for name in inputs:
+        if name not in declared:
+            errors[name] = "Diese Angabe ist hier nicht vorgesehen."
+    for name, spec in declared.items():
+        value = inputs.get(name)
+        if value in (None, ""):
+            if spec.required:
+                errors[name] = f"Bitte geben Sie „{spec.label}“ an."
+            continue
+        try:
+            clean[name] = _coerce(spec.kind, value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise InvalidInput("Bitte prüfen Sie Ihre Eingaben.", errors=errors)
+    return comment, clean
+
+
+def _coerce(kind: str, value):
+    """Return `value` converted to the input kind, or raise ValueError with a German message."""
+    if kind == "amount":
+        try:
+            amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError("Bitte geben Sie einen Betrag an.") from None
+        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
+            raise ValueError("Bitte geben Sie einen Betrag mit höchstens zwei Nachkommastellen an.")
+        return amount
+    if kind == "date":
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError("Bitte geben Sie ein Datum an.") from None
+    text = str(value).strip()
+    if len(text) > COMMENT_MAX:
+        raise ValueError(f"Höchstens {COMMENT_MAX} Zeichen.")
+    return text
+
+
+def _compare_and_set(case: Case, from_state: str, transition: TransitionDef, version: int, now):
+    """Move the case with `UPDATE … WHERE id AND state AND version`; refuse if it moved."""
+    due = due_at(now, transition.due.amount, transition.due.unit) if transition.due else None
+    result = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.state == from_state, Case.version == version)
+        .values(state=transition.dest, version=version + 1, updated_at=now, due_at=due)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleVersion(_stale_message())
+    for key, value in (
+        ("state", transition.dest),
+        ("version", version + 1),
+        ("updated_at", now),
+        ("due_at", due),
+    ):
+        set_committed_value(case, key, value)
+
+
+def _entry(case, trigger, from_state, to_state, actor, comment, inputs, now) -> HistoryEntry:
+    """Build the history entry of a transition (the chain fields are set by history.append)."""
+    return HistoryEntry(
+        case_id=case.id,
+        workflow=case.workflow,
+        workflow_version=case.workflow_version,
+        trigger=trigger,
+        from_state=from_state,
+        to_state=to_state,
+        actor_id=actor.id,
+        actor_name=actor.display_name,
+        actor_role=actor.role,
+        comment=comment,
+        inputs=history.canonical_inputs(inputs),
+        created_at=now,
+    )
+
+
+def _who(actor) -> str:
+    return f"{actor.role}:{actor.id}"
+
+
+def _stale_message() -> str:
+    return (
+        "Der Vorgang wurde inzwischen von jemand anderem geändert. "
+        "Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
+    )

@@ -1,0 +1,323 @@
+"""Workflow definitions: loaded from YAML files in `workflows/` and validated.
+
+A definition is data only. Loading turns it into frozen dataclasses; validation reports
+every problem with the file and line it stems from, so that a broken definition stops
+start-up with a message a person can act on.
+"""
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .registry import EFFECTS, GUARDS, ROLES, SUBJECTS
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+INPUT_KINDS = ("text", "amount", "date", "file")
+DUE_UNITS = ("days", "working_days", "months")
+
+
+class DefinitionError(Exception):
+    """One or more definitions are broken; `problems` lists `file:line: message` strings."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class StateDef:
+    """A state with its German label, finality and who must act in it."""
+
+    name: str
+    label: str
+    final: bool = False
+    actor: str | None = None  # the role that must act next
+    hint: str = ""  # German: what happens next
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class InputDef:
+    """An input a transition requires or accepts besides the comment."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due date set when a transition enters its destination."""
+
+    amount: int
+    unit: str  # one of DUE_UNITS
+
+
+@dataclass(frozen=True)
+class TransitionDef:
+    """One declared transition: trigger, sources, destination, roles, guards, inputs, effects."""
+
+    trigger: str
+    label: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: tuple[str, ...]
+    guards: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    inputs: tuple[InputDef, ...] = ()
+    comment: str = "optional"  # required | optional | none
+    comment_label: str = "Kommentar"
+    due: Due | None = None
+    style: str = "secondary"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    """A whole workflow, as declared in one file."""
+
+    name: str
+    version: int
+    label: str
+    subject: str
+    initial: str
+    states: dict[str, StateDef]
+    transitions: tuple[TransitionDef, ...]
+    path: str = ""
+    by_trigger: dict[str, TransitionDef] = field(default_factory=dict, compare=False)
+
+    def transition(self, trigger: str) -> TransitionDef | None:
+        """Return the transition declared for `trigger`, or None."""
+        return self.by_trigger.get(trigger)
+
+    def outgoing(self, state: str) -> list[TransitionDef]:
+        """Return the transitions that may leave `state`, in declaration order."""
+        return [t for t in self.transitions if state in t.sources]
+
+    def state_order(self) -> list[str]:
+        """Return the states in breadth-first order from the initial state."""
+        seen, queue = [self.initial], deque([self.initial])
+        while queue:
+            for t in self.outgoing(queue.popleft()):
+                if t.dest in self.states and t.dest not in seen:
+                    seen.append(t.dest)
+                    queue.append(t.dest)
+        return seen + [s for s in self.states if s not in seen]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that records the line of every mapping under the key `__line__`."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def load_file(path: Path) -> WorkflowDefinition:
+    """Load and validate one workflow file; raise DefinitionError naming file and line."""
+    label = str(path)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise DefinitionError([f"{label}:{line}: not valid YAML: {exc}"]) from exc
+    problems: list[str] = []
+    definition = _build(raw, label, problems)
+    if definition is not None:
+        _validate(definition, problems)
+    if problems:
+        raise DefinitionError(problems)
+    return definition
+
+
+def load_directory(directory: Path) -> list[WorkflowDefinition]:
+    """Load every `*.yaml` file of `directory`; collect the problems of all files at once."""
+    definitions, problems = [], []
+    files = sorted(Path(directory).glob("*.yaml"))
+    if not files:
+        raise DefinitionError([f"{directory}: no workflow definitions (*.yaml) found"])
+    for path in files:
+        try:
+            definitions.append(load_file(path))
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+    seen: dict[tuple[str, int], str] = {}
+    for d in definitions:
+        key = (d.name, d.version)
+        if key in seen:
+            problems.append(f"{d.path}:1: workflow {d.name} v{d.version} also in {seen[key]}")
+        seen[key] = d.path
+    if problems:
+        raise DefinitionError(problems)
+    return definitions
+
+
+def _build(raw, label: str, problems: list[str]) -> WorkflowDefinition | None:
+    """Turn the raw YAML mapping into dataclasses, noting structural problems."""
+    if not isinstance(raw, dict):
+        problems.append(f"{label}:1: the file must hold a mapping")
+        return None
+    top = raw.get("__line__", 1)
+    for key in ("name", "version", "label", "subject", "initial", "states", "transitions"):
+        if key not in raw:
+            problems.append(f"{label}:{top}: missing key '{key}'")
+    if problems:
+        return None
+    states = {}
+    if not isinstance(raw["states"], dict):
+        problems.append(f"{label}:{top}: 'states' must be a mapping")
+        return None
+    for name, spec in raw["states"].items():
+        if name == "__line__":
+            continue
+        spec = spec if isinstance(spec, dict) else {}
+        line = spec.get("__line__", raw["states"]["__line__"])
+        if not spec.get("label"):
+            problems.append(f"{label}:{line}: state '{name}' has no label")
+        states[name] = StateDef(
+            name=name,
+            label=spec.get("label", name),
+            final=bool(spec.get("final", False)),
+            actor=spec.get("actor"),
+            hint=spec.get("hint", ""),
+            line=line,
+        )
+    transitions = []
+    for spec in raw["transitions"] or []:
+        t = _build_transition(spec, label, problems)
+        if t is not None:
+            transitions.append(t)
+    by_trigger = {}
+    for t in transitions:
+        if t.trigger in by_trigger:
+            problems.append(f"{label}:{t.line}: duplicate trigger '{t.trigger}'")
+        by_trigger.setdefault(t.trigger, t)
+    return WorkflowDefinition(
+        name=str(raw["name"]),
+        version=raw["version"] if isinstance(raw["version"], int) else 0,
+        label=str(raw["label"]),
+        subject=str(raw["subject"]),
+        initial=str(raw["initial"]),
+        states=states,
+        transitions=tuple(transitions),
+        path=label,
+        by_trigger=by_trigger,
+    )
+
+
+def _build_transition(spec, label: str, problems: list[str]) -> TransitionDef | None:
+    """Build one TransitionDef from its YAML mapping."""
+    if not isinstance(spec, dict):
+        problems.append(f"{label}:?: a transition must be a mapping")
+        return None
+    line = spec["__line__"]
+    missing = [k for k in ("trigger", "label", "source", "dest", "roles") if k not in spec]
+    if missing:
+        problems.append(f"{label}:{line}: transition misses {', '.join(missing)}")
+        return None
+    sources = spec["source"] if isinstance(spec["source"], list) else [spec["source"]]
+    inputs = []
+    for item in spec.get("inputs") or []:
+        if not isinstance(item, dict) or "name" not in item:
+            problems.append(f"{label}:{line}: every input needs a name")
+            continue
+        inputs.append(
+            InputDef(
+                name=item["name"],
+                label=item.get("label", item["name"]),
+                kind=item.get("kind", "text"),
+                required=bool(item.get("required", True)),
+            )
+        )
+    due = None
+    if spec.get("due"):
+        due_spec = {k: v for k, v in spec["due"].items() if k != "__line__"}
+        if len(due_spec) != 1 or next(iter(due_spec)) not in DUE_UNITS:
+            problems.append(f"{label}:{line}: 'due' takes one of {', '.join(DUE_UNITS)}")
+        else:
+            unit, amount = next(iter(due_spec.items()))
+            due = Due(int(amount), unit)
+    return TransitionDef(
+        trigger=str(spec["trigger"]),
+        label=str(spec["label"]),
+        sources=tuple(str(s) for s in sources),
+        dest=str(spec["dest"]),
+        roles=tuple(spec["roles"] or ()),
+        guards=tuple(spec.get("guards") or ()),
+        effects=tuple(spec.get("effects") or ()),
+        inputs=tuple(inputs),
+        comment=str(spec.get("comment", "optional")),
+        comment_label=str(spec.get("comment_label", "Kommentar")),
+        due=due,
+        style=str(spec.get("style", "secondary")),
+        line=line,
+    )
+
+
+def _validate(d: WorkflowDefinition, problems: list[str]) -> None:
+    """Check names, targets, reachability, ways out, roles, guards and effects."""
+    at = d.path
+    if not NAME_RE.match(d.name):
+        problems.append(f"{at}:1: workflow name '{d.name}' is not a lower-case identifier")
+    if d.version < 1:
+        problems.append(f"{at}:1: version must be a positive integer")
+    if d.subject not in SUBJECTS:
+        problems.append(f"{at}:1: unknown subject '{d.subject}'")
+    if d.initial not in d.states:
+        problems.append(f"{at}:1: initial state '{d.initial}' is not declared")
+    for s in d.states.values():
+        if not NAME_RE.match(s.name):
+            problems.append(f"{at}:{s.line}: state name '{s.name}' is not an identifier")
+        if s.actor is not None and s.actor not in ROLES:
+            problems.append(f"{at}:{s.line}: state '{s.name}': unknown role '{s.actor}'")
+    for t in d.transitions:
+        where = f"{at}:{t.line}: transition '{t.trigger}'"
+        if not NAME_RE.match(t.trigger) or t.trigger.startswith("to_"):
+            problems.append(f"{where}: trigger must be an identifier not starting with 'to_'")
+        for s in t.sources:
+            if s not in d.states:
+                problems.append(f"{where}: unknown source state '{s}'")
+            elif d.states[s].final:
+                problems.append(f"{where}: source state '{s}' is final")
+        if t.dest not in d.states:
+            problems.append(f"{where}: unknown destination state '{t.dest}'")
+        for role in t.roles:
+            if role not in ROLES:
+                problems.append(f"{where}: unknown role '{role}'")
+        if not t.roles:
+            problems.append(f"{where}: no role may fire it")
+        for g in t.guards:
+            if g not in GUARDS:
+                problems.append(f"{where}: unknown guard '{g}'")
+        for e in t.effects:
+            if e not in EFFECTS:
+                problems.append(f"{where}: unknown effect '{e}'")
+        for i in t.inputs:
+            if i.kind not in INPUT_KINDS:
+                problems.append(f"{where}: input '{i.name}' has unknown kind '{i.kind}'")
+        if t.comment not in ("required", "optional", "none"):
+            problems.append(f"{where}: comment must be required, optional or none")
+    if d.initial in d.states:
+        reachable = _reachable(d)
+        for s in d.states.values():
+            if s.name not in reachable:
+                problems.append(f"{at}:{s.line}: state '{s.name}' is unreachable")
+            if not s.final and not d.outgoing(s.name):
+                problems.append(f"{at}:{s.line}: state '{s.name}' is not final and has no way out")
+
+
+def _reachable(d: WorkflowDefinition) -> set[str]:
+    """Return the states reachable from the initial state."""
+    seen, queue = {d.initial}, deque([d.initial])
+    while queue:
+        for t in d.outgoing(queue.popleft()):
+            if t.dest in d.states and t.dest not in seen:
+                seen.add(t.dest)
+                queue.append(t.dest)
+    return seen

@@ -1,0 +1,78 @@
+"""The engine's tables: cases, the append-only history and the head of its hash chain."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Case(db.Model):
+    """One running instance of a workflow, linked to its subject (an application, …)."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_case_workflow_state", "workflow", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(64))
+    workflow_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    history = relationship(
+        "HistoryEntry", order_by="HistoryEntry.seq", back_populates="case", viewonly=True
+    )
+
+    def __repr__(self) -> str:
+        return (
+            f"<Case {self.id} {self.workflow}@{self.workflow_version} {self.state} v{self.version}>"
+        )
+
+
+class HistoryEntry(db.Model):
+    """One fired transition. Rows are never updated or deleted (database triggers refuse it)."""
+
+    __tablename__ = "history_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    workflow: Mapped[str] = mapped_column(String(64))
+    workflow_version: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(64))
+    to_state: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str | None] = mapped_column(Text)
+    inputs: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    case = relationship("Case", back_populates="history")
+
+    def __repr__(self) -> str:
+        return f"<HistoryEntry {self.seq} case={self.case_id} {self.trigger}>"
+
+
+class ChainHead(db.Model):
+    """The single row that points at the newest history entry; updating it serialises appends."""
+
+    __tablename__ = "history_chain_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,65 @@
+"""Registries of guards, effects and case subjects, filled by the feature packages.
+
+Workflow files refer to guards and effects by name; start-up validation checks that
+every name they use is registered here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ROLES = ("applicant", "reviewer", "mentor", "admin", "system")
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A named condition of a transition with the German message shown when it fails."""
+
+    name: str
+    check: Callable  # (TransitionContext) -> bool
+    message: str | Callable  # str, or (TransitionContext) -> str
+
+    def refusal(self, ctx) -> str:
+        """Return the German sentence that explains why the guard failed."""
+        return self.message(ctx) if callable(self.message) else self.message
+
+
+GUARDS: dict[str, Guard] = {}
+EFFECTS: dict[str, Callable] = {}
+SUBJECTS: dict[str, type] = {}
+
+
+def guard(name: str, message: str | Callable):
+    """Register a guard function under `name`; it must return a real bool."""
+
+    def decorator(func):
+        if name in GUARDS and GUARDS[name].check is not func:
+            raise ValueError(f"guard {name!r} registered twice")
+        GUARDS[name] = Guard(name, func, message)
+        return func
+
+    return decorator
+
+
+def effect(name: str):
+    """Register an effect function under `name`; it receives the TransitionContext."""
+
+    def decorator(func):
+        if name in EFFECTS and EFFECTS[name] is not func:
+            raise ValueError(f"effect {name!r} registered twice")
+        EFFECTS[name] = func
+        return func
+
+    return decorator
+
+
+def subject(name: str):
+    """Register the model class that is the subject of workflows declaring `subject: name`.
+
+    The class must have a `case_id` column and a `can_view(user)` method.
+    """
+
+    def decorator(cls):
+        SUBJECTS[name] = cls
+        return cls
+
+    return decorator

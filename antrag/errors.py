@@ -1,0 +1,75 @@
+"""Error pages: engine refusals, HTTP errors and unexpected failures, mapped in one place."""
+
+import logging
+import uuid
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from .engine.errors import EngineError
+from .extensions import db
+
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Ungültige Anfrage",
+    403: "Keine Berechtigung",
+    404: "Seite nicht gefunden",
+    405: "Methode nicht erlaubt",
+    409: "Konflikt",
+    413: "Datei zu groß",
+    422: "Aktion nicht möglich",
+    500: "Interner Fehler",
+}
+MESSAGES = {
+    400: "Die Anfrage war unvollständig oder fehlerhaft. Bitte laden Sie die Seite neu.",
+    403: "Ihre Rolle darf diese Seite nicht öffnen.",
+    404: "Diese Seite gibt es nicht, oder Sie dürfen sie nicht sehen.",
+    405: "Diese Aktion ist hier nicht vorgesehen.",
+    413: "Die Datei ist zu groß. Erlaubt sind höchstens 10 MB.",
+    500: "Es ist ein Fehler aufgetreten. Ihre Eingaben wurden nicht gespeichert.",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(EngineError)
+    def _engine_error(exc: EngineError):
+        db.session.rollback()
+        logger.info("Refused %s %s: %s", request.method, request.path, exc.code)
+        return _page(exc.status, exc.message, back=request.referrer)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc):
+        return _page(413, MESSAGES[413], back=request.referrer)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        code = exc.code or 500
+        message = MESSAGES.get(code, exc.description)
+        if code == 400 and "CSRF" in (exc.description or ""):
+            message = (
+                "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu."
+            )
+        return _page(code, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        db.session.rollback()
+        reference = uuid.uuid4().hex[:12]
+        logger.exception("Unexpected error, reference %s", reference)
+        return _page(500, MESSAGES[500], reference=reference)
+
+
+def _page(status: int, message: str, back: str | None = None, reference: str | None = None):
+    """Render the error page with its status."""
+    html = render_template(
+        "errors/error.html",
+        status=status,
+        title=TITLES.get(status, "Fehler"),
+        message=message,
+        back=back if back and back.startswith(request.host_url) else None,
+        reference=reference,
+    )
+    return html, status

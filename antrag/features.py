@@ -1,0 +1,22 @@
+"""Import every module that registers models, guards, effects or subjects.
+
+Both create_app() and the app-less `flask workflows` commands call `load()`, so that the
+registries are complete before definitions are validated.
+"""
+
+import importlib
+
+MODULES = (
+    "antrag.engine.models",
+    "antrag.engine.guards",
+    "antrag.accounts.models",
+    "antrag.programme.models",
+    "antrag.applications.models",
+    "antrag.applications.rules",
+)
+
+
+def load() -> None:
+    """Import the feature modules (idempotent)."""
+    for name in MODULES:
+        importlib.import_module(name)

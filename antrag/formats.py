@@ -1,0 +1,89 @@
+"""German number, money and date formats, in and out."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_currency, format_decimal
+
+from .engine.calendar import BERLIN
+
+_AMOUNT_RE = re.compile(r"^(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d{1,2}))?$")
+_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def _locale() -> str:
+    """Return the request's locale, or German outside a request."""
+    try:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    except (ImportError, RuntimeError, KeyError, AttributeError):
+        locale = None
+    return str(locale) if locale else "de_DE"
+
+
+def parse_amount(text: str) -> Decimal:
+    """Parse a German amount such as `60.750,00`, `60750` or `60750,5`; raise ValueError."""
+    cleaned = (text or "").strip().replace("€", "").replace("\xa0", "").replace(" ", "")
+    match = _AMOUNT_RE.match(cleaned)
+    if not match:
+        raise ValueError("Bitte geben Sie einen Betrag in Euro an, zum Beispiel 60.750,00.")
+    integer = match["int"].replace(".", "")
+    try:
+        return Decimal(f"{integer}.{match['frac'] or '0'}").quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(
+            "Bitte geben Sie einen Betrag in Euro an, zum Beispiel 60.750,00."
+        ) from None
+
+
+def parse_date(text: str) -> date:
+    """Parse a German date such as `14.05.2019`; raise ValueError with a German message."""
+    match = _DATE_RE.match((text or "").strip())
+    if not match:
+        raise ValueError(
+            "Bitte geben Sie ein Datum im Format TT.MM.JJJJ an, zum Beispiel 14.05.2019."
+        )
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Den {text.strip()} gibt es nicht im Kalender.") from None
+
+
+def format_amount(value: Decimal | None) -> str:
+    """Format an amount for an input field: `60.750,00` (empty for None)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.00", locale="de_DE")
+
+
+def format_money(value: Decimal | None) -> str:
+    """Format an amount for reading: `60.750,00 €` in the current locale."""
+    if value is None:
+        return "–"
+    return format_currency(value, "EUR", locale=_locale())
+
+
+def format_date(value: date | None) -> str:
+    """Format a date: `14.05.2019` in German."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = value.astimezone(BERLIN).date()
+    return _babel_date(
+        value, format="dd.MM.yyyy" if _locale().startswith("de") else "medium", locale=_locale()
+    )
+
+
+def format_datetime(value: datetime | None) -> str:
+    """Format a UTC time in Europe/Berlin: `14.05.2019, 10:30 Uhr`."""
+    if value is None:
+        return "–"
+    local = value.astimezone(BERLIN)
+    if _locale().startswith("de"):
+        return local.strftime("%d.%m.%Y, %H:%M Uhr")
+    return _babel_datetime(local, format="medium", tzinfo=BERLIN, locale=_locale())

@@ -1,0 +1,1 @@
+"""The funding programme, its rounds and the municipalities of Rhineland-Palatinate."""

@@ -1,0 +1,129 @@
+"""Programme, rounds (with budget and eligibility) and municipalities (with their AGS)."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import Money, UTCDateTime, utcnow
+from ..engine.calendar import BERLIN
+from ..extensions import db
+
+MUNICIPALITY_KINDS = {
+    "kreisfreie_stadt": "Kreisfreie Stadt",
+    "grosse_kreisangehoerige_stadt": "Große kreisangehörige Stadt",
+    "verbandsfreie_gemeinde": "Verbandsfreie Gemeinde",
+    "verbandsgemeinde": "Verbandsgemeinde",
+    "ortsgemeinde": "Ortsgemeinde",
+    "landkreis": "Landkreis",
+}
+ELIGIBILITY = {
+    "invited": "Eingeladene Kommunen",
+    "all_cities": "Alle Städte des Landes",
+}
+# District parts (digits 3–5) of Rhineland-Palatinate's official municipality keys.
+RLP_DISTRICTS = frozenset(
+    ["111", "211", "311", "312", "313", "314", "315", "316", "317", "318", "319", "320"]
+    + ["131", "132", "133", "134", "135", "137", "138", "140", "141", "143"]
+    + ["231", "232", "233", "235"]
+    + [str(n) for n in range(331, 341)]
+)
+AGS_RE = re.compile(r"^07\d{6}$")
+
+
+def ags_problem(ags: str) -> str | None:
+    """Return a German message if `ags` is not a valid Rhineland-Palatinate key, else None."""
+    if not re.fullmatch(r"\d{8}", ags or ""):
+        return "Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern."
+    if not AGS_RE.match(ags):
+        return "Schlüssel aus Rheinland-Pfalz beginnen mit 07."
+    if ags[2:5] not in RLP_DISTRICTS:
+        return f"{ags[2:5]} ist kein Kreis oder keine kreisfreie Stadt in Rheinland-Pfalz."
+    return None
+
+
+class Municipality(db.Model):
+    """A municipality of Rhineland-Palatinate, identified by its official key (AGS)."""
+
+    __tablename__ = "municipality"
+    __table_args__ = (CheckConstraint("population >= 0", name="population_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ags: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    is_city: Mapped[bool] = mapped_column(Boolean, default=True)
+    population: Mapped[int] = mapped_column(Integer, default=0)
+    address: Mapped[str | None] = mapped_column(String(400))
+
+    @property
+    def kind_label(self) -> str:
+        return MUNICIPALITY_KINDS.get(self.kind, self.kind)
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.ags} {self.name}>"
+
+
+class Programme(db.Model):
+    """A funding programme, such as the Interkommunales Netzwerk Digitale Stadt."""
+
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(String(2000))
+
+    rounds = relationship("Round", back_populates="programme", order_by="Round.opens_on")
+
+
+round_invitation = Table(
+    "round_invitation",
+    db.metadata,
+    Column("round_id", ForeignKey("round.id"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipality.id"), primary_key=True),
+)
+
+
+class Round(db.Model):
+    """A call for applications with its dates, budget, standard amount and eligibility rule."""
+
+    __tablename__ = "round"
+    __table_args__ = (
+        CheckConstraint("closes_on >= opens_on", name="dates_ordered"),
+        CheckConstraint("budget >= 0", name="budget_positive"),
+        CheckConstraint("standard_amount > 0", name="standard_amount_positive"),
+        CheckConstraint("eligibility IN ('invited', 'all_cities')", name="eligibility_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    budget: Mapped[Decimal] = mapped_column(Money())
+    standard_amount: Mapped[Decimal] = mapped_column(Money())
+    eligibility: Mapped[str] = mapped_column(String(20), default="invited")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    programme = relationship("Programme", back_populates="rounds")
+    invited = relationship("Municipality", secondary=round_invitation, order_by="Municipality.name")
+
+    @property
+    def eligibility_label(self) -> str:
+        return ELIGIBILITY.get(self.eligibility, self.eligibility)
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Return whether applications may be submitted today (Berlin time, both ends included)."""
+        today = (now or utcnow()).astimezone(BERLIN).date()
+        return self.opens_on <= today <= self.closes_on
+
+    def is_eligible(self, municipality: Municipality) -> bool:
+        """Return whether `municipality` may apply in this round."""
+        if self.eligibility == "all_cities":
+            return bool(municipality.is_city)
+        return any(m.id == municipality.id for m in self.invited)
+
+    def __repr__(self) -> str:
+        return f"<Round {self.name}>"

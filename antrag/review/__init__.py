@@ -1,0 +1,1 @@
+"""The ministry's review queue."""

@@ -1,0 +1,195 @@
+"""Shared fixtures: a migrated database per test, the app, clients and a small world."""
+
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from flask_migrate import upgrade
+
+from antrag import create_app
+from antrag.db_types import utcnow
+from antrag.extensions import db
+
+PASSWORD = "korrekt-pferd-batterie"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _config(db_path, tmp_path) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SERVER_NAME": "antrag.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    """Run the real migrations once; every test gets a copy of the result."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.db"
+    app = create_app(_config(path, folder))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(migrated_db, tmp_path):
+    """The app on a fresh copy of the migrated database, with an app context pushed."""
+    path = tmp_path / "antrag.db"
+    shutil.copy(migrated_db, path)
+    app = create_app(_config(path, tmp_path))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class WebClient:
+    """The test client with a login helper and automatic CSRF tokens (CSRF stays on)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def _remember_token(self, response):
+        if response.mimetype == "text/html":
+            match = CSRF_RE.search(response.get_data(as_text=True))
+            if match:
+                self.token = match.group(1)
+        return response
+
+    def get(self, url, **kwargs):
+        return self._remember_token(self.client.get(url, **kwargs))
+
+    def post(self, url, data=None, *, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            if self.token is None:
+                self.get("/anmelden")
+            data.setdefault("csrf_token", self.token)
+        return self._remember_token(self.client.post(url, data=data, **kwargs))
+
+    def login(self, user, password=PASSWORD):
+        self.token = None
+        self.get("/anmelden")
+        response = self.post("/anmelden", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.token = None
+        self.get("/")
+        return response
+
+    def logout(self):
+        return self.post("/abmelden")
+
+
+@pytest.fixture
+def web(client):
+    return WebClient(client)
+
+
+@pytest.fixture
+def make_web(app):
+    """Return a factory of independent logged-in clients (one per person)."""
+
+    def factory(user=None):
+        wc = WebClient(app.test_client())
+        if user is not None:
+            wc.login(user)
+        return wc
+
+    return factory
+
+
+@dataclass
+class World:
+    """A programme with an open round, two cities and one account per role."""
+
+    programme: object
+    round: object
+    speyer: object
+    andernach: object
+    pirmasens: object
+    users: SimpleNamespace
+
+
+@pytest.fixture
+def world(app) -> World:
+    from antrag.accounts.operations import create_user
+    from antrag.programme.models import Municipality, Programme, Round
+
+    speyer = Municipality(
+        ags="07318000", name="Speyer", kind="kreisfreie_stadt", is_city=True, population=50741
+    )
+    andernach = Municipality(
+        ags="07137003",
+        name="Andernach",
+        kind="grosse_kreisangehoerige_stadt",
+        is_city=True,
+        population=30220,
+    )
+    pirmasens = Municipality(
+        ags="07317000", name="Pirmasens", kind="kreisfreie_stadt", is_city=True, population=40584
+    )
+    programme = Programme(name="Interkommunales Netzwerk Digitale Stadt")
+    today = utcnow().date()
+    rnd = Round(
+        programme=programme,
+        name="Testrunde",
+        opens_on=today - timedelta(days=30),
+        closes_on=today + timedelta(days=30),
+        budget=Decimal("243000.00"),
+        standard_amount=Decimal("60750.00"),
+        eligibility="invited",
+        invited=[speyer, andernach],
+    )
+    db.session.add_all([speyer, andernach, pirmasens, programme, rnd])
+    db.session.flush()
+
+    def user(email, role, ags=None, organisation=None):
+        return create_user(
+            email=email,
+            name=email.split("@")[0].replace(".", " ").title(),
+            role=role,
+            password=PASSWORD,
+            municipality_ags=ags,
+            organisation=organisation,
+        )
+
+    users = SimpleNamespace(
+        speyer=user("digital@speyer.de", "applicant", "07318000"),
+        andernach=user("digital@andernach.de", "applicant", "07137003"),
+        pirmasens=user("digital@pirmasens.de", "applicant", "07317000"),
+        reviewer=user(
+            "anna.prueferin@mdi.rlp.de",
+            "reviewer",
+            organisation="Ministerium des Innern und für Sport",
+        ),
+        reviewer2=user(
+            "ben.pruefer@mdi.rlp.de",
+            "reviewer",
+            organisation="Ministerium des Innern und für Sport",
+        ),
+        mentor=user("mentorin@kl.digital", "mentor", organisation="KL.digital GmbH"),
+        admin=user(
+            "admin@antrag.rlp.de", "admin", organisation="Ministerium des Innern und für Sport"
+        ),
+    )
+    db.session.commit()
+    return World(programme, rnd, speyer, andernach, pirmasens, users)
