@@ -6,6 +6,8 @@ from decimal import Decimal
 from sqlalchemy import DateTime, Numeric
 from sqlalchemy.types import TypeDecorator
 
+from . import clock
+
 
 class UTCDateTime(TypeDecorator):
     """Store naive UTC in the database, hand out aware UTC datetimes."""
@@ -32,8 +34,8 @@ def Money():  # noqa: N802 - reads like a type in column definitions
 
 
 def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime (patched by tests that travel in time)."""
-    return datetime.now(UTC)
+    """Return the current time as an aware UTC datetime (see `antrag.clock`)."""
+    return clock.now()
 
 
 CENT = Decimal("0.01")

@@ -193,3 +193,104 @@ def world(app) -> World:
     )
     db.session.commit()
     return World(programme, rnd, speyer, andernach, pirmasens, users)
+
+
+STEPS = {
+    "draft": [],
+    "submitted": [("submit", "applicant", None)],
+    "in_review": [("submit", "applicant", None), ("start_review", "reviewer", None)],
+    "changes_requested": [
+        ("submit", "applicant", None),
+        ("start_review", "reviewer", None),
+        ("request_changes", "reviewer", "Bitte Kostenschätzung ergänzen."),
+    ],
+    "proposed_approval": [
+        ("submit", "applicant", None),
+        ("start_review", "reviewer", None),
+        ("propose_approval", "reviewer", "Vollständig und förderfähig."),
+    ],
+    "proposed_rejection": [
+        ("submit", "applicant", None),
+        ("start_review", "reviewer", None),
+        ("propose_rejection", "reviewer", "Nicht förderfähig."),
+    ],
+    "approved": [
+        ("submit", "applicant", None),
+        ("start_review", "reviewer", None),
+        ("propose_approval", "reviewer", "Vollständig und förderfähig."),
+        ("approve", "reviewer2", None),
+    ],
+    "rejected": [
+        ("submit", "applicant", None),
+        ("start_review", "reviewer", None),
+        ("propose_rejection", "reviewer", "Nicht förderfähig."),
+        ("reject", "reviewer2", None),
+    ],
+    "withdrawn": [("withdraw", "applicant", "Kein Bedarf mehr.")],
+}
+
+
+def fill_complete(application, user) -> None:
+    """Give `application` every field, one project, the declarations and a council resolution."""
+    from datetime import date
+
+    from antrag.applications.models import Project
+    from antrag.applications.storage import minimal_pdf, store_pdf
+
+    application.contact_name = "Maria Beispiel"
+    application.contact_function = "Digitalisierungsbeauftragte"
+    application.contact_email = "maria.beispiel@example.org"
+    application.contact_phone = "06232 14-0"
+    application.head_of_administration = "Oberbürgermeisterin Erika Muster"
+    application.requested_amount = Decimal("60750.00")
+    application.own_contribution = Decimal("6750.00")
+    application.declaration_no_early_start = True
+    application.declaration_accuracy = True
+    application.declaration_privacy = True
+    application.projects.append(
+        Project(
+            position=0,
+            title="Digitales Bürgerbüro",
+            description="Online-Terminvergabe und Antragsstrecken.",
+            field_of_action="verwaltung",
+            period_start=date(2027, 1, 1),
+            period_end=date(2027, 12, 31),
+            estimated_cost=Decimal("67500.00"),
+        )
+    )
+    db.session.flush()
+    store_pdf(application, minimal_pdf(), "Ratsbeschluss.pdf", user)
+
+
+@pytest.fixture
+def make_application(world):
+    """Return a factory: an application of `municipality` driven by the engine into `state`."""
+    from antrag import engine
+    from antrag.applications.models import Application
+
+    applicants = {
+        world.speyer.id: world.users.speyer,
+        world.andernach.id: world.users.andernach,
+        world.pirmasens.id: world.users.pirmasens,
+    }
+
+    def factory(state="draft", municipality=None, complete=True, round_=None):
+        municipality = municipality or world.speyer
+        applicant = applicants[municipality.id]
+        application = Application(
+            round=round_ or world.round, municipality=municipality, created_by=applicant
+        )
+        case = engine.start("membership", application, applicant)
+        if complete:
+            fill_complete(application, applicant)
+        actors = {
+            "applicant": applicant,
+            "reviewer": world.users.reviewer,
+            "reviewer2": world.users.reviewer2,
+        }
+        for trigger, who, comment in STEPS[state]:
+            engine.fire(case.id, trigger, actors[who], version=case.version, comment=comment)
+        db.session.commit()
+        return application
+
+    return factory
