@@ -1,8 +1,20 @@
-"""Applicant views (filled in by the applications feature)."""
+"""Applicant pages and the shared case page of an application."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
 
-from ..auth import role_required
+from .. import engine
+from ..auth import load_visible, role_required
+from ..engine.errors import InvalidInput, WrongState
+from ..extensions import db
+from ..programme.models import Round
+from . import queries
+from .case_page import action_error_items, build_case_view, state_label
+from .forms import ApplicationForm
+from .models import Application, Attachment
+from .operations import CreationRefused, create_application, save_application
+from .rules import missing_parts
+from .storage import path_of
 
 bp = Blueprint("applications", __name__, url_prefix="/antraege")
 
@@ -10,5 +22,150 @@ bp = Blueprint("applications", __name__, url_prefix="/antraege")
 @bp.route("/")
 @role_required("applicant")
 def index():
-    """The city's applications and the rounds it may apply to."""
-    return render_template("applications/index.html")
+    """The city's applications and the rounds it may apply to now."""
+    municipality = current_user.municipality
+    rounds = [
+        (r, queries.blocking_application(municipality.id, r.id))
+        for r in queries.open_rounds_for(municipality)
+    ]
+    return render_template(
+        "applications/index.html",
+        applications=queries.applications_of(municipality.id),
+        rounds=rounds,
+        state_label=state_label,
+    )
+
+
+@bp.route("/neu", methods=["POST"])
+@role_required("applicant")
+def create():
+    """Start a draft in the chosen round and continue on its form."""
+    round_id = request.form.get("round_id", type=int)
+    if round_id is None:
+        abort(400)
+    round_ = db.get_or_404(Round, round_id)
+    try:
+        application = create_application(current_user, round_)
+    except CreationRefused as exc:
+        flash(exc.message, "error")
+        if exc.existing is not None:
+            return redirect(url_for(".detail", application_id=exc.existing.id))
+        return redirect(url_for(".index"))
+    db.session.commit()
+    flash("Der Antrag wurde als Entwurf angelegt.", "success")
+    return redirect(url_for(".edit", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(application_id: int):
+    """Show and save the application form (drafts may be incomplete)."""
+    application = load_visible(Application, application_id)
+    if not application.can_edit(current_user):
+        return _not_editable(application)
+    if request.method == "GET":
+        return _render_edit(application, ApplicationForm.for_application(application))
+    form = ApplicationForm()
+    version = _posted_version(form.version.data)
+    if not form.validate():
+        return _render_edit(application, form), 422
+    engine.touch(application.case, version)
+    save_application(current_user, application, form.to_data())
+    db.session.commit()
+    flash("Entwurf gespeichert.", "success")
+    if form.add_project.data:
+        return redirect(url_for(".edit", application_id=application.id, _anchor="projekte"))
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.route("/<int:application_id>")
+@login_required
+def detail(application_id: int):
+    """The case page: data, attachments, progress, history and the viewer's actions."""
+    return _render_detail(load_visible(Application, application_id))
+
+
+@bp.route("/<int:application_id>/aktion", methods=["POST"])
+@login_required
+def act(application_id: int):
+    """Fire one workflow action from the case page."""
+    application = load_visible(Application, application_id)
+    trigger = request.form.get("trigger", "")
+    version = _posted_version(request.form.get("version"))
+    comment = request.form.get("comment")
+    if not trigger:
+        abort(400)
+    try:
+        ctx = engine.fire(
+            application.case_id, trigger, current_user, version=version, comment=comment
+        )
+    except InvalidInput as exc:
+        db.session.rollback()
+        failed = {"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
+        return _render_detail(application, failed=failed), 422
+    db.session.commit()
+    new_state = ctx.definition.states[ctx.transition.dest].label
+    flash(f"„{ctx.transition.label}“ ist erledigt. Neuer Status: {new_state}.", "success")
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/anhaenge/<int:attachment_id>")
+@login_required
+def attachment(application_id: int, attachment_id: int):
+    """Send an attachment of a visible application as a download."""
+    application = load_visible(Application, application_id)
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.application_id != application.id:
+        abort(404)
+    path = path_of(found)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path, mimetype=found.content_type, as_attachment=True, download_name=found.original_name
+    )
+
+
+def _posted_version(raw) -> int:
+    """Return the case version a form was rendered with; a missing or bad one is a 400."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        abort(400)
+
+
+def _not_editable(application: Application):
+    """Explain why the form is closed: 403 for other roles, a message for the city."""
+    if current_user.role != "applicant":
+        abort(403)
+    message = (
+        f"Der Antrag ist im Status „{state_label(application.case)}“ und kann nicht "
+        "bearbeitet werden."
+    )
+    if request.method == "POST":
+        raise WrongState(message)
+    flash(message, "info")
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+def _render_edit(application: Application, form: ApplicationForm):
+    """Render the form with the completeness checklist of what is stored."""
+    change_request = None
+    if application.case.state == "changes_requested":
+        change_request = queries.latest_entry_into(application.case, "changes_requested")
+    return render_template(
+        "applications/edit.html",
+        application=application,
+        form=form,
+        missing=missing_parts(application),
+        change_request=change_request,
+    )
+
+
+def _render_detail(application: Application, failed: dict | None = None):
+    """Render the case page; `failed` holds a refused action's field errors and typed comment."""
+    case_view = build_case_view(application.case, current_user, application)
+    if failed:
+        failed["summary"] = action_error_items(case_view, failed["trigger"], failed["errors"])
+    return render_template(
+        "applications/detail.html", application=application, case_view=case_view, failed=failed
+    )

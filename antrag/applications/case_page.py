@@ -1,0 +1,162 @@
+"""What the shared case partials show, for any workflow: status, progress, history, actions.
+
+Nothing here knows the membership workflow; labels come from the definition the case runs
+on, so later workflows (notice, mentoring) reuse `templates/case/*.html` with `case_view`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..accounts.models import ROLE_LABELS
+from ..engine import Action, Case, available_actions, workflows
+from ..engine.definitions import StateDef, WorkflowDefinition
+
+# Who must act, as the sentence "Am Zug: …" ends.
+ACTOR_LABELS = {
+    "applicant": "die antragstellende Kommune",
+    "reviewer": "das Ministerium (Prüfung)",
+    "mentor": "KL.digital (Mentoring)",
+    "admin": "die Administration",
+    "system": "das System (Fristenüberwachung)",
+}
+HISTORY_ROLE_LABELS = {**ROLE_LABELS, "system": "System"}
+STEP_STATUS_LABELS = {
+    "done": "durchlaufen",
+    "current": "aktueller Stand",
+    "upcoming": "noch nicht erreicht",
+    "skipped": "nicht durchlaufen",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage of the progress view with its status (done, current, upcoming, skipped)."""
+
+    label: str
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STEP_STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One history entry in German words."""
+
+    at: datetime
+    actor_name: str
+    role_label: str
+    action_label: str
+    from_label: str | None
+    to_label: str
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything the case partials render for one case and one viewer."""
+
+    case: Case
+    definition: WorkflowDefinition
+    state: StateDef
+    actor_label: str | None
+    viewer_acts: bool
+    steps: list[Step]
+    history: list[HistoryRow]
+    actions: list[Action]
+
+
+def state_label(case: Case) -> str:
+    """Return the German label of the case's current state."""
+    return workflows().get(case.workflow, case.workflow_version).states[case.state].label
+
+
+def build_case_view(case: Case, viewer, subject=None) -> CaseView:
+    """Collect status, progress, history and the viewer's actions of `case`."""
+    definition = workflows().get(case.workflow, case.workflow_version)
+    state = definition.states[case.state]
+    return CaseView(
+        case=case,
+        definition=definition,
+        state=state,
+        actor_label=ACTOR_LABELS.get(state.actor) if state.actor else None,
+        viewer_acts=state.actor is not None and state.actor == viewer.role,
+        steps=progress_steps(definition, case),
+        history=history_rows(case),
+        actions=available_actions(case, viewer, subject),
+    )
+
+
+def progress_steps(definition: WorkflowDefinition, case: Case) -> list[Step]:
+    """Return the non-final states in workflow order, then one step for the outcome.
+
+    The final states are alternatives (approved, rejected, withdrawn), so they share the
+    last step: the one reached once the case has ended, all of them while it is open.
+    """
+    visited = {entry.to_state for entry in case.history}
+    ended = definition.states[case.state].final
+    steps = []
+    for name in definition.state_order():
+        state = definition.states[name]
+        if state.final:
+            continue
+        if name == case.state:
+            status = "current"
+        elif name in visited:
+            status = "done"
+        else:
+            status = "skipped" if ended else "upcoming"
+        steps.append(Step(state.label, status))
+    finals = [s.label for s in definition.states.values() if s.final]
+    if ended:
+        steps.append(Step(f"Abschluss: {definition.states[case.state].label}", "current"))
+    else:
+        steps.append(Step(f"Abschluss: {_either(finals)}", "upcoming"))
+    return steps
+
+
+def history_rows(case: Case) -> list[HistoryRow]:
+    """Return the case's history, oldest first, with labels of the version each entry ran on."""
+    rows = []
+    for entry in case.history:
+        definition = workflows().get(entry.workflow, entry.workflow_version)
+        transition = definition.transition(entry.trigger)
+        rows.append(
+            HistoryRow(
+                at=entry.created_at,
+                actor_name=entry.actor_name,
+                role_label=HISTORY_ROLE_LABELS.get(entry.actor_role, entry.actor_role),
+                action_label=transition.label if transition else "Vorgang angelegt",
+                from_label=_label(definition, entry.from_state),
+                to_label=_label(definition, entry.to_state) or entry.to_state,
+                comment=entry.comment,
+            )
+        )
+    return rows
+
+
+def _label(definition: WorkflowDefinition, state: str | None) -> str | None:
+    if state is None:
+        return None
+    found = definition.states.get(state)
+    return found.label if found else state
+
+
+def _either(labels: list[str]) -> str:
+    """Return `A, B oder C`."""
+    if len(labels) < 2:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} oder {labels[-1]}"
+
+
+def action_error_items(view: CaseView, trigger: str, errors: dict) -> list[tuple[str, str, str]]:
+    """Return (field id, label, message) of a refused action for the error summary."""
+    transition = view.definition.transition(trigger)
+    items = []
+    for name, message in errors.items():
+        if name == "comment" and transition is not None:
+            items.append((f"comment-{trigger}", transition.comment_label, message))
+        else:
+            items.append(("case-actions-title", name, message))
+    return items
