@@ -10,10 +10,18 @@ from ..programme.models import Municipality
 from .models import PASSWORD_MIN_LENGTH, ROLE_LABELS, User
 
 logger = logging.getLogger(__name__)
+NAME_MAX = 200
 
 
 class AccountError(ValueError):
-    """An account cannot be created or changed as asked; the message says why (German)."""
+    """An account cannot be created or changed as asked; the message says why (German).
+
+    `field` names the form field the message belongs to, where there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -21,13 +29,15 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise AccountError(f"„{email}“ ist keine gültige E-Mail-Adresse.") from None
+        raise AccountError(f"„{email}“ ist keine gültige E-Mail-Adresse.", "email") from None
 
 
 def check_password_strength(password: str) -> None:
     """Raise AccountError if the password is too short."""
     if len(password or "") < PASSWORD_MIN_LENGTH:
-        raise AccountError(f"Das Passwort muss mindestens {PASSWORD_MIN_LENGTH} Zeichen lang sein.")
+        raise AccountError(
+            f"Das Passwort muss mindestens {PASSWORD_MIN_LENGTH} Zeichen lang sein.", "password"
+        )
 
 
 def create_user(
@@ -38,25 +48,16 @@ def create_user(
     password: str,
     municipality_ags: str | None = None,
     organisation: str | None = None,
+    actor=None,
 ) -> User:
     """Create an account; applicants need a municipality, the others must not have one."""
     email = normalise_email(email)
     if role not in ROLE_LABELS:
-        raise AccountError(f"Unbekannte Rolle „{role}“.")
+        raise AccountError(f"Unbekannte Rolle „{role}“.", "role")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise AccountError(f"Es gibt bereits ein Konto für {email}.")
+        raise AccountError(f"Es gibt bereits ein Konto für {email}.", "email")
     check_password_strength(password)
-    municipality = None
-    if role == "applicant":
-        if not municipality_ags:
-            raise AccountError("Antragstellende Konten brauchen eine Kommune (AGS).")
-        municipality = db.session.scalar(
-            select(Municipality).where(Municipality.ags == municipality_ags)
-        )
-        if municipality is None:
-            raise AccountError(f"Keine Kommune mit dem AGS {municipality_ags}.")
-    elif municipality_ags:
-        raise AccountError("Nur antragstellende Konten gehören zu einer Kommune.")
+    municipality = _municipality_for(role, municipality_ags)
     user = User(
         email=email,
         name=name.strip(),
@@ -68,5 +69,73 @@ def create_user(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    logger.info("User %s created with role %s", user.id, role)
+    logger.info("User %s created with role %s by %s", user.id, role, _who(actor))
     return user
+
+
+def _municipality_for(role: str, municipality_ags: str | None) -> Municipality | None:
+    """Return the municipality an account of `role` belongs to, or raise AccountError."""
+    if role != "applicant":
+        if municipality_ags:
+            raise AccountError(
+                "Nur antragstellende Konten gehören zu einer Kommune.", "municipality"
+            )
+        return None
+    if not municipality_ags:
+        raise AccountError("Antragstellende Konten brauchen eine Kommune (AGS).", "municipality")
+    municipality = db.session.scalar(
+        select(Municipality).where(Municipality.ags == municipality_ags)
+    )
+    if municipality is None:
+        raise AccountError(f"Keine Kommune mit dem AGS {municipality_ags}.", "municipality")
+    return municipality
+
+
+def update_user(
+    user: User,
+    actor=None,
+    *,
+    name: str,
+    role: str,
+    municipality_ags: str | None = None,
+    organisation: str | None = None,
+    active: bool = True,
+    password: str | None = None,
+) -> User:
+    """Change an account's name, role, municipality, organisation, active flag and password."""
+    if not (name or "").strip():
+        raise AccountError("Bitte geben Sie den Namen an.", "name")
+    if len(name.strip()) > NAME_MAX:
+        raise AccountError(f"Höchstens {NAME_MAX} Zeichen.", "name")
+    if role not in ROLE_LABELS:
+        raise AccountError(f"Unbekannte Rolle „{role}“.", "role")
+    if actor is not None and actor.id == user.id:
+        if role != user.role:
+            raise AccountError("Sie können Ihre eigene Rolle nicht ändern.", "role")
+        if not active:
+            raise AccountError("Sie können Ihr eigenes Konto nicht deaktivieren.", "active")
+    municipality = _municipality_for(role, municipality_ags)
+    if password:
+        check_password_strength(password)
+    user.municipality = municipality
+    user.name = name.strip()
+    user.role = role
+    user.organisation = organisation or None
+    user.active = bool(active)
+    if password:
+        set_password(user, password, actor)
+    db.session.flush()
+    logger.info("User %s updated by %s", user.id, _who(actor))
+    return user
+
+
+def set_password(user: User, password: str, actor=None) -> None:
+    """Give `user` a new password after checking its strength."""
+    check_password_strength(password)
+    user.set_password(password)
+    db.session.flush()
+    logger.info("Password of user %s set by %s", user.id, _who(actor))
+
+
+def _who(actor) -> str:
+    return f"{actor.role}:{actor.id}" if actor is not None else "cli"

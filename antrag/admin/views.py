@@ -1,14 +1,24 @@
-"""Admin views (filled in by the admin feature)."""
+"""The admin area: its start page; users, municipalities and rounds live in their own modules."""
 
-from flask import Blueprint, render_template
+from flask import render_template
+from sqlalchemy import func, select
 
+from ..accounts.models import User
 from ..auth import role_required
+from ..extensions import db
+from ..programme.models import Municipality, Programme, Round
+from . import municipalities, rounds, users  # noqa: F401 - they register their routes on bp
+from .blueprint import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
+__all__ = ["bp"]
 
 
 @bp.route("/")
 @role_required("admin")
 def index():
-    """The admin start page."""
-    return render_template("admin/index.html")
+    """The admin start page: what can be managed, with counts."""
+    counts = {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Municipality, Programme, Round)
+    }
+    return render_template("admin/index.html", counts=counts)

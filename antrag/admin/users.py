@@ -1,0 +1,92 @@
+"""Admin pages for user accounts: list, create, edit."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..accounts.models import User
+from ..accounts.operations import AccountError, create_user, update_user
+from ..auth import role_required
+from ..extensions import db
+from ..programme.models import Municipality
+from .blueprint import PAGE_SIZE, bp, form_page, refused
+from .forms import UserCreateForm, UserEditForm
+
+FORM = "admin/user_form.html"
+
+
+def _municipalities():
+    return db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+
+
+@bp.route("/konten/")
+@role_required("admin")
+def users():
+    """List every account with role, municipality or organisation and whether it is active."""
+    page = db.paginate(
+        select(User).options(joinedload(User.municipality)).order_by(User.role, User.email),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("admin/users.html", page=page)
+
+
+@bp.route("/konten/neu", methods=["GET", "POST"])
+@role_required("admin")
+def user_new():
+    """Create an account with its role and initial password."""
+    form = UserCreateForm()
+    form.set_municipalities(_municipalities())
+    if not form.validate_on_submit():
+        return form_page(FORM, form, user=None)
+    try:
+        user = create_user(
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+            password=form.password.data,
+            municipality_ags=form.municipality.data or None,
+            organisation=(form.organisation.data or "").strip() or None,
+            actor=current_user,
+        )
+    except AccountError as exc:
+        return refused(FORM, form, {exc.field or "email": str(exc)}, user=None)
+    db.session.commit()
+    flash(f"Das Konto für {user.email} wurde angelegt.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/konten/<int:user_id>/bearbeiten", methods=["GET", "POST"])
+@role_required("admin")
+def user_edit(user_id: int):
+    """Change an account's name, role, municipality, organisation, active flag or password."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserEditForm(
+        data={
+            "name": user.name,
+            "role": user.role,
+            "municipality": user.municipality.ags if user.municipality else "",
+            "organisation": user.organisation or "",
+            "active": user.active,
+        }
+    )
+    form.set_municipalities(_municipalities())
+    if not form.validate_on_submit():
+        return form_page(FORM, form, user=user)
+    try:
+        update_user(
+            user,
+            current_user,
+            name=form.name.data,
+            role=form.role.data,
+            municipality_ags=form.municipality.data or None,
+            organisation=(form.organisation.data or "").strip() or None,
+            active=form.active.data,
+            password=form.password.data or None,
+        )
+    except AccountError as exc:
+        return refused(FORM, form, {exc.field or "name": str(exc)}, user=user)
+    db.session.commit()
+    flash(f"Das Konto {user.email} wurde gespeichert.", "success")
+    return redirect(url_for("admin.users"))

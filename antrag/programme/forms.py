@@ -1,0 +1,126 @@
+"""Forms for municipalities, programmes and rounds; the operations do the domain checks."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from ..fields import GermanDateField, GermanDecimalField
+from ..formats import parse_amount
+from .models import ELIGIBILITY, MUNICIPALITY_KINDS
+
+UNKNOWN_CHOICE = "Bitte wählen Sie aus den angebotenen Möglichkeiten."
+_POPULATION_RE = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)$")
+
+
+def parse_signed_amount(text: str):
+    """Parse a German amount that may carry a minus sign, so that the check can name it."""
+    text = (text or "").strip()
+    if text.startswith(("-", "−")):
+        return -parse_amount(text[1:])
+    return parse_amount(text)
+
+
+class SignedAmountField(GermanDecimalField):
+    """A German amount field that reads `-1.000,00` as negative instead of as garbage."""
+
+    def parse(self, text):
+        return parse_signed_amount(text)
+
+
+class PopulationField(Field):
+    """A whole number that may be typed with German thousands separators (`50.741`)."""
+
+    widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return str(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        if not _POPULATION_RE.match(text):
+            raise ValueError("Bitte geben Sie eine ganze Zahl an, zum Beispiel 50.741.")
+        self.data = int(text.replace(".", ""))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes; templates render it in a fieldset with a legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _required(what: str):
+    return InputRequired(f"Bitte geben Sie {what} an.")
+
+
+class MunicipalityForm(FlaskForm):
+    """A municipality's key, name, kind, city flag, population and address."""
+
+    ags = StringField(
+        "Amtlicher Gemeindeschlüssel (AGS)",
+        validators=[_required("den Amtlichen Gemeindeschlüssel"), Length(max=8)],
+    )
+    name = StringField("Name", validators=[_required("den Namen"), Length(max=200)])
+    kind = SelectField(
+        "Art der Kommune",
+        choices=[SelectChoice(value, label) for value, label in MUNICIPALITY_KINDS.items()],
+        validate_choice=True,
+    )
+    is_city = BooleanField("Stadt (antragsberechtigt, wenn eine Runde allen Städten offensteht)")
+    population = PopulationField("Einwohnerzahl", validators=[_required("die Einwohnerzahl")])
+    address = TextAreaField("Anschrift für Bescheide", validators=[Length(max=400)])
+
+
+class ProgrammeForm(FlaskForm):
+    """A funding programme's name and description."""
+
+    name = StringField("Name des Programms", validators=[_required("den Namen"), Length(max=200)])
+    description = TextAreaField("Beschreibung", validators=[Length(max=2000)])
+
+
+class RoundForm(FlaskForm):
+    """A round's programme, name, dates, amounts, eligibility and invited municipalities."""
+
+    programme = SelectField(
+        "Programm", coerce=int, invalid_value_message=UNKNOWN_CHOICE, validate_choice=True
+    )
+    name = StringField("Name der Runde", validators=[_required("den Namen"), Length(max=200)])
+    opens_on = GermanDateField("Geöffnet ab", validators=[_required("den ersten Tag")])
+    closes_on = GermanDateField("Geöffnet bis", validators=[_required("den letzten Tag")])
+    budget = SignedAmountField("Budget in Euro", validators=[_required("das Budget")])
+    standard_amount = SignedAmountField(
+        "Regelbetrag in Euro", validators=[_required("den Regelbetrag")]
+    )
+    eligibility = SelectField(
+        "Antragsberechtigt",
+        choices=[SelectChoice(value, label) for value, label in ELIGIBILITY.items()],
+    )
+    invited = MultiCheckboxField(
+        "Eingeladene Kommunen",
+        coerce=int,
+        invalid_value_message=UNKNOWN_CHOICE,
+        invalid_choice_message="Diese Auswahl gibt es nicht: %(value)s.",
+    )
+
+    def set_choices(self, programmes, municipalities) -> None:
+        """Fill the programme select and the list of municipalities that can be invited."""
+        self.programme.choices = [SelectChoice(str(p.id), p.name) for p in programmes]
+        self.invited.choices = [
+            SelectChoice(str(m.id), f"{m.name} ({m.ags})") for m in municipalities
+        ]
