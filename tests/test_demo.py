@@ -1,0 +1,202 @@
+"""`flask demo load|logins`: the seed story, told through the engine, in one transaction."""
+
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from flask import url_for
+from sqlalchemy import func, select
+
+from antrag.accounts.models import User
+from antrag.applications.models import Application
+from antrag.clock import now
+from antrag.demo import DEMO_PASSWORD, Replay
+from antrag.demo_story import STAFF, STORIES
+from antrag.engine import available_actions, history
+from antrag.engine.models import HistoryEntry
+from antrag.extensions import db
+from antrag.programme.models import Municipality
+from antrag.web import HOME_BY_ROLE
+
+DEMO_EMAILS = [a.email for a in STAFF] + [c.email for c in STORIES]
+
+
+@pytest.fixture
+def demo_enabled(app):
+    """Switch demo data on, as the development configuration does."""
+    app.config["LOAD_DEMO_DATA"] = True
+    return app
+
+
+@pytest.fixture
+def demo(demo_enabled, runner):
+    """Load the demo story once; return the app."""
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    return demo_enabled
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def states_by_round() -> dict[str, Counter]:
+    """Return, per round name, how many applications are in which state."""
+    found: dict[str, Counter] = {}
+    for application in db.session.scalars(select(Application)):
+        found.setdefault(application.round.name, Counter())[application.state] += 1
+    return found
+
+
+def test_pilot_round_has_four_approved_applications(demo):
+    assert states_by_round()["Pilotrunde 2019"] == Counter(approved=4)
+
+
+def test_second_round_has_both_applications_submitted(demo):
+    states = states_by_round()["Zweite Runde 2019"]
+    assert sum(states.values()) == 2
+    assert set(states) <= {"submitted", "in_review"}
+
+
+def test_open_round_holds_drafts_of_mainz_trier_and_landau(demo):
+    open_round = [name for name in states_by_round() if name.startswith("Offene Runde")]
+    assert len(open_round) == 1
+    drafts = db.session.scalars(select(Application)).all()
+    names = {a.municipality.name for a in drafts if a.round.name == open_round[0]}
+    assert names == {"Mainz", "Trier", "Landau in der Pfalz"}
+    assert {a.state for a in drafts if a.round.name == open_round[0]} == {"draft"}
+
+
+def test_open_round_is_open_today(demo):
+    application = db.session.scalars(
+        select(Application).where(Application.submitted_at.is_(None))
+    ).first()
+    assert application.round.is_open(now())
+
+
+def test_accounts_per_role(demo):
+    roles = Counter(db.session.scalars(select(User.role)))
+    assert roles == Counter(reviewer=2, mentor=2, admin=1, applicant=len(STORIES))
+    organisations = {u.role: u.organisation for u in db.session.scalars(select(User))}
+    assert organisations["reviewer"] == "Ministerium des Innern und für Sport Rheinland-Pfalz"
+    assert organisations["mentor"] == "KL.digital GmbH"
+
+
+def test_every_city_of_the_story_and_kaiserslautern_exist(demo):
+    keys = set(db.session.scalars(select(Municipality.ags)))
+    assert {c.ags for c in STORIES} | {"07312000"} <= keys
+
+
+def test_history_verifies_and_lies_in_the_past(demo, runner):
+    checked, broken = history.verify()
+    assert broken is None and checked == count(HistoryEntry)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    moments = list(db.session.scalars(select(HistoryEntry.created_at).order_by(HistoryEntry.seq)))
+    assert moments == sorted(moments)
+    assert moments[0].year == 2019 and moments[-1] < now()
+
+
+def test_pilot_approvals_were_co_signed_by_a_second_reviewer(demo):
+    entries = db.session.scalars(
+        select(HistoryEntry).where(HistoryEntry.trigger.in_(["propose_approval", "approve"]))
+    ).all()
+    by_case: dict[int, dict[str, int]] = {}
+    for entry in entries:
+        by_case.setdefault(entry.case_id, {})[entry.trigger] = entry.actor_id
+    assert len(by_case) == 4
+    assert all(c["propose_approval"] != c["approve"] for c in by_case.values())
+
+
+def test_if_empty_is_idempotent(demo, runner):
+    before = (count(User), count(HistoryEntry), count(Application))
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0
+    assert "not loaded" in result.output
+    assert (count(User), count(HistoryEntry), count(Application)) == before
+
+
+def test_load_without_if_empty_refuses_when_data_exists(demo, runner):
+    users = count(User)
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1
+    assert "already holds data" in result.output
+    assert count(User) == users
+
+
+def test_if_empty_loads_into_an_empty_database(demo_enabled, runner):
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert count(Application) == len(STORIES)
+
+
+@pytest.mark.parametrize("args, code", [(["demo", "load"], 1), (["demo", "load", "--if-empty"], 0)])
+def test_load_is_refused_where_demo_data_is_switched_off(app, runner, args, code):
+    app.config["LOAD_DEMO_DATA"] = False
+    result = runner.invoke(args=args)
+    assert result.exit_code == code
+    assert "switched off" in result.output
+    assert count(User) == 0
+
+
+def test_a_failure_midway_leaves_no_data_and_no_files(demo_enabled, runner, monkeypatch):
+    original = Replay.step
+
+    def failing_step(self, city, action, actor, comment):
+        if action == "approve":
+            raise RuntimeError("simulated failure")
+        return original(self, city, action, actor, comment)
+
+    monkeypatch.setattr(Replay, "step", failing_step)
+    result = runner.invoke(args=["demo", "load"])
+    assert isinstance(result.exception, RuntimeError)
+    assert (count(User), count(Municipality), count(HistoryEntry)) == (0, 0, 0)
+    uploads = Path(demo_enabled.config["UPLOAD_FOLDER"])
+    assert not any(uploads.glob("*.pdf"))
+
+
+def test_logins_prints_the_url_and_every_login(demo, runner):
+    result = runner.invoke(args=["demo", "logins", "--url", "http://127.0.0.1:5055"])
+    assert result.exit_code == 0
+    assert "http://127.0.0.1:5055/" in result.output
+    for email in DEMO_EMAILS:
+        line = next(line for line in result.output.splitlines() if email in line)
+        assert DEMO_PASSWORD in line
+
+
+def test_logins_says_so_when_nothing_is_loaded(runner):
+    result = runner.invoke(args=["demo", "logins"])
+    assert result.exit_code == 0
+    assert "No demo accounts" in result.output
+
+
+def test_every_demo_login_can_log_in(demo, make_web):
+    accounts = db.session.execute(
+        select(User.email, User.role).where(User.email.in_(DEMO_EMAILS))
+    ).all()
+    assert len(accounts) == len(DEMO_EMAILS)
+    for email, role in accounts:
+        # A fresh app context per person: requests reuse the pushed one, and with it
+        # Flask-Login's user cached in `g`.
+        with demo.app_context():
+            web = make_web()
+            web.login(SimpleNamespace(email=email), password=DEMO_PASSWORD)
+            home = web.get("/")
+            assert home.status_code == 302
+            assert home.location == url_for(HOME_BY_ROLE[role], _external=False)
+            assert web.get(home.location).status_code == 200
+
+
+def test_the_mainz_draft_is_ready_to_submit_and_trier_is_not(demo):
+    verdicts = {}
+    for application in db.session.scalars(select(Application)):
+        if application.municipality.name in ("Mainz", "Trier"):
+            officer = db.session.scalar(
+                select(User).filter_by(municipality=application.municipality)
+            )
+            actions = available_actions(application.case, officer, application)
+            verdicts[application.municipality.name] = next(
+                a.allowed for a in actions if a.trigger == "submit"
+            )
+    assert verdicts == {"Mainz": True, "Trier": False}
