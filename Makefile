@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint format venv migrate demo clean
+.PHONY: run test test-postgres lint format venv migrate demo clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Antrag needs Python 3.11 or newer"; exit 1; }
@@ -27,6 +27,13 @@ run: $(STAMP)
 ## make test: set up and run the whole suite (lint included)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+## make test-postgres: the same suite on PostgreSQL (starts a throwaway server unless
+## TEST_DATABASE_URL names one)
+test-postgres: $(STAMP)
+	@url="$${TEST_DATABASE_URL:-$$(tools/pgserver.sh start)}" && \
+	echo "Running the suite on $$url" && \
+	TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

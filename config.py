@@ -38,8 +38,9 @@ class Config:
             values["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
         if os.environ.get("SECRET_KEY"):
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
-        if os.environ.get("UPLOAD_FOLDER"):
-            values["UPLOAD_FOLDER"] = os.environ["UPLOAD_FOLDER"]
+        for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR"):
+            if os.environ.get(key):
+                values[key] = os.environ[key]
         return values
 
 

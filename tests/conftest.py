@@ -1,50 +1,78 @@
 """Shared fixtures: a migrated database per test, the app, clients and a small world."""
 
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from flask_migrate import upgrade
+from databases import Template, base_config
+from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 
 from antrag import create_app
 from antrag.db_types import utcnow
 from antrag.extensions import db
 
 PASSWORD = "korrekt-pferd-batterie"
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compile each template once per test session instead of once per app."""
+
+    def __init__(self):
+        self._store = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+JINJA_CACHE = _MemoryBytecodeCache()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context.
+
+    The fixtures keep an app context pushed; without this, requests would share its `g`
+    (the logged-in user) and its database session, which real requests never do.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def _config(db_path, tmp_path) -> dict:
-    return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "SERVER_NAME": "antrag.test",
-    }
-
-
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory):
+def database_template(tmp_path_factory):
     """Run the real migrations once; every test gets a copy of the result."""
-    folder = tmp_path_factory.mktemp("template")
-    path = folder / "template.db"
-    app = create_app(_config(path, folder))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    return path
+    template = Template(tmp_path_factory.mktemp("template"))
+    yield template
+    template.close()
 
 
 @pytest.fixture
-def app(migrated_db, tmp_path):
-    """The app on a fresh copy of the migrated database, with an app context pushed."""
-    path = tmp_path / "antrag.db"
-    shutil.copy(migrated_db, path)
-    app = create_app(_config(path, tmp_path))
+def database_uri(database_template, tmp_path):
+    """A fresh migrated database for one test."""
+    uri = database_template.copy(tmp_path)
+    yield uri
+    Template.drop(uri)
+
+
+@pytest.fixture
+def app(database_uri, tmp_path):
+    """The app on its own migrated database, with an app context pushed."""
+    config = base_config(database_uri, tmp_path) | {"SERVER_NAME": "antrag.test"}
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = JINJA_CACHE
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -69,6 +97,8 @@ class WebClient:
         self.token = None
 
     def _remember_token(self, response):
+        response.get_data()  # read the body so that file responses release their handle
+        response.close()
         if response.mimetype == "text/html":
             match = CSRF_RE.search(response.get_data(as_text=True))
             if match:
@@ -92,7 +122,7 @@ class WebClient:
         response = self.post("/anmelden", {"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         self.token = None
-        self.get("/")
+        self.get("/", follow_redirects=True)  # the home page's logout form carries a token
         return response
 
     def logout(self):

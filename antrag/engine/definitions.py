@@ -120,7 +120,7 @@ class _LineLoader(yaml.SafeLoader):
 
 def load_file(path: Path) -> WorkflowDefinition:
     """Load and validate one workflow file; raise DefinitionError naming file and line."""
-    label = str(path)
+    label = _display_path(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
     except yaml.YAMLError as exc:
@@ -134,6 +134,14 @@ def load_file(path: Path) -> WorkflowDefinition:
     if problems:
         raise DefinitionError(problems)
     return definition
+
+
+def _display_path(path: Path) -> str:
+    """Return `path` relative to the working directory when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def load_directory(directory: Path) -> list[WorkflowDefinition]:

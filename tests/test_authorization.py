@@ -1,0 +1,142 @@
+"""Who may open what: role × page × own/other city → expected status, as one table."""
+
+import pytest
+
+from antrag.extensions import db
+
+ROLES = ("anonymous", "own_city", "other_city", "reviewer", "mentor", "admin")
+
+
+def _users(world):
+    u = world.users
+    return {
+        "anonymous": None,
+        "own_city": u.speyer,
+        "other_city": u.andernach,
+        "reviewer": u.reviewer,
+        "mentor": u.mentor,
+        "admin": u.admin,
+    }
+
+
+@pytest.fixture
+def objects(world, make_application):
+    """Speyer's submitted application, a draft, and an approved one from an earlier round."""
+    from antrag.programme.models import Round
+
+    earlier = Round(
+        programme=world.programme,
+        name="Frühere Runde",
+        opens_on=world.round.opens_on,
+        closes_on=world.round.closes_on,
+        budget=world.round.budget,
+        standard_amount=world.round.standard_amount,
+        invited=[world.speyer],
+    )
+    db.session.add(earlier)
+    approved = make_application("approved", round_=earlier)
+    submitted = make_application("submitted")
+    draft = make_application("draft")
+    return {
+        "submitted": submitted.id,
+        "submitted_attachment": submitted.council_resolution.id,
+        "draft": draft.id,
+        "draft_attachment": draft.council_resolution.id,
+        "approved": approved.id,
+    }
+
+
+#          page                                          anon own  other rev  ment adm
+GET_TABLE = [
+    ("/", (302, 302, 302, 302, 302, 302)),
+    ("/antraege/", (302, 200, 200, 403, 403, 403)),
+    ("/antraege/{submitted}", (302, 200, 404, 200, 404, 404)),
+    ("/antraege/{approved}", (302, 200, 404, 200, 404, 404)),
+    ("/antraege/{draft}", (302, 200, 404, 404, 404, 404)),
+    ("/antraege/{draft}/bearbeiten", (302, 200, 404, 404, 404, 404)),
+    ("/antraege/{submitted}/bearbeiten", (302, 302, 404, 403, 404, 404)),
+    ("/antraege/{submitted}/anhaenge/{submitted_attachment}", (302, 200, 404, 200, 404, 404)),
+    ("/antraege/{draft}/anhaenge/{draft_attachment}", (302, 200, 404, 404, 404, 404)),
+    ("/antraege/{submitted}/anhaenge/{draft_attachment}", (302, 404, 404, 404, 404, 404)),
+    ("/antraege/999999", (302, 404, 404, 404, 404, 404)),
+    ("/pruefung/", (302, 403, 403, 200, 403, 403)),
+    ("/mentoring", (302, 302, 302, 302, 200, 302)),
+    ("/verwaltung/", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/konten/", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/konten/neu", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/kommunen/", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/kommunen/neu", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/runden/", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/runden/neu", (302, 403, 403, 403, 403, 200)),
+]
+GET_CASES = [
+    pytest.param(page, role, expected[i], id=f"GET {page} as {role}")
+    for page, expected in GET_TABLE
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("page", "role", "expected"), GET_CASES)
+def test_get_pages(make_web, world, objects, page, role, expected):
+    web = make_web(_users(world)[role])
+    response = web.get(page.format(**objects))
+    assert response.status_code == expected
+    if expected == 302 and role == "anonymous":
+        assert "/anmelden" in response.headers["Location"]
+
+
+# Firing "start_review" on Speyer's submitted application: only a reviewer may.
+ACT_TABLE = (302, 403, 404, 302, 404, 404)
+
+
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, ACT_TABLE, strict=True)))
+def test_post_action(make_web, world, objects, role, expected):
+    from antrag.applications.models import Application
+
+    application = db.session.get(Application, objects["submitted"])
+    web = make_web(_users(world)[role])
+    web.get("/anmelden")
+    response = web.post(
+        f"/antraege/{application.id}/aktion",
+        {"trigger": "start_review", "version": application.case.version},
+    )
+    assert response.status_code == expected
+    db.session.expire_all()
+    moved = db.session.get(Application, objects["submitted"]).case.state == "in_review"
+    assert moved == (role == "reviewer")
+
+
+# Saving the draft form of Speyer: only Speyer's own officer may.
+EDIT_TABLE = (302, 302, 404, 404, 404, 404)
+
+
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, EDIT_TABLE, strict=True)))
+def test_post_edit(make_web, world, objects, role, expected):
+    from antrag.applications.models import Application
+
+    application = db.session.get(Application, objects["draft"])
+    web = make_web(_users(world)[role])
+    web.get("/anmelden")
+    response = web.post(
+        f"/antraege/{application.id}/bearbeiten",
+        {"version": application.case.version, "contact_name": "Eingeschleust"},
+    )
+    assert response.status_code == expected
+    db.session.expire_all()
+    saved = db.session.get(Application, objects["draft"]).contact_name == "Eingeschleust"
+    assert saved == (role == "own_city")
+
+
+@pytest.mark.parametrize("role", ["reviewer", "mentor", "admin"])
+def test_only_applicants_create_applications(make_web, world, role):
+    web = make_web(_users(world)[role])
+    web.get("/anmelden")
+    response = web.post("/antraege/neu", {"round_id": world.round.id})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/antraege/neu", "/abmelden"])
+def test_posts_without_csrf_token_are_refused(make_web, world, path):
+    web = make_web(world.users.speyer)
+    response = web.post(path, {"round_id": world.round.id}, csrf=False)
+    assert response.status_code == 400
