@@ -123,6 +123,8 @@ def load_file(path: Path) -> WorkflowDefinition:
     label = _display_path(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except UnicodeDecodeError as exc:
+        raise DefinitionError([f"{label}:1: not UTF-8 text: {exc}"]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
@@ -184,6 +186,7 @@ def _build(raw, label: str, problems: list[str]) -> WorkflowDefinition | None:
     for name, spec in raw["states"].items():
         if name == "__line__":
             continue
+        name = str(name)  # YAML reads keys such as `on` or `1` as booleans and numbers
         spec = spec if isinstance(spec, dict) else {}
         line = spec.get("__line__", raw["states"]["__line__"])
         if not spec.get("label"):
@@ -197,6 +200,9 @@ def _build(raw, label: str, problems: list[str]) -> WorkflowDefinition | None:
             line=line,
         )
     transitions = []
+    if not isinstance(raw["transitions"] or [], list):
+        problems.append(f"{label}:{top}: 'transitions' must be a list")
+        return None
     for spec in raw["transitions"] or []:
         t = _build_transition(spec, label, problems)
         if t is not None:
@@ -245,12 +251,16 @@ def _build_transition(spec, label: str, problems: list[str]) -> TransitionDef | 
         )
     due = None
     if spec.get("due"):
-        due_spec = {k: v for k, v in spec["due"].items() if k != "__line__"}
-        if len(due_spec) != 1 or next(iter(due_spec)) not in DUE_UNITS:
-            problems.append(f"{label}:{line}: 'due' takes one of {', '.join(DUE_UNITS)}")
+        raw_due = spec["due"] if isinstance(spec["due"], dict) else {}
+        due_spec = {k: v for k, v in raw_due.items() if k != "__line__"}
+        unit, amount = next(iter(due_spec.items()), (None, None))
+        if len(due_spec) != 1 or unit not in DUE_UNITS or type(amount) is not int or amount < 1:
+            problems.append(
+                f"{label}:{line}: 'due' takes one of {', '.join(DUE_UNITS)} "
+                "with a positive whole number, e.g. {days: 28}"
+            )
         else:
-            unit, amount = next(iter(due_spec.items()))
-            due = Due(int(amount), unit)
+            due = Due(amount, unit)
     return TransitionDef(
         trigger=str(spec["trigger"]),
         label=str(spec["label"]),

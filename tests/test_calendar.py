@@ -1,0 +1,152 @@
+"""Rhineland-Palatinate's public holidays, working days, months and due dates."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from antrag.engine.calendar import (
+    add_months,
+    add_working_days,
+    due_at,
+    easter_sunday,
+    is_working_day,
+    public_holidays,
+)
+
+
+@pytest.mark.parametrize(
+    "easter",
+    [
+        date(2008, 3, 23),
+        date(2011, 4, 24),
+        date(2019, 4, 21),
+        date(2020, 4, 12),
+        date(2024, 3, 31),
+        date(2025, 4, 20),
+        date(2026, 4, 5),
+        date(2038, 4, 25),  # the latest possible date
+        date(2285, 3, 22),  # the earliest possible date
+    ],
+)
+def test_easter_sunday(easter):
+    assert easter_sunday(easter.year) == easter
+
+
+# Karfreitag, Ostermontag, Christi Himmelfahrt, Pfingstmontag, Fronleichnam
+@pytest.mark.parametrize(
+    ("year", "days"),
+    [
+        (2019, [(4, 19), (4, 22), (5, 30), (6, 10), (6, 20)]),
+        (2024, [(3, 29), (4, 1), (5, 9), (5, 20), (5, 30)]),
+        (2025, [(4, 18), (4, 21), (5, 29), (6, 9), (6, 19)]),
+        (2026, [(4, 3), (4, 6), (5, 14), (5, 25), (6, 4)]),
+    ],
+)
+def test_easter_based_holidays(year, days):
+    holidays = public_holidays(year)
+
+    assert {date(year, m, d) for m, d in days} <= holidays
+
+
+@pytest.mark.parametrize("year", [2019, 2024, 2025])
+def test_fixed_holidays_of_rhineland_palatinate(year):
+    fixed = {(1, 1), (5, 1), (10, 3), (11, 1), (12, 25), (12, 26)}
+
+    holidays = public_holidays(year)
+
+    assert {date(year, m, d) for m, d in fixed} <= holidays
+    assert len(holidays) == 11
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2019, 1, 6),  # Heilige Drei Könige: Baden-Württemberg, Bavaria, Saxony-Anhalt
+        date(2019, 8, 15),  # Mariä Himmelfahrt: Saarland, Bavaria
+        date(2019, 10, 31),  # Reformationstag: not in Rhineland-Palatinate
+        date(2019, 11, 20),  # Buß- und Bettag: Saxony
+        date(2019, 12, 24),
+    ],
+)
+def test_days_that_are_not_holidays_here(day):
+    assert day not in public_holidays(day.year)
+
+
+def test_reformation_day_2017_was_a_holiday_everywhere():
+    assert date(2017, 10, 31) in public_holidays(2017)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2019, 5, 14), True),
+        (date(2019, 5, 18), False),  # Saturday
+        (date(2019, 5, 19), False),  # Sunday
+        (date(2019, 6, 20), False),  # Fronleichnam, a Thursday
+        (date(2024, 11, 1), False),  # Allerheiligen, a Friday
+    ],
+)
+def test_is_working_day(day, working):
+    assert is_working_day(day) is working
+
+
+@pytest.mark.parametrize(
+    ("start", "count", "end"),
+    [
+        (date(2019, 5, 14), 0, date(2019, 5, 14)),
+        (date(2019, 5, 14), 1, date(2019, 5, 15)),
+        (date(2019, 5, 17), 1, date(2019, 5, 20)),  # Friday to Monday
+        (date(2019, 5, 18), 1, date(2019, 5, 20)),  # Saturday to Monday
+        (date(2019, 4, 18), 1, date(2019, 4, 23)),  # over Easter
+        (date(2019, 12, 24), 1, date(2019, 12, 27)),  # over Christmas
+        (date(2024, 10, 31), 1, date(2024, 11, 4)),  # Allerheiligen on a Friday
+        (date(2017, 10, 30), 1, date(2017, 11, 2)),  # Reformationstag 2017 and Allerheiligen
+        (date(2019, 5, 20), 10, date(2019, 6, 4)),  # a mentor's ten days, over Ascension
+    ],
+)
+def test_add_working_days(start, count, end):
+    assert add_working_days(start, count) == end
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (date(2019, 5, 14), 1, date(2019, 6, 14)),
+        (date(2019, 12, 15), 1, date(2020, 1, 15)),
+        (date(2019, 1, 31), 1, date(2019, 2, 28)),
+        (date(2020, 1, 31), 1, date(2020, 2, 29)),  # leap year
+        (date(2019, 3, 31), 1, date(2019, 4, 30)),
+        (date(2019, 8, 31), 6, date(2020, 2, 29)),
+        (date(2019, 10, 31), 14, date(2020, 12, 31)),
+        (date(2019, 3, 31), -1, date(2019, 2, 28)),
+        (date(2019, 1, 15), -3, date(2018, 10, 15)),
+    ],
+)
+def test_add_months_clamps_to_the_end_of_the_month(start, months, end):
+    assert add_months(start, months) == end
+
+
+@pytest.mark.parametrize(
+    ("now", "amount", "unit", "due"),
+    [
+        # 28 days from 20 March 2019 end on 17 April, in summer time (UTC+2)
+        (datetime(2019, 3, 20, 12, tzinfo=UTC), 28, "days", datetime(2019, 4, 17, 21, 59, 59)),
+        # 23:30 UTC on 13 May is already 14 May in Berlin
+        (datetime(2019, 5, 13, 23, 30, tzinfo=UTC), 1, "days", datetime(2019, 5, 15, 21, 59, 59)),
+        # winter time (UTC+1)
+        (datetime(2019, 1, 10, 9, tzinfo=UTC), 1, "months", datetime(2019, 2, 10, 22, 59, 59)),
+        (
+            datetime(2019, 5, 20, 9, tzinfo=UTC),
+            10,
+            "working_days",
+            datetime(2019, 6, 4, 21, 59, 59),
+        ),
+    ],
+)
+def test_due_at_is_the_end_of_the_berlin_day(now, amount, unit, due):
+    assert due_at(now, amount, unit) == due.replace(tzinfo=UTC)
+
+
+def test_due_at_refuses_an_unknown_unit():
+    with pytest.raises(ValueError, match="weeks"):
+        due_at(datetime(2019, 5, 14, tzinfo=UTC), 2, "weeks")

@@ -1,0 +1,87 @@
+"""`flask users create`: the password comes from stdin or a prompt and is stored hashed."""
+
+import pytest
+from sqlalchemy import func, select
+
+from antrag.accounts.models import User
+from antrag.extensions import db
+
+PASSWORD = "ein-langes-passwort"
+
+
+def create(runner, *args, password=PASSWORD):
+    return runner.invoke(args=["users", "create", *args], input=f"{password}\n{password}\n")
+
+
+def user_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_create_reviewer_with_password_from_stdin(runner, world):
+    result = create(
+        runner, "Clara.Pruefer@mdi.rlp.de", "--role", "reviewer", "--organisation", "Ministerium"
+    )
+
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "clara.pruefer@mdi.rlp.de"))
+    assert (user.role, user.organisation, user.municipality) == ("reviewer", "Ministerium", None)
+    assert PASSWORD not in user.password_hash
+    assert user.check_password(PASSWORD)
+    assert not user.check_password(PASSWORD + "x")
+
+
+def test_create_applicant_bound_to_a_municipality(runner, world):
+    result = create(runner, "it@speyer.de", "--role", "applicant", "--municipality", "07318000")
+
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "it@speyer.de"))
+    assert user.municipality_id == world.speyer.id
+
+
+def test_password_confirmation_must_match(runner, world):
+    result = runner.invoke(
+        args=["users", "create", "x@mdi.rlp.de", "--role", "reviewer"],
+        input=f"{PASSWORD}\nanders-als-vorher\n",
+    )
+
+    assert result.exit_code != 0
+    assert db.session.scalar(select(User).where(User.email == "x@mdi.rlp.de")) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "message"),
+    [
+        (["neu@speyer.de", "--role", "applicant"], PASSWORD, "brauchen eine Kommune"),
+        (
+            ["neu@speyer.de", "--role", "applicant", "--municipality", "07999999"],
+            PASSWORD,
+            "Keine Kommune mit dem AGS 07999999",
+        ),
+        (["digital@speyer.de", "--role", "reviewer"], PASSWORD, "bereits ein Konto"),
+        (["DIGITAL@Speyer.de", "--role", "reviewer"], PASSWORD, "bereits ein Konto"),
+        (["neu@mdi.rlp.de", "--role", "reviewer"], "kurz", "mindestens 12 Zeichen"),
+        (["keine-adresse", "--role", "reviewer"], PASSWORD, "keine gültige E-Mail-Adresse"),
+        (
+            ["neu@mdi.rlp.de", "--role", "reviewer", "--municipality", "07318000"],
+            PASSWORD,
+            "Nur antragstellende Konten",
+        ),
+    ],
+    ids=[
+        "applicant_without_municipality",
+        "unknown_ags",
+        "duplicate_email",
+        "duplicate_email_other_case",
+        "short_password",
+        "invalid_email",
+        "reviewer_with_municipality",
+    ],
+)
+def test_create_refused_with_a_message(runner, world, args, password, message):
+    before = user_count()
+
+    result = create(runner, *args, password=password)
+
+    assert result.exit_code == 1
+    assert message in result.output
+    assert user_count() == before
