@@ -85,3 +85,34 @@ def test_create_refused_with_a_message(runner, world, args, password, message):
     assert result.exit_code == 1
     assert message in result.output
     assert user_count() == before
+
+
+def test_users_deactivate_and_activate(runner, world):
+
+    result = runner.invoke(args=["users", "deactivate", world.users.mentor.email])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(User, world.users.mentor.id).active is False
+    assert runner.invoke(args=["users", "activate", world.users.mentor.email]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(User, world.users.mentor.id).active is True
+
+
+def test_users_set_password_reads_stdin_and_checks_strength(runner, world):
+
+    email = world.users.reviewer.email
+    weak = runner.invoke(args=["users", "set-password", email], input="kurz\nkurz\n")
+    assert weak.exit_code == 1
+    assert "mindestens" in weak.output
+    ok = runner.invoke(args=["users", "set-password", email], input="neues-langes-passwort\n" * 2)
+    assert ok.exit_code == 0, ok.output
+    db.session.expire_all()
+    user = db.session.get(User, world.users.reviewer.id)
+    assert user.check_password("neues-langes-passwort")
+    assert "neues-langes-passwort" not in user.password_hash
+
+
+def test_users_commands_refuse_unknown_accounts(runner, world):
+    result = runner.invoke(args=["users", "deactivate", "niemand@example.org"])
+    assert result.exit_code == 1
+    assert "no account" in result.output

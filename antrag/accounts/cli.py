@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from .operations import AccountError, create_user
+from .operations import AccountError, create_user, set_password, update_user
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -54,3 +54,71 @@ def list_users():
         where = user.municipality.name if user.municipality else (user.organisation or "")
         state = "" if user.active else " (deaktiviert)"
         click.echo(f"{user.email:<40} {user.role:<10} {where}{state}")
+
+
+def _find(email: str):
+    """Return the account for EMAIL or exit 1."""
+    from sqlalchemy import func, select
+
+    from .models import User
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        click.echo(f"Error: no account for {email}.", err=True)
+        sys.exit(1)
+    return user
+
+
+def _set_active(email: str, active: bool) -> None:
+    user = _find(email)
+    try:
+        update_user(
+            user,
+            name=user.name,
+            role=user.role,
+            municipality_ags=user.municipality.ags if user.municipality else None,
+            organisation=user.organisation,
+            active=active,
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{user.email} is now {'active' if active else 'deactivated'}.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email):
+    """Deactivate the account EMAIL (it can no longer log in; its history stays)."""
+    _set_active(email, False)
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def activate(email):
+    """Activate the account EMAIL again."""
+    _set_active(email, True)
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Read from standard input or a prompt; never pass it on the command line.",
+)
+def set_password_command(email, password):
+    """Set a new password for EMAIL, read from standard input or a prompt."""
+    user = _find(email)
+    try:
+        set_password(user, password)
+    except AccountError as exc:
+        db.session.rollback()
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Password of {user.email} changed.")
