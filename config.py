@@ -29,6 +29,10 @@ class Config:
     QUEUE_PAGE_SIZE = 20
     CHANGE_REQUEST_DAYS = 28
     LOAD_DEMO_DATA = False
+    # Links in e-mails point here.
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    # Reminders go out this many days before a due date.
+    REMINDER_LEAD_DAYS = 3
 
     @classmethod
     def from_environment(cls) -> dict:
@@ -38,7 +42,7 @@ class Config:
             values["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
         if os.environ.get("SECRET_KEY"):
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
-        for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR"):
+        for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR", "PUBLIC_URL"):
             if os.environ.get(key):
                 values[key] = os.environ[key]
         return values

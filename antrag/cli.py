@@ -24,11 +24,23 @@ def verify():
     click.echo(f"ok: {checked} history entries verified.")
 
 
+@click.command("tick")
+def tick_command():
+    """Fire due time-outs and write due-date reminders (idempotent; run it from cron)."""
+    from .engine.timer import tick
+
+    report = tick()
+    click.echo(
+        f"{len(report.fired)} time-out(s) fired, {len(report.reminded)} reminder(s) written, "
+        f"{len(report.refused)} refused."
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups of every feature."""
     from .accounts.cli import users_cli
     from .demo import demo_cli
     from .programme.cli import municipalities_cli, rounds_cli
 
-    for group in (audit_cli, users_cli, municipalities_cli, rounds_cli, demo_cli):
+    for group in (audit_cli, users_cli, municipalities_cli, rounds_cli, demo_cli, tick_command):
         app.cli.add_command(group)

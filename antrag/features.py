@@ -9,6 +9,7 @@ import importlib
 MODULES = (
     "antrag.engine.models",
     "antrag.engine.guards",
+    "antrag.mail.models",
     "antrag.accounts.models",
     "antrag.programme.models",
     "antrag.applications.models",

@@ -73,9 +73,31 @@ class Application(db.Model):
         "Attachment", order_by="Attachment.uploaded_at", back_populates="application"
     )
 
+    ENDPOINT = "applications.detail"
+    RECIPIENTS = ("applicant", "reviewers")
+
     @property
     def state(self) -> str:
         return self.case.state
+
+    def url_values(self) -> dict:
+        """Return the URL values of the case page (with ENDPOINT)."""
+        return {"application_id": self.id}
+
+    def recipients(self, kind: str) -> list:
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        from ..accounts.models import User
+
+        query = db.select(User).where(User.active.is_(True)).order_by(User.id)
+        if kind == "applicant":
+            query = query.where(
+                User.role == "applicant", User.municipality_id == self.municipality_id
+            )
+        elif kind == "reviewers":
+            query = query.where(User.role == "reviewer")
+        else:
+            raise ValueError(f"unknown recipient kind {kind!r}")
+        return list(db.session.scalars(query))
 
     @property
     def council_resolution(self):

@@ -3,7 +3,8 @@
 `fire` does everything in the caller's database transaction and never commits: load the
 case, refuse a stale version, find the transition, check role and object-level access,
 check inputs, run the guards through the shared machine, compare-and-set the state,
-append the history entry and run the effects. The request or command commits once.
+append the history entry, run the effects and write the declared mails to the outbox.
+The request or command commits once.
 """
 
 import logging
@@ -18,6 +19,7 @@ from transitions import MachineError
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..mail import outbox
 from . import history
 from .calendar import due_at
 from .definitions import TransitionDef, WorkflowDefinition
@@ -155,6 +157,8 @@ def fire(
     )
     for name in transition.effects:
         EFFECTS[name](ctx)
+    for mail in transition.notify:
+        outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
     db.session.flush()
     logger.info(
         "Case %s: %s (%s -> %s) by %s", case.id, trigger, from_state, transition.dest, _who(actor)

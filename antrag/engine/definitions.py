@@ -25,14 +25,23 @@ class DefinitionError(Exception):
 
 
 @dataclass(frozen=True)
+class Mail:
+    """A message to write to the outbox: who gets it and which template renders it."""
+
+    to: str  # a recipient kind known to the subject (e.g. applicant, reviewers) or assignee
+    template: str  # templates/mail/<template>.txt
+
+
+@dataclass(frozen=True)
 class StateDef:
-    """A state with its German label, finality and who must act in it."""
+    """A state with its German label, finality, who must act in it and its due-date reminder."""
 
     name: str
     label: str
     final: bool = False
     actor: str | None = None  # the role that must act next
     hint: str = ""  # German: what happens next
+    reminder: Mail | None = None  # sent once shortly before the state's due date
     line: int = 0
 
 
@@ -69,6 +78,8 @@ class TransitionDef:
     comment: str = "optional"  # required | optional | none
     comment_label: str = "Kommentar"
     due: Due | None = None
+    timeout: bool = False  # fired by the timer (`flask tick`) once the case's due date has passed
+    notify: tuple[Mail, ...] = ()
     style: str = "secondary"
     line: int = 0
 
@@ -194,6 +205,9 @@ def _build(raw, label: str, problems: list[str]) -> WorkflowDefinition | None:
             final=bool(spec.get("final", False)),
             actor=spec.get("actor"),
             hint=spec.get("hint", ""),
+            reminder=_mail(spec.get("reminder"), label, line, problems)
+            if spec.get("reminder")
+            else None,
             line=line,
         )
     transitions = []
@@ -270,6 +284,20 @@ def _build_transition(spec, label: str, problems: list[str]) -> TransitionDef | 
         comment=str(spec.get("comment", "optional")),
         comment_label=str(spec.get("comment_label", "Kommentar")),
         due=due,
+        timeout=bool(spec.get("timeout", False)),
+        notify=tuple(
+            m
+            for m in (_mail(item, label, line, problems) for item in spec.get("notify") or [])
+            if m is not None
+        ),
         style=str(spec.get("style", "secondary")),
         line=line,
     )
+
+
+def _mail(spec, label: str, line: int, problems: list[str]) -> Mail | None:
+    """Build a Mail from `{to: …, template: …}`, noting a malformed one."""
+    if not isinstance(spec, dict) or not spec.get("to") or not spec.get("template"):
+        problems.append(f"{label}:{line}: a mail needs 'to' and 'template'")
+        return None
+    return Mail(to=str(spec["to"]), template=str(spec["template"]))

@@ -76,3 +76,18 @@ class ChainHead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ReminderSent(db.Model):
+    """A reminder already written for a case's due date in a state (makes the timer idempotent)."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (
+        db.UniqueConstraint("case_id", "state", "due_at", name="uq_reminder_sent_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    state: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -29,6 +29,8 @@ def validate(d: "WorkflowDefinition", problems: list[str]) -> None:
             problems.append(f"{at}:{s.line}: state name '{s.name}' is not an identifier")
         if s.actor is not None and s.actor not in ROLES:
             problems.append(f"{at}:{s.line}: state '{s.name}': unknown role '{s.actor}'")
+        if s.reminder is not None:
+            _check_mail(d, s.reminder, f"{at}:{s.line}: state '{s.name}'", problems)
     for t in d.transitions:
         where = f"{at}:{t.line}: transition '{t.trigger}'"
         if not NAME_RE.match(t.trigger) or t.trigger.startswith("to_"):
@@ -54,6 +56,10 @@ def validate(d: "WorkflowDefinition", problems: list[str]) -> None:
         for i in t.inputs:
             if i.kind not in INPUT_KINDS:
                 problems.append(f"{where}: input '{i.name}' has unknown kind '{i.kind}'")
+        if t.timeout and "system" not in t.roles:
+            problems.append(f"{where}: a timeout transition must be allowed to the role 'system'")
+        for mail in t.notify:
+            _check_mail(d, mail, where, problems)
         if t.comment not in ("required", "optional", "none"):
             problems.append(f"{where}: comment must be required, optional or none")
     if d.initial in d.states:
@@ -74,3 +80,12 @@ def _reachable(d: "WorkflowDefinition") -> set[str]:
                 seen.add(t.dest)
                 queue.append(t.dest)
     return seen
+
+
+def _check_mail(d: "WorkflowDefinition", mail, where: str, problems: list[str]) -> None:
+    """A mail goes to the case's assignee or a recipient kind its subject knows."""
+    known = getattr(SUBJECTS.get(d.subject), "RECIPIENTS", ())
+    if mail.to != "assignee" and mail.to not in known:
+        problems.append(f"{where}: unknown mail recipient '{mail.to}'")
+    if not NAME_RE.match(mail.template):
+        problems.append(f"{where}: mail template '{mail.template}' is not an identifier")
