@@ -14,6 +14,8 @@ MODULES = (
     "antrag.programme.models",
     "antrag.applications.models",
     "antrag.applications.rules",
+    "antrag.funding.models",
+    "antrag.mentoring.models",
 )
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +41,11 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Zeichnungsbefugnis: a reviewer who may issue funding notices.
+    can_sign: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Mentors: how many active assignments they can take and their fields of action.
+    mentor_capacity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    mentor_topics: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     municipality = relationship("Municipality")
 

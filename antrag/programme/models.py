@@ -95,6 +95,9 @@ class Round(db.Model):
         CheckConstraint("budget >= 0", name="budget_positive"),
         CheckConstraint("standard_amount > 0", name="standard_amount_positive"),
         CheckConstraint("eligibility IN ('invited', 'all_cities')", name="eligibility_known"),
+        # The budget can never be overspent, whatever runs concurrently (see funding.budget).
+        CheckConstraint("committed >= 0 AND paid >= 0 AND reclaimed >= 0", name="ledger_positive"),
+        CheckConstraint("committed <= budget + reclaimed", name="budget_not_overspent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,10 +108,19 @@ class Round(db.Model):
     budget: Mapped[Decimal] = mapped_column(Money())
     standard_amount: Mapped[Decimal] = mapped_column(Money())
     eligibility: Mapped[str] = mapped_column(String(20), default="invited")
+    # Running totals of the budget ledger, changed only by guarded UPDATEs.
+    committed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
+    paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
+    reclaimed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     programme = relationship("Programme", back_populates="rounds")
     invited = relationship("Municipality", secondary=round_invitation, order_by="Municipality.name")
+
+    @property
+    def available(self) -> Decimal:
+        """Return what the round can still commit: budget − committed + reclaimed."""
+        return self.budget - self.committed + self.reclaimed
 
     @property
     def eligibility_label(self) -> str:

@@ -1,0 +1,162 @@
+"""Funding notices (Zuwendungsbescheide), call-offs (Mittelabrufe), proofs of use and the ledger."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import Money, UTCDateTime, utcnow
+from ..engine import registry
+from ..extensions import db
+
+FINANCING_TYPE = "Festbetragsfinanzierung"
+
+
+class FileReferenceCounter(db.Model):
+    """The last file reference number handed out per year (gap-free: taken in the transaction)."""
+
+    __tablename__ = "file_reference_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@registry.subject("funding_notice")
+class FundingNotice(db.Model):
+    """The funding notice of an approved application; immutable once issued."""
+
+    __tablename__ = "funding_notice"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    file_reference: Mapped[str] = mapped_column(String(20), unique=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    purpose: Mapped[str] = mapped_column(Text)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    financing_type: Mapped[str] = mapped_column(String(60), default=FINANCING_TYPE)
+    addressee_name: Mapped[str] = mapped_column(String(200))
+    addressee_head: Mapped[str | None] = mapped_column(String(200))
+    addressee_address: Mapped[str | None] = mapped_column(String(400))
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    pdf_stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    appeal_waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case = relationship("Case", lazy="joined", innerjoin=True)
+    application = relationship("Application")
+    round = relationship("Round")
+    municipality = relationship("Municipality")
+    issued_by = relationship("User")
+    call_offs = relationship("CallOff", back_populates="notice", order_by="CallOff.id")
+
+
+class BudgetEntry(db.Model):
+    """One line of a round's budget ledger: a commitment, a payment or a reclaim."""
+
+    __tablename__ = "budget_entry"
+    __table_args__ = (
+        CheckConstraint("kind IN ('commitment', 'payment', 'reclaim')", name="kind_known"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("funding_notice.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    notice = relationship("FundingNotice")
+
+
+@registry.subject("call_off")
+class CallOff(db.Model):
+    """A call-off of funds (Mittelabruf) against a final funding notice."""
+
+    __tablename__ = "call_off"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("funding_notice.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    note: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    case = relationship("Case", lazy="joined", innerjoin=True)
+    notice = relationship("FundingNotice", back_populates="call_offs")
+    requested_by = relationship("User")
+
+
+@registry.subject("proof_of_use")
+class ProofOfUse(db.Model):
+    """The proof of use (Verwendungsnachweis) of a funding notice."""
+
+    __tablename__ = "proof_of_use"
+    __table_args__ = (
+        CheckConstraint("reclaim_amount IS NULL OR reclaim_amount >= 0", name="reclaim_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("funding_notice.id"), unique=True)
+    report: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reclaim_amount: Mapped[Decimal | None] = mapped_column(Money())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case = relationship("Case", lazy="joined", innerjoin=True)
+    notice = relationship("FundingNotice")
+    lines = relationship(
+        "ExpenditureLine", cascade="all, delete-orphan", order_by="ExpenditureLine.id"
+    )
+    attachments = relationship("ProofAttachment", order_by="ProofAttachment.id")
+
+
+class ExpenditureLine(db.Model):
+    """The money spent on one project of the application, as the city reports it."""
+
+    __tablename__ = "expenditure_line"
+    __table_args__ = (
+        CheckConstraint("spent >= 0", name="spent_positive"),
+        UniqueConstraint("proof_id", "project_id", name="uq_expenditure_line_project"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proof_id: Mapped[int] = mapped_column(ForeignKey("proof_of_use.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    spent: Mapped[Decimal] = mapped_column(Money())
+    note: Mapped[str | None] = mapped_column(Text)
+
+    project = relationship("Project")
+
+
+class ProofAttachment(db.Model):
+    """A document attached to a proof of use (invoices, reports), stored like all uploads."""
+
+    __tablename__ = "proof_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proof_id: Mapped[int] = mapped_column(ForeignKey("proof_of_use.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

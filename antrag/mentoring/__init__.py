@@ -1,0 +1,1 @@
+"""Mentoring by KL.digital: assignments proposed to mentors, accepted, run and completed."""
