@@ -34,6 +34,22 @@ class Config:
     # Reminders go out this many days before a due date.
     REMINDER_LEAD_DAYS = 3
 
+    # Mail: `flask outbox send` relays the outbox. "file" writes <id>.eml files to
+    # MAIL_FILE_FOLDER (default <instance>/mail); "smtp" delivers to MAIL_SERVER.
+    MAIL_BACKEND = "file"
+    MAIL_FILE_FOLDER = None
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting (usually port 587)
+    MAIL_USE_SSL = False  # TLS from the start (usually port 465)
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_TIMEOUT = 10  # seconds per SMTP operation
+    MAIL_SENDER = "Antrag – Netzwerk Digitale Stadt <antrag@localhost>"
+    MAIL_MAX_ATTEMPTS = 8  # then the message is marked failed
+    MAIL_RETRY_BASE_SECONDS = 60  # the n-th retry waits base × 2^(n−1) …
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600  # … but never longer than this
+
     @classmethod
     def from_environment(cls) -> dict:
         """Return the settings that the environment overrides."""
@@ -45,6 +61,7 @@ class Config:
         for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR", "PUBLIC_URL"):
             if os.environ.get(key):
                 values[key] = os.environ[key]
+        values.update(_mail_from_environment())
         return values
 
 
@@ -61,6 +78,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    MAIL_BACKEND = "smtp"
 
 
 class TestingConfig(Config):
@@ -75,6 +93,35 @@ CONFIGS = {
     "production": ProductionConfig,
     "testing": TestingConfig,
 }
+
+
+MAIL_TEXT = ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_FILE_FOLDER")
+MAIL_NUMBERS = (
+    "MAIL_PORT",
+    "MAIL_TIMEOUT",
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_RETRY_BASE_SECONDS",
+    "MAIL_RETRY_MAX_SECONDS",
+)
+MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL")
+
+
+def _mail_from_environment() -> dict:
+    """Return the mail settings given in the environment; refuse values that cannot work."""
+    values = {key: os.environ[key] for key in MAIL_TEXT if os.environ.get(key)}
+    backend = os.environ.get("MAIL_BACKEND")
+    if backend:
+        if backend not in ("smtp", "file"):
+            raise ValueError(f"MAIL_BACKEND must be 'smtp' or 'file', not {backend!r}")
+        values["MAIL_BACKEND"] = backend
+    for key in (k for k in MAIL_NUMBERS if os.environ.get(k)):
+        try:
+            values[key] = int(os.environ[key])
+        except ValueError:
+            raise ValueError(f"{key} must be a whole number, not {os.environ[key]!r}") from None
+    for key in (k for k in MAIL_FLAGS if os.environ.get(k)):
+        values[key] = os.environ[key].strip().lower() in ("1", "true", "yes", "on")
+    return values
 
 
 def _normalise_db_url(url: str) -> str:

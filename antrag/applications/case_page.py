@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..accounts.models import ROLE_LABELS
+from ..db_types import utcnow
 from ..engine import Action, Case, available_actions, workflows
 from ..engine.definitions import StateDef, WorkflowDefinition
 
@@ -65,6 +66,11 @@ class CaseView:
     steps: list[Step]
     history: list[HistoryRow]
     actions: list[Action]
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the case's due date has passed."""
+        return self.case.due_at is not None and self.case.due_at < utcnow()
 
 
 def state_label(case: Case) -> str:

@@ -1,0 +1,53 @@
+"""The admin's outbox page (Postausgang): counts, failed messages, and trying them again."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..admin.blueprint import bp
+from ..auth import role_required
+from ..extensions import db
+from . import relay
+from .models import STATUSES, OutboxMessage
+
+STATUS_LABELS = {"pending": "Wartend", "sent": "Versendet", "failed": "Fehlgeschlagen"}
+
+
+@bp.route("/postausgang")
+@role_required("admin")
+def outbox():
+    """Show how many messages wait, went out or failed, and the failed ones in detail."""
+    found = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    counts = [(STATUS_LABELS[s], found.get(s, 0)) for s in STATUSES]
+    failed = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.id.desc())
+        .limit(100)
+    ).all()
+    return render_template(
+        "admin/outbox.html", counts=counts, failed=failed, failed_total=found.get("failed", 0)
+    )
+
+
+@bp.route("/postausgang/<int:message_id>/erneut", methods=["POST"])
+@role_required("admin")
+def outbox_retry(message_id: int):
+    """Put a failed message back in the queue (the app checks the CSRF token of every POST)."""
+    if db.session.get(OutboxMessage, message_id) is None:
+        abort(404)
+    try:
+        message = relay.retry(message_id, actor=current_user.email)
+    except relay.OutboxError as exc:
+        flash(str(exc), "info")
+        return redirect(url_for("admin.outbox"))
+    db.session.commit()
+    flash(
+        f"Die Nachricht an {message.recipient} wird beim nächsten Versand erneut zugestellt.",
+        "success",
+    )
+    return redirect(url_for("admin.outbox"))
