@@ -134,17 +134,24 @@ def approved_total(round_id: int) -> Decimal:
     return Decimal(total)
 
 
+def uncommitted(round_) -> Decimal:
+    """Return what the round can still promise: available minus notices not yet issued."""
+    from ..funding.budget import uncommitted as funding_uncommitted
+
+    return funding_uncommitted(round_)
+
+
 @guard(
     "budget_left",
     lambda ctx: (
         "Das Budget der Runde reicht für diesen Antrag nicht mehr aus "
-        f"(noch verfügbar: {format_money(ctx.subject.round.budget - approved_total(ctx.subject.round_id))})."
+        f"(noch verfügbar: {format_money(uncommitted(ctx.subject.round))})."
     ),
 )
 def budget_left(ctx) -> bool:
-    """The round's budget still covers the requested amount after all approvals so far."""
+    """The round's available budget, less the notices still drafted, covers the amount."""
     app = ctx.subject
-    return approved_total(app.round_id) + (app.requested_amount or 0) <= app.round.budget
+    return (app.requested_amount or 0) <= uncommitted(app.round)
 
 
 @effect("mark_submitted")

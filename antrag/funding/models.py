@@ -13,6 +13,29 @@ from ..extensions import db
 FINANCING_TYPE = "Festbetragsfinanzierung"
 
 
+def _recipients(municipality_id: int, kind: str) -> list:
+    """Return the active users of the city (`applicant`) or the ministry (`reviewers`)."""
+    from ..accounts.models import User
+
+    query = db.select(User).where(User.active.is_(True)).order_by(User.id)
+    if kind == "applicant":
+        query = query.where(User.role == "applicant", User.municipality_id == municipality_id)
+    elif kind == "reviewers":
+        query = query.where(User.role == "reviewer")
+    else:
+        raise ValueError(f"unknown recipient kind {kind!r}")
+    return list(db.session.scalars(query))
+
+
+def _city_or_ministry(user, municipality_id: int) -> bool:
+    """Return whether `user` is of the city concerned or a ministry reviewer."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == "applicant":
+        return user.municipality_id == municipality_id
+    return user.role == "reviewer"
+
+
 class FileReferenceCounter(db.Model):
     """The last file reference number handed out per year (gap-free: taken in the transaction)."""
 
@@ -61,6 +84,21 @@ class FundingNotice(db.Model):
     issued_by = relationship("User")
     call_offs = relationship("CallOff", back_populates="notice", order_by="CallOff.id")
 
+    ENDPOINT = "funding.notice"
+    RECIPIENTS = ("applicant", "reviewers")
+
+    def url_values(self) -> dict:
+        """Return the URL values of the notice page (with ENDPOINT)."""
+        return {"notice_id": self.id}
+
+    def recipients(self, kind: str) -> list:
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        return _recipients(self.municipality_id, kind)
+
+    def can_view(self, user) -> bool:
+        """Only the city concerned and the ministry see a notice (else: 404)."""
+        return _city_or_ministry(user, self.municipality_id)
+
 
 class BudgetEntry(db.Model):
     """One line of a round's budget ledger: a commitment, a payment or a reclaim."""
@@ -102,6 +140,21 @@ class CallOff(db.Model):
     notice = relationship("FundingNotice", back_populates="call_offs")
     requested_by = relationship("User")
 
+    ENDPOINT = "funding.call_off"
+    RECIPIENTS = ("applicant", "reviewers")
+
+    def url_values(self) -> dict:
+        """Return the URL values of the call-off page (with ENDPOINT)."""
+        return {"call_off_id": self.id}
+
+    def recipients(self, kind: str) -> list:
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        return _recipients(self.notice.municipality_id, kind)
+
+    def can_view(self, user) -> bool:
+        """Whoever may see the notice may see its call-offs."""
+        return self.notice.can_view(user)
+
 
 @registry.subject("proof_of_use")
 class ProofOfUse(db.Model):
@@ -126,6 +179,29 @@ class ProofOfUse(db.Model):
         "ExpenditureLine", cascade="all, delete-orphan", order_by="ExpenditureLine.id"
     )
     attachments = relationship("ProofAttachment", order_by="ProofAttachment.id")
+
+    ENDPOINT = "funding.proof"
+    RECIPIENTS = ("applicant", "reviewers")
+
+    def url_values(self) -> dict:
+        """Return the URL values of the proof-of-use page (with ENDPOINT)."""
+        return {"proof_id": self.id}
+
+    def recipients(self, kind: str) -> list:
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        return _recipients(self.notice.municipality_id, kind)
+
+    def can_view(self, user) -> bool:
+        """Whoever may see the notice may see its proof of use."""
+        return self.notice.can_view(user)
+
+    def can_edit(self, user) -> bool:
+        """The city edits its report while it is due or changes were requested."""
+        return (
+            getattr(user, "role", None) == "applicant"
+            and user.municipality_id == self.notice.municipality_id
+            and self.case.state in ("due", "changes_requested")
+        )
 
 
 class ExpenditureLine(db.Model):

@@ -1,0 +1,110 @@
+"""A round's budget ledger: its figures and the check that they reconcile to the cent."""
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ..db_types import CENT
+from ..engine.models import Case
+from ..extensions import db
+from ..formats import format_money
+from .models import BudgetEntry, FundingNotice
+
+ZERO = Decimal("0.00")
+# Ledger kind → the running total on Round that it feeds.
+TOTALS = {"commitment": "committed", "payment": "paid", "reclaim": "reclaimed"}
+KIND_LABELS = {"commitment": "Bindung", "payment": "Auszahlung", "reclaim": "Rückforderung"}
+TOTAL_LABELS = {"committed": "Gebunden", "paid": "Ausgezahlt", "reclaimed": "Zurückgefordert"}
+# Notice states in which the notice's amount is committed against the round's budget.
+COMMITTED_STATES = ("issued", "final", "closed")
+
+
+def _money(value) -> Decimal:
+    """Return a sum from the database as an exact amount (SQLite sums in floating point)."""
+    return ZERO if value is None else Decimal(value).quantize(CENT)
+
+
+def figures(round_) -> dict[str, Decimal]:
+    """Return the round's budget, committed, paid, reclaimed and available amounts."""
+    return {
+        "budget": round_.budget,
+        "committed": round_.committed,
+        "paid": round_.paid,
+        "reclaimed": round_.reclaimed,
+        "available": round_.available,
+    }
+
+
+def entry_totals(round_) -> dict[str, Decimal]:
+    """Return the sum of the round's ledger entries per kind (commitment, payment, reclaim)."""
+    rows = db.session.execute(
+        select(BudgetEntry.kind, func.sum(BudgetEntry.amount))
+        .where(BudgetEntry.round_id == round_.id)
+        .group_by(BudgetEntry.kind)
+    )
+    totals = dict.fromkeys(TOTALS, ZERO)
+    totals.update({kind: _money(total) for kind, total in rows})
+    return totals
+
+
+def committed_by_notices(round_) -> Decimal:
+    """Return the sum of the amounts of the round's issued, final and closed notices."""
+    total = db.session.scalar(
+        select(func.sum(FundingNotice.amount))
+        .join(Case, FundingNotice.case_id == Case.id)
+        .where(FundingNotice.round_id == round_.id, Case.state.in_(COMMITTED_STATES))
+    )
+    return _money(total)
+
+
+def _overpaid_notices(round_) -> list[str]:
+    """Return the file references of notices with more paid out than granted."""
+    paid = func.sum(BudgetEntry.amount)
+    rows = db.session.execute(
+        select(FundingNotice.file_reference, FundingNotice.amount, paid)
+        .join(BudgetEntry, BudgetEntry.notice_id == FundingNotice.id)
+        .where(BudgetEntry.round_id == round_.id, BudgetEntry.kind == "payment")
+        .group_by(FundingNotice.id, FundingNotice.file_reference, FundingNotice.amount)
+    )
+    return [
+        f"Zum Bescheid {reference} wurden {format_money(_money(total))} ausgezahlt, "
+        f"bewilligt sind nur {format_money(amount)}."
+        for reference, amount, total in rows
+        if _money(total) > amount
+    ]
+
+
+def _foreign_entries(round_) -> list[str]:
+    """Return a message per ledger entry booked on this round for another round's notice."""
+    references = db.session.scalars(
+        select(FundingNotice.file_reference)
+        .join(BudgetEntry, BudgetEntry.notice_id == FundingNotice.id)
+        .where(BudgetEntry.round_id == round_.id, FundingNotice.round_id != round_.id)
+        .distinct()
+        .order_by(FundingNotice.file_reference)
+    )
+    return [
+        f"Buchungen zum Bescheid {reference} stehen in dieser Runde, "
+        "der Bescheid gehört aber zu einer anderen."
+        for reference in references
+    ]
+
+
+def reconcile(round_) -> list[str]:
+    """Return what does not add up in the round's ledger (German); empty when all matches."""
+    problems = []
+    ledger = entry_totals(round_)
+    for kind, total in TOTALS.items():
+        stored = getattr(round_, total)
+        if stored != ledger[kind]:
+            problems.append(
+                f"{TOTAL_LABELS[total]}: Die Runde führt {format_money(stored)}, "
+                f"die Buchungen ergeben {format_money(ledger[kind])}."
+            )
+    by_notices = committed_by_notices(round_)
+    if by_notices != ledger["commitment"]:
+        problems.append(
+            f"Die erlassenen Bescheide ergeben {format_money(by_notices)}, "
+            f"die Bindungen im Haushalt {format_money(ledger['commitment'])}."
+        )
+    return problems + _overpaid_notices(round_) + _foreign_entries(round_)

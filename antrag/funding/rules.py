@@ -1,0 +1,261 @@
+"""Guards and effects of the funding notice, call-off and proof-of-use workflows."""
+
+import logging
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from .. import engine
+from ..db_types import CENT
+from ..engine import effect, guard
+from ..engine.calendar import BERLIN, add_months
+from ..engine.errors import GuardRefused
+from ..engine.models import Case
+from ..extensions import db
+from ..formats import format_money
+from . import budget, storage
+from .file_reference import next_file_reference
+from .models import FINANCING_TYPE, CallOff, ExpenditureLine, FundingNotice, ProofOfUse
+
+logger = logging.getLogger(__name__)
+# Call-offs in these states no longer count against what is left of a notice.
+VOID_CALL_OFF_STATES = ("refused", "withdrawn")
+PROOF_MONTHS_AFTER_PERIOD = 6
+
+
+def funding_period(approved_on: date, project_ends: list[date]) -> tuple[date, date]:
+    """Return the Bewilligungszeitraum: from approval to the latest project end.
+
+    It lasts at least until the end of the following year, so that a city whose projects
+    end early still has a full budget year to call off and spend the funds.
+    """
+    end = max([*project_ends, date(approved_on.year + 1, 12, 31)])
+    return approved_on, end
+
+
+def purpose_text(application) -> str:
+    """Return the purpose (Zuwendungszweck) from the application's projects."""
+    lines = [
+        f"Beitritt der Kommune {application.municipality.name} zum Interkommunalen Netzwerk "
+        "Digitale Stadt und Durchführung der folgenden Digitalisierungsprojekte:"
+    ]
+    for number, project in enumerate(application.projects, start=1):
+        lines.append(f"{number}. {project.title} (Handlungsfeld: {project.field_of_action_label})")
+    return "\n".join(lines)
+
+
+def called_off(notice: FundingNotice, exclude_id: int | None = None) -> Decimal:
+    """Return the sum of the notice's call-offs that still count (not refused or withdrawn)."""
+    query = (
+        select(func.coalesce(func.sum(CallOff.amount), 0))
+        .join(Case, Case.id == CallOff.case_id)
+        .where(CallOff.notice_id == notice.id, Case.state.not_in(VOID_CALL_OFF_STATES))
+    )
+    if exclude_id is not None:
+        query = query.where(CallOff.id != exclude_id)
+    return Decimal(db.session.scalar(query)).quantize(CENT)
+
+
+def paid(notice: FundingNotice) -> Decimal:
+    """Return the sum of the notice's paid call-offs."""
+    return Decimal(
+        db.session.scalar(
+            select(func.coalesce(func.sum(CallOff.amount), 0))
+            .join(Case, Case.id == CallOff.case_id)
+            .where(CallOff.notice_id == notice.id, Case.state == "paid")
+        )
+    ).quantize(CENT)
+
+
+# --- funding notice ---------------------------------------------------------------------
+
+
+@effect("create_funding_notice")
+def create_funding_notice(ctx) -> None:
+    """Draft the notice of the approved application and take its file reference."""
+    application = ctx.subject
+    approved_on = ctx.now.astimezone(BERLIN).date()
+    start, end = funding_period(approved_on, [p.period_end for p in application.projects])
+    municipality = application.municipality
+    notice = FundingNotice(
+        application_id=application.id,
+        round_id=application.round_id,
+        municipality_id=municipality.id,
+        file_reference=next_file_reference(approved_on.year),
+        amount=application.requested_amount,
+        purpose=purpose_text(application),
+        period_start=start,
+        period_end=end,
+        financing_type=FINANCING_TYPE,
+        addressee_name=municipality.name,
+        addressee_head=application.head_of_administration,
+        addressee_address=municipality.address,
+    )
+    engine.start("funding_notice", notice, ctx.actor)
+    logger.info("Notice %s drafted for application %s", notice.file_reference, application.id)
+
+
+@guard(
+    "signing_authority",
+    "Förderbescheide erlässt nur, wer Zeichnungsbefugnis hat. Bitte bitten Sie eine "
+    "zeichnungsbefugte Person im Ministerium, den Bescheid zu erlassen.",
+)
+def signing_authority(ctx) -> bool:
+    """The actor may sign notices."""
+    return getattr(ctx.actor, "can_sign", False) is True
+
+
+@guard(
+    "budget_available",
+    lambda ctx: (
+        f"Das Budget der Runde reicht für diesen Bescheid nicht aus: benötigt werden "
+        f"{format_money(ctx.subject.amount)}, verfügbar sind noch "
+        f"{format_money(ctx.subject.round.available)}."
+    ),
+)
+def budget_available(ctx) -> bool:
+    """The round can still commit the notice's amount (enforced again in SQL on issue)."""
+    return ctx.subject.amount <= ctx.subject.round.available
+
+
+@effect("commit_budget")
+def commit_budget(ctx) -> None:
+    """Commit the notice's amount against the round's budget (guarded UPDATE)."""
+    budget.commit(ctx.subject, ctx.case.id)
+
+
+@effect("render_notice")
+def render_notice(ctx) -> None:
+    """Sign the notice, render its PDF once and store it outside the web root with its hash."""
+    from .document import render_notice_pdf
+
+    notice = ctx.subject
+    if notice.pdf_stored_name is not None:
+        raise GuardRefused(
+            "Der Bescheid ist bereits erlassen und kann nicht neu erzeugt werden.",
+            guard="signing_authority",
+        )
+    notice.issued_at = ctx.now
+    notice.issued_by_id = ctx.actor.id
+    notice.issued_by = ctx.actor
+    notice.pdf_stored_name, notice.pdf_sha256 = storage.write_new(
+        render_notice_pdf(notice, ctx.actor)
+    )
+
+
+@effect("waive_appeal")
+def waive_appeal(ctx) -> None:
+    """Record the city's waiver of its right of appeal (Rechtsbehelfsverzicht)."""
+    ctx.subject.appeal_waived_at = ctx.now
+
+
+@effect("make_final")
+def make_final(ctx) -> None:
+    """Record when the notice became final (bestandskräftig)."""
+    ctx.subject.final_at = ctx.now
+
+
+@effect("create_proof_of_use")
+def create_proof_of_use(ctx) -> None:
+    """Open the proof of use, due six months after the funding period ends."""
+    notice = ctx.subject
+    proof = ProofOfUse(notice_id=notice.id, notice=notice)
+    case = engine.start("proof_of_use", proof, ctx.actor)
+    due_day = add_months(notice.period_end, PROOF_MONTHS_AFTER_PERIOD)
+    case.due_at = datetime.combine(due_day, time(23, 59, 59), tzinfo=BERLIN)
+
+
+# --- call-off of funds ------------------------------------------------------------------
+
+
+def left_for(call_off: CallOff) -> Decimal:
+    """Return what is left of the notice besides this call-off."""
+    return call_off.notice.amount - called_off(call_off.notice, exclude_id=call_off.id)
+
+
+@guard(
+    "within_notice",
+    lambda ctx: (
+        f"Der Abruf übersteigt, was vom Bescheid noch übrig ist "
+        f"({format_money(left_for(ctx.subject))})."
+    ),
+)
+def within_notice(ctx) -> bool:
+    """The call-off is not more than what is left of the notice."""
+    return ctx.subject.amount <= left_for(ctx.subject)
+
+
+@guard(
+    "four_eyes_release",
+    "Sie haben diesen Abruf selbst geprüft. Nach dem Vier-Augen-Prinzip gibt eine zweite "
+    "Person aus dem Ministerium die Zahlung frei.",
+)
+def four_eyes_release(ctx) -> bool:
+    """Refuse the reviewer who checked the call-off."""
+    from ..engine.guards import proposer_id
+
+    return ctx.actor.id is not None and proposer_id(ctx) != ctx.actor.id
+
+
+@effect("record_payment")
+def record_payment(ctx) -> None:
+    """Book the payment against the round and mark the call-off paid."""
+    ctx.subject.paid_at = ctx.now
+    budget.pay(ctx.subject.notice, ctx.subject.amount, ctx.case.id)
+
+
+# --- proof of use -----------------------------------------------------------------------
+
+
+def proof_gaps(proof: ProofOfUse) -> list[str]:
+    """Return the German labels of what the proof of use still lacks."""
+    gaps = []
+    if not (proof.report or "").strip():
+        gaps.append("Sachbericht")
+    reported = {line.project_id for line in proof.lines}
+    for number, project in enumerate(proof.notice.application.projects, start=1):
+        if project.id not in reported:
+            gaps.append(f"Ausgaben für Projekt {number} ({project.title})")
+    return gaps
+
+
+@guard(
+    "proof_complete",
+    lambda ctx: (
+        "Der Verwendungsnachweis ist noch unvollständig. Es fehlen: "
+        + "; ".join(proof_gaps(ctx.subject))
+        + "."
+    ),
+)
+def proof_complete(ctx) -> bool:
+    """The report and the expenditure of every project are there."""
+    return not proof_gaps(ctx.subject)
+
+
+@effect("mark_proof_submitted")
+def mark_proof_submitted(ctx) -> None:
+    """Remember when the proof of use was submitted."""
+    ctx.subject.submitted_at = ctx.now
+
+
+def spent(proof: ProofOfUse) -> Decimal:
+    """Return the expenditure the city reported in total."""
+    return sum((line.spent for line in proof.lines), Decimal("0.00"))
+
+
+@effect("settle_proof")
+def settle_proof(ctx) -> None:
+    """Set the reclaim (paid minus spent, when positive), book it and close the notice."""
+    proof = ctx.subject
+    notice = proof.notice
+    difference = paid(notice) - spent(proof)
+    proof.reclaim_amount = max(difference, Decimal("0.00"))
+    if proof.reclaim_amount > 0:
+        budget.reclaim(notice, proof.reclaim_amount, ctx.case.id)
+    engine.fire(notice.case_id, "close", engine.SYSTEM, version=notice.case.version)
+
+
+def lines_by_project(proof: ProofOfUse) -> dict[int, ExpenditureLine]:
+    """Return the proof's expenditure lines keyed by project id."""
+    return {line.project_id: line for line in proof.lines}

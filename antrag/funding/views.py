@@ -1,0 +1,275 @@
+"""Pages of funding notices, their call-offs of funds and proofs of use."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import engine
+from ..applications.case_page import action_error_items, build_case_view, state_label
+from ..applications.storage import UploadRefused
+from ..auth import load_visible, role_required
+from ..engine.errors import InvalidInput, WrongState
+from ..extensions import db
+from . import storage
+from .forms import CallOffForm, ProofForm, ProofUploadForm
+from .models import CallOff, FundingNotice, ProofAttachment, ProofOfUse
+from .operations import attach_to_proof, request_call_off, save_proof
+from .rules import called_off, lines_by_project, paid, proof_gaps, spent
+
+bp = Blueprint("funding", __name__, url_prefix="/bescheide")
+
+
+@bp.app_template_global()
+def funding_notice_of(application) -> FundingNotice | None:
+    """Return the notice of an application, if one was drafted."""
+    return db.session.scalar(select(FundingNotice).filter_by(application_id=application.id))
+
+
+@bp.route("/")
+@role_required("reviewer", "applicant")
+def index():
+    """All notices for the ministry; the city's own notices for a city."""
+    query = select(FundingNotice).order_by(FundingNotice.created_at.desc(), FundingNotice.id.desc())
+    if current_user.role == "applicant":
+        query = query.where(FundingNotice.municipality_id == current_user.municipality_id)
+    notices = db.session.scalars(query).all()
+    return render_template("funding/index.html", notices=notices, state_label=state_label)
+
+
+@bp.route("/<int:notice_id>")
+@login_required
+def notice(notice_id: int):
+    """The notice's case page with its figures, call-offs and proof of use."""
+    return _render_notice(load_visible(FundingNotice, notice_id))
+
+
+@bp.route("/<int:notice_id>/aktion", methods=["POST"])
+@login_required
+def notice_act(notice_id: int):
+    """Fire one action of the notice (issue, waive appeal)."""
+    found = load_visible(FundingNotice, notice_id)
+    return _fire(found, _render_notice, url_for(".notice", notice_id=found.id))
+
+
+@bp.route("/<int:notice_id>/pdf")
+@login_required
+def notice_pdf(notice_id: int):
+    """Send the issued notice as a PDF download."""
+    found = load_visible(FundingNotice, notice_id)
+    path = storage.notice_pdf_path(found)
+    if path is None or not path.is_file():
+        abort(404)
+    name = f"Foerderbescheid-{found.file_reference}.pdf"
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+@bp.route("/<int:notice_id>/abrufe", methods=["POST"])
+@role_required("applicant")
+def request_call_off_view(notice_id: int):
+    """Request a call-off of funds against the notice."""
+    found = load_visible(FundingNotice, notice_id)
+    form = CallOffForm()
+    if not form.validate():
+        return _render_notice(found, call_off_form=form), 422
+    try:
+        call_off = request_call_off(current_user, found, form.amount.data, form.note.data)
+    except InvalidInput as exc:
+        db.session.rollback()
+        form.amount.errors = [exc.errors["amount"]]
+        return _render_notice(db.session.get(FundingNotice, notice_id), call_off_form=form), 422
+    db.session.commit()
+    flash("Der Mittelabruf wurde an das Ministerium übermittelt.", "success")
+    return redirect(url_for(".call_off", call_off_id=call_off.id))
+
+
+@bp.route("/abrufe/<int:call_off_id>")
+@login_required
+def call_off(call_off_id: int):
+    """The case page of a call-off of funds."""
+    return _render_call_off(load_visible(CallOff, call_off_id))
+
+
+@bp.route("/abrufe/<int:call_off_id>/aktion", methods=["POST"])
+@login_required
+def call_off_act(call_off_id: int):
+    """Fire one action of a call-off (check, release, refuse, withdraw)."""
+    found = load_visible(CallOff, call_off_id)
+    return _fire(found, _render_call_off, url_for(".call_off", call_off_id=found.id))
+
+
+@bp.route("/nachweise/<int:proof_id>", methods=["GET", "POST"])
+@login_required
+def proof(proof_id: int):
+    """The proof of use: its case page and, for the city while it holds the pen, the form."""
+    found = load_visible(ProofOfUse, proof_id)
+    projects = found.notice.application.projects
+    if request.method == "GET":
+        return _render_proof(found)
+    _check_editable(found)
+    form = ProofForm.for_projects(projects, formdata=request.form)
+    if not form.validate():
+        return _render_proof(found, form=form), 422
+    save_proof(
+        current_user,
+        found,
+        _version(form.version.data),
+        form.report.data or "",
+        form.spent(projects),
+    )
+    db.session.commit()
+    flash("Verwendungsnachweis gespeichert.", "success")
+    return redirect(url_for(".proof", proof_id=found.id))
+
+
+@bp.route("/nachweise/<int:proof_id>/belege", methods=["POST"])
+@login_required
+def proof_upload(proof_id: int):
+    """Attach a PDF document to the proof of use."""
+    found = load_visible(ProofOfUse, proof_id)
+    _check_editable(found)
+    form = ProofUploadForm()
+    upload = form.document.data
+    try:
+        if not upload or not upload.filename:
+            raise UploadRefused("Bitte wählen Sie eine PDF-Datei aus.")
+        attach_to_proof(
+            current_user, found, _version(form.version.data), upload.read(), upload.filename
+        )
+    except UploadRefused as exc:
+        db.session.rollback()
+        form.document.errors = [str(exc)]
+        return _render_proof(db.session.get(ProofOfUse, proof_id), upload_form=form), 422
+    db.session.commit()
+    flash("Der Beleg wurde gespeichert.", "success")
+    return redirect(url_for(".proof", proof_id=found.id))
+
+
+@bp.route("/nachweise/<int:proof_id>/belege/<int:attachment_id>")
+@login_required
+def proof_attachment(proof_id: int, attachment_id: int):
+    """Send a document of a visible proof of use."""
+    found = load_visible(ProofOfUse, proof_id)
+    attachment = db.session.get(ProofAttachment, attachment_id)
+    if attachment is None or attachment.proof_id != found.id:
+        abort(404)
+    path = storage.proof_attachment_path(attachment)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+    )
+
+
+@bp.route("/nachweise/<int:proof_id>/aktion", methods=["POST"])
+@login_required
+def proof_act(proof_id: int):
+    """Fire one action of the proof of use (submit, request changes, accept)."""
+    found = load_visible(ProofOfUse, proof_id)
+    return _fire(found, _render_proof, url_for(".proof", proof_id=found.id))
+
+
+def _check_editable(found: ProofOfUse) -> None:
+    """Refuse a change of the proof: 403 for other roles, a reason for the city."""
+    if found.can_edit(current_user):
+        return
+    if current_user.role != "applicant":
+        abort(403)
+    raise WrongState(
+        f"Der Verwendungsnachweis ist im Status „{state_label(found.case)}“ und kann nicht "
+        "bearbeitet werden."
+    )
+
+
+def _version(raw) -> int:
+    """Return the case version a form was rendered with; a missing or bad one is a 400."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        abort(400)
+
+
+def _fire(subject, render, back: str):
+    """Fire the posted trigger on the subject's case; re-render with field errors if refused."""
+    trigger = request.form.get("trigger", "")
+    if not trigger:
+        abort(400)
+    comment = request.form.get("comment")
+    version = _version(request.form.get("version"))
+    try:
+        ctx = engine.fire(subject.case_id, trigger, current_user, version=version, comment=comment)
+    except InvalidInput as exc:
+        db.session.rollback()
+        subject = db.session.get(type(subject), subject.id)
+        return render(
+            subject, failed={"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
+        ), 422
+    db.session.commit()
+    new_state = ctx.definition.states[ctx.transition.dest].label
+    flash(f"„{ctx.transition.label}“ ist erledigt. Neuer Status: {new_state}.", "success")
+    return redirect(back)
+
+
+def _case_view(subject, failed):
+    view = build_case_view(subject.case, current_user, subject)
+    if failed:
+        failed["summary"] = action_error_items(view, failed["trigger"], failed["errors"])
+    return view
+
+
+def _render_notice(found: FundingNotice, failed=None, call_off_form=None):
+    """Render the notice page."""
+    called = called_off(found)
+    figures = {
+        "approved": found.amount,
+        "called_off": called,
+        "paid": paid(found),
+        "left": found.amount - called,
+    }
+    may_call_off = (
+        current_user.role == "applicant" and found.case.state == "final" and figures["left"] > 0
+    )
+    proof_row = db.session.scalar(select(ProofOfUse).filter_by(notice_id=found.id))
+    return render_template(
+        "funding/notice.html",
+        notice=found,
+        case_view=_case_view(found, failed),
+        failed=failed,
+        figures=figures,
+        may_call_off=may_call_off,
+        call_off_form=call_off_form or CallOffForm(),
+        proof=proof_row,
+        state_label=state_label,
+    )
+
+
+def _render_call_off(found: CallOff, failed=None):
+    """Render the call-off page."""
+    return render_template(
+        "funding/call_off.html", call_off=found, case_view=_case_view(found, failed), failed=failed
+    )
+
+
+def _render_proof(found: ProofOfUse, failed=None, form=None, upload_form=None):
+    """Render the proof-of-use page."""
+    projects = found.notice.application.projects
+    editable = found.can_edit(current_user)
+    if editable and form is None:
+        form = ProofForm.for_projects(projects, proof=found)
+    if editable and upload_form is None:
+        upload_form = ProofUploadForm(version=found.case.version)
+    return render_template(
+        "funding/proof.html",
+        proof=found,
+        case_view=_case_view(found, failed),
+        failed=failed,
+        projects=projects,
+        lines=lines_by_project(found),
+        form=form if editable else None,
+        upload_form=upload_form if editable else None,
+        gaps=proof_gaps(found),
+        paid=paid(found.notice),
+        spent=spent(found),
+    )

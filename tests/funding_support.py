@@ -1,0 +1,62 @@
+"""Helpers for the funding tests: drive a notice, its call-offs and its proof by the engine."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from antrag import engine
+from antrag.extensions import db
+from antrag.funding.models import FundingNotice, ProofOfUse
+from antrag.funding.operations import request_call_off
+
+
+def notice_of(application) -> FundingNotice:
+    """Return the notice drafted for an approved application."""
+    return db.session.scalar(select(FundingNotice).filter_by(application_id=application.id))
+
+
+def proof_of(notice) -> ProofOfUse:
+    """Return the notice's proof of use."""
+    return db.session.scalar(select(ProofOfUse).filter_by(notice_id=notice.id))
+
+
+def act(subject, trigger, actor, **kwargs):
+    """Fire `trigger` on the subject's case with the version just seen, and commit."""
+    ctx = engine.fire(subject.case_id, trigger, actor, version=subject.case.version, **kwargs)
+    db.session.commit()
+    return ctx
+
+
+def issued_notice(make_application, world, municipality=None) -> FundingNotice:
+    """Approve an application and issue its notice by a reviewer with signing authority."""
+    notice = notice_of(make_application("approved", municipality=municipality))
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    act(notice, "issue", world.users.reviewer)
+    return notice
+
+
+def final_notice(make_application, world, municipality=None) -> FundingNotice:
+    """Issue a notice and let the city waive its right of appeal."""
+    notice = issued_notice(make_application, world, municipality)
+    act(
+        notice,
+        "waive_appeal",
+        world.users.speyer if municipality is None else _city(world, municipality),
+    )
+    return notice
+
+
+def paid_call_off(notice, amount: str, world):
+    """Request, check (reviewer) and release (reviewer2) a call-off of `amount`."""
+    call_off = request_call_off(world.users.speyer, notice, Decimal(amount), None)
+    db.session.commit()
+    act(call_off, "check", world.users.reviewer)
+    act(call_off, "release", world.users.reviewer2)
+    return call_off
+
+
+def _city(world, municipality):
+    return {world.speyer.id: world.users.speyer, world.andernach.id: world.users.andernach}[
+        municipality.id
+    ]

@@ -1,0 +1,77 @@
+"""Who may open the funding pages: role × page → status (404 for what one may not see)."""
+
+from decimal import Decimal
+
+import pytest
+from funding_support import final_notice, notice_of, proof_of
+
+from antrag.extensions import db
+from antrag.funding.operations import request_call_off
+
+PAGES = {
+    "list": "/bescheide/",
+    "notice": "/bescheide/{notice}",
+    "pdf": "/bescheide/{notice}/pdf",
+    "call_off": "/bescheide/abrufe/{call_off}",
+    "proof": "/bescheide/nachweise/{proof}",
+}
+# role → expected status per page; "anonymous" is sent to the login page.
+EXPECTED = {
+    "anonymous": dict.fromkeys(PAGES, 302),
+    "own_city": dict.fromkeys(PAGES, 200),
+    "other_city": {"list": 200, "notice": 404, "pdf": 404, "call_off": 404, "proof": 404},
+    "reviewer": dict.fromkeys(PAGES, 200),
+    "mentor": {"list": 403, "notice": 404, "pdf": 404, "call_off": 404, "proof": 404},
+    "admin": {"list": 403, "notice": 404, "pdf": 404, "call_off": 404, "proof": 404},
+}
+CASES = [(role, page, status) for role, row in EXPECTED.items() for page, status in row.items()]
+
+
+@pytest.fixture
+def funded(make_application, world):
+    notice = final_notice(make_application, world)
+    call_off = request_call_off(world.users.speyer, notice, Decimal("1000.00"), None)
+    db.session.commit()
+    return {"notice": notice.id, "call_off": call_off.id, "proof": proof_of(notice).id}
+
+
+def _user(world, role):
+    return {
+        "anonymous": None,
+        "own_city": world.users.speyer,
+        "other_city": world.users.andernach,
+        "reviewer": world.users.reviewer2,
+        "mentor": world.users.mentor,
+        "admin": world.users.admin,
+    }[role]
+
+
+@pytest.mark.parametrize(("role", "page", "status"), CASES)
+def test_role_may_open_page(world, funded, make_web, role, page, status):
+    response = make_web(_user(world, role)).get(PAGES[page].format(**funded))
+    assert response.status_code == status
+    if role == "other_city" and page == "list":
+        assert "DS-" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "status"),
+    [
+        ("other_city", "/bescheide/{notice}/aktion", 404),
+        ("other_city", "/bescheide/{notice}/abrufe", 404),
+        ("reviewer", "/bescheide/{notice}/abrufe", 403),
+        ("other_city", "/bescheide/abrufe/{call_off}/aktion", 404),
+        ("mentor", "/bescheide/nachweise/{proof}", 404),
+        ("reviewer", "/bescheide/nachweise/{proof}", 403),
+        ("other_city", "/bescheide/nachweise/{proof}/belege", 404),
+    ],
+)
+def test_role_may_not_post(world, funded, make_web, role, url, status):
+    web = make_web(_user(world, role))
+    response = web.post(url.format(**funded), {"trigger": "withdraw", "version": "1"})
+    assert response.status_code == status
+
+
+def test_no_pdf_before_the_notice_is_issued(make_application, world, make_web):
+    notice = notice_of(make_application("approved"))
+    assert make_web(world.users.speyer).get(f"/bescheide/{notice.id}/pdf").status_code == 404

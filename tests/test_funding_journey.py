@@ -1,0 +1,70 @@
+"""The whole life of a funding notice through the test client, from approval to closing."""
+
+import io
+from decimal import Decimal
+
+from funding_support import notice_of, proof_of
+from sqlalchemy import select
+
+from antrag.applications.storage import minimal_pdf
+from antrag.extensions import db
+from antrag.funding import ledger
+from antrag.funding.models import CallOff
+
+
+def _act(web, url, trigger, version, comment=""):
+    web.get(url.removesuffix("/aktion"))
+    response = web.post(url, {"trigger": trigger, "version": version, "comment": comment})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+
+
+def test_notice_issued_waived_called_off_twice_proved_with_reclaim_and_closed(
+    make_application, world, make_web
+):
+    notice = notice_of(make_application("approved"))
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    anna, ben = make_web(world.users.reviewer), make_web(world.users.reviewer2)
+    city = make_web(world.users.speyer)
+    base = f"/bescheide/{notice.id}"
+    _act(anna, f"{base}/aktion", "issue", notice.case.version)
+    assert city.get(f"{base}/pdf").get_data().startswith(b"%PDF")
+    _act(city, f"{base}/aktion", "waive_appeal", notice.case.version)
+    for amount in ("30.000,00", "20.000,00"):
+        city.get(base)
+        assert city.post(f"{base}/abrufe", {"amount": amount}).status_code == 302
+    db.session.expire_all()
+    for call_off in db.session.scalars(select(CallOff)):
+        url = f"/bescheide/abrufe/{call_off.id}/aktion"
+        _act(anna, url, "check", call_off.case.version)
+        _act(ben, url, "release", call_off.case.version)
+    proof = proof_of(notice)
+    url = f"/bescheide/nachweise/{proof.id}"
+    project = notice.application.projects[0]
+    city.get(url)
+    city.post(
+        url,
+        {
+            "version": proof.case.version,
+            "report": "Bürgerbüro ist online.",
+            f"spent_{project.id}": "45.000,00",
+        },
+    )
+    db.session.expire_all()
+    city.post(
+        f"{url}/belege",
+        {
+            "version": proof.case.version,
+            "document": (io.BytesIO(minimal_pdf("Rechnung")), "Rechnung.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    db.session.expire_all()
+    _act(city, f"{url}/aktion", "submit", proof.case.version)
+    _act(anna, f"{url}/aktion", "accept", proof.case.version)
+    assert proof.reclaim_amount == Decimal("5000.00")
+    assert notice.case.state == "closed"
+    page = city.get(base).get_data(as_text=True).replace("\xa0", " ")
+    assert "50.000,00 €" in page and "Abgeschlossen" in page
+    assert ledger.reconcile(world.round) == []

@@ -1,0 +1,235 @@
+"""Funding notices: drafted on approval, issued with budget commitment and PDF, then final."""
+
+import io
+import threading
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from funding_support import act, final_notice, issued_notice, notice_of, proof_of
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from antrag import engine
+from antrag.clock import frozen_at
+from antrag.db_types import utcnow
+from antrag.engine import timer
+from antrag.engine.calendar import BERLIN
+from antrag.engine.errors import GuardRefused
+from antrag.extensions import db
+from antrag.funding import budget
+from antrag.funding.file_reference import next_file_reference
+from antrag.funding.models import BudgetEntry, FundingNotice
+from antrag.funding.rules import funding_period
+from antrag.funding.storage import notice_pdf_path
+from antrag.mail.models import OutboxMessage
+
+
+def _year() -> int:
+    return utcnow().astimezone(BERLIN).year
+
+
+def test_approval_drafts_exactly_one_notice_with_the_applications_data(make_application):
+    application = make_application("approved")
+    notices = db.session.scalars(select(FundingNotice)).all()
+    assert len(notices) == 1
+    notice = notices[0]
+    assert notice.case.state == "drafted"
+    assert notice.file_reference == f"DS-{_year()}-0001"
+    assert notice.amount == Decimal("60750.00")
+    assert notice.addressee_name == "Speyer"
+    assert notice.addressee_head == "Oberbürgermeisterin Erika Muster"
+    assert "Digitales Bürgerbüro" in notice.purpose
+    assert "Verwaltung und E-Government" in notice.purpose
+    assert notice.financing_type == "Festbetragsfinanzierung"
+    assert notice.application_id == application.id
+
+
+def test_file_references_are_gap_free_and_a_refused_approval_takes_none(make_application, world):
+    first = make_application("approved")
+    proposed = make_application("proposed_approval", municipality=world.andernach)
+    with pytest.raises(GuardRefused):  # the proposer may not co-sign
+        act(proposed, "approve", world.users.reviewer)
+    db.session.rollback()
+    engine.fire(proposed.case_id, "approve", world.users.reviewer2, version=proposed.case.version)
+    db.session.rollback()  # an approval rolled back gives its number back
+    act(proposed, "approve", world.users.reviewer2)
+    references = [notice_of(a).file_reference for a in (first, proposed)]
+    assert references == [f"DS-{_year()}-0001", f"DS-{_year()}-0002"]
+
+
+@pytest.mark.parametrize(
+    ("approved", "ends", "expected_end"),
+    [
+        ("2026-05-14", ["2026-09-30"], "2027-12-31"),  # at least to the end of the next year
+        ("2026-05-14", ["2027-06-30", "2028-03-31"], "2028-03-31"),  # the latest project end
+    ],
+)
+def test_funding_period_runs_from_approval_to_the_latest_project_end(approved, ends, expected_end):
+    from datetime import date
+
+    start, end = funding_period(date.fromisoformat(approved), [date.fromisoformat(e) for e in ends])
+    assert (start, end) == (date.fromisoformat(approved), date.fromisoformat(expected_end))
+
+
+def test_issuing_commits_the_budget_and_stores_a_real_pdf(make_application, world):
+    notice = issued_notice(make_application, world)
+    db.session.expire_all()
+    assert notice.case.state == "issued"
+    assert world.round.committed == Decimal("60750.00")
+    entries = db.session.scalars(select(BudgetEntry)).all()
+    assert [(e.kind, e.amount) for e in entries] == [("commitment", Decimal("60750.00"))]
+    path = notice_pdf_path(notice)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
+    assert notice.file_reference in text
+    assert "sechzigtausendsiebenhundertfünfzig" in text
+    assert notice.issued_by_id == world.users.reviewer.id and notice.pdf_sha256
+    assert notice.case.due_at.astimezone(BERLIN).date() > utcnow().date() + timedelta(days=27)
+    mails = db.session.scalars(select(OutboxMessage).filter_by(template="notice_issued")).all()
+    assert [m.recipient for m in mails] == [world.users.speyer.email]
+
+
+def test_a_reviewer_without_signing_authority_sees_why_instead_of_the_button(
+    make_application, world, make_web
+):
+    notice = notice_of(make_application("approved"))
+    page = make_web(world.users.reviewer2).get(f"/bescheide/{notice.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Zeichnungsbefugnis" in html
+    assert 'name="trigger" value="issue"' not in html
+
+
+def test_the_budget_refuses_the_notice_that_would_overspend_it(make_application, world):
+    first = notice_of(make_application("approved"))
+    second = notice_of(make_application("approved", municipality=world.andernach))
+    world.round.budget = Decimal("100000.00")
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    act(first, "issue", world.users.reviewer)
+    with pytest.raises(GuardRefused, match="Budget der Runde reicht"):
+        act(second, "issue", world.users.reviewer)
+    db.session.rollback()
+    db.session.expire_all()
+    assert second.case.state == "drafted" and second.pdf_stored_name is None
+    assert world.round.committed == Decimal("60750.00")
+    assert db.session.scalar(select(func.count()).select_from(BudgetEntry)) == 1
+
+
+def test_the_sql_guard_refuses_even_when_the_check_was_passed_before(make_application, world):
+    notice = notice_of(make_application("approved"))
+    world.round.budget = Decimal("50000.00")  # as if a concurrent issue had taken the rest
+    db.session.commit()
+    with pytest.raises(GuardRefused, match="Das Budget der Runde reicht"):
+        budget.commit(notice, notice.case_id)
+    db.session.rollback()
+    db.session.expire_all()
+    assert world.round.committed == Decimal("0.00")
+
+
+def test_waiving_the_appeal_makes_the_notice_final_and_opens_the_proof_of_use(
+    make_application, world
+):
+    notice = final_notice(make_application, world)
+    assert notice.case.state == "final"
+    assert notice.appeal_waived_at is not None and notice.final_at is not None
+    proof = proof_of(notice)
+    assert proof.case.state == "due"
+    assert proof.case.due_at.astimezone(BERLIN).date().isoformat() == "2028-06-30"
+
+
+def test_the_notice_becomes_final_when_the_appeal_period_has_run_out(make_application, world):
+    notice = issued_notice(make_application, world)
+    with frozen_at(notice.case.due_at - timedelta(days=1)):
+        assert timer.tick().fired == []
+    with frozen_at(notice.case.due_at + timedelta(minutes=1)):
+        report = timer.tick()
+    assert report.fired == [(notice.case_id, "become_final")]
+    db.session.expire_all()
+    assert notice.case.state == "final" and notice.appeal_waived_at is None
+    assert proof_of(notice) is not None
+
+
+def test_the_proof_of_use_is_reminded_of_before_its_due_date(make_application, world):
+    proof = proof_of(final_notice(make_application, world))
+    with frozen_at(proof.case.due_at - timedelta(days=2)):
+        report = timer.tick()
+        again = timer.tick()
+    assert (proof.case_id, "due") in report.reminded
+    assert again.reminded == []
+    mails = db.session.scalars(select(OutboxMessage).filter_by(template="proof_reminder")).all()
+    assert [m.recipient for m in mails] == [world.users.speyer.email]
+    assert "30.06.2028" in mails[0].subject
+
+
+def test_the_application_page_links_to_its_notice(make_application, world, make_web):
+    application = make_application("approved")
+    html = make_web(world.users.speyer).get(f"/antraege/{application.id}").get_data(as_text=True)
+    assert f"/bescheide/{notice_of(application).id}" in html
+
+
+def test_the_city_downloads_the_issued_pdf_as_an_attachment(make_application, world, make_web):
+    notice = issued_notice(make_application, world)
+    response = make_web(world.users.speyer).get(f"/bescheide/{notice.id}/pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.get_data().startswith(b"%PDF")
+
+
+def test_issue_and_waive_appeal_through_the_notice_page(make_application, world, make_web):
+    notice = notice_of(make_application("approved"))
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    reviewer = make_web(world.users.reviewer)
+    reviewer.get(f"/bescheide/{notice.id}")
+    issued = reviewer.post(f"/bescheide/{notice.id}/aktion", {"trigger": "issue", "version": "1"})
+    assert issued.status_code == 302
+    city = make_web(world.users.speyer)
+    page = city.get(f"/bescheide/{notice.id}").get_data(as_text=True)
+    assert 'value="waive_appeal"' in page and "/pdf" in page
+    db.session.expire_all()
+    waived = city.post(
+        f"/bescheide/{notice.id}/aktion",
+        {"trigger": "waive_appeal", "version": notice.case.version, "comment": ""},
+    )
+    assert waived.status_code == 302
+    db.session.expire_all()
+    assert notice.case.state == "final"
+    assert "Mittel abrufen" in city.get(f"/bescheide/{notice.id}").get_data(as_text=True)
+
+
+def test_the_notice_list_shows_the_city_only_its_own_notices(make_application, world, make_web):
+    make_application("approved")
+    make_application("approved", municipality=world.andernach)
+    html = make_web(world.users.speyer).get("/bescheide/").get_data(as_text=True)
+    assert f"DS-{_year()}-0001" in html and f"DS-{_year()}-0002" not in html
+    html = make_web(world.users.reviewer).get("/bescheide/").get_data(as_text=True)
+    assert f"DS-{_year()}-0001" in html and f"DS-{_year()}-0002" in html
+
+
+def test_concurrent_approvals_take_distinct_gap_free_numbers(app):
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def approve_in_own_transaction():
+        with app.app_context():
+            try:
+                barrier.wait()
+                reference = next_file_reference(2031)
+                time.sleep(0.3)  # hold the number while the other one tries
+                db.session.commit()
+                results.append(reference)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=approve_in_own_transaction) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == ["DS-2031-0001", "DS-2031-0002"]
+    assert next_file_reference(2031) == "DS-2031-0003"

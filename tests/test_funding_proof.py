@@ -1,0 +1,166 @@
+"""Proof of use: the city reports, a reviewer asks for changes or accepts; reclaim and close."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from funding_support import act, final_notice, paid_call_off, proof_of
+from sqlalchemy import func, select
+
+from antrag.applications.storage import minimal_pdf
+from antrag.engine.errors import GuardRefused
+from antrag.extensions import db
+from antrag.funding import ledger
+from antrag.funding.models import BudgetEntry, CallOff, ExpenditureLine, FundingNotice
+from antrag.funding.operations import save_proof
+
+
+def _report(proof, world, spent: str):
+    project = proof.notice.application.projects[0]
+    save_proof(
+        world.users.speyer, proof, proof.case.version, "Umgesetzt.", {project.id: Decimal(spent)}
+    )
+    db.session.commit()
+
+
+def test_an_incomplete_proof_cannot_be_submitted_and_says_what_is_missing(make_application, world):
+    proof = proof_of(final_notice(make_application, world))
+    with pytest.raises(GuardRefused, match="Sachbericht; Ausgaben für Projekt 1"):
+        act(proof, "submit", world.users.speyer)
+
+
+def test_proof_accepted_with_a_reclaim_closes_the_notice(make_application, world):
+    notice = final_notice(make_application, world)
+    paid_call_off(notice, "30000.00", world)
+    paid_call_off(notice, "20000.00", world)
+    proof = proof_of(notice)
+    _report(proof, world, "45000.00")
+    act(proof, "submit", world.users.speyer)
+    act(proof, "request_changes", world.users.reviewer, comment="Bitte Belege beifügen.")
+    assert proof.case.state == "changes_requested" and proof.case.due_at is not None
+    act(proof, "submit", world.users.speyer)
+    act(proof, "accept", world.users.reviewer)
+    db.session.expire_all()
+    assert proof.case.state == "accepted"
+    assert proof.reclaim_amount == Decimal("5000.00")
+    assert notice.case.state == "closed"
+    assert world.round.reclaimed == Decimal("5000.00")
+    assert world.round.available == Decimal("243000.00") - Decimal("60750.00") + Decimal("5000.00")
+
+
+def test_no_reclaim_when_everything_paid_was_spent(make_application, world):
+    notice = final_notice(make_application, world)
+    paid_call_off(notice, "30000.00", world)
+    proof = proof_of(notice)
+    _report(proof, world, "35000.00")
+    act(proof, "submit", world.users.speyer)
+    act(proof, "accept", world.users.reviewer)
+    assert proof.reclaim_amount == Decimal("0.00")
+    assert (
+        db.session.scalar(select(func.count()).select_from(BudgetEntry).filter_by(kind="reclaim"))
+        == 0
+    )
+
+
+def test_the_ledger_reconciles_to_the_cent(make_application, world):
+    notice = final_notice(make_application, world)
+    other = final_notice(make_application, world, municipality=world.andernach)
+    paid_call_off(notice, "30000.01", world)
+    paid_call_off(notice, "20000.02", world)
+    proof = proof_of(notice)
+    _report(proof, world, "44999.99")
+    act(proof, "submit", world.users.speyer)
+    act(proof, "accept", world.users.reviewer)
+    db.session.expire_all()
+    rnd = world.round
+
+    def total(kind):
+        return db.session.scalar(
+            select(func.sum(BudgetEntry.amount)).filter_by(round_id=rnd.id, kind=kind)
+        )
+
+    issued = db.session.scalar(select(func.sum(FundingNotice.amount)))
+    paid = sum(c.amount for c in db.session.scalars(select(CallOff)) if c.case.state == "paid")
+    assert Decimal(total("commitment")).quantize(Decimal("0.01")) == rnd.committed == issued
+    assert rnd.committed == notice.amount + other.amount
+    assert Decimal(total("payment")).quantize(Decimal("0.01")) == rnd.paid == paid
+    assert Decimal(total("reclaim")).quantize(Decimal("0.01")) == rnd.reclaimed
+    assert rnd.reclaimed == proof.reclaim_amount == Decimal("5000.04")
+    assert ledger.reconcile(rnd) == []
+
+
+def test_the_city_reports_in_german_uploads_a_pdf_and_submits_on_the_web(
+    make_application, world, make_web
+):
+    proof = proof_of(final_notice(make_application, world))
+    project = proof.notice.application.projects[0]
+    web = make_web(world.users.speyer)
+    url = f"/bescheide/nachweise/{proof.id}"
+    web.get(url)
+    bad = web.post(
+        url, {"version": proof.case.version, "report": "x", f"spent_{project.id}": "viel"}
+    )
+    assert bad.status_code == 422 and "Bitte geben Sie einen Betrag in Euro an" in bad.get_data(
+        True
+    )
+    ok = web.post(
+        url,
+        {
+            "version": proof.case.version,
+            "report": "Bürgerbüro online.",
+            f"spent_{project.id}": "58.000,50",
+        },
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    upload = web.post(
+        f"{url}/belege",
+        {
+            "version": proof.case.version,
+            "document": (io.BytesIO(minimal_pdf("Beleg")), "Beleg.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 302
+    db.session.expire_all()
+    assert [a.original_name for a in proof.attachments] == ["Beleg.pdf"]
+    assert db.session.scalar(select(ExpenditureLine.spent)) == Decimal("58000.50")
+    web.get(url)
+    done = web.post(f"{url}/aktion", {"trigger": "submit", "version": proof.case.version})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert proof.case.state == "submitted"
+
+
+def test_a_non_pdf_proof_document_is_refused_with_a_field_message(
+    make_application, world, make_web
+):
+    proof = proof_of(final_notice(make_application, world))
+    web = make_web(world.users.speyer)
+    url = f"/bescheide/nachweise/{proof.id}"
+    web.get(url)
+    response = web.post(
+        f"{url}/belege",
+        {"version": proof.case.version, "document": (io.BytesIO(b"MZ not a pdf"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "kein PDF-Dokument" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert proof.attachments == []
+
+
+def test_a_submitted_proof_cannot_be_changed_and_the_city_is_told_why(
+    make_application, world, make_web
+):
+    proof = proof_of(final_notice(make_application, world))
+    _report(proof, world, "60750.00")
+    act(proof, "submit", world.users.speyer)
+    web = make_web(world.users.speyer)
+    url = f"/bescheide/nachweise/{proof.id}"
+    assert "Verwendungsnachweis bearbeiten" not in web.get(url).get_data(as_text=True)
+    response = web.post(url, {"version": proof.case.version, "report": "Anders."})
+    assert response.status_code == 409
+    assert "Eingereicht" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert proof.report == "Umgesetzt."
