@@ -123,6 +123,7 @@ class Replay:
             role=account.role,
             password=DEMO_PASSWORD,
             organisation=account.organisation,
+            **story.STAFF_DUTIES.get(account.key, {}),
         )
 
     def add_round(self, spec: story.RoundSpec) -> None:

@@ -43,6 +43,16 @@ STAFF = (
             "2019-04-29 10:05"),
 )  # fmt: skip
 
+# Signing authority (Zeichnungsbefugnis) and the mentors' capacity and fields of action.
+STAFF_DUTIES = {
+    "r2": {"can_sign": True},
+    "m1": {"mentor_capacity": 4, "mentor_topics": ("verwaltung", "beteiligung", "bildung")},
+    "m2": {
+        "mentor_capacity": 4,
+        "mentor_topics": ("mobilitaet", "energie_umwelt", "infrastruktur", "wirtschaft_handel"),
+    },
+}
+
 
 @dataclass(frozen=True)
 class RoundSpec:

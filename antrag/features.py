@@ -15,7 +15,9 @@ MODULES = (
     "antrag.applications.models",
     "antrag.applications.rules",
     "antrag.funding.models",
+    "antrag.funding.rules",
     "antrag.mentoring.models",
+    "antrag.mentoring.rules",
 )
 
 

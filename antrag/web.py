@@ -1,6 +1,6 @@
 """Wiring of the web layer: blueprints, template helpers, the user loader, response headers."""
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Blueprint, Flask, redirect, url_for
 from flask_login import current_user, login_required
 
 from .extensions import db, login_manager
@@ -11,7 +11,7 @@ bp = Blueprint("main", __name__)
 HOME_BY_ROLE = {
     "applicant": "applications.index",
     "reviewer": "review.queue",
-    "mentor": "main.mentor_home",
+    "mentor": "mentoring.dashboard",
     "admin": "admin.index",
 }
 
@@ -21,15 +21,6 @@ HOME_BY_ROLE = {
 def index():
     """Send each role to its own start page."""
     return redirect(url_for(HOME_BY_ROLE[current_user.role]))
-
-
-@bp.route("/mentoring")
-@login_required
-def mentor_home():
-    """The mentor's start page; assignments arrive with the mentoring workflow."""
-    if current_user.role != "mentor":
-        return redirect(url_for("main.index"))
-    return render_template("main/mentor_home.html")
 
 
 @login_manager.user_loader
@@ -45,10 +36,15 @@ def init_app(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .applications.views import bp as applications_bp
+    from .funding.budget_views import bp as budget_bp
+    from .funding.views import bp as funding_bp
+    from .mentoring.views import bp as mentoring_bp
     from .review.views import bp as review_bp
 
-    for blueprint in (bp, accounts_bp, applications_bp, review_bp, admin_bp):
+    for blueprint in (bp, accounts_bp, applications_bp, review_bp, mentoring_bp, admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(budget_bp)
+    app.register_blueprint(funding_bp)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."

@@ -11,6 +11,7 @@ from .models import PASSWORD_MIN_LENGTH, ROLE_LABELS, User
 
 logger = logging.getLogger(__name__)
 NAME_MAX = 200
+MENTOR_CAPACITY_MAX = 50
 
 
 class AccountError(ValueError):
@@ -49,6 +50,9 @@ def create_user(
     municipality_ags: str | None = None,
     organisation: str | None = None,
     actor=None,
+    can_sign: bool = False,
+    mentor_capacity: int = 0,
+    mentor_topics=(),
 ) -> User:
     """Create an account; applicants need a municipality, the others must not have one."""
     email = normalise_email(email)
@@ -58,6 +62,7 @@ def create_user(
         raise AccountError(f"Es gibt bereits ein Konto für {email}.", "email")
     check_password_strength(password)
     municipality = _municipality_for(role, municipality_ags)
+    topics = _role_extras(role, can_sign, mentor_capacity, mentor_topics)
     user = User(
         email=email,
         name=name.strip(),
@@ -65,6 +70,9 @@ def create_user(
         municipality=municipality,
         organisation=(organisation or None),
         active=True,
+        can_sign=bool(can_sign),
+        mentor_capacity=mentor_capacity or 0,
+        mentor_topics=topics,
     )
     user.set_password(password)
     db.session.add(user)
@@ -101,8 +109,14 @@ def update_user(
     organisation: str | None = None,
     active: bool = True,
     password: str | None = None,
+    can_sign: bool | None = None,
+    mentor_capacity: int | None = None,
+    mentor_topics=None,
 ) -> User:
-    """Change an account's name, role, municipality, organisation, active flag and password."""
+    """Change an account's name, role, municipality, organisation, flags and password.
+
+    `can_sign`, `mentor_capacity` and `mentor_topics` keep their stored values when None.
+    """
     if not (name or "").strip():
         raise AccountError("Bitte geben Sie den Namen an.", "name")
     if len(name.strip()) > NAME_MAX:
@@ -117,6 +131,17 @@ def update_user(
     municipality = _municipality_for(role, municipality_ags)
     if password:
         check_password_strength(password)
+    # Values not passed are kept while they fit the (new) role, and dropped otherwise.
+    if can_sign is None:
+        can_sign = user.can_sign and role == "reviewer"
+    if mentor_capacity is None:
+        mentor_capacity = user.mentor_capacity if role == "mentor" else 0
+    if mentor_topics is None:
+        stored = [t for t in (user.mentor_topics or "").split(",") if t]
+        mentor_topics = stored if role == "mentor" else []
+    topics = _role_extras(role, can_sign, mentor_capacity, mentor_topics)
+    user.can_sign = bool(can_sign)
+    user.mentor_capacity, user.mentor_topics = mentor_capacity or 0, topics
     user.municipality = municipality
     user.name = name.strip()
     user.role = role
@@ -127,6 +152,29 @@ def update_user(
     db.session.flush()
     logger.info("User %s updated by %s", user.id, _who(actor))
     return user
+
+
+def _role_extras(role: str, can_sign, mentor_capacity, mentor_topics) -> str:
+    """Check the signing flag (reviewers) and mentor fields; return the topics comma-separated."""
+    from ..applications.models import FIELDS_OF_ACTION
+
+    if can_sign and role != "reviewer":
+        raise AccountError(
+            "Zeichnungsbefugnis gibt es nur für Konten des Ministeriums (Prüfung).", "can_sign"
+        )
+    if not 0 <= (mentor_capacity or 0) <= MENTOR_CAPACITY_MAX:
+        raise AccountError(
+            f"Bitte geben Sie eine Zahl von 0 bis {MENTOR_CAPACITY_MAX} an.", "mentor_capacity"
+        )
+    unknown = [t for t in mentor_topics if t not in FIELDS_OF_ACTION]
+    if unknown:
+        raise AccountError(f"Unbekanntes Handlungsfeld „{unknown[0]}“.", "mentor_topics")
+    if role != "mentor" and (mentor_capacity or mentor_topics):
+        raise AccountError(
+            "Kapazität und Handlungsfelder gibt es nur für Konten des Mentorings.",
+            "mentor_capacity" if mentor_capacity else "mentor_topics",
+        )
+    return ",".join(t for t in FIELDS_OF_ACTION if t in set(mentor_topics))
 
 
 def set_password(user: User, password: str, actor=None) -> None:

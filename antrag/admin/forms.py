@@ -1,11 +1,20 @@
 """Forms of the admin area for user accounts; the account operations do the domain checks."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..accounts.models import PASSWORD_MIN_LENGTH, ROLE_LABELS
+from ..applications.models import FIELDS_OF_ACTION
 
 PASSWORD_MESSAGE = f"Das Passwort muss mindestens {PASSWORD_MIN_LENGTH} Zeichen lang sein."
 NO_MUNICIPALITY = SelectChoice("", "– keine (nur für antragstellende Konten nötig) –")
@@ -22,6 +31,24 @@ class _UserForm(FlaskForm):
     )
     municipality = SelectField("Kommune")
     organisation = StringField("Organisation", validators=[Length(max=200)])
+    can_sign = BooleanField("Zeichnungsbefugnis (darf Förderbescheide erlassen)")
+    mentor_capacity = StringField(
+        "Kapazität: gleichzeitige Mentorings", default="0", render_kw={"inputmode": "numeric"}
+    )
+    mentor_topics = SelectMultipleField(
+        "Handlungsfelder",
+        choices=[SelectChoice(value, label) for value, label in FIELDS_OF_ACTION.items()],
+        validate_choice=False,  # the account operation names an unknown field of action
+    )
+
+    def validate_mentor_capacity(self, field) -> None:
+        """Accept a whole number of at least 0 (empty means 0)."""
+        if not (field.data or "0").strip().isdigit():
+            raise ValidationError("Bitte geben Sie eine ganze Zahl ab 0 an.")
+
+    def capacity(self) -> int:
+        """Return the validated capacity as a number."""
+        return int((self.mentor_capacity.data or "0").strip())
 
     def set_municipalities(self, municipalities) -> None:
         """Offer the municipalities by their key, with an empty choice for other roles."""

@@ -16,6 +16,15 @@ from .forms import UserCreateForm, UserEditForm
 FORM = "admin/user_form.html"
 
 
+def _role_extras(form) -> dict:
+    """Return the signing flag and the mentor fields as the account operations take them."""
+    return {
+        "can_sign": form.can_sign.data,
+        "mentor_capacity": form.capacity(),
+        "mentor_topics": form.mentor_topics.data or [],
+    }
+
+
 def _municipalities():
     return db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
 
@@ -49,6 +58,7 @@ def user_new():
             municipality_ags=form.municipality.data or None,
             organisation=(form.organisation.data or "").strip() or None,
             actor=current_user,
+            **_role_extras(form),
         )
     except AccountError as exc:
         return refused(FORM, form, {exc.field or "email": str(exc)}, user=None)
@@ -69,6 +79,9 @@ def user_edit(user_id: int):
             "municipality": user.municipality.ags if user.municipality else "",
             "organisation": user.organisation or "",
             "active": user.active,
+            "can_sign": user.can_sign,
+            "mentor_capacity": str(user.mentor_capacity),
+            "mentor_topics": [t for t in user.mentor_topics.split(",") if t],
         }
     )
     form.set_municipalities(_municipalities())
@@ -84,6 +97,7 @@ def user_edit(user_id: int):
             organisation=(form.organisation.data or "").strip() or None,
             active=form.active.data,
             password=form.password.data or None,
+            **_role_extras(form),
         )
     except AccountError as exc:
         return refused(FORM, form, {exc.field or "name": str(exc)}, user=user)

@@ -113,6 +113,10 @@ class Application(db.Model):
             return user.municipality_id == self.municipality_id
         if user.role == "reviewer":
             return self.submitted_at is not None
+        if user.role == "mentor":
+            from ..mentoring.models import mentor_follows
+
+            return mentor_follows(user.id, self.id)
         return False
 
     def can_edit(self, user) -> bool:

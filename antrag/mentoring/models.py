@@ -2,12 +2,18 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, Text
+from sqlalchemy import Date, ForeignKey, Integer, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
 from ..engine import registry
+from ..engine.models import Case
 from ..extensions import db
+
+# A mentor's workload: proposals still open and mentorings not yet completed.
+ACTIVE_STATES = ("proposed", "accepted", "active")
+# Assignments through which a mentor may read the city's application.
+FOLLOWING_STATES = (*ACTIVE_STATES, "completed")
 
 
 @registry.subject("mentoring")
@@ -31,6 +37,42 @@ class MentoringAssignment(db.Model):
     municipality = relationship("Municipality")
     mentor = relationship("User", foreign_keys=[mentor_id])
 
+    ENDPOINT = "mentoring.assignment"
+    RECIPIENTS = ("mentor", "reviewers", "applicant")
+
+    @property
+    def state(self) -> str:
+        return self.case.state
+
+    def url_values(self) -> dict:
+        """Return the URL values of the assignment page (with ENDPOINT)."""
+        return {"assignment_id": self.id}
+
+    def recipients(self, kind: str) -> list:
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        from ..accounts.models import User
+
+        if kind == "mentor":
+            return [self.mentor] if self.mentor.active else []
+        query = db.select(User).where(User.active.is_(True)).order_by(User.id)
+        if kind == "applicant":
+            query = query.where(
+                User.role == "applicant", User.municipality_id == self.municipality_id
+            )
+        elif kind == "reviewers":
+            query = query.where(User.role == "reviewer")
+        else:
+            raise ValueError(f"unknown recipient kind {kind!r}")
+        return list(db.session.scalars(query))
+
+    def can_view(self, user) -> bool:
+        """Return whether `user` may see this assignment: its mentor and the ministry (else 404)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        if user.role == "mentor":
+            return user.id == self.mentor_id
+        return user.role == "reviewer"
+
 
 class MentoringGap(db.Model):
     """An approved application for which no suitable mentor is left: flagged for the ministry."""
@@ -43,3 +85,18 @@ class MentoringGap(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     application = relationship("Application")
+
+
+def mentor_follows(mentor_id: int, application_id: int) -> bool:
+    """Return whether the mentor has a proposed, running or completed assignment for it."""
+    found = db.session.scalar(
+        select(MentoringAssignment.id)
+        .join(Case, Case.id == MentoringAssignment.case_id)
+        .where(
+            MentoringAssignment.mentor_id == mentor_id,
+            MentoringAssignment.application_id == application_id,
+            Case.state.in_(FOLLOWING_STATES),
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -1,0 +1,51 @@
+"""Forms of the mentoring pages: the kick-off date and the ministry's manual proposal."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from ..fields import GermanDateField
+
+NO_MENTOR = SelectChoice("", "– bitte wählen –")
+
+
+def _to_id(value) -> int | None:
+    """Return the chosen user id; an empty or edited value becomes None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class KickoffForm(FlaskForm):
+    """Start the mentoring: the date of the kick-off meeting with the city."""
+
+    version = HiddenField()
+    kickoff_on = GermanDateField(
+        "Auftakttermin",
+        validators=[InputRequired("Bitte geben Sie das Datum des Auftakttermins an.")],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class GapProposalForm(FlaskForm):
+    """The ministry chooses a mentor for a city no suitable mentor was left for."""
+
+    mentor = SelectField(
+        "Mentorin oder Mentor",
+        coerce=lambda value: _to_id(value),
+        validators=[InputRequired("Bitte wählen Sie eine Mentorin oder einen Mentor.")],
+        validate_choice=False,  # the operation checks the choice and says why in German
+    )
+
+    def set_mentors(self, loads, users) -> None:
+        """Offer the active mentors with their current load and capacity."""
+        self.mentor.choices = [NO_MENTOR] + [
+            SelectChoice(
+                str(load.id),
+                f"{users[load.id].name} ({load.active_assignments} von {load.capacity} belegt)",
+            )
+            for load in loads
+            if load.active
+        ]
