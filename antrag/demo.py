@@ -31,6 +31,9 @@ from .clock import frozen_at, now
 from .engine.calendar import BERLIN
 from .extensions import db
 from .formats import format_date
+from .funding.models import FundingNotice
+from .funding.operations import request_call_off
+from .mentoring.models import MentoringAssignment
 from .programme.models import Municipality, Programme
 from .programme.operations import create_municipality, create_programme, create_round
 from .programme.rlp_municipalities import CITIES
@@ -162,11 +165,50 @@ class Replay:
             self.fill(city)
         elif action == "revise":
             self.fill(city, revised=True)
+        elif action.startswith("call_off:"):
+            self.call_off(city, action.removeprefix("call_off:"), actor, comment)
         else:
             application = self.applications[city.ags]
-            who = self.users[city.ags if actor == "city" else actor]
-            case = application.case
-            engine.fire(case.id, action, who, version=case.version, comment=comment)
+            case, inputs = application.case, None
+            if action.startswith("notice:"):
+                case = self._notice(application).case
+            elif action.startswith("mentoring:"):
+                assignment = self._open_assignment(application)
+                case, actor = assignment.case, assignment.mentor
+                if action == "mentoring:kick_off":
+                    inputs, comment = {"kickoff_on": date.fromisoformat(comment)}, None
+            who = (
+                actor
+                if isinstance(actor, User)
+                else self.users[city.ags if actor == "city" else actor]
+            )
+            trigger = action.partition(":")[2] or action
+            engine.fire(case.id, trigger, who, version=case.version, comment=comment, inputs=inputs)
+
+    def call_off(self, city: story.CityStory, what: str, actor: str, comment: str | None) -> None:
+        """Request a call-off (`what` is an amount) or move the newest one on (a trigger)."""
+        notice = self._notice(self.applications[city.ags])
+        if what[0].isdigit():
+            request_call_off(self.users[city.ags], notice, Decimal(what), comment)
+            return
+        newest = max(notice.call_offs, key=lambda c: c.id)
+        engine.fire(newest.case_id, what, self.users[actor], version=newest.case.version)
+
+    @staticmethod
+    def _notice(application: Application) -> FundingNotice:
+        return db.session.scalars(
+            db.select(FundingNotice).filter_by(application_id=application.id)
+        ).one()
+
+    @staticmethod
+    def _open_assignment(application: Application) -> MentoringAssignment:
+        """Return the application's newest mentoring assignment."""
+        return db.session.scalars(
+            db.select(MentoringAssignment)
+            .filter_by(application_id=application.id)
+            .order_by(MentoringAssignment.id.desc())
+            .limit(1)
+        ).one()
 
     def start(self, city: story.CityStory) -> None:
         """Open a new draft application of the city in its round, as its officer."""

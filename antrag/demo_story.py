@@ -38,9 +38,9 @@ STAFF = (
     Account("r2", "thomas.schneider@mdi.example", "Thomas Schneider", "reviewer", MINISTRY,
             "2019-01-14 09:15"),
     Account("m1", "jana.hoffmann@kl-digital.example", "Jana Hoffmann", "mentor", KL_DIGITAL,
-            "2019-04-29 10:00"),
+            "2019-01-15 10:00"),
     Account("m2", "markus.becker@kl-digital.example", "Markus Becker", "mentor", KL_DIGITAL,
-            "2019-04-29 10:05"),
+            "2019-01-15 10:05"),
 )  # fmt: skip
 
 # Signing authority (Zeichnungsbefugnis) and the mentors' capacity and fields of action.
@@ -83,8 +83,11 @@ class CityStory:
 
     `steps` are (when, action, actor, comment): `when` is "YYYY-MM-DD HH:MM" (Berlin) or,
     in the open round, a number of days before today; `action` is `account`, `start`,
-    `fill`, `revise` or a trigger of the membership workflow; `actor` is `city`, `r1` or
-    `r2`. Project periods written as "+1-MM-DD" fall in the year after the demo is loaded.
+    `fill`, `revise`, a trigger of the membership workflow, `notice:<trigger>` or
+    `mentoring:<trigger>` (fired on the application's notice or newest mentoring
+    assignment; a kick-off's comment is its date), `call_off:<amount>` to request funds or
+    `call_off:<trigger>` for the newest call-off; `actor` is `city`, `r1`, `r2` or `mentor`
+    (the assignment's mentor). Project periods written as "+1-MM-DD" fall in the year after the demo is loaded.
     """
 
     round_key: str
@@ -106,6 +109,7 @@ APPROVAL = (
     "Antrag vollständig, Ratsbeschluss liegt vor, die Projekte passen zu den Zielen des "
     "Netzwerks. Bewilligung des Regelbetrags von 60.750,00 € empfohlen."
 )
+WAIVER = "Wir verzichten auf die Einlegung von Rechtsbehelfen gegen den Zuwendungsbescheid."
 CHANGES = (
     "Bitte schlüsseln Sie die Kosten der Digitalen Gremienarbeit nach Geräten, Software und "
     "Schulung auf."
@@ -131,7 +135,14 @@ STORIES = (
                ("2019-03-07 11:00", "submit", "city", None),
                ("2019-03-12 10:15", "start_review", "r1", None),
                ("2019-04-02 15:40", "propose_approval", "r1", APPROVAL),
-               ("2019-04-04 09:05", "approve", "r2", "Mitgezeichnet.")),
+               ("2019-04-04 09:05", "approve", "r2", "Mitgezeichnet."),
+               ("2019-04-09 14:00", "mentoring:accept", "mentor", None),
+               ("2019-05-14 10:00", "mentoring:kick_off", "mentor", "2019-05-14"),
+               ("2019-05-14 11:30", "notice:issue", "r2", None),
+               ("2019-05-20 09:00", "notice:waive_appeal", "city", WAIVER),
+               ("2019-07-01 10:00", "call_off:30000.00", "city", "Erste Tranche Bürgerbüro"),
+               ("2019-07-03 11:00", "call_off:check", "r1", None),
+               ("2019-07-04 09:30", "call_off:release", "r2", None)),
     ),
     CityStory(
         "pilot", "07137003", "digital@andernach.example", "Stefan Wagner",
@@ -153,7 +164,12 @@ STORIES = (
                ("2019-04-01 14:30", "revise", "city", None),
                ("2019-04-02 08:50", "resubmit", "city", "Kostenaufstellung ergänzt."),
                ("2019-04-09 13:15", "propose_approval", "r1", APPROVAL),
-               ("2019-04-11 10:40", "approve", "r2", "Mitgezeichnet.")),
+               ("2019-04-11 10:40", "approve", "r2", "Mitgezeichnet."),
+               ("2019-04-16 09:00", "mentoring:accept", "mentor", None),
+               ("2019-05-14 10:05", "mentoring:kick_off", "mentor", "2019-05-14"),
+               ("2019-05-14 11:35", "notice:issue", "r2", None),
+               ("2019-05-27 15:00", "notice:waive_appeal", "city", WAIVER),
+               ("2019-08-01 10:00", "call_off:20000.00", "city", "Tablets für den Stadtrat")),
         revision="Ratsinformationssystem mit Tablets für Stadtrat und Ausschüsse; "
                  "Sitzungsunterlagen nur noch digital. Kosten: 18.000 € Geräte, 8.000 € "
                  "Software, 4.000 € Schulung.",
@@ -175,7 +191,11 @@ STORIES = (
                ("2019-03-20 09:40", "submit", "city", None),
                ("2019-03-22 14:00", "start_review", "r1", None),
                ("2019-04-16 10:20", "propose_approval", "r1", APPROVAL),
-               ("2019-04-18 11:45", "approve", "r2", "Mitgezeichnet.")),
+               ("2019-04-18 11:45", "approve", "r2", "Mitgezeichnet."),
+               ("2019-04-24 10:30", "mentoring:accept", "mentor", None),
+               ("2019-05-14 10:10", "mentoring:kick_off", "mentor", "2019-05-14"),
+               ("2019-05-14 11:40", "notice:issue", "r2", None),
+               ("2019-05-22 08:45", "notice:waive_appeal", "city", WAIVER)),
     ),
     CityStory(
         "pilot", "07334501", "digital@woerth.example", "Daniel Schäfer",
@@ -193,7 +213,9 @@ STORIES = (
                ("2019-03-28 10:10", "submit", "city", None),
                ("2019-04-01 09:30", "start_review", "r1", None),
                ("2019-04-23 14:50", "propose_approval", "r1", APPROVAL),
-               ("2019-04-25 09:15", "approve", "r2", "Mitgezeichnet.")),
+               ("2019-04-25 09:15", "approve", "r2", "Mitgezeichnet."),
+               ("2019-04-30 13:00", "mentoring:accept", "mentor", None),
+               ("2019-05-14 11:45", "notice:issue", "r2", None)),
     ),
     CityStory(
         "second", "07133006", "digital@bad-kreuznach.example", "Anna Schmitt",
