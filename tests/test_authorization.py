@@ -140,3 +140,56 @@ def test_posts_without_csrf_token_are_refused(make_web, world, path):
     web = make_web(world.users.speyer)
     response = web.post(path, {"round_id": world.round.id}, csrf=False)
     assert response.status_code == 400
+
+
+@pytest.fixture
+def after_decision(world, make_application):
+    """Speyer approved: a final notice with a call-off and a proof of use, a mentor assigned."""
+    from funding_support import final_notice, proof_of
+
+    from antrag.funding.models import CallOff
+    from antrag.funding.operations import request_call_off
+    from antrag.mentoring.models import MentoringAssignment
+
+    world.users.mentor.mentor_capacity = 2
+    db.session.commit()
+    notice = final_notice(make_application, world)
+    call_off = request_call_off(world.users.speyer, notice, notice.amount / 2, None)
+    db.session.commit()
+    assignment = db.session.scalars(db.select(MentoringAssignment)).one()
+    assert assignment.mentor_id == world.users.mentor.id
+    return {
+        "notice": notice.id,
+        "call_off": db.session.get(CallOff, call_off.id).id,
+        "proof": proof_of(notice).id,
+        "assignment": assignment.id,
+        "round": world.round.id,
+    }
+
+
+#          page                                          anon own  other rev  ment adm
+AFTER_TABLE = [
+    ("/bescheide/", (302, 200, 200, 200, 403, 403)),
+    ("/bescheide/{notice}", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/{notice}/pdf", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/abrufe/{call_off}", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/nachweise/{proof}", (302, 200, 404, 200, 404, 404)),
+    ("/haushalt/", (302, 403, 403, 200, 403, 200)),
+    ("/haushalt/runden/{round}", (302, 403, 403, 200, 403, 200)),
+    ("/mentoring", (302, 302, 302, 302, 200, 302)),
+    ("/mentoring/zuordnungen/{assignment}", (302, 404, 404, 200, 200, 404)),
+    ("/mentoring/ministerium", (302, 403, 403, 200, 403, 403)),
+    ("/verwaltung/postausgang", (302, 403, 403, 403, 403, 200)),
+]
+AFTER_CASES = [
+    pytest.param(page, role, expected[i], id=f"GET {page} as {role}")
+    for page, expected in AFTER_TABLE
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("page", "role", "expected"), AFTER_CASES)
+def test_get_pages_after_the_decision(make_web, world, after_decision, page, role, expected):
+    web = make_web(_users(world)[role])
+    response = web.get(page.format(**after_decision))
+    assert response.status_code == expected

@@ -151,6 +151,20 @@ def test_the_notice_becomes_final_when_the_appeal_period_has_run_out(make_applic
     assert proof_of(notice) is not None
 
 
+def test_the_city_is_reminded_before_the_appeal_period_ends(make_application, world):
+    notice = issued_notice(make_application, world)
+    with frozen_at(notice.case.due_at - timedelta(days=2)):
+        report = timer.tick()
+        again = timer.tick()
+    assert report.reminded == [(notice.case_id, "issued")]
+    assert again.reminded == []
+    mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "notice_appeal_reminder")
+    ).one()
+    assert notice.file_reference in mail.subject
+    assert mail.recipient == world.users.speyer.email
+
+
 def test_the_proof_of_use_is_reminded_of_before_its_due_date(make_application, world):
     proof = proof_of(final_notice(make_application, world))
     with frozen_at(proof.case.due_at - timedelta(days=2)):
