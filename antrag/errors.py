@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from flask import Flask, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .engine.errors import EngineError
@@ -20,6 +21,7 @@ TITLES = {
     413: "Datei zu groß",
     422: "Aktion nicht möglich",
     500: "Interner Fehler",
+    503: "Bitte noch einmal versuchen",
 }
 MESSAGES = {
     400: "Die Anfrage war unvollständig oder fehlerhaft. Bitte laden Sie die Seite neu.",
@@ -28,6 +30,8 @@ MESSAGES = {
     405: "Diese Aktion ist hier nicht vorgesehen.",
     413: "Die Datei ist zu groß. Erlaubt sind höchstens 10 MB.",
     500: "Es ist ein Fehler aufgetreten. Ihre Eingaben wurden nicht gespeichert.",
+    503: "Gerade bearbeiten viele Personen gleichzeitig Vorgänge. Es wurde nichts gespeichert; "
+    "bitte versuchen Sie es in einigen Sekunden noch einmal.",
 }
 
 
@@ -53,6 +57,15 @@ def init_app(app: Flask) -> None:
                 "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu."
             )
         return _page(code, message)
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(exc: OperationalError):
+        db.session.rollback()
+        if "database is locked" not in str(exc.orig):
+            return _unexpected(exc)
+        logger.warning("Database busy on %s %s", request.method, request.path)
+        response = _page(503, MESSAGES[503])
+        return response[0], 503, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
