@@ -1,9 +1,10 @@
-"""The whole life of a funding notice through the test client, from approval to closing."""
+"""The whole life of a case through the test client, from submitted and approved to closed."""
 
 import io
 from decimal import Decimal
 
 from funding_support import notice_of, proof_of
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from antrag.applications.storage import minimal_pdf
@@ -22,14 +23,22 @@ def _act(web, url, trigger, version, comment=""):
 def test_notice_issued_waived_called_off_twice_proved_with_reclaim_and_closed(
     make_application, world, make_web
 ):
-    notice = notice_of(make_application("approved"))
+    application = make_application("submitted")
     world.users.reviewer.can_sign = True
     db.session.commit()
     anna, ben = make_web(world.users.reviewer), make_web(world.users.reviewer2)
     city = make_web(world.users.speyer)
+    decision = f"/antraege/{application.id}/aktion"
+    _act(anna, decision, "start_review", application.case.version)
+    _act(anna, decision, "propose_approval", application.case.version, "Förderfähig.")
+    _act(ben, decision, "approve", application.case.version)
+    notice = notice_of(application)
     base = f"/bescheide/{notice.id}"
     _act(anna, f"{base}/aktion", "issue", notice.case.version)
-    assert city.get(f"{base}/pdf").get_data().startswith(b"%PDF")
+    pdf = PdfReader(io.BytesIO(city.get(f"{base}/pdf").get_data()))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert notice.file_reference in text
+    assert "sechzigtausendsiebenhundertfünfzig Euro" in text
     _act(city, f"{base}/aktion", "waive_appeal", notice.case.version)
     for amount in ("30.000,00", "20.000,00"):
         city.get(base)
