@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..accounts.models import ROLE_LABELS
-from ..db_types import utcnow
 from ..engine import Action, Case, available_actions, workflows
 from ..engine.definitions import StateDef, WorkflowDefinition
 
@@ -70,7 +69,7 @@ class CaseView:
     @property
     def overdue(self) -> bool:
         """Whether the case's due date has passed."""
-        return self.case.due_at is not None and self.case.due_at < utcnow()
+        return self.case.is_overdue()
 
 
 def state_label(case: Case) -> str:

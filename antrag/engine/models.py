@@ -33,6 +33,10 @@ class Case(db.Model):
         "HistoryEntry", order_by="HistoryEntry.seq", back_populates="case", viewonly=True
     )
 
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """Return whether the case has a due date that has passed."""
+        return self.due_at is not None and self.due_at < (now or utcnow())
+
     def __repr__(self) -> str:
         return (
             f"<Case {self.id} {self.workflow}@{self.workflow_version} {self.state} v{self.version}>"
