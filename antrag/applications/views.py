@@ -5,11 +5,12 @@ from flask_login import current_user, login_required
 
 from .. import engine
 from ..auth import load_visible, role_required
-from ..engine.errors import InvalidInput, WrongState
+from ..cases.actions import fire_posted, posted_version
+from ..cases.page import action_error_items, build_case_view, state_label
+from ..engine.errors import WrongState
 from ..extensions import db
 from ..programme.models import Round
 from . import queries
-from .case_page import action_error_items, build_case_view, state_label
 from .forms import ApplicationForm
 from .models import Application, Attachment
 from .operations import CreationRefused, create_application, save_application
@@ -66,7 +67,7 @@ def edit(application_id: int):
     if request.method == "GET":
         return _render_edit(application, ApplicationForm.for_application(application))
     form = ApplicationForm()
-    version = _posted_version(form.version.data)
+    version = posted_version(form.version.data)
     if not form.validate():
         return _render_edit(application, form), 422
     engine.touch(application.case, version)
@@ -90,23 +91,9 @@ def detail(application_id: int):
 def act(application_id: int):
     """Fire one workflow action from the case page."""
     application = load_visible(Application, application_id)
-    trigger = request.form.get("trigger", "")
-    version = _posted_version(request.form.get("version"))
-    comment = request.form.get("comment")
-    if not trigger:
-        abort(400)
-    try:
-        ctx = engine.fire(
-            application.case_id, trigger, current_user, version=version, comment=comment
-        )
-    except InvalidInput as exc:
-        db.session.rollback()
-        failed = {"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
-        return _render_detail(application, failed=failed), 422
-    db.session.commit()
-    new_state = ctx.definition.states[ctx.transition.dest].label
-    flash(f"„{ctx.transition.label}“ ist erledigt. Neuer Status: {new_state}.", "success")
-    return redirect(url_for(".detail", application_id=application.id))
+    return fire_posted(
+        application, _render_detail, url_for(".detail", application_id=application.id)
+    )
 
 
 @bp.route("/<int:application_id>/anhaenge/<int:attachment_id>")
@@ -123,14 +110,6 @@ def attachment(application_id: int, attachment_id: int):
     return send_file(
         path, mimetype=found.content_type, as_attachment=True, download_name=found.original_name
     )
-
-
-def _posted_version(raw) -> int:
-    """Return the case version a form was rendered with; a missing or bad one is a 400."""
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        abort(400)
 
 
 def _not_editable(application: Application):

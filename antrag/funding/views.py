@@ -4,10 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import engine
-from ..applications.case_page import action_error_items, build_case_view, state_label
 from ..applications.storage import UploadRefused
 from ..auth import load_visible, role_required
+from ..cases.actions import fire_posted, posted_version
+from ..cases.page import action_error_items, build_case_view, state_label
 from ..engine.errors import InvalidInput, WrongState
 from ..extensions import db
 from . import storage
@@ -48,7 +48,7 @@ def notice(notice_id: int):
 def notice_act(notice_id: int):
     """Fire one action of the notice (issue, waive appeal)."""
     found = load_visible(FundingNotice, notice_id)
-    return _fire(found, _render_notice, url_for(".notice", notice_id=found.id))
+    return fire_posted(found, _render_notice, url_for(".notice", notice_id=found.id))
 
 
 @bp.route("/<int:notice_id>/pdf")
@@ -94,7 +94,7 @@ def call_off(call_off_id: int):
 def call_off_act(call_off_id: int):
     """Fire one action of a call-off (check, release, refuse, withdraw)."""
     found = load_visible(CallOff, call_off_id)
-    return _fire(found, _render_call_off, url_for(".call_off", call_off_id=found.id))
+    return fire_posted(found, _render_call_off, url_for(".call_off", call_off_id=found.id))
 
 
 @bp.route("/nachweise/<int:proof_id>", methods=["GET", "POST"])
@@ -112,7 +112,7 @@ def proof(proof_id: int):
     save_proof(
         current_user,
         found,
-        _version(form.version.data),
+        posted_version(form.version.data),
         form.report.data or "",
         form.spent(projects),
     )
@@ -133,7 +133,7 @@ def proof_upload(proof_id: int):
         if not upload or not upload.filename:
             raise UploadRefused("Bitte wählen Sie eine PDF-Datei aus.")
         attach_to_proof(
-            current_user, found, _version(form.version.data), upload.read(), upload.filename
+            current_user, found, posted_version(form.version.data), upload.read(), upload.filename
         )
     except UploadRefused as exc:
         db.session.rollback()
@@ -168,7 +168,7 @@ def proof_attachment(proof_id: int, attachment_id: int):
 def proof_act(proof_id: int):
     """Fire one action of the proof of use (submit, request changes, accept)."""
     found = load_visible(ProofOfUse, proof_id)
-    return _fire(found, _render_proof, url_for(".proof", proof_id=found.id))
+    return fire_posted(found, _render_proof, url_for(".proof", proof_id=found.id))
 
 
 def _check_editable(found: ProofOfUse) -> None:
@@ -181,35 +181,6 @@ def _check_editable(found: ProofOfUse) -> None:
         f"Der Verwendungsnachweis ist im Status „{state_label(found.case)}“ und kann nicht "
         "bearbeitet werden."
     )
-
-
-def _version(raw) -> int:
-    """Return the case version a form was rendered with; a missing or bad one is a 400."""
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        abort(400)
-
-
-def _fire(subject, render, back: str):
-    """Fire the posted trigger on the subject's case; re-render with field errors if refused."""
-    trigger = request.form.get("trigger", "")
-    if not trigger:
-        abort(400)
-    comment = request.form.get("comment")
-    version = _version(request.form.get("version"))
-    try:
-        ctx = engine.fire(subject.case_id, trigger, current_user, version=version, comment=comment)
-    except InvalidInput as exc:
-        db.session.rollback()
-        subject = db.session.get(type(subject), subject.id)
-        return render(
-            subject, failed={"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
-        ), 422
-    db.session.commit()
-    new_state = ctx.definition.states[ctx.transition.dest].label
-    flash(f"„{ctx.transition.label}“ ist erledigt. Neuer Status: {new_state}.", "success")
-    return redirect(back)
 
 
 def _case_view(subject, failed):

@@ -2,18 +2,18 @@
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import engine
 from ..accounts.models import User
-from ..applications.case_page import action_error_items, build_case_view
 from ..applications.models import FIELDS_OF_ACTION
 from ..auth import load_visible, role_required
+from ..cases.actions import fire_posted
+from ..cases.page import action_error_items, build_case_view
 from ..db_types import utcnow
-from ..engine.errors import InvalidInput
 from ..extensions import db
 from .forms import GapProposalForm, KickoffForm
 from .models import MentoringAssignment, MentoringGap
@@ -84,29 +84,15 @@ def assignment(assignment_id: int):
 def act(assignment_id: int):
     """Fire one workflow action of the assignment; the kick-off carries its date."""
     found = load_visible(MentoringAssignment, assignment_id)
-    trigger = request.form.get("trigger", "")
-    version = _posted_version(request.form.get("version"))
-    comment = request.form.get("comment")
-    if not trigger:
-        abort(400)
     inputs = None
-    kickoff = KickoffForm()
-    if trigger == "kick_off":
+    if request.form.get("trigger") == "kick_off":
+        kickoff = KickoffForm()
         if not kickoff.validate():
             return _render_assignment(found, kickoff=kickoff), 422
         inputs = {"kickoff_on": kickoff.kickoff_on.data}
-    try:
-        ctx = engine.fire(
-            found.case_id, trigger, current_user, version=version, comment=comment, inputs=inputs
-        )
-    except InvalidInput as exc:
-        db.session.rollback()
-        failed = {"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
-        return _render_assignment(found, failed=failed), 422
-    db.session.commit()
-    new_state = ctx.definition.states[ctx.transition.dest].label
-    flash(f"„{ctx.transition.label}“ ist erledigt. Neuer Status: {new_state}.", "success")
-    return redirect(url_for(".assignment", assignment_id=found.id))
+    return fire_posted(
+        found, _render_assignment, url_for(".assignment", assignment_id=found.id), inputs
+    )
 
 
 @bp.route("/ministerium")
@@ -180,11 +166,3 @@ def _render_assignment(found: MentoringAssignment, failed=None, kickoff=None):
         failed=failed,
         show_application=found.application.can_view(current_user),
     )
-
-
-def _posted_version(raw) -> int:
-    """Return the case version a form was rendered with; a missing or bad one is a 400."""
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        abort(400)

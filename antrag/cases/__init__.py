@@ -1,0 +1,1 @@
+"""The generic case page of every workflow: what it shows and how its actions are fired."""

@@ -1,0 +1,43 @@
+"""Firing a workflow action posted from a case page, the same way for every workflow."""
+
+from flask import abort, flash, redirect, request
+from flask_login import current_user
+
+from .. import engine
+from ..engine.errors import InvalidInput
+from ..extensions import db
+
+
+def posted_version(raw) -> int:
+    """Return the case version a form was rendered with; a missing or bad one is a 400."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        abort(400)
+
+
+def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
+    """Fire the posted trigger on the subject's case as the current user.
+
+    A missing required input re-renders the page through `render(subject, failed=…)` with
+    status 422 and the typed comment kept; other refusals go to the central error pages.
+    On success the request commits once and redirects to `success_url`.
+    """
+    trigger = request.form.get("trigger", "")
+    if not trigger:
+        abort(400)
+    version = posted_version(request.form.get("version"))
+    comment = request.form.get("comment")
+    try:
+        ctx = engine.fire(
+            subject.case_id, trigger, current_user, version=version, comment=comment, inputs=inputs
+        )
+    except InvalidInput as exc:
+        db.session.rollback()
+        subject = db.session.get(type(subject), subject.id)
+        failed = {"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
+        return render(subject, failed=failed), 422
+    db.session.commit()
+    new_state = ctx.definition.states[ctx.transition.dest].label
+    flash(f"„{ctx.transition.label}“ ist erledigt. Neuer Status: {new_state}.", "success")
+    return redirect(success_url)
