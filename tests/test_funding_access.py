@@ -1,10 +1,12 @@
 """Who may open the funding pages: role × page → status (404 for what one may not see)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from funding_support import final_notice, notice_of, proof_of
 
+from antrag.clock import frozen_at
 from antrag.extensions import db
 from antrag.funding.operations import request_call_off
 
@@ -75,3 +77,16 @@ def test_role_may_not_post(world, funded, make_web, role, url, status):
 def test_no_pdf_before_the_notice_is_issued(make_application, world, make_web):
     notice = notice_of(make_application("approved"))
     assert make_web(world.users.speyer).get(f"/bescheide/{notice.id}/pdf").status_code == 404
+
+
+def test_notice_list_shows_proof_due_dates_and_open_call_offs(make_application, world, make_web):
+    notice = final_notice(make_application, world)
+    request_call_off(world.users.speyer, notice, notice.amount / 3, None)
+    db.session.commit()
+    proof = proof_of(notice)
+    web = make_web(world.users.reviewer)
+    with frozen_at(proof.case.due_at + timedelta(days=1)):
+        page = web.get("/bescheide/").get_data(as_text=True)
+    assert f"/bescheide/nachweise/{proof.id}" in page
+    assert "überfällig" in page
+    assert '<td class="numeric">1</td>' in page

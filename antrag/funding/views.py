@@ -2,13 +2,14 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..applications.storage import UploadRefused
 from ..auth import load_visible, role_required
 from ..cases.actions import fire_posted, posted_version
 from ..cases.page import action_error_items, build_case_view, state_label
 from ..engine.errors import InvalidInput, WrongState
+from ..engine.models import Case
 from ..extensions import db
 from . import storage
 from .forms import CallOffForm, ProofForm, ProofUploadForm
@@ -33,7 +34,26 @@ def index():
     if current_user.role == "applicant":
         query = query.where(FundingNotice.municipality_id == current_user.municipality_id)
     notices = db.session.scalars(query).all()
-    return render_template("funding/index.html", notices=notices, state_label=state_label)
+    ids = [n.id for n in notices]
+    proofs = {
+        p.notice_id: p
+        for p in db.session.scalars(select(ProofOfUse).where(ProofOfUse.notice_id.in_(ids)))
+    }
+    open_call_offs = dict(
+        db.session.execute(
+            select(CallOff.notice_id, func.count())
+            .join(Case, Case.id == CallOff.case_id)
+            .where(CallOff.notice_id.in_(ids), Case.state.in_(("requested", "checked")))
+            .group_by(CallOff.notice_id)
+        ).all()
+    )
+    return render_template(
+        "funding/index.html",
+        notices=notices,
+        proofs=proofs,
+        open_call_offs=open_call_offs,
+        state_label=state_label,
+    )
 
 
 @bp.route("/<int:notice_id>")
