@@ -124,16 +124,6 @@ def amount_within_standard(ctx) -> bool:
     return amount is not None and amount <= ctx.subject.round.standard_amount
 
 
-def approved_total(round_id: int) -> Decimal:
-    """Return the sum requested by the approved applications of a round."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(Application.requested_amount), 0))
-        .join(Case, Case.id == Application.case_id)
-        .where(Application.round_id == round_id, Case.state == "approved")
-    )
-    return Decimal(total)
-
-
 def uncommitted(round_) -> Decimal:
     """Return what the round can still promise: available minus notices not yet issued."""
     from ..funding.budget import uncommitted as funding_uncommitted
