@@ -36,15 +36,26 @@ def safe_display_name(name: str | None) -> str:
     return cleaned[:200]
 
 
+def upload_folder() -> Path:
+    """Return the upload folder outside the web root (created if missing)."""
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_new(data: bytes) -> tuple[str, str]:
+    """Write `data` under a fresh generated name; return (stored name, SHA-256)."""
+    stored_name = f"{secrets.token_hex(16)}.pdf"
+    (upload_folder() / stored_name).write_bytes(data)
+    return stored_name, hashlib.sha256(data).hexdigest()
+
+
 def store_pdf(
     application, data: bytes, original_name: str, user, kind: str = "council_resolution"
 ) -> Attachment:
     """Check and store a PDF for `application`; return the (flushed) Attachment row."""
     check_pdf(data)
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = f"{secrets.token_hex(16)}.pdf"
-    (folder / stored_name).write_bytes(data)
+    stored_name, sha256 = write_new(data)
     attachment = Attachment(
         application=application,
         kind=kind,
@@ -52,7 +63,7 @@ def store_pdf(
         stored_name=stored_name,
         content_type="application/pdf",
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         uploaded_by_id=user.id,
     )
     db.session.add(attachment)
@@ -63,7 +74,7 @@ def store_pdf(
 
 def path_of(attachment: Attachment) -> Path:
     """Return where the attachment's bytes are stored."""
-    return Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_name
+    return upload_folder() / attachment.stored_name
 
 
 def minimal_pdf(text: str = "Ratsbeschluss") -> bytes:

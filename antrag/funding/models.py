@@ -120,8 +120,22 @@ class BudgetEntry(db.Model):
     notice = relationship("FundingNotice")
 
 
+class _PartOfNotice:
+    """A case that belongs to a notice: its mails and its visibility follow the notice."""
+
+    RECIPIENTS = ("applicant", "reviewers")
+
+    def recipients(self, kind: str) -> list:
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        return _recipients(self.notice.municipality_id, kind)
+
+    def can_view(self, user) -> bool:
+        """Whoever may see the notice may see this part of it."""
+        return self.notice.can_view(user)
+
+
 @registry.subject("call_off")
-class CallOff(db.Model):
+class CallOff(_PartOfNotice, db.Model):
     """A call-off of funds (Mittelabruf) against a final funding notice."""
 
     __tablename__ = "call_off"
@@ -141,23 +155,14 @@ class CallOff(db.Model):
     requested_by = relationship("User")
 
     ENDPOINT = "funding.call_off"
-    RECIPIENTS = ("applicant", "reviewers")
 
     def url_values(self) -> dict:
         """Return the URL values of the call-off page (with ENDPOINT)."""
         return {"call_off_id": self.id}
 
-    def recipients(self, kind: str) -> list:
-        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
-        return _recipients(self.notice.municipality_id, kind)
-
-    def can_view(self, user) -> bool:
-        """Whoever may see the notice may see its call-offs."""
-        return self.notice.can_view(user)
-
 
 @registry.subject("proof_of_use")
-class ProofOfUse(db.Model):
+class ProofOfUse(_PartOfNotice, db.Model):
     """The proof of use (Verwendungsnachweis) of a funding notice."""
 
     __tablename__ = "proof_of_use"
@@ -181,19 +186,10 @@ class ProofOfUse(db.Model):
     attachments = relationship("ProofAttachment", order_by="ProofAttachment.id")
 
     ENDPOINT = "funding.proof"
-    RECIPIENTS = ("applicant", "reviewers")
 
     def url_values(self) -> dict:
         """Return the URL values of the proof-of-use page (with ENDPOINT)."""
         return {"proof_id": self.id}
-
-    def recipients(self, kind: str) -> list:
-        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
-        return _recipients(self.notice.municipality_id, kind)
-
-    def can_view(self, user) -> bool:
-        """Whoever may see the notice may see its proof of use."""
-        return self.notice.can_view(user)
 
     def can_edit(self, user) -> bool:
         """The city edits its report while it is due or changes were requested."""

@@ -1,35 +1,17 @@
 """Files of the funding area, stored outside the web root under generated names."""
 
-import hashlib
-import secrets
 from pathlib import Path
 
-from flask import current_app
-
-from ..applications.storage import check_pdf, safe_display_name
+from ..applications.storage import check_pdf, safe_display_name, upload_folder, write_new
 from ..extensions import db
 from .models import FundingNotice, ProofAttachment
-
-
-def folder() -> Path:
-    """Return the upload folder (created if missing)."""
-    path = Path(current_app.config["UPLOAD_FOLDER"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def write_new(data: bytes) -> tuple[str, str]:
-    """Write `data` under a fresh generated name; return (stored name, SHA-256)."""
-    stored_name = f"{secrets.token_hex(16)}.pdf"
-    (folder() / stored_name).write_bytes(data)
-    return stored_name, hashlib.sha256(data).hexdigest()
 
 
 def notice_pdf_path(notice: FundingNotice) -> Path | None:
     """Return where the issued notice's PDF lies, or None before it is issued."""
     if notice.pdf_stored_name is None:
         return None
-    return folder() / notice.pdf_stored_name
+    return upload_folder() / notice.pdf_stored_name
 
 
 def store_proof_pdf(proof, data: bytes, original_name: str, user) -> ProofAttachment:
@@ -52,4 +34,4 @@ def store_proof_pdf(proof, data: bytes, original_name: str, user) -> ProofAttach
 
 def proof_attachment_path(attachment: ProofAttachment) -> Path:
     """Return where a proof attachment's bytes are stored."""
-    return folder() / attachment.stored_name
+    return upload_folder() / attachment.stored_name
