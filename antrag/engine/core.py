@@ -38,6 +38,7 @@ from .workflows import Token, workflows
 
 logger = logging.getLogger(__name__)
 COMMENT_MAX = 5000
+UNSTORABLE = "Der Text enthält unzulässige Zeichen (Steuerzeichen oder ungültiges Unicode)."
 
 
 class SystemActor:
@@ -212,6 +213,8 @@ def check_inputs(transition: TransitionDef, comment, inputs) -> tuple[str | None
         errors["comment"] = "Zu dieser Aktion ist kein Kommentar vorgesehen."
     elif comment and len(comment) > COMMENT_MAX:
         errors["comment"] = f"Höchstens {COMMENT_MAX} Zeichen."
+    elif comment and not _storable(comment):
+        errors["comment"] = UNSTORABLE
     inputs = dict(inputs or {})
     clean = {}
     declared = {i.name: i for i in transition.inputs}
@@ -246,14 +249,30 @@ def _coerce(kind: str, value):
     if kind == "date":
         if isinstance(value, date):
             return value
+        text = value.strip() if isinstance(value, str) else ""
         try:
-            return date.fromisoformat(str(value))
+            if len(text) != 10:
+                raise ValueError(text)
+            return date.fromisoformat(text)  # exactly YYYY-MM-DD, not the compact form
         except ValueError:
-            raise ValueError("Bitte geben Sie ein Datum an.") from None
+            raise ValueError("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an.") from None
     text = str(value).strip()
+    if not _storable(text):
+        raise ValueError(UNSTORABLE)
     if len(text) > COMMENT_MAX:
         raise ValueError(f"Höchstens {COMMENT_MAX} Zeichen.")
     return text
+
+
+def _storable(text: str) -> bool:
+    """Return whether a text can be stored: no NUL bytes (PostgreSQL refuses them), valid UTF-8."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _compare_and_set(case: Case, from_state: str, transition: TransitionDef, version: int, now):
