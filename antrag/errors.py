@@ -7,6 +7,7 @@ from flask import Flask, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from .api.problems import DETAILS, ApiProblem, is_api_request, problem
 from .engine.errors import EngineError
 from .extensions import db
 
@@ -42,15 +43,35 @@ def init_app(app: Flask) -> None:
     def _engine_error(exc: EngineError):
         db.session.rollback()
         logger.info("Refused %s %s: %s", request.method, request.path, exc.code)
+        if is_api_request():
+            return problem(
+                exc.status,
+                exc.message,
+                kind=exc.code,
+                errors=exc.errors,
+                guard=getattr(exc, "guard", None),
+            )
         return _page(exc.status, exc.message, back=request.referrer)
+
+    @app.errorhandler(ApiProblem)
+    def _api_problem(exc: ApiProblem):
+        db.session.rollback()
+        return problem(exc.status, exc.detail, kind=exc.kind, errors=exc.errors, **exc.extra)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc):
+        if is_api_request():
+            return problem(413)
         return _page(413, MESSAGES[413], back=request.referrer)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         code = exc.code or 500
+        if is_api_request():
+            headers = {"Allow": exc.valid_methods} if getattr(exc, "valid_methods", None) else {}
+            if headers:
+                headers["Allow"] = ", ".join(headers["Allow"])
+            return problem(code, DETAILS.get(code, exc.description), headers=headers)
         message = MESSAGES.get(code, exc.description)
         if code == 400 and "CSRF" in (exc.description or ""):
             message = (
@@ -64,6 +85,8 @@ def init_app(app: Flask) -> None:
         if "database is locked" not in str(exc.orig):
             return _unexpected(exc)
         logger.warning("Database busy on %s %s", request.method, request.path)
+        if is_api_request():
+            return problem(503, headers={"Retry-After": "5"})
         response = _page(503, MESSAGES[503])
         return response[0], 503, {"Retry-After": "5"}
 
@@ -72,6 +95,8 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         reference = uuid.uuid4().hex[:12]
         logger.exception("Unexpected error, reference %s", reference)
+        if is_api_request():
+            return problem(500, reference=reference)
         return _page(500, MESSAGES[500], reference=reference)
 
 

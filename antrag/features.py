@@ -18,6 +18,7 @@ MODULES = (
     "antrag.funding.rules",
     "antrag.mentoring.models",
     "antrag.mentoring.rules",
+    "antrag.api.models",
 )
 
 

@@ -35,6 +35,8 @@ def init_app(app: Flask) -> None:
     """Register blueprints, filters and per-response headers on `app`."""
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .api.token_views import bp as tokens_bp
+    from .api.views import bp as api_bp
     from .applications.views import bp as applications_bp
     from .funding.budget_views import bp as budget_bp
     from .funding.views import bp as funding_bp
@@ -45,6 +47,8 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(budget_bp)
     app.register_blueprint(funding_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(tokens_bp)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."

@@ -68,6 +68,7 @@ GET_TABLE = [
     ("/verwaltung/kommunen/neu", (302, 403, 403, 403, 403, 200)),
     ("/verwaltung/runden/", (302, 403, 403, 403, 403, 200)),
     ("/verwaltung/runden/neu", (302, 403, 403, 403, 403, 200)),
+    ("/konto/api-tokens", (302, 200, 200, 200, 200, 200)),
 ]
 GET_CASES = [
     pytest.param(page, role, expected[i], id=f"GET {page} as {role}")
@@ -135,7 +136,7 @@ def test_only_applicants_create_applications(make_web, world, role):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/antraege/neu", "/abmelden"])
+@pytest.mark.parametrize("path", ["/antraege/neu", "/abmelden", "/konto/api-tokens"])
 def test_posts_without_csrf_token_are_refused(make_web, world, path):
     web = make_web(world.users.speyer)
     response = web.post(path, {"round_id": world.round.id}, csrf=False)

@@ -1,4 +1,4 @@
-"""`flask users …`: create and list accounts from the command line."""
+"""`flask users …`: create and list accounts and their API tokens from the command line."""
 
 import sys
 
@@ -122,3 +122,61 @@ def set_password_command(email, password):
         sys.exit(1)
     db.session.commit()
     click.echo(f"Password of {user.email} changed.")
+
+
+def _when(value) -> str:
+    """Format a UTC time for the terminal in Europe/Berlin, or `-`."""
+    from ..engine.calendar import BERLIN
+
+    return value.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, e.g. 'Haushaltssystem'.")
+def create_token_command(email, name):
+    """Create an API token for EMAIL and print only its secret (it is shown this once)."""
+    from ..api.tokens import TokenRefused, create_token
+
+    user = _find(email)
+    try:
+        _, secret = create_token(user, name)
+    except TokenRefused as exc:
+        db.session.rollback()
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(secret)
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+def list_tokens(email):
+    """List the API tokens of EMAIL: id, name, prefix, created, last used, revoked."""
+    from ..api.tokens import tokens_of
+
+    user = _find(email)
+    tokens = tokens_of(user)
+    if not tokens:
+        click.echo(f"{user.email} has no API tokens.")
+    for token in tokens:
+        click.echo(
+            f"{token.id:>5} {token.name:<30} {token.prefix}… "
+            f"created {_when(token.created_at)}  last used {_when(token.last_used_at)}  "
+            f"revoked {_when(token.revoked_at)}"
+        )
+
+
+@users_cli.command("revoke-token")
+@click.argument("email")
+@click.argument("token_id", type=int)
+def revoke_token_command(email, token_id):
+    """Revoke the API token TOKEN_ID of EMAIL."""
+    from ..api.tokens import revoke_token
+
+    token = revoke_token(_find(email), token_id)
+    if token is None:
+        click.echo(f"Error: {email} has no token {token_id}.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Token {token.id} ({token.name}) of {token.user.email} is revoked.")

@@ -34,6 +34,9 @@ from .storage import UploadRefused, check_pdf
 MAX_PROJECTS = 20
 MAX_AMOUNT = Decimal("9999999999.99")  # what a Numeric(12, 2) column holds
 DESCRIPTION_MAX = 5000
+PHONE_PATTERN = r"^[0-9+()/ \-]*$"
+PHONE_MESSAGE = "Bitte nur Ziffern, Leerzeichen und die Zeichen + ( ) / - verwenden."
+EMAIL_MESSAGE = "Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@stadt.de."
 APPLICATION_FIELDS = (
     "contact_name",
     "contact_function",
@@ -154,7 +157,7 @@ class ApplicationForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=254, message="Höchstens 254 Zeichen."),
-            Email("Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@stadt.de."),
+            Email(EMAIL_MESSAGE),
         ],
         render_kw={"autocomplete": "email"},
     )
@@ -163,10 +166,7 @@ class ApplicationForm(FlaskForm):
         filters=[_strip],
         validators=[
             Length(max=50, message="Höchstens 50 Zeichen."),
-            Regexp(
-                r"^[0-9+()/ \-]*$",
-                message="Bitte nur Ziffern, Leerzeichen und die Zeichen + ( ) / - verwenden.",
-            ),
+            Regexp(PHONE_PATTERN, message=PHONE_MESSAGE),
         ],
         render_kw={"autocomplete": "tel"},
     )

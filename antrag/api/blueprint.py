@@ -1,0 +1,44 @@
+"""The API blueprint: bearer-token authentication, no session cookies, no CSRF, no caching."""
+
+from flask import Blueprint, g, request
+from flask_login import AnonymousUserMixin
+
+from ..extensions import csrf, db
+from .problems import ApiProblem
+from .tokens import authenticate
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookies are accepted, so there is no cross-site request to forge
+
+# Endpoints anyone may read: the description of the API itself.
+PUBLIC_ENDPOINTS = {"api.openapi", "api.docs"}
+
+
+@bp.before_request
+def _authenticate():
+    """Let the request act as the token's user; ignore any session cookie."""
+    # Set before anything reads current_user, so that Flask-Login never looks at the session.
+    g._login_user = AnonymousUserMixin()
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    user = authenticate(secret.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiProblem(401, _unauthorized_detail(scheme))
+    db.session.commit()  # the token's last-used time, apart from the request's own work
+    g._login_user = user
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _unauthorized_detail(scheme: str) -> str:
+    if not scheme:
+        return (
+            "Bitte senden Sie einen persönlichen API-Token im Header "
+            "„Authorization: Bearer …“. Sitzungs-Cookies gelten für die API nicht."
+        )
+    return "Der API-Token ist unbekannt, widerrufen oder gehört zu einem deaktivierten Konto."

@@ -1,0 +1,195 @@
+"""Building blocks of the OpenAPI document's operations, and the uniform resources' paths."""
+
+from .inputs import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from .openapi_schemas import ID, camel, ref
+
+# The problems of the three kinds of operations, besides what each adds.
+READ = (401, 503)
+OBJECT_READ = (401, 404, 503)
+WRITE = (400, 401, 403, 404, 409, 413, 415, 422, 503)
+TAG_ACCOUNT = "Konto und Stammdaten"
+TAG_DOCS = "Dokumentation"
+
+
+def header(name: str, description: str, schema: dict | None = None) -> dict:
+    return {
+        name: {"description": description, "required": True, "schema": schema or {"type": "string"}}
+    }
+
+
+# --- building blocks of operations ---------------------------------------------------------
+
+
+def operation(
+    operation_id: str,
+    summary: str,
+    tag: str,
+    *,
+    ok: dict,
+    problems=READ,
+    description: str | None = None,
+    parameters=(),
+    body: dict | None = None,
+    public: bool = False,
+) -> dict:
+    """Return an operation object; `problems` are the statuses of its problem responses."""
+    result = {"operationId": operation_id, "summary": summary, "tags": [tag]}
+    if description:
+        result["description"] = description
+    if parameters:
+        result["parameters"] = list(parameters)
+    if body:
+        result["requestBody"] = body
+    result["responses"] = ok | {
+        str(status): {"$ref": f"#/components/responses/Problem{status}"}
+        for status in sorted(problems)
+    }
+    if public:
+        result["security"] = []
+    return result
+
+
+def json_ok(schema: str, description: str, *, status=200, location: str | None = None) -> dict:
+    response = {
+        "description": description,
+        "content": {"application/json": {"schema": ref(schema)}},
+    }
+    if location:
+        response["headers"] = header("Location", location)
+    return {str(status): response}
+
+
+def pdf_ok(description: str) -> dict:
+    return {
+        "200": {
+            "description": description,
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+
+
+def json_body(schema: str, description: str) -> dict:
+    return {
+        "required": True,
+        "description": description,
+        "content": {"application/json": {"schema": ref(schema)}},
+    }
+
+
+UPLOAD_BODY = {
+    "required": True,
+    "description": "Die Datei im Feld `file` und die zuletzt gesehene `version`.",
+    "content": {
+        "multipart/form-data": {
+            "schema": ref("Upload"),
+            "encoding": {"file": {"contentType": "application/pdf"}},
+        }
+    },
+}
+
+
+def path_id(name="object_id", description="Die Nummer (`id`) des Vorgangs.") -> dict:
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": ID}
+
+
+def query(name: str, description: str, schema: dict) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+PAGINATION = (
+    query(
+        "page",
+        "Die Seite, beginnend mit 1.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    ),
+    query(
+        "per_page",
+        f"Einträge je Seite (höchstens {MAX_PER_PAGE}).",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+    ),
+)
+
+
+def add(paths: dict, path: str, method: str, op: dict) -> None:
+    paths.setdefault(path, {})[method] = op
+
+
+# --- the paths -------------------------------------------------------------------------------
+
+
+def add_resource_paths(paths: dict, resource, states: list[str]) -> None:
+    """Add list, detail, transitions and history of a workflow-driven resource."""
+    name, tag = camel(resource.name), resource.title
+    base = f"/{resource.path}"
+    item = f"{base}/{{object_id}}"
+    filters = (
+        query("state", "Nur Vorgänge in diesem Status.", {"type": "string", "enum": states}),
+        query("round", "Nur Vorgänge dieser Runde (`id`).", ID),
+        query("municipality", "Nur Vorgänge dieser Kommune (`id`).", ID),
+    )
+    add(
+        paths,
+        base,
+        "get",
+        operation(
+            f"{resource.name}_list",
+            f"{tag} auflisten",
+            tag,
+            description="Die Vorgänge, die Sie sehen dürfen, zuletzt geänderte zuerst. "
+            "Listeneinträge enthalten keine Aktionen.",
+            parameters=(*PAGINATION, *filters),
+            ok=json_ok(f"{name}Page", "Eine Seite der Liste."),
+            problems=(*READ, 422),
+        ),
+    )
+    add(
+        paths,
+        item,
+        "get",
+        operation(
+            f"{resource.name}_detail",
+            f"{tag}: ein Vorgang",
+            tag,
+            description="Der Vorgang mit den Aktionen Ihrer Rolle im aktuellen Status.",
+            parameters=(path_id(),),
+            ok=json_ok(f"{name}Detail", "Der Vorgang."),
+            problems=OBJECT_READ,
+        ),
+    )
+    add(
+        paths,
+        f"{item}/transitions",
+        "post",
+        operation(
+            f"{resource.name}_transitions",
+            f"{tag}: Aktion ausführen",
+            tag,
+            description="Führt eine Aktion (`trigger`) aus, zum Beispiel einreichen oder prüfen. "
+            "Die möglichen Aktionen stehen in `actions` des Vorgangs. Antwortet mit dem Vorgang "
+            "im neuen Status.",
+            parameters=(path_id(),),
+            body=json_body("TransitionRequest", "Die Aktion, die gesehene Version und Angaben."),
+            ok=json_ok(f"{name}Detail", "Die Aktion wurde ausgeführt."),
+            problems=WRITE,
+        ),
+    )
+    add(
+        paths,
+        f"{item}/history",
+        "get",
+        operation(
+            f"{resource.name}_history",
+            f"{tag}: Verlauf",
+            tag,
+            description="Jeder Schritt des Vorgangs mit Person, Rolle, Kommentar und Prüfsumme.",
+            parameters=(path_id(),),
+            ok=json_ok("History", "Der Verlauf, ältester Schritt zuerst."),
+            problems=OBJECT_READ,
+        ),
+    )

@@ -1,0 +1,138 @@
+"""Schemas of the workflow-driven resources: their own fields, case fields, links, actions."""
+
+from .openapi_schemas import (
+    ACTOR,
+    AMOUNT,
+    BOOL,
+    DATE,
+    DATE_TIME,
+    ID,
+    SHA256,
+    TEXT,
+    URL,
+    array,
+    camel,
+    closed,
+    nullable,
+    page_of,
+    ref,
+)
+
+# The fields of each workflow-driven resource besides its case fields, links and actions.
+RESOURCE_PROPERTIES = {
+    "application": {
+        "id": ID,
+        "round": ref("RoundRef"),
+        "municipality": ref("MunicipalityRef"),
+        "contact_name": nullable(TEXT),
+        "contact_function": nullable(TEXT),
+        "contact_email": nullable(TEXT),
+        "contact_phone": nullable(TEXT),
+        "head_of_administration": nullable(TEXT),
+        "requested_amount": nullable(AMOUNT),
+        "own_contribution": nullable(AMOUNT),
+        "declaration_no_early_start": BOOL,
+        "declaration_accuracy": BOOL,
+        "declaration_privacy": BOOL,
+        "projects": array(ref("Project")),
+        "attachments": array(ref("Attachment")),
+        "submitted_at": nullable(DATE_TIME),
+        "editable": BOOL,
+    },
+    "funding_notice": {
+        "id": ID,
+        "file_reference": TEXT,
+        "application_id": ID,
+        "round": ref("RoundRef"),
+        "municipality": ref("MunicipalityRef"),
+        "amount": AMOUNT,
+        "purpose": TEXT,
+        "period_start": DATE,
+        "period_end": DATE,
+        "financing_type": TEXT,
+        "addressee_name": TEXT,
+        "addressee_head": nullable(TEXT),
+        "addressee_address": nullable(TEXT),
+        "issued_at": nullable(DATE_TIME),
+        "appeal_waived_at": nullable(DATE_TIME),
+        "final_at": nullable(DATE_TIME),
+        "pdf_url": nullable(URL),
+        "pdf_sha256": nullable(SHA256),
+        "figures": closed(dict.fromkeys(("approved", "called_off", "paid", "left"), AMOUNT)),
+        "call_off_ids": array(ID),
+        "proof_of_use_id": nullable(ID),
+    },
+    "call_off": {
+        "id": ID,
+        "notice_id": ID,
+        "file_reference": TEXT,
+        "municipality": ref("MunicipalityRef"),
+        "amount": AMOUNT,
+        "note": nullable(TEXT),
+        "requested_at": DATE_TIME,
+        "paid_at": nullable(DATE_TIME),
+    },
+    "proof_of_use": {
+        "id": ID,
+        "notice_id": ID,
+        "file_reference": TEXT,
+        "municipality": ref("MunicipalityRef"),
+        "report": nullable(TEXT),
+        "expenditure": array(
+            closed({"project_id": ID, "project_title": nullable(TEXT), "spent": nullable(AMOUNT)})
+        ),
+        "spent_total": AMOUNT,
+        "paid": AMOUNT,
+        "missing": array(TEXT),
+        "attachments": array(ref("Attachment")),
+        "submitted_at": nullable(DATE_TIME),
+        "reclaim_amount": nullable(AMOUNT),
+        "editable": BOOL,
+    },
+    "mentoring_assignment": {
+        "id": ID,
+        "application_id": ID,
+        "municipality": ref("MunicipalityRef"),
+        "mentor": closed({"id": ID, "name": TEXT}),
+        "attempt": {"type": "integer", "minimum": 1},
+        "kickoff_on": nullable(DATE),
+        "summary": nullable(TEXT),
+        "proposed_at": DATE_TIME,
+    },
+}
+
+
+def case_properties(workflow: str, states: list[str]) -> dict:
+    """Return the workflow fields every resource carries (see `serializers.case_fields`)."""
+    return {
+        "workflow": {"type": "string", "const": workflow},
+        "workflow_version": {"type": "integer", "minimum": 1},
+        "state": {"type": "string", "enum": states},
+        "state_label": TEXT,
+        "final": BOOL,
+        "waiting_for": nullable(ACTOR),
+        "waiting_for_label": nullable(TEXT),
+        "version": {"type": "integer", "minimum": 1},
+        "due_at": nullable(DATE_TIME),
+        "overdue": BOOL,
+        "created_at": DATE_TIME,
+        "updated_at": DATE_TIME,
+    }
+
+
+def resource_schemas(resource, states: list[str]) -> dict:
+    """Return the list item, detail and page schemas of a workflow-driven resource."""
+    name = camel(resource.name)
+    fields = {
+        **RESOURCE_PROPERTIES[resource.name],
+        **case_properties(resource.workflow, states),
+        "links": ref("Links"),
+    }
+    return {
+        name: closed(fields, description=f"{resource.title}: ein Eintrag der Liste."),
+        f"{name}Detail": closed(
+            {**fields, "actions": array(ref("Action"))},
+            description=f"{resource.title}: ein Vorgang mit den Aktionen Ihrer Rolle.",
+        ),
+        f"{name}Page": page_of(ref(name)),
+    }

@@ -1,0 +1,281 @@
+"""The uniform shape of every workflow-driven resource: list, detail, transitions, history.
+
+Each resource names its model, its workflow, its serializer and the query of what a role may
+list; the list query must agree with the model's `can_view` (a test checks it row by row).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+from sqlalchemy import exists, false, func, select
+
+from .. import engine
+from ..applications.models import Application
+from ..engine.errors import InvalidInput
+from ..engine.models import Case, HistoryEntry
+from ..extensions import db
+from ..funding.models import CallOff, FundingNotice, ProofOfUse
+from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
+from . import serializers
+from .blueprint import bp
+from .inputs import MAX_ID, get_int, get_visible, json_body, pagination, query_int, text_problem
+from .problems import invalid
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A workflow-driven resource of the API."""
+
+    path: str  # the URL segment, e.g. "funding-notices"
+    name: str  # the endpoint prefix and schema name, e.g. "funding_notice"
+    title: str  # German, for the documentation
+    model: type
+    workflow: str
+    serialize: Callable
+    visible: Callable  # user -> SQL condition on the model (joined to Case and what `joins` adds)
+    round_column: object
+    municipality_column: object
+    joins: tuple = ()
+
+    def url(self, obj) -> str:
+        return url_for(f"api.{self.name}_detail", object_id=obj.id)
+
+    def represent(self, obj, user, *, detail: bool) -> dict:
+        """Return the resource's JSON: its fields, its case fields, and on detail its actions."""
+        body = self.serialize(obj, user) | serializers.case_fields(obj.case)
+        body["links"] = {
+            "self": self.url(obj),
+            "history": url_for(f"api.{self.name}_history", object_id=obj.id),
+            "transitions": url_for(f"api.{self.name}_transitions", object_id=obj.id),
+            "html": url_for(obj.ENDPOINT, **obj.url_values()),
+        }
+        if detail:
+            body["actions"] = serializers.actions(obj.case, user, obj)
+        return body
+
+
+def _application_visible(user):
+    if user.role == "applicant":
+        return Application.municipality_id == user.municipality_id
+    if user.role == "reviewer":
+        return Application.submitted_at.is_not(None)
+    if user.role == "mentor":
+        follows = (
+            select(MentoringAssignment.id)
+            .join(Case, Case.id == MentoringAssignment.case_id)
+            .where(
+                MentoringAssignment.application_id == Application.id,
+                MentoringAssignment.mentor_id == user.id,
+                Case.state.in_(FOLLOWING_STATES),
+            )
+        )
+        return exists(follows)
+    return false()
+
+
+def _notice_visible(user):
+    """Notices and their parts: the city concerned and the ministry."""
+    if user.role == "applicant":
+        return FundingNotice.municipality_id == user.municipality_id
+    if user.role == "reviewer":
+        return FundingNotice.id.is_not(None)
+    return false()
+
+
+def _mentoring_visible(user):
+    if user.role == "mentor":
+        return MentoringAssignment.mentor_id == user.id
+    if user.role == "reviewer":
+        return MentoringAssignment.id.is_not(None)
+    return false()
+
+
+RESOURCES = (
+    Resource(
+        "applications",
+        "application",
+        "Anträge auf Mitgliedschaft",
+        Application,
+        "membership",
+        serializers.application,
+        _application_visible,
+        Application.round_id,
+        Application.municipality_id,
+    ),
+    Resource(
+        "funding-notices",
+        "funding_notice",
+        "Förderbescheide",
+        FundingNotice,
+        "funding_notice",
+        serializers.funding_notice,
+        _notice_visible,
+        FundingNotice.round_id,
+        FundingNotice.municipality_id,
+    ),
+    Resource(
+        "call-offs",
+        "call_off",
+        "Mittelabrufe",
+        CallOff,
+        "call_off",
+        serializers.call_off,
+        _notice_visible,
+        FundingNotice.round_id,
+        FundingNotice.municipality_id,
+        joins=((FundingNotice, FundingNotice.id == CallOff.notice_id),),
+    ),
+    Resource(
+        "proofs-of-use",
+        "proof_of_use",
+        "Verwendungsnachweise",
+        ProofOfUse,
+        "proof_of_use",
+        serializers.proof_of_use,
+        _notice_visible,
+        FundingNotice.round_id,
+        FundingNotice.municipality_id,
+        joins=((FundingNotice, FundingNotice.id == ProofOfUse.notice_id),),
+    ),
+    Resource(
+        "mentoring-assignments",
+        "mentoring_assignment",
+        "Mentoring-Zuordnungen",
+        MentoringAssignment,
+        "mentoring",
+        serializers.mentoring_assignment,
+        _mentoring_visible,
+        Application.round_id,
+        MentoringAssignment.municipality_id,
+        joins=((Application, Application.id == MentoringAssignment.application_id),),
+    ),
+)
+BY_NAME = {r.name: r for r in RESOURCES}
+
+
+def visible_query(resource: Resource, user):
+    """Return SELECT of the resource joined to its case (and joins), limited to what `user` sees."""
+    query = select(resource.model).join(Case, Case.id == resource.model.case_id)
+    for target, condition in resource.joins:
+        query = query.join(target, condition)
+    return query.where(resource.visible(user))
+
+
+def _filters(resource: Resource, query):
+    """Apply the `state`, `round` and `municipality` filters of the query string."""
+    errors: dict[str, str] = {}
+    state = request.args.get("state")
+    if state is not None:
+        states = engine.workflows().current(resource.workflow).states
+        if state not in states:
+            errors["state"] = "Diesen Status gibt es nicht. Möglich sind: " + ", ".join(states)
+        else:
+            query = query.where(Case.state == state)
+    round_id = query_int("round", errors)
+    if round_id is not None:
+        query = query.where(resource.round_column == round_id)
+    municipality_id = query_int("municipality", errors)
+    if municipality_id is not None:
+        query = query.where(resource.municipality_column == municipality_id)
+    if errors:
+        raise invalid(errors)
+    return query
+
+
+def list_view(resource: Resource):
+    page, per_page = pagination()
+    query = _filters(resource, visible_query(resource, current_user))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(Case.updated_at.desc(), resource.model.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return jsonify(
+        items=[resource.represent(r, current_user, detail=False) for r in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
+    )
+
+
+def detail_view(resource: Resource, object_id: int):
+    found = get_visible(resource.model, object_id, current_user)
+    return jsonify(resource.represent(found, current_user, detail=True))
+
+
+TRANSITION_FIELDS = ("trigger", "version", "comment", "inputs")
+COMMENT_LIMIT = 5000
+
+
+def transitions_view(resource: Resource, object_id: int):
+    """Fire one transition through the engine; 200 with the new representation."""
+    found = get_visible(resource.model, object_id, current_user)
+    body = json_body()
+    errors = {key: "Dieses Feld gibt es nicht." for key in body if key not in TRANSITION_FIELDS}
+    trigger = body.get("trigger")
+    if not isinstance(trigger, str) or not trigger or len(trigger) > 64 or text_problem(trigger):
+        errors["trigger"] = "Bitte geben Sie die Aktion (trigger) als Text an."
+    version = get_int(body, "version", errors)
+    comment = body.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        errors["comment"] = "Bitte geben Sie den Kommentar als Text an."
+    inputs = body.get("inputs") or {}
+    if not isinstance(inputs, dict):
+        errors["inputs"] = "Bitte geben Sie die Angaben als JSON-Objekt an."
+    else:
+        for key, value in inputs.items():
+            if isinstance(value, bool) or not isinstance(value, (str, int, float, type(None))):
+                errors[f"inputs.{key}"] = "Bitte geben Sie einen Text, eine Zahl oder null an."
+            elif isinstance(value, str) and text_problem(value):
+                errors[f"inputs.{key}"] = text_problem(value)
+    if errors:
+        raise invalid(errors)
+    try:
+        engine.fire(
+            found.case_id, trigger, current_user, version=version, comment=comment, inputs=inputs
+        )
+    except InvalidInput as exc:
+        # The engine names inputs by their declared name; the body nests them under "inputs".
+        raise invalid(
+            {key if key == "comment" else f"inputs.{key}": msg for key, msg in exc.errors.items()},
+            exc.message,
+        ) from None
+    db.session.commit()
+    found = db.session.get(resource.model, found.id)
+    return jsonify(resource.represent(found, current_user, detail=True))
+
+
+def history_view(resource: Resource, object_id: int):
+    found = get_visible(resource.model, object_id, current_user)
+    entries = db.session.scalars(
+        select(HistoryEntry).where(HistoryEntry.case_id == found.case_id).order_by(HistoryEntry.seq)
+    )
+    return jsonify(items=[serializers.history_entry(e) for e in entries])
+
+
+def _register(resource: Resource) -> None:
+    base = f"/{resource.path}"
+    item = f"{base}/<int:object_id>"
+    name = resource.name
+    for rule, suffix, view, methods in (
+        (base, "list", list_view, ["GET"]),
+        (item, "detail", detail_view, ["GET"]),
+        (f"{item}/transitions", "transitions", transitions_view, ["POST"]),
+        (f"{item}/history", "history", history_view, ["GET"]),
+    ):
+
+        def endpoint(_view=view, **kwargs):
+            return _view(resource, **kwargs)
+
+        endpoint.__name__ = f"{name}_{suffix}"
+        endpoint.__doc__ = view.__doc__
+        bp.add_url_rule(rule, f"{name}_{suffix}", endpoint, methods=methods)
+
+
+for _resource in RESOURCES:
+    _register(_resource)
+
+__all__ = ["BY_NAME", "MAX_ID", "RESOURCES", "Resource", "visible_query"]

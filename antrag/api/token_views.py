@@ -1,0 +1,52 @@
+"""The page "API-Zugänge": every user lists, creates and revokes their own API tokens."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from .token_forms import TokenForm
+from .tokens import TokenRefused, create_token, revoke_token, tokens_of
+
+bp = Blueprint("tokens", __name__, url_prefix="/konto/api-tokens")
+TEMPLATE = "api/tokens.html"
+
+
+def _page(form: TokenForm, secret: str | None = None, created=None):
+    """Render the token page with the user's tokens (and a new secret, exactly once)."""
+    return render_template(
+        TEMPLATE, form=form, tokens=tokens_of(current_user), secret=secret, created=created
+    )
+
+
+@bp.route("", methods=["GET"])
+@login_required
+def index():
+    """List the user's own tokens and offer to create one."""
+    return _page(TokenForm())
+
+
+@bp.route("", methods=["POST"])
+@login_required
+def create():
+    """Create a token and show its secret on this response only (never stored, never flashed)."""
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _page(form), 422
+    try:
+        token, secret = create_token(current_user, form.name.data)
+    except TokenRefused as exc:
+        db.session.rollback()
+        form.name.errors.append(str(exc))
+        return _page(form), 422
+    db.session.commit()
+    return _page(TokenForm(formdata=None), secret=secret, created=token)
+
+
+@bp.route("/<int:token_id>/widerrufen", methods=["POST"])
+@login_required
+def revoke(token_id: int):
+    """Revoke one of the user's own tokens; someone else's is 404."""
+    token = revoke_token(current_user, token_id) or abort(404)
+    db.session.commit()
+    flash(f"Der Token „{token.name}“ wurde widerrufen.", "success")
+    return redirect(url_for("tokens.index"))

@@ -1,0 +1,96 @@
+"""Creating, checking and revoking personal API tokens (operations: never commit)."""
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from ..db_types import utcnow
+from ..extensions import db
+from .models import ApiToken
+
+logger = logging.getLogger(__name__)
+TOKEN_PREFIX = "antrag_"  # noqa: S105 - a public marker, not a secret
+NAME_MAX = 100
+# last_used_at is written at most this often per token, so that reads stay cheap.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class TokenRefused(ValueError):
+    """A token cannot be created as asked; the German message says why."""
+
+
+def hash_token(secret: str) -> str:
+    """Return the stored form of a token."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_token(user, name: str) -> tuple[ApiToken, str]:
+    """Create a token named `name` for `user`; return the row and the secret (shown once)."""
+    name = (name or "").strip()
+    if not name:
+        raise TokenRefused("Bitte geben Sie dem Token einen Namen.")
+    if len(name) > NAME_MAX:
+        raise TokenRefused(f"Der Name darf höchstens {NAME_MAX} Zeichen haben.")
+    if not user.active:
+        raise TokenRefused("Für ein deaktiviertes Konto kann kein Token erstellt werden.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=hash_token(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        created_at=utcnow(),
+    )
+    db.session.add(token)
+    db.session.flush()
+    logger.info("API token %s created for user %s", token.id, user.id)
+    return token, secret
+
+
+def tokens_of(user) -> list[ApiToken]:
+    """Return the user's tokens, active ones first, newest first."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id)
+        )
+    )
+
+
+def revoke_token(user, token_id: int) -> ApiToken | None:
+    """Revoke one of the user's own tokens; return it, or None if it is not theirs."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        return None
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+        logger.info("API token %s revoked by user %s", token.id, user.id)
+    return token
+
+
+def authenticate(secret: str | None):
+    """Return the active user the token belongs to, or None; note when it was last used."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    digest = hash_token(secret)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    if token.revoked_at is not None or token.user is None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        # Its own short statement, committed with the request (or rolled back with it).
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token.id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return token.user
