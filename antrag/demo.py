@@ -328,6 +328,10 @@ def load(if_empty):
 def logins(url):
     """Print the URL and a table of the demo logins."""
     click.echo(f"Antrag runs on {url.rstrip('/')}/")
+    click.echo(
+        f"JSON API: {url.rstrip('/')}/api/v1/docs "
+        "(tokens on the page API-Zugänge or with `flask --app wsgi users token EMAIL --name NAME`)"
+    )
     rows = demo_logins()
     if not rows:
         click.echo("No demo accounts in this database (load them with `flask demo load`).")
