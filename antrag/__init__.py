@@ -4,7 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, session
+import click
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -76,9 +77,15 @@ def _select_locale() -> str:
     return chosen if chosen in LANGUAGES else "de"
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Turn on foreign keys, WAL and a busy timeout for every SQLite connection."""
+    """Turn on foreign keys, WAL and a busy timeout for every SQLite connection.
+
+    How transactions begin is decided per transaction by `_sqlite_begin`.
+    """
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -87,3 +94,32 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """Start SQLite write transactions with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads first and writes later cannot wait for the write lock
+    (SQLite answers "database is locked" at once, whatever the busy timeout); taking the
+    write lock at BEGIN makes concurrent writers queue for up to the busy timeout instead.
+    Write requests and CLI commands begin IMMEDIATE (the driver's implicit BEGIN switched
+    off for that transaction). Requests that only read (GET, HEAD, OPTIONS) and code outside
+    requests and commands (tests, the shell) keep the driver's own handling: reads run
+    without holding a snapshot, and a transaction begins at the first write.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if _sqlite_writes():
+        dbapi_connection.isolation_level = None
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        dbapi_connection.isolation_level = ""
+
+
+def _sqlite_writes() -> bool:
+    """Return whether the current transaction belongs to a write request or a CLI command."""
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS
+    return click.get_current_context(silent=True) is not None

@@ -3,7 +3,7 @@
 from flask import Blueprint, g, request
 from flask_login import AnonymousUserMixin
 
-from ..extensions import csrf, db
+from ..extensions import csrf
 from .problems import ApiProblem
 from .tokens import authenticate
 
@@ -25,7 +25,6 @@ def _authenticate():
     user = authenticate(secret.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         raise ApiProblem(401, _unauthorized_detail(scheme))
-    db.session.commit()  # the token's last-used time, apart from the request's own work
     g._login_user = user
 
 

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -86,11 +87,24 @@ def authenticate(secret: str | None):
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        # Its own short statement, committed with the request (or rolled back with it).
+        _note_use(token, now)
+    return token.user
+
+
+def _note_use(token: ApiToken, now) -> None:
+    """Record the last use and commit it on its own; best effort, since it is informative.
+
+    On SQLite a read request may not get the write lock at once while others write; the
+    request then goes on without the note rather than failing.
+    """
+    try:
         db.session.execute(
             update(ApiToken)
             .where(ApiToken.id == token.id)
             .values(last_used_at=now)
             .execution_options(synchronize_session=False)
         )
-    return token.user
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        logger.info("Last use of API token %s not recorded (database busy)", token.id)
