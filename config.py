@@ -19,6 +19,15 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sessions end after this long without a request, and in any case this long after login
+    # (the signed cookie's PERMANENT_SESSION_LIFETIME follows SESSION_MAX_HOURS).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 10
+    # At most this many failed login guesses per e-mail address within the window.
+    LOGIN_MAX_ATTEMPTS = 10
+    LOGIN_WINDOW_MINUTES = 15
+    # Strict-Transport-Security on every response; only where the site is served over HTTPS.
+    HSTS = False
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     WORKFLOWS_DIR = str(BASE_DIR / "workflows")
@@ -62,6 +71,7 @@ class Config:
             if os.environ.get(key):
                 values[key] = os.environ[key]
         values.update(_mail_from_environment())
+        values.update(_numbers_from_environment(SECURITY_NUMBERS))
         return values
 
 
@@ -78,6 +88,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS = True
     MAIL_BACKEND = "smtp"
 
 
@@ -104,6 +115,12 @@ MAIL_NUMBERS = (
     "MAIL_RETRY_MAX_SECONDS",
 )
 MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL")
+SECURITY_NUMBERS = (
+    "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_HOURS",
+    "LOGIN_MAX_ATTEMPTS",
+    "LOGIN_WINDOW_MINUTES",
+)
 
 
 def _mail_from_environment() -> dict:
@@ -114,13 +131,20 @@ def _mail_from_environment() -> dict:
         if backend not in ("smtp", "file"):
             raise ValueError(f"MAIL_BACKEND must be 'smtp' or 'file', not {backend!r}")
         values["MAIL_BACKEND"] = backend
-    for key in (k for k in MAIL_NUMBERS if os.environ.get(k)):
+    values.update(_numbers_from_environment(MAIL_NUMBERS))
+    for key in (k for k in MAIL_FLAGS if os.environ.get(k)):
+        values[key] = os.environ[key].strip().lower() in ("1", "true", "yes", "on")
+    return values
+
+
+def _numbers_from_environment(keys) -> dict:
+    """Return the whole-number settings among `keys` given in the environment."""
+    values = {}
+    for key in (k for k in keys if os.environ.get(k)):
         try:
             values[key] = int(os.environ[key])
         except ValueError:
             raise ValueError(f"{key} must be a whole number, not {os.environ[key]!r}") from None
-    for key in (k for k in MAIL_FLAGS if os.environ.get(k)):
-        values[key] = os.environ[key].strip().lower() in ("1", "true", "yes", "on")
     return values
 
 

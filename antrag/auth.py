@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .extensions import db
+from .security import security_event
 
 
 def role_required(*roles: str):
@@ -28,5 +29,6 @@ def load_visible(model, object_id: int):
     """Return the object if it exists and the current user may see it; otherwise 404."""
     obj = db.session.get(model, object_id)
     if obj is None or not obj.can_view(current_user):
+        security_event("access_refused", obj=f"{model.__name__}:{object_id}", outcome="refused")
         abort(404)
     return obj

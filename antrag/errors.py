@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .api.problems import DETAILS, ApiProblem, is_api_request, problem
 from .engine.errors import EngineError
 from .extensions import db
+from .security import security_event
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     def _engine_error(exc: EngineError):
         db.session.rollback()
         logger.info("Refused %s %s: %s", request.method, request.path, exc.code)
+        security_event("transition_refused", outcome="refused", reason=exc.code, status=exc.status)
         if is_api_request():
             return problem(
                 exc.status,

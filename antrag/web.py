@@ -1,12 +1,21 @@
 """Wiring of the web layer: blueprints, template helpers, the user loader, response headers."""
 
-from flask import Blueprint, Flask, redirect, url_for
-from flask_login import current_user, login_required
+import logging
+from datetime import timedelta
 
+from flask import Blueprint, Flask, flash, g, redirect, request, session, url_for
+from flask_login import current_user, login_required, login_url
+from sqlalchemy.exc import OperationalError
+
+from .db_types import utcnow
 from .extensions import db, login_manager
 from .formats import format_amount, format_date, format_datetime, format_money
+from .security import security_event
 
 bp = Blueprint("main", __name__)
+# What Flask-Login and we keep in the cookie about a login (the rest, e.g. the language, stays).
+LOGIN_KEYS = ("_user_id", "_fresh", "_id", "auth_session")
+HSTS_VALUE = "max-age=31536000; includeSubDomains"
 
 HOME_BY_ROLE = {
     "applicant": "applications.index",
@@ -25,10 +34,58 @@ def index():
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    """Accept the cookie's user only while its session row is open and within the time-outs."""
+    from .accounts import sessions
     from .accounts.models import User
 
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    row = sessions.find_session(session.get(sessions.SESSION_KEY))
+    if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
+        _refuse_session(row, "session_invalid")
+        return None
+    now = utcnow()
+    reason = sessions.expiry_reason(row, now)
+    if reason is not None:
+        sessions.end_session(row, reason)
+        _commit_quietly()
+        g.session_expired = True
+        _refuse_session(row, "session_expired", reason=reason)
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        _refuse_session(row, "session_invalid")
+        return None
+    sessions.touch(row, now)
+    return user
+
+
+def _refuse_session(row, action: str, **details) -> None:
+    """Forget the login part of the cookie and log the refusal."""
+    for key in LOGIN_KEYS:
+        session.pop(key, None)
+    security_event(action, user=_user_of(row), obj=row, outcome="refused", **details)
+
+
+def _user_of(row):
+    from .accounts.models import User
+
+    return db.session.get(User, row.user_id) if row is not None else None
+
+
+def _commit_quietly() -> None:
+    try:
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Send the person to the login page, saying why if their session has run out."""
+    if g.get("session_expired"):
+        flash("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.", "info")
+    else:
+        flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def init_app(app: Flask) -> None:
@@ -55,6 +112,18 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    # The signed cookie itself stops being accepted after the absolute time-out.
+    app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_MAX_HOURS"])
+    logging.getLogger("antrag.security").setLevel(logging.INFO)
+
+    @app.before_request
+    def _load_login_first():
+        # Load (and check) the session's user before the view touches the database, so
+        # that noting its use or its expiry commits nothing of the view's. The API ignores
+        # cookies and authenticates in its own blueprint.
+        if request.blueprint != "api" and request.endpoint != "static":
+            current_user._get_current_object()
+
     app.add_template_filter(format_money, "money")
     app.add_template_filter(format_amount, "amount")
     app.add_template_filter(format_date, "date")
@@ -70,6 +139,10 @@ def init_app(app: Flask) -> None:
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
         )
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", HSTS_VALUE)
         if current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
+        if response.status_code == 403 and not g.get("security_logged"):
+            security_event("access_refused", outcome="refused", status=403)
         return response

@@ -84,8 +84,8 @@ def test_notice_list_shows_proof_due_dates_and_open_call_offs(make_application, 
     request_call_off(world.users.speyer, notice, notice.amount / 3, None)
     db.session.commit()
     proof = proof_of(notice)
-    web = make_web(world.users.reviewer)
-    with frozen_at(proof.case.due_at + timedelta(days=1)):
+    with frozen_at(proof.case.due_at + timedelta(days=1)):  # log in when the page is read
+        web = make_web(world.users.reviewer)
         page = web.get("/bescheide/").get_data(as_text=True)
     assert f"/bescheide/nachweise/{proof.id}" in page
     assert "überfällig" in page

@@ -381,8 +381,8 @@ def test_case_page_shows_the_due_date(make_web, world, make_application):
 
 def test_case_page_highlights_an_overdue_due_date(make_web, world, make_application):
     application = make_application("changes_requested")
-    web = make_web(world.users.speyer)
-    with frozen_at(application.case.due_at + timedelta(hours=1)):
+    with frozen_at(application.case.due_at + timedelta(hours=1)):  # log in when it is read
+        web = make_web(world.users.speyer)
         page = web.get(f"/antraege/{application.id}").get_data(as_text=True)
     assert '<dd class="overdue">' in page
     assert "überfällig" in page

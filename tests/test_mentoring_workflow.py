@@ -218,12 +218,12 @@ def test_mentor_is_reminded_once_before_the_answer_is_due(mentors, make_applicat
 
 def test_dashboard_highlights_an_overdue_proposal(mentors, make_application, make_web, world):
     approve_at(APPROVED, make_application, world)
-    web = make_web(mentors[0])
 
+    # Each look is a fresh login: a session does not outlive its time-outs.
     with frozen_at(datetime(2027, 5, 19, 12, 0, tzinfo=UTC)):
-        on_time = web.get("/mentoring").get_data(as_text=True)
+        on_time = make_web(mentors[0]).get("/mentoring").get_data(as_text=True)
     with frozen_at(datetime(2027, 5, 20, 12, 0, tzinfo=UTC)):
-        late = web.get("/mentoring").get_data(as_text=True)
+        late = make_web(mentors[0]).get("/mentoring").get_data(as_text=True)
 
     assert "19.05.2027" in on_time and "überfällig" not in on_time
     assert 'class="overdue"' in late and "überfällig" in late

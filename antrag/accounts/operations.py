@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..programme.models import Municipality
 from .models import PASSWORD_MIN_LENGTH, ROLE_LABELS, User
+from .sessions import end_sessions_of
 
 logger = logging.getLogger(__name__)
 NAME_MAX = 200
@@ -147,6 +148,8 @@ def update_user(
     user.role = role
     user.organisation = organisation or None
     user.active = bool(active)
+    if not user.active:
+        end_sessions_of(user, "deactivated")
     if password:
         set_password(user, password, actor)
     db.session.flush()
@@ -182,6 +185,7 @@ def set_password(user: User, password: str, actor=None) -> None:
     check_password_strength(password)
     user.set_password(password)
     db.session.flush()
+    end_sessions_of(user, "password")  # a stolen session does not outlive a new password
     logger.info("Password of user %s set by %s", user.id, _who(actor))
 
 

@@ -1,6 +1,5 @@
 """Login and logout."""
 
-import logging
 import secrets
 from functools import cache
 from urllib.parse import urlsplit
@@ -12,11 +11,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..security import security_event
 from .forms import LoginForm
 from .models import User
+from .sessions import SESSION_KEY, end_session, find_session, start_session
+from .throttling import is_locked, normalise_login, record_attempt
 
 bp = Blueprint("accounts", __name__)
-logger = logging.getLogger(__name__)
+LOGIN_REFUSED = "E-Mail-Adresse oder Passwort sind nicht richtig."
 
 
 @cache
@@ -42,28 +44,55 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        valid = check_password_hash(
-            user.password_hash if user else _dummy_hash(), form.password.data
-        )
-        if user is not None and valid and user.active:
+        user = _authenticate(form.email.data, form.password.data)
+        if user is not None:
             session.clear()  # a fresh session at login, nothing carried over
+            session[SESSION_KEY] = start_session(user, request.remote_addr)
             login_user(user)
             user.last_login_at = utcnow()
             db.session.commit()
-            logger.info("Login of user %s", user.id)
+            security_event("login", user=user)
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
-        logger.info("Failed login")
-        form.password.errors.append("E-Mail-Adresse oder Passwort sind nicht richtig.")
+        db.session.commit()  # the failed attempt counts for every worker
+        form.password.errors.append(LOGIN_REFUSED)
         return render_template("accounts/login.html", form=form), 200
     return render_template("accounts/login.html", form=form)
+
+
+def _authenticate(email: str, password: str) -> User | None:
+    """Return the user if the guess may be evaluated and is right; record the attempt.
+
+    Unknown e-mails, wrong passwords, inactive and throttled accounts all cost one password
+    hash and get the same answer, so that the answer tells nothing about the account.
+    """
+    email = normalise_login(email)
+    shown = email if "@" in email else "-"  # never log what may be a mistyped password
+    if is_locked(email):
+        check_password_hash(_dummy_hash(), password)
+        security_event("login", outcome="throttled", email=shown)
+        return None
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    success = user is not None and valid and user.active
+    just_locked = record_attempt(email, success, request.remote_addr)
+    if success:
+        return user
+    reason = "unknown_user" if user is None else "wrong_password" if not valid else "inactive"
+    security_event("login", user=user, outcome="failure", email=shown, reason=reason)
+    if just_locked:
+        security_event("lockout", user=user, outcome="locked", email=shown)
+    return None
 
 
 @bp.route("/abmelden", methods=["POST"])
 @login_required
 def logout():
-    """Log out and forget the session."""
+    """Log out: end the session row, so that a copy of the cookie is worthless too."""
+    row = find_session(session.get(SESSION_KEY))
+    if row is not None:
+        end_session(row, "logout")
+    security_event("logout", user=current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash("Sie wurden abgemeldet.", "info")

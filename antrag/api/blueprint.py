@@ -4,6 +4,7 @@ from flask import Blueprint, g, request
 from flask_login import AnonymousUserMixin
 
 from ..extensions import csrf
+from ..security import security_event
 from .problems import ApiProblem
 from .tokens import authenticate
 
@@ -24,6 +25,7 @@ def _authenticate():
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     user = authenticate(secret.strip()) if scheme.lower() == "bearer" else None
     if user is None:
+        security_event("api_token_refused", outcome="refused", status=401, scheme=scheme[:20])
         raise ApiProblem(401, _unauthorized_detail(scheme))
     g._login_user = user
 

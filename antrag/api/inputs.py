@@ -12,6 +12,7 @@ from flask import request
 
 from ..extensions import db
 from ..formats import format_money
+from ..security import security_event
 from .problems import ApiProblem, invalid
 
 # The largest id a database integer column holds; larger ids cannot exist.
@@ -173,5 +174,8 @@ def get_visible(model, object_id: int, user):
     """Return the object if it exists and `user` may see it; otherwise a 404 problem."""
     obj = db.session.get(model, object_id) if 1 <= object_id <= MAX_ID else None
     if obj is None or not obj.can_view(user):
+        security_event(
+            "access_refused", user=user, obj=f"{model.__name__}:{object_id}", outcome="refused"
+        )
         raise ApiProblem(404, "Diese Ressource gibt es nicht, oder Sie dürfen sie nicht sehen.")
     return obj
