@@ -1,6 +1,5 @@
 """Forms of the admin area for user accounts; the account operations do the domain checks."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,12 +14,13 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..accounts.models import PASSWORD_MIN_LENGTH, ROLE_LABELS
 from ..applications.models import FIELDS_OF_ACTION
+from ..fields import AppForm
 
 PASSWORD_MESSAGE = f"Das Passwort muss mindestens {PASSWORD_MIN_LENGTH} Zeichen lang sein."
 NO_MUNICIPALITY = SelectChoice("", "– keine (nur für antragstellende Konten nötig) –")
 
 
-class _UserForm(FlaskForm):
+class _UserForm(AppForm):
     """The fields an admin sets on every account."""
 
     name = StringField(

@@ -1,9 +1,9 @@
 """The form that names a new personal API token."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from ..fields import AppForm
 from .tokens import NAME_MAX
 
 
@@ -11,7 +11,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class TokenForm(FlaskForm):
+class TokenForm(AppForm):
     """The token's name, so that its owner can tell it apart from others later."""
 
     name = StringField(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
-from ..fields import GermanDateField, GermanDecimalField
+from ..fields import AppForm, GermanDateField, GermanDecimalField
 from ..formats import format_money
 from .models import FIELDS_OF_ACTION
 from .storage import UploadRefused, check_pdf
@@ -145,7 +144,7 @@ class ProjectForm(Form):
         }
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(AppForm):
     """The whole application as one multipart form; a draft may leave any field empty."""
 
     version = HiddenField()

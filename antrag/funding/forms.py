@@ -1,14 +1,14 @@
 """Forms of the funding area: the call-off of funds and the proof of use."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..applications.forms import AmountField
+from ..fields import AppForm
 
 
-class CallOffForm(FlaskForm):
+class CallOffForm(AppForm):
     """A call-off: the amount in euro and an optional note."""
 
     amount = AmountField(
@@ -21,7 +21,7 @@ class CallOffForm(FlaskForm):
             raise ValidationError("Der Betrag muss größer als 0 sein.")
 
 
-class ProofForm(FlaskForm):
+class ProofForm(AppForm):
     """The narrative report; the expenditure fields per project are added by `for_projects`."""
 
     version = HiddenField()
@@ -53,7 +53,7 @@ class ProofForm(FlaskForm):
         return {p.id: getattr(self, f"spent_{p.id}").data for p in projects}
 
 
-class ProofUploadForm(FlaskForm):
+class ProofUploadForm(AppForm):
     """A PDF document for the proof of use."""
 
     version = HiddenField()

@@ -1,11 +1,10 @@
 """Forms of the mentoring pages: the kick-off date and the ministry's manual proposal."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from ..fields import GermanDateField
+from ..fields import AppForm, GermanDateField
 
 NO_MENTOR = SelectChoice("", "– bitte wählen –")
 
@@ -18,7 +17,7 @@ def _to_id(value) -> int | None:
         return None
 
 
-class KickoffForm(FlaskForm):
+class KickoffForm(AppForm):
     """Start the mentoring: the date of the kick-off meeting with the city."""
 
     version = HiddenField()
@@ -29,7 +28,7 @@ class KickoffForm(FlaskForm):
     )
 
 
-class GapProposalForm(FlaskForm):
+class GapProposalForm(AppForm):
     """The ministry chooses a mentor for a city no suitable mentor was left for."""
 
     mentor = SelectField(

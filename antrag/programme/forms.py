@@ -2,7 +2,6 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -15,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ..fields import GermanDateField, GermanDecimalField
+from ..fields import AppForm, GermanDateField, GermanDecimalField
 from ..formats import parse_amount
 from .models import ELIGIBILITY, MUNICIPALITY_KINDS
 
@@ -69,7 +68,7 @@ def _required(what: str):
     return InputRequired(f"Bitte geben Sie {what} an.")
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(AppForm):
     """A municipality's key, name, kind, city flag, population and address."""
 
     ags = StringField(
@@ -87,14 +86,14 @@ class MunicipalityForm(FlaskForm):
     address = TextAreaField("Anschrift für Bescheide", validators=[Length(max=400)])
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(AppForm):
     """A funding programme's name and description."""
 
     name = StringField("Name des Programms", validators=[_required("den Namen"), Length(max=200)])
     description = TextAreaField("Beschreibung", validators=[Length(max=2000)])
 
 
-class RoundForm(FlaskForm):
+class RoundForm(AppForm):
     """A round's programme, name, dates, amounts, eligibility and invited municipalities."""
 
     programme = SelectField(

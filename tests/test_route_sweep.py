@@ -1,0 +1,252 @@
+"""Every route of `app.url_map`, asked by every kind of visitor: no 5xx, no leak, no forged POST.
+
+The routes are taken from the app itself, so a new route is swept automatically. Its URL
+arguments are filled with ids of real objects built below; a rule with an argument this
+module has no id for fails the sweep, so that whoever adds the route must map it here.
+
+Each test builds one world and asks all its URLs, collecting every unexpected answer, so
+that a failure lists all offending routes at once.
+"""
+
+import re
+
+import pytest
+from api_support import token_for
+from conftest import PASSWORD
+from funding_support import act, notice_of, proof_of
+from sqlalchemy import select
+
+from antrag.accounts.operations import create_user
+from antrag.api.models import ApiToken
+from antrag.applications.storage import minimal_pdf
+from antrag.extensions import db
+from antrag.funding.operations import attach_to_proof, request_call_off
+from antrag.mail.models import OutboxMessage
+from antrag.mentoring.models import MentoringAssignment, MentoringGap
+
+LOGGED_IN = ("own_city", "wrong_city", "reviewer", "mentor", "admin")
+STATE_CHANGING = {"POST", "PATCH", "PUT", "DELETE"}
+PUBLIC = {"/anmelden", "/api/v1/docs", "/api/v1/openapi.json"}
+# Pages about one city's cases: the wrong city gets 404, the admin 403 or 404.
+CASE_PREFIXES = ("/antraege/<", "/bescheide/<", "/bescheide/abrufe/", "/bescheide/nachweise/")
+CASE_PREFIXES += ("/mentoring/zuordnungen/", "/api/v1/")
+_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _users(world):
+    u = world.users
+    return {
+        "anonymous": None,
+        "own_city": u.speyer,
+        "wrong_city": u.pirmasens,
+        "reviewer": u.reviewer,
+        "mentor": u.mentor,
+        "admin": u.admin,
+    }
+
+
+@pytest.fixture
+def ids(world, make_application):
+    """Speyer's objects in many states, keyed by (collection, argument) of the URL rules.
+
+    The key of an argument is the static path segment just before the rule's first argument
+    (the collection) and the argument's name; each key holds a list of ids, and the lists of
+    one rule are read side by side (the n-th attachment belongs to the n-th application).
+    """
+    from antrag.programme.models import Round
+
+    u = world.users
+    earlier = Round(
+        programme=world.programme,
+        name="Frühere Runde",
+        opens_on=world.round.opens_on,
+        closes_on=world.round.closes_on,
+        budget=world.round.budget,
+        standard_amount=world.round.standard_amount,
+        invited=[world.speyer, world.andernach],
+    )
+    db.session.add(earlier)
+    u.mentor.mentor_capacity, u.mentor.mentor_topics = 1, "verwaltung"
+    u.reviewer.can_sign = True
+    db.session.commit()
+    approved = make_application("approved", round_=earlier)
+    # Andernach approved too, after the only mentor is taken: a mentoring gap.
+    make_application("approved", municipality=world.andernach, round_=earlier)
+    submitted = make_application("submitted")
+    draft = make_application("draft")
+    notice = notice_of(approved)
+    act(notice, "issue", u.reviewer)
+    act(notice, "waive_appeal", u.speyer)
+    call_off = request_call_off(u.speyer, notice, notice.amount / 4, None)
+    proof = proof_of(notice)
+    document = attach_to_proof(u.speyer, proof, proof.case.version, minimal_pdf("Beleg"), "B.pdf")
+    other_mentor = create_user(
+        email="zweiter.mentor@kl.digital",
+        name="Zweiter Mentor",
+        role="mentor",
+        password=PASSWORD,
+        organisation="KL.digital GmbH",
+    )
+    db.session.commit()
+    token_for(u.speyer)
+    token = db.session.scalars(select(ApiToken)).first()
+    assignment = db.session.scalars(select(MentoringAssignment)).one()
+    gap = db.session.scalars(select(MentoringGap)).one()
+    message = db.session.scalars(select(OutboxMessage)).first()
+    assert message is not None, "the world should have sent mail"
+    assert other_mentor.id
+
+    applications = [draft, submitted, approved]
+    attachments = [a.council_resolution.id for a in applications]
+    return {
+        ("antraege", "application_id"): [a.id for a in applications],
+        ("antraege", "attachment_id"): attachments,
+        ("applications", "object_id"): [a.id for a in applications],
+        ("applications", "attachment_id"): attachments,
+        ("bescheide", "notice_id"): [notice.id],
+        ("funding-notices", "object_id"): [notice.id],
+        ("abrufe", "call_off_id"): [call_off.id],
+        ("call-offs", "object_id"): [call_off.id],
+        ("nachweise", "proof_id"): [proof.id],
+        ("nachweise", "attachment_id"): [document.id],
+        ("proofs-of-use", "object_id"): [proof.id],
+        ("proofs-of-use", "attachment_id"): [document.id],
+        ("zuordnungen", "assignment_id"): [assignment.id],
+        ("mentoring-assignments", "object_id"): [assignment.id],
+        ("luecken", "gap_id"): [gap.id],
+        ("mentoring-gaps", "object_id"): [gap.id],
+        ("runden", "round_id"): [world.round.id, earlier.id],
+        ("api-tokens", "token_id"): [token.id],
+        ("kommunen", "municipality_id"): [world.speyer.id],
+        ("konten", "user_id"): [u.speyer.id],
+        ("programme", "programme_id"): [world.programme.id],
+        ("postausgang", "message_id"): [message.id],
+        ("static", "filename"): ["antrag.css", "favicon.svg"],
+    }
+
+
+def _collection(rule: str) -> str:
+    """Return the static path segment just before the rule's first argument."""
+    head = rule.split("<", 1)[0].rstrip("/")
+    return head.rsplit("/", 1)[-1]
+
+
+def _urls(app, ids, methods) -> list[tuple[str, str, str]]:
+    """Return (rule, method, url) for every rule answering one of `methods`, arguments filled."""
+    unmapped, urls = [], []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        for method in sorted(rule.methods & methods):
+            names = _ARG.findall(rule.rule)
+            keys = [(_collection(rule.rule), name) for name in names]
+            missing = [key for key in keys if key not in ids]
+            if missing:
+                unmapped.append(f"{rule.rule}: {missing}")
+                continue
+            rounds = max((len(ids[key]) for key in keys), default=1)
+            for n in range(rounds):
+                values = {key[1]: ids[key][n % len(ids[key])] for key in keys}
+                url = _ARG.sub(lambda m, v=values: str(v[m.group(1)]), rule.rule)
+                urls.append((rule.rule, method, url))
+    assert not unmapped, (
+        "Routes with URL arguments this sweep has no real id for; map them in `ids`:\n"
+        + "\n".join(unmapped)
+    )
+    return urls
+
+
+def _is_public(rule: str) -> bool:
+    return rule in PUBLIC or rule.startswith("/static/")
+
+
+def _is_case_page(rule: str) -> bool:
+    return "<" in rule and rule.startswith(CASE_PREFIXES)
+
+
+def _expected_get(role: str, rule: str, status: int, location: str) -> str | None:
+    """Return what is wrong with `status` for a GET of `rule` by `role`, or None."""
+    if status >= 500:
+        return "server error"
+    if _is_public(rule):
+        if rule == "/anmelden" and role != "anonymous" and status == 302:
+            return None  # a logged-in person is sent on from the login page
+        return None if status == 200 else "public page not 200"
+    if rule.startswith("/api/"):  # bearer tokens only: a browser session does not count
+        return None if status == 401 else "API without bearer token not 401"
+    if role == "anonymous":
+        if status != 302 or "/anmelden" not in location:
+            return "anonymous not sent to /anmelden"
+        return None
+    if "/anmelden" in location:
+        return "logged-in person sent to /anmelden"
+    if role == "wrong_city" and "<" in rule:
+        if _is_case_page(rule):
+            return None if status == 404 else "wrong city not 404 on the other city's case"
+        return None if status in (403, 404) else "wrong city sees another's object"
+    if role == "admin" and _is_case_page(rule) and status not in (403, 404):
+        return "admin sees a case page"
+    return None
+
+
+@pytest.mark.parametrize("role", ["anonymous", *LOGGED_IN])
+def test_every_get_route(app, make_web, world, ids, role):
+    web = make_web(_users(world)[role])
+    wrong, answered = [], {}
+    for rule, _method, url in _urls(app, ids, {"GET"}):
+        response = web.get(url)
+        location = response.headers.get("Location", "")
+        answered[url] = response.status_code
+        problem = _expected_get(role, rule, response.status_code, location)
+        if problem:
+            wrong.append(f"GET {url} -> {response.status_code} {location}: {problem}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+    # The sweep must not be vacuous: the logged-in roles really see their own pages.
+    draft, submitted, approved = ids[("antraege", "application_id")]
+    expected_ok = {
+        "own_city": [f"/antraege/{draft}", f"/bescheide/{ids[('bescheide', 'notice_id')][0]}"],
+        "reviewer": [f"/antraege/{submitted}", "/pruefung/"],
+        "mentor": [f"/mentoring/zuordnungen/{ids[('zuordnungen', 'assignment_id')][0]}"],
+        "admin": ["/verwaltung/konten/", f"/verwaltung/konten/{world.users.speyer.id}/bearbeiten"],
+    }.get(role, [])
+    assert all(answered[url] == 200 for url in expected_ok), {u: answered[u] for u in expected_ok}
+
+
+@pytest.mark.parametrize("role", LOGGED_IN)
+def test_every_state_changing_route_refuses_a_post_without_csrf_token(
+    app, make_web, world, ids, role
+):
+    """A forged cross-site POST carries the session cookie but no token: always refused."""
+    web = make_web(_users(world)[role])
+    wrong = []
+    urls = _urls(app, ids, STATE_CHANGING)
+    assert urls
+    for rule, method, url in urls:
+        response = web.client.open(url, method=method, data={"trigger": "withdraw", "name": "x"})
+        if rule.startswith("/api/"):
+            ok = response.status_code == 401
+        else:
+            ok = response.status_code == 400
+        if not ok:
+            wrong.append(f"{method} {url} -> {response.status_code}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+    # Nothing changed: the session still works and the draft is still a draft.
+    from antrag.applications.models import Application
+
+    db.session.expire_all()
+    draft = db.session.get(Application, ids[("antraege", "application_id")][0])
+    assert draft.case.state == "draft"
+    assert web.get("/", follow_redirects=True).status_code == 200
+
+
+@pytest.mark.parametrize("role", LOGGED_IN)
+def test_api_ignores_the_browser_session(app, make_web, world, ids, role):
+    """A logged-in browser without a bearer token is anonymous to the API, for any method."""
+    web = make_web(_users(world)[role])
+    wrong = []
+    for rule, method, url in _urls(app, ids, {"GET", *STATE_CHANGING}):
+        if not rule.startswith("/api/") or _is_public(rule):
+            continue
+        body = {} if method != "GET" else None
+        response = web.client.open(url, method=method, json=body)
+        if response.status_code != 401:
+            wrong.append(f"{method} {url} -> {response.status_code}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
