@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
+WORKERS ?= 4
 
-.PHONY: run test test-postgres lint format venv migrate demo clean
+.PHONY: run serve test test-postgres lint format venv migrate demo clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Antrag needs Python 3.11 or newer"; exit 1; }
@@ -24,16 +25,24 @@ run: $(STAMP)
 	$(FLASK) demo logins --url http://127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## make test: set up and run the whole suite (lint included)
+## make serve: migrate, then serve with gunicorn ($(WORKERS) workers) on 127.0.0.1:$(PORT)
+## against DATABASE_URL (default: the SQLite file in the instance folder)
+serve: $(STAMP)
+	$(FLASK) db upgrade
+	WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) \
+		--bind 127.0.0.1:$(PORT) wsgi:app
+
+## make test: set up and run the whole suite (lint included), on all CPUs (pytest-xdist)
+PYTEST := $(BIN)/python -m pytest -n auto
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 ## make test-postgres: the same suite on PostgreSQL (starts a throwaway server unless
 ## TEST_DATABASE_URL names one)
 test-postgres: $(STAMP)
 	@url="$${TEST_DATABASE_URL:-$$(tools/pgserver.sh start)}" && \
 	echo "Running the suite on $$url" && \
-	TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest
+	TEST_DATABASE_URL="$$url" $(PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,6 +54,12 @@ format: $(STAMP)
 
 migrate: $(STAMP)
 	$(FLASK) db upgrade
+
+## make bench: run the benchmarks by hand (figures in bench/README.md; not part of `make test`)
+bench: $(STAMP)
+	$(BIN)/python bench/transition_throughput.py
+	$(BIN)/python bench/queue_scaling.py
+	$(BIN)/python bench/memory.py --fast
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

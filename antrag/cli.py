@@ -40,9 +40,11 @@ def init_app(app: Flask) -> None:
     """Register the command groups of every feature."""
     from .accounts.cli import users_cli
     from .demo import demo_cli
+    from .deploy import check_deploy_command
     from .mail.cli import outbox_cli
     from .programme.cli import municipalities_cli, rounds_cli
 
     for group in (audit_cli, users_cli, municipalities_cli, rounds_cli, demo_cli, tick_command):
         app.cli.add_command(group)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(check_deploy_command)

@@ -1,0 +1,33 @@
+"""gunicorn settings for `make serve` and production (`gunicorn -c gunicorn.conf.py wsgi:app`).
+
+Every worker builds its own app and database engine (`preload_app = False`): no connection
+or lock is shared across a fork, and nothing correctness depends on lives in process memory.
+Command-line options (`--workers`, `--bind`) override what is set here.
+"""
+
+import os
+
+# Import the package in the master so that forked workers only build the app, not re-import
+# Flask and SQLAlchemy (this creates no app, engine or connection).
+import antrag  # noqa: F401
+from antrag.deploy import worker_count
+
+wsgi_app = "wsgi:app"
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '5000')}")
+workers = worker_count(os.environ)
+worker_class = "sync"
+preload_app = False
+# A request that takes longer than this is killed; SQLite waits at most 5 s for its lock.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, at different times.
+max_requests = 1000
+max_requests_jitter = 100
+limit_request_line = 8190
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
+# Trust X-Forwarded-* only from the reverse proxy on this machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

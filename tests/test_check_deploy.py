@@ -1,0 +1,159 @@
+"""`flask check-deploy`: a proper production configuration passes, each unsafe setting fails."""
+
+import pytest
+
+from antrag import create_app
+from antrag.deploy import find_problems, worker_count
+from config import ProductionConfig
+
+STATIC = "/srv/antrag/antrag/static"
+
+
+def production_config(tmp_path) -> dict:
+    """Return what a production deployment runs with: ProductionConfig plus its environment."""
+    config = {name: getattr(ProductionConfig, name) for name in dir(ProductionConfig)}
+    config = {name: value for name, value in config.items() if name.isupper()}
+    return config | {
+        "SECRET_KEY": "k7Vq0x3N-production-key-from-the-vault-9fZ2",
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://antrag@127.0.0.1:1/antrag",
+        "PUBLIC_URL": "https://antrag.rlp.de",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "TESTING": False,
+    }
+
+
+def settings(problems) -> list[str]:
+    return [p.setting for p in problems]
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_env(monkeypatch):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("WORKERS", raising=False)
+
+
+def test_production_config_has_no_problems(tmp_path):
+    assert find_problems(production_config(tmp_path), environ={}, static_folder=STATIC) == []
+
+
+UNSAFE = [
+    ({"DEBUG": True}, "DEBUG"),
+    ({"TESTING": True}, "TESTING"),
+    ({"SECRET_KEY": None}, "SECRET_KEY"),
+    ({"SECRET_KEY": "too-short-key"}, "SECRET_KEY"),
+    ({"SECRET_KEY": "test-secret-key-not-for-production"}, "SECRET_KEY"),
+    ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
+    ({"REMEMBER_COOKIE_SECURE": False}, "REMEMBER_COOKIE_SECURE"),
+    ({"SESSION_COOKIE_HTTPONLY": False}, "SESSION_COOKIE_HTTPONLY"),
+    ({"REMEMBER_COOKIE_HTTPONLY": False}, "REMEMBER_COOKIE_HTTPONLY"),
+    ({"SESSION_COOKIE_SAMESITE": None}, "SESSION_COOKIE_SAMESITE"),
+    ({"SESSION_COOKIE_SAMESITE": "None"}, "SESSION_COOKIE_SAMESITE"),
+    ({"REMEMBER_COOKIE_SAMESITE": None}, "REMEMBER_COOKIE_SAMESITE"),
+    ({"WTF_CSRF_ENABLED": False}, "WTF_CSRF_ENABLED"),
+    ({"WTF_CSRF_CHECK_DEFAULT": False}, "WTF_CSRF_CHECK_DEFAULT"),
+    ({"MAIL_BACKEND": "file"}, "MAIL_BACKEND"),
+    ({"MAIL_TIMEOUT": None}, "MAIL_TIMEOUT"),
+    ({"MAIL_TIMEOUT": 0}, "MAIL_TIMEOUT"),
+    ({"MAIL_TIMEOUT": 3600}, "MAIL_TIMEOUT"),
+    ({"PUBLIC_URL": "http://antrag.rlp.de"}, "PUBLIC_URL"),
+    ({"LOAD_DEMO_DATA": True}, "LOAD_DEMO_DATA"),
+    ({"MAX_CONTENT_LENGTH": None}, "MAX_CONTENT_LENGTH"),
+    ({"UPLOAD_FOLDER": STATIC + "/uploads"}, "UPLOAD_FOLDER"),
+    ({"SQLALCHEMY_DATABASE_URI": "sqlite:////srv/antrag/antrag.db"}, "SQLALCHEMY_DATABASE_URI"),
+]
+
+
+@pytest.mark.parametrize(("change", "setting"), UNSAFE, ids=[s for _, s in UNSAFE])
+def test_each_unsafe_setting_is_an_error(tmp_path, change, setting):
+    problems = find_problems(production_config(tmp_path) | change, environ={}, static_folder=STATIC)
+    assert settings(problems) == [setting]
+    assert problems[0].level == "error"
+
+
+def test_missing_setting_counts_as_unsafe(tmp_path):
+    config = production_config(tmp_path)
+    del config["MAX_CONTENT_LENGTH"], config["MAIL_TIMEOUT"]
+    problems = find_problems(config, environ={}, static_folder=STATIC)
+    assert settings(problems) == ["MAIL_TIMEOUT", "MAX_CONTENT_LENGTH"]
+
+
+def test_development_key_file_is_refused(tmp_path):
+    (tmp_path / "secret_key").write_text("a-generated-development-key-of-sufficient-length\n")
+    config = production_config(tmp_path) | {
+        "SECRET_KEY": "a-generated-development-key-of-sufficient-length"
+    }
+    problems = find_problems(config, environ={}, instance_path=str(tmp_path))
+    assert settings(problems) == ["SECRET_KEY"]
+    assert "development key" in problems[0].message
+
+
+def test_flask_debug_in_the_environment_is_debug(tmp_path):
+    problems = find_problems(production_config(tmp_path), environ={"FLASK_DEBUG": "1"})
+    assert settings(problems) == ["DEBUG"]
+    assert find_problems(production_config(tmp_path), environ={"FLASK_DEBUG": "0"}) == []
+
+
+def test_sqlite_is_an_error_with_several_workers_and_a_warning_with_one(tmp_path):
+    config = production_config(tmp_path) | {"SQLALCHEMY_DATABASE_URI": "sqlite:////x/antrag.db"}
+    for environ, level in (
+        ({}, "error"),  # the default of `make serve`: 4 workers
+        ({"WEB_CONCURRENCY": "3"}, "error"),
+        ({"WORKERS": "2"}, "error"),
+        ({"WORKERS": "1"}, "warning"),
+    ):
+        problems = find_problems(config, environ=environ)
+        assert [(p.setting, p.level) for p in problems] == [("SQLALCHEMY_DATABASE_URI", level)]
+
+
+def test_worker_count():
+    assert worker_count({}) == 4
+    assert worker_count({"WEB_CONCURRENCY": "2", "WORKERS": "8"}) == 2
+    assert worker_count({"WORKERS": "8"}) == 8
+    with pytest.raises(ValueError, match="WORKERS"):
+        worker_count({"WORKERS": "many"})
+
+
+def test_all_problems_are_listed_together(tmp_path):
+    config = production_config(tmp_path) | {"DEBUG": True, "PUBLIC_URL": "http://x"}
+    assert settings(find_problems(config, environ={})) == ["DEBUG", "PUBLIC_URL"]
+
+
+def _cli_app(tmp_path, **changes):
+    app = create_app(production_config(tmp_path) | changes)
+    app.instance_path = str(tmp_path / "instance")  # no development key file here
+    return app
+
+
+def test_cli_passes_a_production_config(tmp_path):
+    result = _cli_app(tmp_path).test_cli_runner().invoke(args=["check-deploy"])
+    assert result.exit_code == 0, result.output
+    assert "ok: no unsafe settings" in result.output
+
+
+def test_cli_lists_every_unsafe_setting_and_exits_1(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    app = _cli_app(tmp_path, WTF_CSRF_ENABLED=False, MAIL_BACKEND="file")
+    result = app.test_cli_runner().invoke(args=["check-deploy"])
+    assert result.exit_code == 1
+    for setting in ("DEBUG", "WTF_CSRF_ENABLED", "MAIL_BACKEND"):
+        assert f"ERROR: {setting}:" in result.output
+    assert "3 error(s), 0 warning(s)" in result.output
+
+
+def test_cli_warning_fails_only_when_strict(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKERS", "1")
+    app = _cli_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'antrag.db'}")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["check-deploy"])
+    assert result.exit_code == 0, result.output
+    assert "WARNING: SQLALCHEMY_DATABASE_URI:" in result.output
+    assert runner.invoke(args=["check-deploy", "--strict"]).exit_code == 1
+
+
+def test_cli_flags_the_upload_folder_in_static(tmp_path):
+    app = _cli_app(tmp_path)
+    app.config["UPLOAD_FOLDER"] = str(app.static_folder) + "/uploads"
+    result = app.test_cli_runner().invoke(args=["check-deploy"])
+    assert result.exit_code == 1
+    assert "ERROR: UPLOAD_FOLDER:" in result.output
