@@ -275,7 +275,8 @@ def classify(exc: Exception) -> DeliveryError:
         return DeliveryError(
             f"Mailserver antwortet {exc.smtp_code} {_text(exc.smtp_error)}", server_down=True
         )
-    if isinstance(exc, TimeoutError):
+    # smtplib reports a read time-out (no greeting, no answer) as a disconnect caused by it.
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
         return DeliveryError("Zeitüberschreitung beim Mailserver", server_down=True)
     return DeliveryError(f"Mailserver nicht erreichbar: {exc}", server_down=True)
 
