@@ -1,0 +1,207 @@
+"""Shared set-up of the benchmarks: a fresh migrated database, a small world, bulk cases.
+
+Benchmarks are run by hand (`make bench`), never by the test suite.
+"""
+
+import statistics
+import tempfile
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+from antrag import create_app
+from antrag.extensions import db
+from config import _normalise_db_url
+
+PASSWORD = "korrekt-pferd-batterie"  # noqa: S105 - the benchmark accounts only
+OPEN_STATES = (
+    "submitted",
+    "in_review",
+    "changes_requested",
+    "proposed_approval",
+    "proposed_rejection",
+)
+
+
+def fresh_database(database_url: str | None = None) -> str:
+    """Return the URI of a new empty database: a temporary SQLite file, or a PostgreSQL one."""
+    if not database_url:
+        folder = Path(tempfile.mkdtemp(prefix="antrag-bench-"))
+        return f"sqlite:///{folder / 'bench.db'}"
+    url = make_url(_normalise_db_url(database_url))
+    name = f"antrag_bench_{uuid.uuid4().hex[:8]}"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def bench_config(uri: str, **extra) -> dict:
+    """Return the app configuration of a benchmark run on `uri`."""
+    folder = Path(tempfile.mkdtemp(prefix="antrag-bench-files-"))
+    return {
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SECRET_KEY": "bench-secret-key-not-for-production",
+    } | extra
+
+
+def migrated_app(uri: str, **extra):
+    """Create the app on `uri` and run the real migrations."""
+    app = create_app(bench_config(uri, **extra))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def seed_world(municipalities: int = 200):
+    """Add a programme, an open round for all cities, municipalities and one user per role."""
+    from antrag.accounts.operations import create_user
+    from antrag.db_types import utcnow
+    from antrag.programme.models import Municipality, Programme, Round
+
+    day = utcnow().date()
+    programme = Programme(name="Interkommunales Netzwerk Digitale Stadt")
+    rnd = Round(
+        programme=programme,
+        name="Benchrunde",
+        opens_on=day - timedelta(days=30),
+        closes_on=day + timedelta(days=30),
+        budget=Decimal("99999999.00"),
+        standard_amount=Decimal("60750.00"),
+        eligibility="all_cities",
+    )
+    db.session.add_all([programme, rnd])
+    db.session.execute(
+        insert(Municipality.__table__),
+        [
+            {
+                "ags": f"9{i:07d}",
+                "name": f"Benchstadt {i}",
+                "kind": "kreisfreie_stadt",
+                "is_city": True,
+                "population": 10000 + i,
+            }
+            for i in range(municipalities)
+        ],
+    )
+    db.session.flush()
+    users = {
+        "reviewer": create_user(
+            email="anna.prueferin@mdi.rlp.de",
+            name="Anna Prüferin",
+            role="reviewer",
+            password=PASSWORD,
+            organisation="MdI",
+        ),
+        "reviewer2": create_user(
+            email="ben.pruefer@mdi.rlp.de",
+            name="Ben Prüfer",
+            role="reviewer",
+            password=PASSWORD,
+            organisation="MdI",
+        ),
+        "applicant": create_user(
+            email="digital@benchstadt0.de",
+            name="Benchstadt Digital",
+            role="applicant",
+            password=PASSWORD,
+            municipality_ags="90000000",
+        ),
+    }
+    db.session.commit()
+    return rnd, users
+
+
+def bulk_cases(
+    count: int,
+    round_id: int,
+    applicant_id: int,
+    *,
+    states=("submitted",),
+    assignee_id: int | None = None,
+    chunk: int = 10_000,
+) -> list[int]:
+    """Insert `count` membership cases with their submitted applications; return their ids.
+
+    Rows go in with Core executemany (the engine is far too slow for 100,000); case and
+    application share their id so that the API path of a case is easy to build.
+    """
+    from antrag.applications.models import Application
+    from antrag.db_types import utcnow
+    from antrag.engine.models import Case
+    from antrag.programme.models import Municipality
+
+    municipality_ids = db.session.scalars(db.select(Municipality.id)).all()
+    start = (db.session.scalar(db.select(db.func.max(Case.id))) or 0) + 1
+    now = utcnow()
+    for offset in range(0, count, chunk):
+        ids = range(start + offset, start + min(offset + chunk, count))
+        cases, applications = [], []
+        for i in ids:
+            state = states[i % len(states)]
+            submitted = now - timedelta(days=i % 400, minutes=i % 1440)
+            cases.append(
+                {
+                    "id": i,
+                    "workflow": "membership",
+                    "workflow_version": 1,
+                    "state": state,
+                    "version": 1,
+                    "assignee_id": None if state == "submitted" else assignee_id,
+                    "due_at": now + timedelta(days=28) if state == "changes_requested" else None,
+                    "created_at": submitted,
+                    "updated_at": submitted,
+                }
+            )
+            applications.append(
+                {
+                    "id": i,
+                    "case_id": i,
+                    "round_id": round_id,
+                    "municipality_id": municipality_ids[i % len(municipality_ids)],
+                    "created_by_id": applicant_id,
+                    "requested_amount": Decimal("60750.00"),
+                    "created_at": submitted,
+                    "submitted_at": submitted,
+                }
+            )
+        db.session.execute(insert(Case.__table__), cases)
+        db.session.execute(insert(Application.__table__), applications)
+        db.session.commit()
+    return list(range(start, start + count))
+
+
+def median(values) -> float:
+    """Return the median of `values`."""
+    return statistics.median(values)
+
+
+def rss_kib() -> int:
+    """Return the resident set size of this process in KiB (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("VmRSS not found in /proc/self/status")
+
+
+def drop_database(uri: str) -> None:
+    """Remove a benchmark database (SQLite file or PostgreSQL database)."""
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(url.database + suffix)
+            if path.exists():
+                path.unlink()
+        return
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    server.dispose()
