@@ -46,12 +46,13 @@ def init_app(app: Flask) -> None:
         logger.info("Refused %s %s: %s", request.method, request.path, exc.code)
         security_event("transition_refused", outcome="refused", reason=exc.code, status=exc.status)
         if is_api_request():
+            guard = getattr(exc, "guard", None)
             return problem(
                 exc.status,
-                exc.message,
+                f"{exc.message} (Bedingung „{guard}“ nicht erfüllt)" if guard else exc.message,
                 kind=exc.code,
                 errors=exc.errors,
-                guard=getattr(exc, "guard", None),
+                guard=guard,
             )
         return _page(exc.status, exc.message, back=request.referrer)
 

@@ -123,6 +123,7 @@ def _apply_and_get_approved(api, world) -> str:
     assert own_approval["allowed"] is False and own_approval["reason"]
     refused = assert_problem(anna.fire(path, "approve", body["version"]), 422, "guard")
     assert refused["guard"] == "four_eyes"
+    assert "„four_eyes“" in refused["detail"]  # the guard is named in the detail too
     assert _action(assert_ok(ben.get(path)), "approve")["allowed"] is True
     body = _fire(ben, path, "approve", body["version"])
     assert body["state"] == "approved" and body["final"] is True
