@@ -161,6 +161,11 @@ class World:
 
 @pytest.fixture
 def world(app) -> World:
+    return build_world()
+
+
+def build_world(budget: Decimal = Decimal("243000.00")) -> World:
+    """Create the world in the current app's database and commit it."""
     from antrag.accounts.operations import create_user
     from antrag.programme.models import Municipality, Programme, Round
 
@@ -184,7 +189,7 @@ def world(app) -> World:
         name="Testrunde",
         opens_on=today - timedelta(days=30),
         closes_on=today + timedelta(days=30),
-        budget=Decimal("243000.00"),
+        budget=budget,
         standard_amount=Decimal("60750.00"),
         eligibility="invited",
         invited=[speyer, andernach],

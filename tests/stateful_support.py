@@ -2,17 +2,15 @@
 
 import shutil
 import tempfile
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
-from conftest import JINJA_CACHE, PASSWORD, IsolatedClient, WebClient
+from conftest import JINJA_CACHE, IsolatedClient, WebClient
+from conftest import build_world as conftest_world
 from databases import Template, base_config
 from sqlalchemy import func, select
 
 from antrag import create_app
-from antrag.db_types import utcnow
 from antrag.engine import history
 from antrag.engine.models import Case, HistoryEntry
 from antrag.engine.registry import SUBJECTS
@@ -68,68 +66,13 @@ class Example:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def build_world() -> SimpleNamespace:
-    """Create the world of conftest's `world` fixture, with a tight budget and a signer."""
-    from antrag.accounts.operations import create_user
-    from antrag.programme.models import Municipality, Programme
-
-    speyer = Municipality(
-        ags="07318000", name="Speyer", kind="kreisfreie_stadt", is_city=True, population=50741
-    )
-    andernach = Municipality(
-        ags="07137003",
-        name="Andernach",
-        kind="grosse_kreisangehoerige_stadt",
-        is_city=True,
-        population=30220,
-    )
-    pirmasens = Municipality(
-        ags="07317000", name="Pirmasens", kind="kreisfreie_stadt", is_city=True, population=40584
-    )
-    programme = Programme(name="Interkommunales Netzwerk Digitale Stadt")
-    today = utcnow().date()
-    rnd = Round(
-        programme=programme,
-        name="Testrunde",
-        opens_on=today - timedelta(days=30),
-        closes_on=today + timedelta(days=30),
-        budget=Decimal("100000.00"),  # less than two standard amounts: the budget guards bite
-        standard_amount=Decimal("60750.00"),
-        eligibility="invited",
-        invited=[speyer, andernach],
-    )
-    db.session.add_all([speyer, andernach, pirmasens, programme, rnd])
-    db.session.flush()
-    ministry = "Ministerium des Innern und für Sport"
-
-    def user(email, role, ags=None, organisation=None, **extra):
-        return create_user(
-            email=email,
-            name=email.split("@")[0].replace(".", " ").title(),
-            role=role,
-            password=PASSWORD,
-            municipality_ags=ags,
-            organisation=organisation,
-            **extra,
-        )
-
-    users = SimpleNamespace(
-        speyer=user("digital@speyer.de", "applicant", "07318000"),
-        andernach=user("digital@andernach.de", "applicant", "07137003"),
-        pirmasens=user("digital@pirmasens.de", "applicant", "07317000"),
-        reviewer=user(
-            "anna.prueferin@mdi.rlp.de", "reviewer", organisation=ministry, can_sign=True
-        ),
-        reviewer2=user("ben.pruefer@mdi.rlp.de", "reviewer", organisation=ministry),
-        mentor=user(
-            "mentorin@kl.digital", "mentor", organisation="KL.digital GmbH", mentor_capacity=3
-        ),
-        admin=user("admin@antrag.rlp.de", "admin", organisation=ministry),
-    )
+def build_world():
+    """Create conftest's world with a tight budget, a signing reviewer and a mentor."""
+    world = conftest_world(budget=Decimal("100000.00"))  # less than two standard amounts
+    world.users.reviewer.can_sign = True
+    world.users.mentor.mentor_capacity = 3
     db.session.commit()
-    return SimpleNamespace(
-        round_id=rnd.id, speyer=speyer, andernach=andernach, pirmasens=pirmasens, users=users
-    )
+    return world
 
 
 def cases() -> list[Case]:

@@ -111,7 +111,7 @@ class Journeys(RuleBasedStateMachine):
     def create_complete_drafts(self, head_start):
         """Speyer and Andernach start complete drafts; some allowed moves give a head start."""
         for city in ("speyer", "andernach"):
-            self._request("post", city, "/antraege/neu", {"round_id": str(self.world.round_id)})
+            self._request("post", city, "/antraege/neu", {"round_id": str(self.world.round.id)})
         for application in self._applications():
             city = "speyer" if application.municipality_id == self.world.speyer.id else "andernach"
             data = self._form(application, True)
@@ -124,7 +124,7 @@ class Journeys(RuleBasedStateMachine):
 
     @rule(city=st.sampled_from(CITIES))
     def create_application(self, city):
-        self._request("post", city, "/antraege/neu", {"round_id": str(self.world.round_id)})
+        self._request("post", city, "/antraege/neu", {"round_id": str(self.world.round.id)})
 
     @rule(who=st.sampled_from(USERS), pick=st.integers(0, 10**6))
     def view_case(self, who, pick):
