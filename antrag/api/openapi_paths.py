@@ -25,7 +25,6 @@ def add_other_paths(paths: dict) -> None:
         "Förderbescheide",
         "Verwendungsnachweise",
     )
-    attachment_id = path_id("attachment_id", "Die Nummer (`id`) der Datei.")
     add(
         paths,
         "/me",
@@ -118,38 +117,14 @@ def add_other_paths(paths: dict) -> None:
             problems=WRITE,
         ),
     )
-    add(
+    add_attachments(
         paths,
-        "/applications/{object_id}/attachments",
-        "post",
-        operation(
-            "upload_application_attachment",
-            "Ratsbeschluss hochladen",
-            applications,
-            description="Lädt den Ratsbeschluss als PDF hoch (`multipart/form-data`).",
-            parameters=(path_id(),),
-            body=UPLOAD_BODY,
-            ok=json_ok(
-                "ApplicationDetail",
-                "Die Datei wurde gespeichert.",
-                status=201,
-                location="Die neue Datei.",
-            ),
-            problems=WRITE,
-        ),
-    )
-    add(
-        paths,
-        "/applications/{object_id}/attachments/{attachment_id}",
-        "get",
-        operation(
-            "application_attachment",
-            "Anlage herunterladen",
-            applications,
-            parameters=(path_id(), attachment_id),
-            ok=pdf_ok("Die Datei."),
-            problems=OBJECT_READ,
-        ),
+        "/applications/{object_id}",
+        applications,
+        detail="ApplicationDetail",
+        upload=("upload_application_attachment", "Ratsbeschluss hochladen"),
+        upload_description="Lädt den Ratsbeschluss als PDF hoch (`multipart/form-data`).",
+        download=("application_attachment", "Anlage herunterladen"),
     )
     add(
         paths,
@@ -200,38 +175,14 @@ def add_other_paths(paths: dict) -> None:
             problems=WRITE,
         ),
     )
-    add(
+    add_attachments(
         paths,
-        "/proofs-of-use/{object_id}/attachments",
-        "post",
-        operation(
-            "upload_proof_attachment",
-            "Beleg hochladen",
-            proofs,
-            description="Hängt einen Beleg oder Bericht als PDF an (`multipart/form-data`).",
-            parameters=(path_id(),),
-            body=UPLOAD_BODY,
-            ok=json_ok(
-                "ProofOfUseDetail",
-                "Die Datei wurde gespeichert.",
-                status=201,
-                location="Die neue Datei.",
-            ),
-            problems=WRITE,
-        ),
-    )
-    add(
-        paths,
-        "/proofs-of-use/{object_id}/attachments/{attachment_id}",
-        "get",
-        operation(
-            "proof_attachment",
-            "Beleg herunterladen",
-            proofs,
-            parameters=(path_id(), attachment_id),
-            ok=pdf_ok("Die Datei."),
-            problems=OBJECT_READ,
-        ),
+        "/proofs-of-use/{object_id}",
+        proofs,
+        detail="ProofOfUseDetail",
+        upload=("upload_proof_attachment", "Beleg hochladen"),
+        upload_description="Hängt einen Beleg oder Bericht als PDF an (`multipart/form-data`).",
+        download=("proof_attachment", "Beleg herunterladen"),
     )
     mentoring = "Mentoring-Zuordnungen"
     add(
@@ -304,5 +255,39 @@ def add_other_paths(paths: dict) -> None:
                     "content": {"text/html": {"schema": {"type": "string"}}},
                 }
             },
+        ),
+    )
+
+
+def add_attachments(paths, item, tag, *, detail, upload, upload_description, download) -> None:
+    """Add the PDF upload (`POST item/attachments`) and download of one kind of case."""
+    add(
+        paths,
+        f"{item}/attachments",
+        "post",
+        operation(
+            upload[0],
+            upload[1],
+            tag,
+            description=upload_description,
+            parameters=(path_id(),),
+            body=UPLOAD_BODY,
+            ok=json_ok(
+                detail, "Die Datei wurde gespeichert.", status=201, location="Die neue Datei."
+            ),
+            problems=WRITE,
+        ),
+    )
+    add(
+        paths,
+        f"{item}/attachments/{{attachment_id}}",
+        "get",
+        operation(
+            download[0],
+            download[1],
+            tag,
+            parameters=(path_id(), path_id("attachment_id", "Die Nummer (`id`) der Datei.")),
+            ok=pdf_ok("Die Datei."),
+            problems=OBJECT_READ,
         ),
     )
