@@ -36,6 +36,8 @@ class Config:
     # The request may carry a 10 MB file plus the rest of the form; anything larger is a 413.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     QUEUE_PAGE_SIZE = 20
+    # The queue counts matching applications exactly up to this many ("mehr als …" beyond).
+    QUEUE_COUNT_CAP = 1000
     CHANGE_REQUEST_DAYS = 28
     LOAD_DEMO_DATA = False
     # Links in e-mails point here.

@@ -61,6 +61,13 @@ def format_amount(value: Decimal | None) -> str:
     return format_decimal(value, format="#,##0.00", locale="de_DE")
 
 
+def format_number(value: int | None) -> str:
+    """Format a whole number for reading: `1.000` in German, `1,000` in English."""
+    if value is None:
+        return "–"
+    return format_decimal(value, locale=_locale())
+
+
 def format_money(value: Decimal | None) -> str:
     """Format an amount for reading: `60.750,00 €` in the current locale."""
     if value is None:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from .db_types import utcnow
 from .extensions import db, login_manager
-from .formats import format_amount, format_date, format_datetime, format_money
+from .formats import format_amount, format_date, format_datetime, format_money, format_number
 from .security import security_event
 
 bp = Blueprint("main", __name__)
@@ -71,6 +71,16 @@ def _user_of(row):
     return db.session.get(User, row.user_id) if row is not None else None
 
 
+def _logged_in() -> bool:
+    """Return whether the request has a logged-in user, without reloading its row.
+
+    `current_user.is_authenticated` reads the user's `active` column, which the request's
+    commit has expired: asking it after the view would cost another transaction.
+    """
+    user = g.get("_login_user")
+    return user is not None and not user.is_anonymous
+
+
 def _commit_quietly() -> None:
     try:
         db.session.commit()
@@ -125,6 +135,7 @@ def init_app(app: Flask) -> None:
             current_user._get_current_object()
 
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_number, "number")
     app.add_template_filter(format_amount, "amount")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
@@ -141,7 +152,7 @@ def init_app(app: Flask) -> None:
         )
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", HSTS_VALUE)
-        if current_user.is_authenticated:
+        if _logged_in():
             response.headers["Cache-Control"] = "no-store"
         if response.status_code == 403 and not g.get("security_logged"):
             security_event("access_refused", outcome="refused", status=403)

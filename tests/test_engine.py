@@ -2,6 +2,7 @@
 
 import pytest
 from engine_support import MEMBERSHIP, actor_for, fire
+from sql_support import counted_statements
 from sqlalchemy import func, select, update
 
 from antrag import engine
@@ -221,3 +222,40 @@ def test_touch_bumps_the_version_and_refuses_a_stale_one(make_application):
     assert case.version == seen + 1
     with pytest.raises(StaleVersion):
         engine.touch(case, seen)
+
+
+def test_a_given_subject_is_used_instead_of_loading_it_again(make_application, world):
+    application = make_application("submitted")
+    version = application.case.version  # loads the application and its case
+
+    with counted_statements() as statements:
+        fire(
+            application, "start_review", world.users.reviewer2, version=version, subject=application
+        )
+
+    assert not [s for s in statements if s.lstrip().startswith("SELECT application")]
+    assert application.case.state == "in_review"
+
+
+def test_a_subject_of_another_case_is_a_programming_error(make_application, world):
+    application = make_application("submitted")
+    other = make_application("submitted", municipality=world.andernach)
+
+    with pytest.raises(ValueError, match="is not the subject"):
+        fire(application, "start_review", world.users.reviewer2, subject=other)
+
+    assert application.case.state == "submitted"
+
+
+def test_case_effects_are_written_by_the_compare_and_set(make_application, world):
+    application = make_application("submitted")
+    reviewer = world.users.reviewer2
+
+    with counted_statements() as statements:
+        fire(application, "start_review", reviewer)
+
+    case_updates = [s for s in statements if s.lstrip().startswith('UPDATE "case"')]
+    assert len(case_updates) == 1, case_updates
+    assert "assignee_id" in case_updates[0]
+    db.session.expire_all()
+    assert db.session.get(Case, application.case_id).assignee_id == reviewer.id

@@ -1,12 +1,11 @@
 """The reviewers' queue: what it shows, its filters, sorting, pagination and query count."""
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sql_support import counted_statements
 
 from antrag.db_types import utcnow
 from antrag.extensions import db
@@ -57,21 +56,6 @@ def ids(response) -> list[int]:
 def submitted_days_ago(application, days: int) -> None:
     application.submitted_at = utcnow() - timedelta(days=days)
     db.session.commit()
-
-
-@contextmanager
-def counted_statements():
-    """Collect the SQL statements sent while the block runs."""
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_drafts_are_never_shown(reviewer, world, make_application):
@@ -204,3 +188,42 @@ def test_queue_needs_login(client, world):
     response = client.get("/pruefung/")
     assert response.status_code == 302
     assert "/anmelden" in response.headers["Location"]
+
+
+def test_beyond_the_cap_the_count_says_more_than(
+    app, reviewer, world, make_application, make_round
+):
+    app.config.update(QUEUE_PAGE_SIZE=1, QUEUE_COUNT_CAP=2)
+    make_application("submitted", world.speyer)
+    make_application("submitted", world.andernach)
+    make_application("submitted", world.pirmasens, round_=make_round("Runde 2"))
+
+    first = reviewer.get("/pruefung/").get_data(as_text=True)
+    last = reviewer.get("/pruefung/?page=3").get_data(as_text=True)
+
+    assert "Mehr als 2 Anträge gefunden." in first
+    assert "Seite 1</li>" in first and "Seite 1 von" not in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    assert len(rows(reviewer.get("/pruefung/?page=3"))) == 1
+
+
+def test_within_the_cap_the_count_is_exact(app, reviewer, world, make_application, make_round):
+    app.config.update(QUEUE_PAGE_SIZE=2, QUEUE_COUNT_CAP=3)
+    make_application("submitted", world.speyer)
+    make_application("submitted", world.andernach)
+    make_application("submitted", world.pirmasens, round_=make_round("Runde 2"))
+
+    html = reviewer.get("/pruefung/").get_data(as_text=True)
+
+    assert "3 Anträge gefunden." in html
+    assert "Seite 1 von 2" in html
+
+
+def test_the_count_reads_at_most_one_row_more_than_the_cap(app, reviewer, world):
+    with counted_statements() as statements:
+        reviewer.get("/pruefung/")
+
+    counts = [s for s in statements if "count(" in s.lower()]
+    assert len(counts) == 1
+    assert "LIMIT" in counts[0].upper()

@@ -235,7 +235,13 @@ def transitions_view(resource: Resource, object_id: int):
         raise invalid(errors)
     try:
         engine.fire(
-            found.case_id, trigger, current_user, version=version, comment=comment, inputs=inputs
+            found.case_id,
+            trigger,
+            current_user,
+            version=version,
+            comment=comment,
+            inputs=inputs,
+            subject=found,
         )
     except InvalidInput as exc:
         # The engine names inputs by their declared name; the body nests them under "inputs".
@@ -243,9 +249,11 @@ def transitions_view(resource: Resource, object_id: int):
             {key if key == "comment" else f"inputs.{key}": msg for key, msg in exc.errors.items()},
             exc.message,
         ) from None
+    # Built inside the transaction, from what it wrote: committing expires every loaded row,
+    # and reading them back would cost a second transaction. A failed commit discards it.
+    body = resource.represent(found, current_user, detail=True)
     db.session.commit()
-    found = db.session.get(resource.model, found.id)
-    return jsonify(resource.represent(found, current_user, detail=True))
+    return jsonify(body)
 
 
 def history_view(resource: Resource, object_id: int):

@@ -151,7 +151,7 @@ def mark_submitted(ctx) -> None:
         ctx.subject.submitted_at = ctx.now
 
 
-@effect("assign_to_actor")
-def assign_to_actor(ctx) -> None:
+@effect("assign_to_actor", on_case=True)
+def assign_to_actor(ctx) -> dict:
     """Make the acting reviewer the case's assignee."""
-    ctx.case.assignee_id = ctx.actor.id
+    return {"assignee_id": ctx.actor.id}

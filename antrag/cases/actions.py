@@ -30,7 +30,13 @@ def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
     comment = request.form.get("comment")
     try:
         ctx = engine.fire(
-            subject.case_id, trigger, current_user, version=version, comment=comment, inputs=inputs
+            subject.case_id,
+            trigger,
+            current_user,
+            version=version,
+            comment=comment,
+            inputs=inputs,
+            subject=subject,
         )
     except InvalidInput as exc:
         db.session.rollback()

@@ -33,7 +33,7 @@ from .errors import (
     WrongState,
 )
 from .models import Case, HistoryEntry
-from .registry import EFFECTS, GUARDS, SUBJECTS
+from .registry import CASE_EFFECTS, EFFECTS, GUARDS, SUBJECTS
 from .workflows import Token, workflows
 
 logger = logging.getLogger(__name__)
@@ -114,13 +114,21 @@ def fire(
     version: int,
     comment: str | None = None,
     inputs: dict | None = None,
+    subject=None,
 ) -> TransitionContext:
-    """Fire `trigger` on the case as `actor`; raise an EngineError subclass if refused."""
+    """Fire `trigger` on the case as `actor`; raise an EngineError subclass if refused.
+
+    A caller that has already loaded the case's subject passes it as `subject`, which saves
+    loading it again.
+    """
     case = db.session.get(Case, case_id)
     if case is None:
         raise NotVisible("Der Vorgang wurde nicht gefunden.")
     definition = workflows().get(case.workflow, case.workflow_version)
-    subject = subject_of(case, definition)
+    if subject is None:
+        subject = subject_of(case, definition)
+    elif subject.case_id != case.id or not isinstance(subject, SUBJECTS[definition.subject]):
+        raise ValueError(f"{subject!r} is not the subject of case {case.id}")
     if actor.role != "system" and not subject.can_view(actor):
         raise NotVisible("Der Vorgang wurde nicht gefunden.")
     if version != case.version:
@@ -150,14 +158,20 @@ def fire(
     if not moved:
         raise GuardRefused(GUARDS[ctx.refused].refusal(ctx), guard=ctx.refused)
     from_state = case.state
-    _compare_and_set(case, from_state, transition, version, ctx.now)
+    case_values, effects = {}, []
+    for name in transition.effects:
+        if name in CASE_EFFECTS:
+            case_values |= EFFECTS[name](ctx)
+        else:
+            effects.append(EFFECTS[name])
+    _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
     ctx.entry = history.append(
         _entry(
             case, trigger, from_state, transition.dest, actor, clean_comment, clean_inputs, ctx.now
         )
     )
-    for name in transition.effects:
-        EFFECTS[name](ctx)
+    for run_effect in effects:
+        run_effect(ctx)
     for mail in transition.notify:
         outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
     db.session.flush()
@@ -275,23 +289,30 @@ def _storable(text: str) -> bool:
     return True
 
 
-def _compare_and_set(case: Case, from_state: str, transition: TransitionDef, version: int, now):
-    """Move the case with `UPDATE … WHERE id AND state AND version`; refuse if it moved."""
+def _compare_and_set(
+    case: Case, from_state: str, transition: TransitionDef, version: int, now, extra: dict
+):
+    """Move the case with `UPDATE … WHERE id AND state AND version`; refuse if it moved.
+
+    `extra` holds further case columns set by the transition's case effects, written in
+    the same statement.
+    """
     due = due_at(now, transition.due.amount, transition.due.unit) if transition.due else None
+    values = extra | {
+        "state": transition.dest,
+        "version": version + 1,
+        "updated_at": now,
+        "due_at": due,
+    }
     result = db.session.execute(
         update(Case)
         .where(Case.id == case.id, Case.state == from_state, Case.version == version)
-        .values(state=transition.dest, version=version + 1, updated_at=now, due_at=due)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise StaleVersion(_stale_message())
-    for key, value in (
-        ("state", transition.dest),
-        ("version", version + 1),
-        ("updated_at", now),
-        ("due_at", due),
-    ):
+    for key, value in values.items():
         set_committed_value(case, key, value)
 
 

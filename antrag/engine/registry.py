@@ -25,6 +25,9 @@ class Guard:
 
 GUARDS: dict[str, Guard] = {}
 EFFECTS: dict[str, Callable] = {}
+# Effects that only set columns of the case itself: they return the values, and the engine
+# writes them in its compare-and-set UPDATE rather than in a second statement.
+CASE_EFFECTS: set[str] = set()
 SUBJECTS: dict[str, type] = {}
 
 
@@ -40,13 +43,19 @@ def guard(name: str, message: str | Callable):
     return decorator
 
 
-def effect(name: str):
-    """Register an effect function under `name`; it receives the TransitionContext."""
+def effect(name: str, *, on_case: bool = False):
+    """Register an effect function under `name`; it receives the TransitionContext.
+
+    With `on_case`, the function returns a dict of the case's own column values instead of
+    changing anything itself; the engine applies them in the transition's compare-and-set.
+    """
 
     def decorator(func):
         if name in EFFECTS and EFFECTS[name] is not func:
             raise ValueError(f"effect {name!r} registered twice")
         EFFECTS[name] = func
+        if on_case:
+            CASE_EFFECTS.add(name)
         return func
 
     return decorator

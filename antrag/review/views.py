@@ -16,6 +16,7 @@ from ..db_types import utcnow
 from ..engine import Case, workflows
 from ..engine.calendar import BERLIN
 from ..extensions import db
+from ..pagination import capped_paginate
 from ..programme.models import Round
 
 bp = Blueprint("review", __name__, url_prefix="/pruefung")
@@ -85,15 +86,20 @@ class QueueRow:
 
 def queue_statement(form: QueueFilterForm, user):
     """Return the query of the queue: submitted applications with everything a row shows."""
-    stmt = (
-        select(Application)
-        .join(Application.case)
-        .options(
-            contains_eager(Application.case).joinedload(Case.assignee),
-            joinedload(Application.round),
-            joinedload(Application.municipality),
-        )
-        .where(Application.submitted_at.is_not(None))  # drafts are the city's alone
+    stmt = queue_filter(select(Application), form, user).options(
+        contains_eager(Application.case).joinedload(Case.assignee),
+        joinedload(Application.round),
+        joinedload(Application.municipality),
+    )
+    if form.sort.data == "newest":
+        return stmt.order_by(Application.submitted_at.desc(), Application.id.desc())
+    return stmt.order_by(Application.submitted_at, Application.id)
+
+
+def queue_filter(stmt, form: QueueFilterForm, user):
+    """Return `stmt` restricted to the submitted applications the filters select."""
+    stmt = stmt.join(Application.case).where(
+        Application.submitted_at.is_not(None)  # drafts are the city's alone
     )
     if form.state.data == "offen":
         stmt = stmt.where(Case.state.in_(OPEN_STATES))
@@ -103,9 +109,7 @@ def queue_statement(form: QueueFilterForm, user):
         stmt = stmt.where(Application.round_id == int(form.round.data))
     if form.mine.data:
         stmt = stmt.where(Case.assignee_id == user.id)
-    if form.sort.data == "newest":
-        return stmt.order_by(Application.submitted_at.desc(), Application.id.desc())
-    return stmt.order_by(Application.submitted_at, Application.id)
+    return stmt
 
 
 def _row(application: Application, now) -> QueueRow:
@@ -128,10 +132,11 @@ def queue():
     form.set_choices(db.session.scalars(select(Round).order_by(Round.opens_on.desc())))
     if not form.validate():
         form.fall_back_to_defaults()
-    page = db.paginate(
+    page = capped_paginate(
         queue_statement(form, current_user),
+        queue_filter(select(Application.id), form, current_user),
         per_page=current_app.config["QUEUE_PAGE_SIZE"],
-        error_out=False,
+        cap=current_app.config["QUEUE_COUNT_CAP"],
     )
     now = utcnow()
     rows = [_row(application, now) for application in page.items]
