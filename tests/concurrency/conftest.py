@@ -1,6 +1,7 @@
 """Fixtures for the concurrency tests: a real gunicorn on the test's database, more people."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -96,13 +97,18 @@ def drive_application(world, city, applicant, state: str) -> Application:
     return application
 
 
-def race(functions) -> list:
-    """Run the functions in threads released together by a barrier; return their results."""
+def race(functions, starts: list | None = None) -> list:
+    """Run the functions in threads released together by a barrier; return their results.
+
+    With `starts`, the moment (perf_counter) each function was called is appended to it.
+    """
     barrier = threading.Barrier(len(functions))
     results = [None] * len(functions)
 
     def run(i, function):
         barrier.wait()
+        if starts is not None:
+            starts.append(time.perf_counter())
         try:
             results[i] = function()
         except Exception as exc:  # a connection error is a result too
