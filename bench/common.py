@@ -6,7 +6,7 @@ Benchmarks are run by hand (`make bench`), never by the test suite.
 import statistics
 import tempfile
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -120,6 +120,35 @@ def seed_world(municipalities: int = 200):
     return rnd, users
 
 
+# What a complete application holds (bulk_cases(complete=True)); the values are invented.
+COMPLETE_FORM = {
+    "contact_name": "Maria Beispiel",
+    "contact_function": "Digitalisierungsbeauftragte",
+    "contact_email": "digital@example.org",
+    "contact_phone": "06232 14-0",
+    "head_of_administration": "Oberbürgermeisterin Erika Muster",
+    "own_contribution": Decimal("6750.00"),
+    "declaration_no_early_start": True,
+    "declaration_accuracy": True,
+    "declaration_privacy": True,
+}
+PROJECT = {
+    "title": "Digitales Bürgerbüro",
+    "description": "Online-Terminvergabe und Formulare.",
+    "field_of_action": "verwaltung",
+    "period_start": date(2019, 5, 14),
+    "period_end": date(2020, 12, 31),
+    "estimated_cost": Decimal("67500.00"),
+}
+RESOLUTION = {
+    "kind": "council_resolution",
+    "original_name": "Ratsbeschluss.pdf",
+    "content_type": "application/pdf",
+    "size": 1024,
+    "sha256": "0" * 64,
+}
+
+
 def bulk_cases(
     count: int,
     round_id: int,
@@ -128,13 +157,17 @@ def bulk_cases(
     states=("submitted",),
     assignee_id: int | None = None,
     chunk: int = 10_000,
+    complete: bool = False,
 ) -> list[int]:
     """Insert `count` membership cases with their submitted applications; return their ids.
 
     Rows go in with Core executemany (the engine is far too slow for 100,000); case and
-    application share their id so that the API path of a case is easy to build.
+    application share their id so that the API path of a case is easy to build. With
+    `complete`, each application is filled in as submission requires (contact, amounts,
+    declarations, one project, a council resolution), as every submitted one is in the
+    product; without it only what the queue shows is there.
     """
-    from antrag.applications.models import Application
+    from antrag.applications.models import Application, Attachment, Project
     from antrag.db_types import utcnow
     from antrag.engine.models import Case
     from antrag.programme.models import Municipality
@@ -173,8 +206,29 @@ def bulk_cases(
                     "submitted_at": submitted,
                 }
             )
+        if complete:
+            for row in applications:
+                row.update(COMPLETE_FORM)
         db.session.execute(insert(Case.__table__), cases)
         db.session.execute(insert(Application.__table__), applications)
+        if complete:
+            db.session.execute(
+                insert(Project.__table__),
+                [PROJECT | {"application_id": i, "position": 0} for i in ids],
+            )
+            db.session.execute(
+                insert(Attachment.__table__),
+                [
+                    RESOLUTION
+                    | {
+                        "application_id": i,
+                        "stored_name": f"bench-{i:08d}.pdf",
+                        "uploaded_by_id": applicant_id,
+                        "uploaded_at": now,
+                    }
+                    for i in ids
+                ],
+            )
         db.session.commit()
     return list(range(start, start + count))
 

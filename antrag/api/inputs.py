@@ -170,9 +170,9 @@ def pagination() -> tuple[int, int]:
     return page, per_page
 
 
-def get_visible(model, object_id: int, user):
+def get_visible(model, object_id: int, user, options: tuple = ()):
     """Return the object if it exists and `user` may see it; otherwise a 404 problem."""
-    obj = db.session.get(model, object_id) if 1 <= object_id <= MAX_ID else None
+    obj = db.session.get(model, object_id, options=options) if 1 <= object_id <= MAX_ID else None
     if obj is None or not obj.can_view(user):
         security_event(
             "access_refused", user=user, obj=f"{model.__name__}:{object_id}", outcome="refused"

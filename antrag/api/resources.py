@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, false, func, select
+from sqlalchemy.orm import joinedload
 
 from .. import engine
 from ..applications.models import Application
@@ -38,6 +39,8 @@ class Resource:
     round_column: object
     municipality_column: object
     joins: tuple = ()
+    # Loader options for a single object whose detail is represented (what it shows in full).
+    detail_options: tuple = ()
 
     def url(self, obj) -> str:
         return url_for(f"api.{self.name}_detail", object_id=obj.id)
@@ -103,6 +106,7 @@ RESOURCES = (
         _application_visible,
         Application.round_id,
         Application.municipality_id,
+        detail_options=(joinedload(Application.projects), joinedload(Application.attachments)),
     ),
     Resource(
         "funding-notices",
@@ -202,7 +206,7 @@ def list_view(resource: Resource):
 
 
 def detail_view(resource: Resource, object_id: int):
-    found = get_visible(resource.model, object_id, current_user)
+    found = get_visible(resource.model, object_id, current_user, resource.detail_options)
     return jsonify(resource.represent(found, current_user, detail=True))
 
 
@@ -212,7 +216,7 @@ COMMENT_LIMIT = 5000
 
 def transitions_view(resource: Resource, object_id: int):
     """Fire one transition through the engine; 200 with the new representation."""
-    found = get_visible(resource.model, object_id, current_user)
+    found = get_visible(resource.model, object_id, current_user, resource.detail_options)
     body = json_body()
     errors = {key: "Dieses Feld gibt es nicht." for key in body if key not in TRANSITION_FIELDS}
     trigger = body.get("trigger")
