@@ -44,6 +44,21 @@ class Config:
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Reminders go out this many days before a due date.
     REMINDER_LEAD_DAYS = 3
+    # The operator of the site, shown in the imprint, the privacy notice and the
+    # accessibility statement (see README, "Legal pages"); set them for production.
+    OPERATOR_NAME = "Ministerium des Innern und für Sport Rheinland-Pfalz"
+    OPERATOR_ADDRESS = "Schillerplatz 3–5, 55116 Mainz"
+    OPERATOR_REPRESENTATIVE = "Der Minister des Innern und für Sport"
+    OPERATOR_EMAIL = "digitale-stadt@mdi.example"
+    OPERATOR_PHONE = ""
+    CONTENT_RESPONSIBLE = "Referat Digitale Kommune, Anschrift wie oben"
+    PRIVACY_OFFICER_EMAIL = "datenschutz@mdi.example"
+    # Barrier reports are mailed here; the statement names this contact.
+    ACCESSIBILITY_CONTACT_NAME = "Koordinierungsstelle Barrierefreiheit"
+    ACCESSIBILITY_CONTACT_EMAIL = "barrierefreiheit@mdi.example"
+    ACCESSIBILITY_STATEMENT_DATE = "2026-11-26"  # ISO date the statement was prepared
+    # `flask network purge` deletes ended sessions, login attempts and sent mail this old.
+    PRIVACY_RETENTION_DAYS = 90
 
     # Mail: `flask outbox send` relays the outbox. "file" writes <id>.eml files to
     # MAIL_FILE_FOLDER (default <instance>/mail); "smtp" delivers to MAIL_SERVER.
@@ -69,9 +84,10 @@ class Config:
             values["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
         if os.environ.get("SECRET_KEY"):
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
-        for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR", "PUBLIC_URL"):
+        for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR", "PUBLIC_URL", *LEGAL_TEXT):
             if os.environ.get(key):
                 values[key] = os.environ[key]
+        _check_iso_date(values, "ACCESSIBILITY_STATEMENT_DATE")
         values.update(_mail_from_environment())
         values.update(_numbers_from_environment(SECURITY_NUMBERS))
         return values
@@ -117,11 +133,24 @@ MAIL_NUMBERS = (
     "MAIL_RETRY_MAX_SECONDS",
 )
 MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL")
+LEGAL_TEXT = (
+    "OPERATOR_NAME",
+    "OPERATOR_ADDRESS",
+    "OPERATOR_REPRESENTATIVE",
+    "OPERATOR_EMAIL",
+    "OPERATOR_PHONE",
+    "CONTENT_RESPONSIBLE",
+    "PRIVACY_OFFICER_EMAIL",
+    "ACCESSIBILITY_CONTACT_NAME",
+    "ACCESSIBILITY_CONTACT_EMAIL",
+    "ACCESSIBILITY_STATEMENT_DATE",
+)
 SECURITY_NUMBERS = (
     "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS",
     "LOGIN_MAX_ATTEMPTS",
     "LOGIN_WINDOW_MINUTES",
+    "PRIVACY_RETENTION_DAYS",
 )
 
 
@@ -148,6 +177,17 @@ def _numbers_from_environment(keys) -> dict:
         except ValueError:
             raise ValueError(f"{key} must be a whole number, not {os.environ[key]!r}") from None
     return values
+
+
+def _check_iso_date(values: dict, key: str) -> None:
+    """Refuse a date setting that is not YYYY-MM-DD, naming the variable."""
+    from datetime import date
+
+    if key in values:
+        try:
+            date.fromisoformat(values[key])
+        except ValueError:
+            raise ValueError(f"{key} must be a date as YYYY-MM-DD, not {values[key]!r}") from None
 
 
 def _normalise_db_url(url: str) -> str:

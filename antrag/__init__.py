@@ -16,6 +16,9 @@ from .extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 LANGUAGES = ("de", "en")
+# The Babel locale of each language: British English suits the public-sector register
+# (programme, organisation) and formats `14 May 2019` and `€60,750.00`.
+BABEL_LOCALES = {"de": "de", "en": "en_GB"}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -72,9 +75,13 @@ def _complete_config(app: Flask, env: str) -> None:
 
 
 def _select_locale() -> str:
-    """German unless the person chose English."""
+    """German unless the person chose English (and always German outside a request)."""
+    if not has_request_context():
+        return "de"
+    if request.blueprint == "api" and request.endpoint != "api.docs":
+        return "de"  # the JSON API answers in German whatever the browser session chose
     chosen = session.get("lang")
-    return chosen if chosen in LANGUAGES else "de"
+    return BABEL_LOCALES.get(chosen, "de")
 
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -33,7 +33,9 @@ from .extensions import db
 from .formats import format_date
 from .funding.models import FundingNotice
 from .funding.operations import request_call_off
+from .meetings import demo as meeting_demo
 from .mentoring.models import MentoringAssignment
+from .network import demo as network_demo
 from .programme.models import Municipality, Programme
 from .programme.operations import create_municipality, create_programme, create_round
 from .programme.rlp_municipalities import CITIES
@@ -84,6 +86,7 @@ class Replay:
         """Return (moment, function, arguments) for the whole story."""
         events = [(_berlin(SETUP_AT), self.setup, ())]
         events += [(_berlin(a.created), self.staff, (a,)) for a in story.STAFF]
+        events += meeting_demo.events(self)
         for spec in story.ROUNDS:
             moment = _berlin(spec.created) if spec.created else self._opening()
             events.append((moment, self.add_round, (spec,)))
@@ -311,6 +314,7 @@ def load(if_empty):
     replay = Replay()
     try:
         replay.run()
+        network_demo.share_projects(replay)
         db.session.commit()
     except Exception:
         db.session.rollback()

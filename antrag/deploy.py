@@ -6,7 +6,7 @@ Each problem has a level:
 - "error": unsafe, the command exits 1 (debug on, a weak or development secret key, cookies
   without Secure/HttpOnly/SameSite, CSRF off, mail that is not sent or may hang, a public URL
   without https, demo data loading, no request size limit, uploads under the web root,
-  SQLite served by several workers);
+  SQLite served by several workers, placeholder contact addresses on the legal pages);
 - "warning": allowed but worth a decision, listed without failing (SQLite served by a single
   worker: it works, but it binds the service to one machine and serialises every write;
   production is PostgreSQL). `--strict` makes warnings fail too.
@@ -26,6 +26,9 @@ MIN_SECRET_KEY_LENGTH = 32
 MAX_MAIL_TIMEOUT = 60  # seconds; a relay stuck longer than this blocks the outbox
 DEFAULT_WORKERS = 4  # what `make serve` and gunicorn.conf.py start when nothing is set
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (the file create_app writes in development)
+# Addresses the legal pages publish (imprint, privacy notice, accessibility statement).
+LEGAL_CONTACTS = ("OPERATOR_EMAIL", "PRIVACY_OFFICER_EMAIL", "ACCESSIBILITY_CONTACT_EMAIL")
+PLACEHOLDER_DOMAINS = frozenset({"example", "invalid", "test", "localhost"})  # RFC 2606
 # Keys published in this repository; never acceptable in production.
 KNOWN_KEYS = frozenset({"test-secret-key-not-for-production", "dev", "changeme", "secret"})  # noqa: S105
 
@@ -155,6 +158,16 @@ def find_problems(
     upload = config.get("UPLOAD_FOLDER")
     if upload and static_folder and _inside(upload, static_folder):
         error("UPLOAD_FOLDER", f"uploads lie in the public static folder ({upload})")
+
+    for setting in LEGAL_CONTACTS:
+        address = str(config.get(setting) or "").strip()
+        top_level = address.rpartition("@")[2].rsplit(".", 1)[-1].lower()
+        if not address or top_level in PLACEHOLDER_DOMAINS:
+            error(
+                setting,
+                f"the imprint, privacy notice or accessibility statement names "
+                f"{address or 'no address'}; set a real address",
+            )
 
     return sorted(problems, key=lambda p: p.level != "error")
 

@@ -4,6 +4,8 @@ import logging
 import uuid
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -14,26 +16,29 @@ from .security import security_event
 
 logger = logging.getLogger(__name__)
 
+# The HTML pages follow the reader's language; the API's problem+json stays German.
 TITLES = {
-    400: "Ungültige Anfrage",
-    403: "Keine Berechtigung",
-    404: "Seite nicht gefunden",
-    405: "Methode nicht erlaubt",
-    409: "Konflikt",
-    413: "Datei zu groß",
-    422: "Aktion nicht möglich",
-    500: "Interner Fehler",
-    503: "Bitte noch einmal versuchen",
+    400: _l("Ungültige Anfrage"),
+    403: _l("Keine Berechtigung"),
+    404: _l("Seite nicht gefunden"),
+    405: _l("Methode nicht erlaubt"),
+    409: _l("Konflikt"),
+    413: _l("Datei zu groß"),
+    422: _l("Aktion nicht möglich"),
+    500: _l("Interner Fehler"),
+    503: _l("Bitte noch einmal versuchen"),
 }
 MESSAGES = {
-    400: "Die Anfrage war unvollständig oder fehlerhaft. Bitte laden Sie die Seite neu.",
-    403: "Ihre Rolle darf diese Seite nicht öffnen.",
-    404: "Diese Seite gibt es nicht, oder Sie dürfen sie nicht sehen.",
-    405: "Diese Aktion ist hier nicht vorgesehen.",
-    413: "Die Datei ist zu groß. Erlaubt sind höchstens 10 MB.",
-    500: "Es ist ein Fehler aufgetreten. Ihre Eingaben wurden nicht gespeichert.",
-    503: "Gerade bearbeiten viele Personen gleichzeitig Vorgänge. Es wurde nichts gespeichert; "
-    "bitte versuchen Sie es in einigen Sekunden noch einmal.",
+    400: _l("Die Anfrage war unvollständig oder fehlerhaft. Bitte laden Sie die Seite neu."),
+    403: _l("Ihre Rolle darf diese Seite nicht öffnen."),
+    404: _l("Diese Seite gibt es nicht, oder Sie dürfen sie nicht sehen."),
+    405: _l("Diese Aktion ist hier nicht vorgesehen."),
+    413: _l("Die Datei ist zu groß. Erlaubt sind höchstens 10 MB."),
+    500: _l("Es ist ein Fehler aufgetreten. Ihre Eingaben wurden nicht gespeichert."),
+    503: _l(
+        "Gerade bearbeiten viele Personen gleichzeitig Vorgänge. Es wurde nichts gespeichert; "
+        "bitte versuchen Sie es in einigen Sekunden noch einmal."
+    ),
 }
 
 
@@ -77,7 +82,7 @@ def init_app(app: Flask) -> None:
             return problem(code, DETAILS.get(code, exc.description), headers=headers)
         message = MESSAGES.get(code, exc.description)
         if code == 400 and "CSRF" in (exc.description or ""):
-            message = (
+            message = _(
                 "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu."
             )
         return _page(code, message)
@@ -108,7 +113,7 @@ def _page(status: int, message: str, back: str | None = None, reference: str | N
     html = render_template(
         "errors/error.html",
         status=status,
-        title=TITLES.get(status, "Fehler"),
+        title=TITLES.get(status) or _("Fehler"),
         message=message,
         back=back if back and back.startswith(request.host_url) else None,
         reference=reference,

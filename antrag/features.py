@@ -19,6 +19,9 @@ MODULES = (
     "antrag.mentoring.models",
     "antrag.mentoring.rules",
     "antrag.api.models",
+    "antrag.accounts.invitations",
+    "antrag.meetings.models",
+    "antrag.meetings.rules",
 )
 
 

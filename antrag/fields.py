@@ -3,11 +3,13 @@ and the base form of the app that refuses control characters in every text field
 
 import unicodedata
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, TextAreaField
 from wtforms.widgets import TextInput
 
 from .formats import format_amount, format_date, parse_amount, parse_date
+from .i18n import N_
 
 
 class _GermanField(Field):
@@ -56,33 +58,36 @@ class GermanDateField(_GermanField):
         return format_date(value)
 
 
-CONTROL_MESSAGE = (
+# German msgids; `control_problem` returns them in the reader's language.
+CONTROL_MESSAGE = N_(
     "Die Eingabe enthält unzulässige Steuerzeichen (zum Beispiel ein Nullbyte). "
     "Bitte entfernen Sie diese."
 )
-LINE_MESSAGE = "Bitte geben Sie hier nur eine Zeile ein, ohne Zeilenumbrüche oder Steuerzeichen."
+LINE_MESSAGE = N_(
+    "Bitte geben Sie hier nur eine Zeile ein, ohne Zeilenumbrüche oder Steuerzeichen."
+)
 _LINE_SEPARATORS = frozenset("\n\r\u2028\u2029")
 
 
 def control_problem(text: str, *, multiline: bool) -> str | None:
-    """Return the German message for a text no field may hold, or None when it is fine.
+    """Return the message for a text no field may hold, or None when it is fine.
 
     PostgreSQL refuses NUL in text, and a line break in a one-line value (a name that ends up
     in a mail subject or header) would break the line apart; SQLite is held to the same rule.
     Tabs (pasted from a spreadsheet) are harmless everywhere; text areas keep line breaks.
     """
     if "\x00" in text:
-        return CONTROL_MESSAGE
+        return gettext(CONTROL_MESSAGE)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return CONTROL_MESSAGE
+        return gettext(CONTROL_MESSAGE)
     for char in text:
         if char == "\t" or (unicodedata.category(char) != "Cc" and char not in _LINE_SEPARATORS):
             continue
         if multiline and char in _LINE_SEPARATORS:
             continue
-        return CONTROL_MESSAGE if multiline else LINE_MESSAGE
+        return gettext(CONTROL_MESSAGE if multiline else LINE_MESSAGE)
     return None
 
 

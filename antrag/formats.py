@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_currency, format_decimal
+from flask_babel import gettext as _
 
 from .engine.calendar import BERLIN
 
@@ -30,13 +31,13 @@ def parse_amount(text: str) -> Decimal:
     cleaned = (text or "").strip().replace("€", "").replace("\xa0", "").replace(" ", "")
     match = _AMOUNT_RE.match(cleaned)
     if not match:
-        raise ValueError("Bitte geben Sie einen Betrag in Euro an, zum Beispiel 60.750,00.")
+        raise ValueError(_("Bitte geben Sie einen Betrag in Euro an, zum Beispiel 60.750,00."))
     integer = match["int"].replace(".", "")
     try:
         return Decimal(f"{integer}.{match['frac'] or '0'}").quantize(Decimal("0.01"))
     except InvalidOperation:
         raise ValueError(
-            "Bitte geben Sie einen Betrag in Euro an, zum Beispiel 60.750,00."
+            _("Bitte geben Sie einen Betrag in Euro an, zum Beispiel 60.750,00.")
         ) from None
 
 
@@ -45,13 +46,13 @@ def parse_date(text: str) -> date:
     match = _DATE_RE.match((text or "").strip())
     if not match:
         raise ValueError(
-            "Bitte geben Sie ein Datum im Format TT.MM.JJJJ an, zum Beispiel 14.05.2019."
+            _("Bitte geben Sie ein Datum im Format TT.MM.JJJJ an, zum Beispiel 14.05.2019.")
         )
     day, month, year = (int(g) for g in match.groups())
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError(f"Den {text.strip()} gibt es nicht im Kalender.") from None
+        raise ValueError(_("Den %(date)s gibt es nicht im Kalender.", date=text.strip())) from None
 
 
 def format_amount(value: Decimal | None) -> str:
@@ -68,6 +69,11 @@ def format_number(value: int | None) -> str:
     return format_decimal(value, locale=_locale())
 
 
+def format_kilobytes(value: float) -> str:
+    """Format a size in kilobytes with one decimal: `12,3` in German, `12.3` in English."""
+    return format_decimal(value, format="0.0", locale=_locale())
+
+
 def format_money(value: Decimal | None) -> str:
     """Format an amount for reading: `60.750,00 €` in the current locale."""
     if value is None:
@@ -76,7 +82,7 @@ def format_money(value: Decimal | None) -> str:
 
 
 def format_date(value: date | None) -> str:
-    """Format a date: `14.05.2019` in German."""
+    """Format a date: `14.05.2019` in German, `14 May 2019` in English."""
     if value is None:
         return "–"
     if isinstance(value, datetime):
@@ -87,10 +93,10 @@ def format_date(value: date | None) -> str:
 
 
 def format_datetime(value: datetime | None) -> str:
-    """Format a UTC time in Europe/Berlin: `14.05.2019, 10:30 Uhr`."""
+    """Format a UTC time in Europe/Berlin: `14.05.2019, 10:30 Uhr` (`14 May 2019, 10:30`)."""
     if value is None:
         return "–"
     local = value.astimezone(BERLIN)
     if _locale().startswith("de"):
         return local.strftime("%d.%m.%Y, %H:%M Uhr")
-    return _babel_datetime(local, format="medium", tzinfo=BERLIN, locale=_locale())
+    return _babel_datetime(local, format="d MMM y, HH:mm", tzinfo=BERLIN, locale=_locale())

@@ -4,12 +4,21 @@ import logging
 from datetime import timedelta
 
 from flask import Blueprint, Flask, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_url
 from sqlalchemy.exc import OperationalError
 
 from .db_types import utcnow
 from .extensions import db, login_manager
-from .formats import format_amount, format_date, format_datetime, format_money, format_number
+from .formats import (
+    format_amount,
+    format_date,
+    format_datetime,
+    format_kilobytes,
+    format_money,
+    format_number,
+)
 from .security import security_event
 
 bp = Blueprint("main", __name__)
@@ -92,9 +101,9 @@ def _commit_quietly() -> None:
 def _unauthorized():
     """Send the person to the login page, saying why if their session has run out."""
     if g.get("session_expired"):
-        flash("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.", "info")
+        flash(_("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."), "info")
     else:
-        flash(login_manager.login_message, login_manager.login_message_category)
+        flash(str(login_manager.login_message), login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
@@ -108,6 +117,8 @@ def init_app(app: Flask) -> None:
     from .funding.budget_views import bp as budget_bp
     from .funding.views import bp as funding_bp
     from .mentoring.views import bp as mentoring_bp
+    from .network.views import bp as network_bp
+    from .reporting.views import bp as reporting_bp
     from .review.views import bp as review_bp
 
     for blueprint in (bp, accounts_bp, applications_bp, review_bp, mentoring_bp, admin_bp):
@@ -116,9 +127,17 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(funding_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
+    from .accounts.invitation_views import bp as invitations_bp
+    from .meetings.staff_views import bp as meeting_admin_bp
+    from .meetings.views import bp as meetings_bp
+
+    for blueprint in (meetings_bp, meeting_admin_bp, invitations_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(network_bp)
+    app.register_blueprint(reporting_bp)
 
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
@@ -136,9 +155,14 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(format_money, "money")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_kilobytes, "kilobytes")
     app.add_template_filter(format_amount, "amount")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+
+    from . import i18n
+
+    i18n.init_app(app)
 
     @app.after_request
     def _headers(response):

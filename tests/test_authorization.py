@@ -43,6 +43,8 @@ def objects(world, make_application):
         "draft": draft.id,
         "draft_attachment": draft.council_resolution.id,
         "approved": approved.id,
+        "approved_project": approved.projects[0].id,
+        "draft_project": draft.projects[0].id,
     }
 
 
@@ -69,6 +71,34 @@ GET_TABLE = [
     ("/verwaltung/runden/", (302, 403, 403, 403, 403, 200)),
     ("/verwaltung/runden/neu", (302, 403, 403, 403, 403, 200)),
     ("/konto/api-tokens", (302, 200, 200, 200, 200, 200)),
+    ("/mitglieder/", (200, 200, 200, 200, 200, 200)),
+    ("/mitglieder/07318000", (200, 200, 200, 200, 200, 200)),
+    ("/mitglieder/07137003", (404, 404, 404, 404, 404, 404)),
+    ("/projekte-teilen/", (302, 200, 200, 403, 403, 403)),
+    ("/projekte-teilen/{approved_project}", (302, 200, 404, 403, 403, 403)),
+    ("/projekte-teilen/{draft_project}", (302, 404, 404, 403, 403, 403)),
+    ("/barrierefreiheit", (200, 200, 200, 200, 200, 200)),
+    ("/barrierefreiheit/barriere-melden", (200, 200, 200, 200, 200, 200)),
+    ("/impressum", (200, 200, 200, 200, 200, 200)),
+    ("/datenschutz", (200, 200, 200, 200, 200, 200)),
+    ("/verwaltung/barrieremeldungen", (302, 403, 403, 403, 403, 200)),
+    ("/netzwerktreffen/", (200, 200, 200, 200, 200, 200)),
+    ("/netzwerktreffen/999999", (404, 404, 404, 404, 404, 404)),
+    ("/netzwerktreffen/abmelden/unbekannt", (404, 404, 404, 404, 404, 404)),
+    ("/konto/einladung/unbekannt", (404, 404, 404, 404, 404, 404)),
+    ("/netzwerktreffen/verwaltung/", (302, 403, 403, 200, 403, 200)),
+    ("/netzwerktreffen/verwaltung/neu", (302, 403, 403, 200, 403, 200)),
+    ("/netzwerktreffen/verwaltung/interessenten", (302, 403, 403, 200, 403, 200)),
+    ("/auswertung/", (302, 403, 403, 200, 403, 403)),
+    ("/auswertung/export/antraege.csv", (302, 403, 403, 200, 403, 403)),
+    ("/auswertung/export/antraege.xlsx", (302, 403, 403, 200, 403, 403)),
+    ("/auswertung/export/bescheide.csv", (302, 403, 403, 200, 403, 403)),
+    ("/auswertung/export/auszahlungen.xlsx", (302, 403, 403, 200, 403, 403)),
+    ("/auswertung/export/unbekannt.csv", (302, 403, 403, 404, 403, 403)),
+    ("/auswertung/akten/{submitted}", (302, 403, 403, 200, 403, 403)),
+    ("/auswertung/akten/{approved}", (302, 403, 403, 200, 403, 403)),
+    ("/auswertung/akten/{draft}", (302, 403, 403, 404, 403, 403)),
+    ("/auswertung/akten/999999", (302, 403, 403, 404, 403, 403)),
 ]
 GET_CASES = [
     pytest.param(page, role, expected[i], id=f"GET {page} as {role}")

@@ -19,6 +19,9 @@ def production_config(tmp_path) -> dict:
         "PUBLIC_URL": "https://antrag.rlp.de",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "TESTING": False,
+        "OPERATOR_EMAIL": "digitale-stadt@mdi.rlp.de",
+        "PRIVACY_OFFICER_EMAIL": "datenschutz@mdi.rlp.de",
+        "ACCESSIBILITY_CONTACT_EMAIL": "barrierefreiheit@mdi.rlp.de",
     }
 
 
@@ -61,6 +64,9 @@ UNSAFE = [
     ({"MAX_CONTENT_LENGTH": None}, "MAX_CONTENT_LENGTH"),
     ({"UPLOAD_FOLDER": STATIC + "/uploads"}, "UPLOAD_FOLDER"),
     ({"SQLALCHEMY_DATABASE_URI": "sqlite:////srv/antrag/antrag.db"}, "SQLALCHEMY_DATABASE_URI"),
+    ({"OPERATOR_EMAIL": "digitale-stadt@mdi.example"}, "OPERATOR_EMAIL"),
+    ({"PRIVACY_OFFICER_EMAIL": ""}, "PRIVACY_OFFICER_EMAIL"),
+    ({"ACCESSIBILITY_CONTACT_EMAIL": "a11y@localhost"}, "ACCESSIBILITY_CONTACT_EMAIL"),
 ]
 
 

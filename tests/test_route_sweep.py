@@ -27,6 +27,16 @@ from antrag.mentoring.models import MentoringAssignment, MentoringGap
 LOGGED_IN = ("own_city", "wrong_city", "reviewer", "mentor", "admin")
 STATE_CHANGING = {"POST", "PATCH", "PUT", "DELETE"}
 PUBLIC = {"/anmelden", "/api/v1/docs", "/api/v1/openapi.json"}
+PUBLIC |= {"/mitglieder/", "/mitglieder/<ags>", "/impressum", "/datenschutz"}
+PUBLIC |= {"/barrierefreiheit", "/barrierefreiheit/barriere-melden"}
+PUBLIC |= {
+    "/netzwerktreffen/",
+    "/netzwerktreffen/<int:meeting_id>",
+    "/netzwerktreffen/<int:meeting_id>/anmeldung",
+    "/netzwerktreffen/<int:meeting_id>/kalender.ics",
+    "/netzwerktreffen/abmelden/<token>",
+    "/konto/einladung/<token>",
+}
 # Pages about one city's cases: the wrong city gets 404, the admin 403 or 404.
 CASE_PREFIXES = ("/antraege/<", "/bescheide/<", "/bescheide/abrufe/", "/bescheide/nachweise/")
 CASE_PREFIXES += ("/mentoring/zuordnungen/", "/api/v1/")
@@ -96,6 +106,7 @@ def ids(world, make_application):
     assert message is not None, "the world should have sent mail"
     assert other_mentor.id
 
+    meeting, registration, cancel_token, invitation_token = _meeting_objects(world)
     applications = [draft, submitted, approved]
     attachments = [a.council_resolution.id for a in applications]
     return {
@@ -121,8 +132,54 @@ def ids(world, make_application):
         ("konten", "user_id"): [u.speyer.id],
         ("programme", "programme_id"): [world.programme.id],
         ("postausgang", "message_id"): [message.id],
+        ("mitglieder", "ags"): [world.speyer.ags],
+        ("projekte-teilen", "project_id"): [approved.projects[0].id],
+        ("akten", "application_id"): [a.id for a in applications],
+        ("export", "kind"): ["antraege", "bescheide", "auszahlungen", "unbekannt"],
+        ("netzwerktreffen", "meeting_id"): [meeting.id],
+        ("verwaltung", "meeting_id"): [meeting.id],
+        ("abmelden", "token"): [cancel_token],
+        ("anmeldungen", "registration_id"): [registration.id],
+        ("interessenten", "registration_id"): [registration.id],
+        ("einladung", "token"): [invitation_token],
         ("static", "filename"): ["antrag.css", "favicon.svg"],
     }
+
+
+def _meeting_objects(world):
+    """An upcoming meeting with a lead's registration, its cancel token and an invitation token."""
+    from datetime import timedelta
+
+    from antrag.accounts.invitations import invite_applicant
+    from antrag.db_types import utcnow
+    from antrag.meetings.operations import create_meeting, register
+
+    starts = utcnow() + timedelta(days=30)
+    meeting = create_meeting(
+        world.users.reviewer,
+        title="Netzwerktreffen",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        place="Speyer",
+        agenda="",
+        capacity=5,
+    )
+    registration, cancel_token = register(
+        meeting,
+        name="Gast",
+        municipality_id=world.pirmasens.id,
+        email="gast@pirmasens.de",
+        persons=1,
+        interested_in_joining=True,
+    )
+    _user, invitation_token = invite_applicant(
+        email="neu@pirmasens.de",
+        name="Neu",
+        municipality=world.pirmasens,
+        actor=world.users.reviewer,
+    )
+    db.session.commit()
+    return meeting, registration, cancel_token, invitation_token
 
 
 def _collection(rule: str) -> str:

@@ -1,5 +1,6 @@
 """Login form."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
@@ -9,14 +10,15 @@ class LoginForm(FlaskForm):
     """E-mail and password."""
 
     email = EmailField(
-        "E-Mail-Adresse",
+        _l("E-Mail-Adresse"),
         validators=[
-            DataRequired("Bitte geben Sie Ihre E-Mail-Adresse an."),
-            Email("Bitte geben Sie eine gültige E-Mail-Adresse an."),
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse an.")),
             Length(max=254),
         ],
     )
     password = PasswordField(
-        "Passwort", validators=[DataRequired("Bitte geben Sie Ihr Passwort an."), Length(max=200)]
+        _l("Passwort"),
+        validators=[DataRequired(_l("Bitte geben Sie Ihr Passwort an.")), Length(max=200)],
     )
-    submit = SubmitField("Anmelden")
+    submit = SubmitField(_l("Anmelden"))

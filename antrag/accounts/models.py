@@ -10,12 +10,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
+from ..i18n import N_, label
 
 ROLE_LABELS = {
-    "applicant": "Antragstellende Kommune",
-    "reviewer": "Ministerium (Prüfung)",
-    "mentor": "Mentoring (KL.digital)",
-    "admin": "Administration",
+    "applicant": N_("Antragstellende Kommune"),
+    "reviewer": N_("Ministerium (Prüfung)"),
+    "mentor": N_("Mentoring (KL.digital)"),
+    "admin": N_("Administration"),
 }
 PASSWORD_MIN_LENGTH = 12
 
@@ -61,7 +62,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return label(ROLE_LABELS.get(self.role, self.role))
 
     def set_password(self, password: str) -> None:
         """Hash and store `password` (scrypt unless the config asks for a cheaper hash in tests)."""

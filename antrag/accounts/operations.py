@@ -3,6 +3,7 @@
 import logging
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -31,14 +32,20 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise AccountError(f"„{email}“ ist keine gültige E-Mail-Adresse.", "email") from None
+        raise AccountError(
+            _("„%(email)s“ ist keine gültige E-Mail-Adresse.", email=email), "email"
+        ) from None
 
 
 def check_password_strength(password: str) -> None:
     """Raise AccountError if the password is too short."""
     if len(password or "") < PASSWORD_MIN_LENGTH:
         raise AccountError(
-            f"Das Passwort muss mindestens {PASSWORD_MIN_LENGTH} Zeichen lang sein.", "password"
+            _(
+                "Das Passwort muss mindestens %(count)s Zeichen lang sein.",
+                count=PASSWORD_MIN_LENGTH,
+            ),
+            "password",
         )
 
 
@@ -58,9 +65,9 @@ def create_user(
     """Create an account; applicants need a municipality, the others must not have one."""
     email = normalise_email(email)
     if role not in ROLE_LABELS:
-        raise AccountError(f"Unbekannte Rolle „{role}“.", "role")
+        raise AccountError(_("Unbekannte Rolle „%(role)s“.", role=role), "role")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise AccountError(f"Es gibt bereits ein Konto für {email}.", "email")
+        raise AccountError(_("Es gibt bereits ein Konto für %(email)s.", email=email), "email")
     check_password_strength(password)
     municipality = _municipality_for(role, municipality_ags)
     topics = _role_extras(role, can_sign, mentor_capacity, mentor_topics)
@@ -87,16 +94,18 @@ def _municipality_for(role: str, municipality_ags: str | None) -> Municipality |
     if role != "applicant":
         if municipality_ags:
             raise AccountError(
-                "Nur antragstellende Konten gehören zu einer Kommune.", "municipality"
+                _("Nur antragstellende Konten gehören zu einer Kommune."), "municipality"
             )
         return None
     if not municipality_ags:
-        raise AccountError("Antragstellende Konten brauchen eine Kommune (AGS).", "municipality")
+        raise AccountError(_("Antragstellende Konten brauchen eine Kommune (AGS)."), "municipality")
     municipality = db.session.scalar(
         select(Municipality).where(Municipality.ags == municipality_ags)
     )
     if municipality is None:
-        raise AccountError(f"Keine Kommune mit dem AGS {municipality_ags}.", "municipality")
+        raise AccountError(
+            _("Keine Kommune mit dem AGS %(ags)s.", ags=municipality_ags), "municipality"
+        )
     return municipality
 
 
@@ -119,16 +128,16 @@ def update_user(
     `can_sign`, `mentor_capacity` and `mentor_topics` keep their stored values when None.
     """
     if not (name or "").strip():
-        raise AccountError("Bitte geben Sie den Namen an.", "name")
+        raise AccountError(_("Bitte geben Sie den Namen an."), "name")
     if len(name.strip()) > NAME_MAX:
-        raise AccountError(f"Höchstens {NAME_MAX} Zeichen.", "name")
+        raise AccountError(_("Höchstens %(count)s Zeichen.", count=NAME_MAX), "name")
     if role not in ROLE_LABELS:
-        raise AccountError(f"Unbekannte Rolle „{role}“.", "role")
+        raise AccountError(_("Unbekannte Rolle „%(role)s“.", role=role), "role")
     if actor is not None and actor.id == user.id:
         if role != user.role:
-            raise AccountError("Sie können Ihre eigene Rolle nicht ändern.", "role")
+            raise AccountError(_("Sie können Ihre eigene Rolle nicht ändern."), "role")
         if not active:
-            raise AccountError("Sie können Ihr eigenes Konto nicht deaktivieren.", "active")
+            raise AccountError(_("Sie können Ihr eigenes Konto nicht deaktivieren."), "active")
     municipality = _municipality_for(role, municipality_ags)
     if password:
         check_password_strength(password)
@@ -163,18 +172,21 @@ def _role_extras(role: str, can_sign, mentor_capacity, mentor_topics) -> str:
 
     if can_sign and role != "reviewer":
         raise AccountError(
-            "Zeichnungsbefugnis gibt es nur für Konten des Ministeriums (Prüfung).", "can_sign"
+            _("Zeichnungsbefugnis gibt es nur für Konten des Ministeriums (Prüfung)."), "can_sign"
         )
     if not 0 <= (mentor_capacity or 0) <= MENTOR_CAPACITY_MAX:
         raise AccountError(
-            f"Bitte geben Sie eine Zahl von 0 bis {MENTOR_CAPACITY_MAX} an.", "mentor_capacity"
+            _("Bitte geben Sie eine Zahl von 0 bis %(max)s an.", max=MENTOR_CAPACITY_MAX),
+            "mentor_capacity",
         )
     unknown = [t for t in mentor_topics if t not in FIELDS_OF_ACTION]
     if unknown:
-        raise AccountError(f"Unbekanntes Handlungsfeld „{unknown[0]}“.", "mentor_topics")
+        raise AccountError(
+            _("Unbekanntes Handlungsfeld „%(topic)s“.", topic=unknown[0]), "mentor_topics"
+        )
     if role != "mentor" and (mentor_capacity or mentor_topics):
         raise AccountError(
-            "Kapazität und Handlungsfelder gibt es nur für Konten des Mentorings.",
+            _("Kapazität und Handlungsfelder gibt es nur für Konten des Mentorings."),
             "mentor_capacity" if mentor_capacity else "mentor_topics",
         )
     return ",".join(t for t in FIELDS_OF_ACTION if t in set(mentor_topics))

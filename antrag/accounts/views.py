@@ -5,12 +5,14 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..i18n import N_
 from ..security import security_event
 from .forms import LoginForm
 from .models import User
@@ -18,7 +20,7 @@ from .sessions import SESSION_KEY, end_session, find_session, start_session
 from .throttling import is_locked, normalise_login, record_attempt
 
 bp = Blueprint("accounts", __name__)
-LOGIN_REFUSED = "E-Mail-Adresse oder Passwort sind nicht richtig."
+LOGIN_REFUSED = N_("E-Mail-Adresse oder Passwort sind nicht richtig.")
 
 
 @cache
@@ -46,7 +48,10 @@ def login():
     if form.validate_on_submit():
         user = _authenticate(form.email.data, form.password.data)
         if user is not None:
-            session.clear()  # a fresh session at login, nothing carried over
+            language = session.get("lang")
+            session.clear()  # a fresh session at login, nothing carried over but the language
+            if language:
+                session["lang"] = language
             session[SESSION_KEY] = start_session(user, request.remote_addr)
             login_user(user)
             user.last_login_at = utcnow()
@@ -54,7 +59,7 @@ def login():
             security_event("login", user=user)
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
         db.session.commit()  # the failed attempt counts for every worker
-        form.password.errors.append(LOGIN_REFUSED)
+        form.password.errors.append(_(LOGIN_REFUSED))
         return render_template("accounts/login.html", form=form), 200
     return render_template("accounts/login.html", form=form)
 
@@ -94,6 +99,9 @@ def logout():
     security_event("logout", user=current_user._get_current_object())
     db.session.commit()
     logout_user()
+    language = session.get("lang")
     session.clear()
-    flash("Sie wurden abgemeldet.", "info")
+    if language:
+        session["lang"] = language
+    flash(_("Sie wurden abgemeldet."), "info")
     return redirect(url_for("accounts.login"))

@@ -1,5 +1,6 @@
 """Forms of the admin area for user accounts; the account operations do the domain checks."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,35 +17,38 @@ from ..accounts.models import PASSWORD_MIN_LENGTH, ROLE_LABELS
 from ..applications.models import FIELDS_OF_ACTION
 from ..fields import AppForm
 
-PASSWORD_MESSAGE = f"Das Passwort muss mindestens {PASSWORD_MIN_LENGTH} Zeichen lang sein."
-NO_MUNICIPALITY = SelectChoice("", "– keine (nur für antragstellende Konten nötig) –")
+PASSWORD_MESSAGE = _l(
+    "Das Passwort muss mindestens %(count)s Zeichen lang sein.", count=PASSWORD_MIN_LENGTH
+)
+NO_MUNICIPALITY = SelectChoice("", _l("– keine (nur für antragstellende Konten nötig) –"))
 
 
 class _UserForm(AppForm):
     """The fields an admin sets on every account."""
 
     name = StringField(
-        "Name", validators=[InputRequired("Bitte geben Sie den Namen an."), Length(max=200)]
+        _l("Name"), validators=[InputRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
     )
     role = SelectField(
-        "Rolle", choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()]
+        _l("Rolle"),
+        choices=[SelectChoice(value, _l(label)) for value, label in ROLE_LABELS.items()],
     )
-    municipality = SelectField("Kommune")
-    organisation = StringField("Organisation", validators=[Length(max=200)])
-    can_sign = BooleanField("Zeichnungsbefugnis (darf Förderbescheide erlassen)")
+    municipality = SelectField(_l("Kommune"))
+    organisation = StringField(_l("Organisation"), validators=[Length(max=200)])
+    can_sign = BooleanField(_l("Zeichnungsbefugnis (darf Förderbescheide erlassen)"))
     mentor_capacity = StringField(
-        "Kapazität: gleichzeitige Mentorings", default="0", render_kw={"inputmode": "numeric"}
+        _l("Kapazität: gleichzeitige Mentorings"), default="0", render_kw={"inputmode": "numeric"}
     )
     mentor_topics = SelectMultipleField(
-        "Handlungsfelder",
-        choices=[SelectChoice(value, label) for value, label in FIELDS_OF_ACTION.items()],
+        _l("Handlungsfelder"),
+        choices=[SelectChoice(value, _l(label)) for value, label in FIELDS_OF_ACTION.items()],
         validate_choice=False,  # the account operation names an unknown field of action
     )
 
     def validate_mentor_capacity(self, field) -> None:
         """Accept a whole number of at least 0 (empty means 0)."""
         if not (field.data or "0").strip().isdigit():
-            raise ValidationError("Bitte geben Sie eine ganze Zahl ab 0 an.")
+            raise ValidationError(_l("Bitte geben Sie eine ganze Zahl ab 0 an."))
 
     def capacity(self) -> int:
         """Return the validated capacity as a number."""
@@ -61,17 +65,17 @@ class UserCreateForm(_UserForm):
     """A new account with its e-mail address and initial password."""
 
     email = EmailField(
-        "E-Mail-Adresse",
+        _l("E-Mail-Adresse"),
         validators=[
-            InputRequired("Bitte geben Sie die E-Mail-Adresse an."),
-            Email("Bitte geben Sie eine gültige E-Mail-Adresse an."),
+            InputRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")),
+            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse an.")),
             Length(max=254),
         ],
     )
     password = PasswordField(
-        "Erstes Passwort",
+        _l("Erstes Passwort"),
         validators=[
-            InputRequired("Bitte vergeben Sie ein erstes Passwort."),
+            InputRequired(_l("Bitte vergeben Sie ein erstes Passwort.")),
             Length(min=PASSWORD_MIN_LENGTH, max=200, message=PASSWORD_MESSAGE),
         ],
     )
@@ -80,8 +84,8 @@ class UserCreateForm(_UserForm):
 class UserEditForm(_UserForm):
     """Changes to an account; the password only changes when a new one is typed."""
 
-    active = BooleanField("Konto ist aktiv (die Person kann sich anmelden)")
+    active = BooleanField(_l("Konto ist aktiv (die Person kann sich anmelden)"))
     password = PasswordField(
-        "Neues Passwort (leer lassen, um es nicht zu ändern)",
+        _l("Neues Passwort (leer lassen, um es nicht zu ändern)"),
         validators=[Optional(), Length(min=PASSWORD_MIN_LENGTH, max=200, message=PASSWORD_MESSAGE)],
     )

@@ -1,6 +1,7 @@
 """Admin pages for municipalities: list, create, edit."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -47,7 +48,10 @@ def municipality_new():
     except ProgrammeError as exc:
         return refused(FORM, form, exc.errors, municipality=None)
     db.session.commit()
-    flash(f"{municipality.name} ({municipality.ags}) wurde angelegt.", "success")
+    flash(
+        _("%(name)s (%(ags)s) wurde angelegt.", name=municipality.name, ags=municipality.ags),
+        "success",
+    )
     return redirect(url_for("admin.municipalities"))
 
 
@@ -64,5 +68,5 @@ def municipality_edit(municipality_id: int):
     except ProgrammeError as exc:
         return refused(FORM, form, exc.errors, municipality=municipality)
     db.session.commit()
-    flash(f"{municipality.name} wurde gespeichert.", "success")
+    flash(_("%(name)s wurde gespeichert.", name=municipality.name), "success")
     return redirect(url_for("admin.municipalities"))

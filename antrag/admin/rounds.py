@@ -1,6 +1,7 @@
 """Admin pages for programmes and their rounds: list, create, edit."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -84,7 +85,7 @@ def round_new():
     except ProgrammeError as exc:
         return refused(ROUND_FORM, form, exc.errors, round=None)
     db.session.commit()
-    flash(f"Die Runde „{round_.name}“ wurde angelegt.", "success")
+    flash(_("Die Runde „%(name)s“ wurde angelegt.", name=round_.name), "success")
     return redirect(url_for("admin.rounds"))
 
 
@@ -101,7 +102,7 @@ def round_edit(round_id: int):
     except ProgrammeError as exc:
         return refused(ROUND_FORM, form, exc.errors, round=round_)
     db.session.commit()
-    flash(f"Die Runde „{round_.name}“ wurde gespeichert.", "success")
+    flash(_("Die Runde „%(name)s“ wurde gespeichert.", name=round_.name), "success")
     return redirect(url_for("admin.rounds"))
 
 
@@ -119,7 +120,7 @@ def programme_new():
     except ProgrammeError as exc:
         return refused(PROGRAMME_FORM, form, exc.errors, programme=None)
     db.session.commit()
-    flash(f"Das Programm „{programme.name}“ wurde angelegt.", "success")
+    flash(_("Das Programm „%(name)s“ wurde angelegt.", name=programme.name), "success")
     return redirect(url_for("admin.rounds"))
 
 
@@ -138,5 +139,5 @@ def programme_edit(programme_id: int):
     except ProgrammeError as exc:
         return refused(PROGRAMME_FORM, form, exc.errors, programme=programme)
     db.session.commit()
-    flash(f"Das Programm „{programme.name}“ wurde gespeichert.", "success")
+    flash(_("Das Programm „%(name)s“ wurde gespeichert.", name=programme.name), "success")
     return redirect(url_for("admin.rounds"))

@@ -1,6 +1,7 @@
 """Admin pages for user accounts: list, create, edit."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -63,7 +64,7 @@ def user_new():
     except AccountError as exc:
         return refused(FORM, form, {exc.field or "email": str(exc)}, user=None)
     db.session.commit()
-    flash(f"Das Konto für {user.email} wurde angelegt.", "success")
+    flash(_("Das Konto für %(email)s wurde angelegt.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -102,5 +103,5 @@ def user_edit(user_id: int):
     except AccountError as exc:
         return refused(FORM, form, {exc.field or "name": str(exc)}, user=user)
     db.session.commit()
-    flash(f"Das Konto {user.email} wurde gespeichert.", "success")
+    flash(_("Das Konto %(email)s wurde gespeichert.", email=user.email), "success")
     return redirect(url_for("admin.users"))

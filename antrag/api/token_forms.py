@@ -1,5 +1,6 @@
 """The form that names a new personal API token."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -15,11 +16,14 @@ class TokenForm(AppForm):
     """The token's name, so that its owner can tell it apart from others later."""
 
     name = StringField(
-        "Name des Tokens",
+        _l("Name des Tokens"),
         filters=[_strip],
         validators=[
-            DataRequired("Bitte geben Sie dem Token einen Namen."),
-            Length(max=NAME_MAX, message=f"Der Name darf höchstens {NAME_MAX} Zeichen haben."),
+            DataRequired(_l("Bitte geben Sie dem Token einen Namen.")),
+            Length(
+                max=NAME_MAX,
+                message=_l("Der Name darf höchstens %(count)s Zeichen haben.", count=NAME_MAX),
+            ),
         ],
     )
-    submit = SubmitField("Token erstellen")
+    submit = SubmitField(_l("Token erstellen"))

@@ -1,6 +1,7 @@
 """The page "API-Zugänge": every user lists, creates and revokes their own API tokens."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -48,5 +49,5 @@ def revoke(token_id: int):
     """Revoke one of the user's own tokens; someone else's is 404."""
     token = revoke_token(current_user, token_id) or abort(404)
     db.session.commit()
-    flash(f"Der Token „{token.name}“ wurde widerrufen.", "success")
+    flash(_("Der Token „%(name)s“ wurde widerrufen.", name=token.name), "success")
     return redirect(url_for("tokens.index"))

@@ -6,6 +6,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
@@ -33,11 +34,11 @@ def create_token(user, name: str) -> tuple[ApiToken, str]:
     """Create a token named `name` for `user`; return the row and the secret (shown once)."""
     name = (name or "").strip()
     if not name:
-        raise TokenRefused("Bitte geben Sie dem Token einen Namen.")
+        raise TokenRefused(_("Bitte geben Sie dem Token einen Namen."))
     if len(name) > NAME_MAX:
-        raise TokenRefused(f"Der Name darf höchstens {NAME_MAX} Zeichen haben.")
+        raise TokenRefused(_("Der Name darf höchstens %(count)s Zeichen haben.", count=NAME_MAX))
     if not user.active:
-        raise TokenRefused("Für ein deaktiviertes Konto kann kein Token erstellt werden.")
+        raise TokenRefused(_("Für ein deaktiviertes Konto kann kein Token erstellt werden."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,

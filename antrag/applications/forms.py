@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -34,8 +36,8 @@ MAX_PROJECTS = 20
 MAX_AMOUNT = Decimal("9999999999.99")  # what a Numeric(12, 2) column holds
 DESCRIPTION_MAX = 5000
 PHONE_PATTERN = r"^[0-9+()/ \-]*$"
-PHONE_MESSAGE = "Bitte nur Ziffern, Leerzeichen und die Zeichen + ( ) / - verwenden."
-EMAIL_MESSAGE = "Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@stadt.de."
+PHONE_MESSAGE = _l("Bitte nur Ziffern, Leerzeichen und die Zeichen + ( ) / - verwenden.")
+EMAIL_MESSAGE = _l("Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@stadt.de.")
 APPLICATION_FIELDS = (
     "contact_name",
     "contact_function",
@@ -78,7 +80,7 @@ def _text(label: str, limit: int, **kwargs) -> StringField:
     return StringField(
         label,
         filters=[_strip],
-        validators=[Length(max=limit, message=f"Höchstens {limit} Zeichen.")],
+        validators=[Length(max=limit, message=_l("Höchstens %(count)s Zeichen.", count=limit))],
         **kwargs,
     )
 
@@ -88,47 +90,54 @@ class AmountField(GermanDecimalField):
 
     def parse(self, text):
         if text.strip().startswith("-"):
-            raise ValueError("Der Betrag darf nicht negativ sein.")
+            raise ValueError(_("Der Betrag darf nicht negativ sein."))
         return super().parse(text)
 
     def pre_validate(self, form):
         if self.data is not None and self.data > MAX_AMOUNT:
-            raise ValidationError(f"Der Betrag darf höchstens {format_money(MAX_AMOUNT)} sein.")
+            raise ValidationError(
+                _("Der Betrag darf höchstens %(amount)s sein.", amount=format_money(MAX_AMOUNT))
+            )
 
 
 class ProjectForm(Form):
     """One digitalisation project; a row marked for removal is not validated."""
 
     project_id = HiddenField()
-    title = _text("Projekttitel", 200)
+    title = _text(_l("Projekttitel"), 200)
     description = TextAreaField(
-        "Beschreibung",
+        _l("Beschreibung"),
         filters=[_strip],
-        validators=[Length(max=DESCRIPTION_MAX, message=f"Höchstens {DESCRIPTION_MAX} Zeichen.")],
+        validators=[
+            Length(
+                max=DESCRIPTION_MAX,
+                message=_l("Höchstens %(count)s Zeichen.", count=DESCRIPTION_MAX),
+            )
+        ],
         render_kw={"rows": 4},
     )
     field_of_action = SelectField(
-        "Handlungsfeld",
-        choices=[SelectChoice("", "Bitte wählen")]
-        + [SelectChoice(value, label) for value, label in FIELDS_OF_ACTION.items()],
+        _l("Handlungsfeld"),
+        choices=[SelectChoice("", _l("Bitte wählen"))]
+        + [SelectChoice(value, _l(label)) for value, label in FIELDS_OF_ACTION.items()],
         validate_choice=False,
     )
-    period_start = GermanDateField("Beginn", render_kw={"inputmode": "numeric"})
-    period_end = GermanDateField("Ende", render_kw={"inputmode": "numeric"})
-    estimated_cost = AmountField("Geschätzte Kosten (EUR)", render_kw={"inputmode": "decimal"})
-    remove = BooleanField("Projekt entfernen")
+    period_start = GermanDateField(_l("Beginn"), render_kw={"inputmode": "numeric"})
+    period_end = GermanDateField(_l("Ende"), render_kw={"inputmode": "numeric"})
+    estimated_cost = AmountField(_l("Geschätzte Kosten (EUR)"), render_kw={"inputmode": "decimal"})
+    remove = BooleanField(_l("Projekt entfernen"))
 
     def validate(self, extra_validators=None) -> bool:
         return True if self.remove.data else super().validate(extra_validators)
 
     def validate_field_of_action(self, field):
         if field.data and field.data not in FIELDS_OF_ACTION:
-            raise ValidationError("Bitte wählen Sie ein Handlungsfeld aus der Liste.")
+            raise ValidationError(_("Bitte wählen Sie ein Handlungsfeld aus der Liste."))
 
     def validate_period_end(self, field):
         start = self.period_start.data
         if field.data is not None and start is not None and field.data < start:
-            raise ValidationError("Das Ende darf nicht vor dem Beginn liegen.")
+            raise ValidationError(_("Das Ende darf nicht vor dem Beginn liegen."))
 
     def is_blank(self) -> bool:
         """Return whether nothing was entered in this row."""
@@ -148,46 +157,50 @@ class ApplicationForm(AppForm):
     """The whole application as one multipart form; a draft may leave any field empty."""
 
     version = HiddenField()
-    contact_name = _text("Name der Ansprechperson", 200, render_kw={"autocomplete": "name"})
-    contact_function = _text("Funktion", 200, render_kw={"autocomplete": "organization-title"})
+    contact_name = _text(_l("Name der Ansprechperson"), 200, render_kw={"autocomplete": "name"})
+    contact_function = _text(_l("Funktion"), 200, render_kw={"autocomplete": "organization-title"})
     contact_email = EmailField(
-        "E-Mail-Adresse",
+        _l("E-Mail-Adresse"),
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=254, message="Höchstens 254 Zeichen."),
+            Length(max=254, message=_l("Höchstens %(count)s Zeichen.", count=254)),
             Email(EMAIL_MESSAGE),
         ],
         render_kw={"autocomplete": "email"},
     )
     contact_phone = TelField(
-        "Telefon",
+        _l("Telefon"),
         filters=[_strip],
         validators=[
-            Length(max=50, message="Höchstens 50 Zeichen."),
+            Length(max=50, message=_l("Höchstens %(count)s Zeichen.", count=50)),
             Regexp(PHONE_PATTERN, message=PHONE_MESSAGE),
         ],
         render_kw={"autocomplete": "tel"},
     )
-    head_of_administration = _text("Verwaltungsspitze (Name)", 200)
+    head_of_administration = _text(_l("Verwaltungsspitze (Name)"), 200)
     projects = FieldList(FormField(ProjectForm), min_entries=1, max_entries=MAX_PROJECTS)
-    add_project = SubmitField("Projekt hinzufügen")
-    requested_amount = AmountField("Beantragter Betrag (EUR)", render_kw={"inputmode": "decimal"})
-    own_contribution = AmountField("Eigenanteil (EUR)", render_kw={"inputmode": "decimal"})
+    add_project = SubmitField(_l("Projekt hinzufügen"))
+    requested_amount = AmountField(
+        _l("Beantragter Betrag (EUR)"), render_kw={"inputmode": "decimal"}
+    )
+    own_contribution = AmountField(_l("Eigenanteil (EUR)"), render_kw={"inputmode": "decimal"})
     council_resolution = FileField(
-        "Ratsbeschluss (PDF, höchstens 10 MB)", render_kw={"accept": "application/pdf,.pdf"}
+        _l("Ratsbeschluss (PDF, höchstens 10 MB)"), render_kw={"accept": "application/pdf,.pdf"}
     )
     declaration_no_early_start = BooleanField(
-        "Wir erklären, dass mit keinem der Projekte vor der Bewilligung begonnen wurde "
-        "(kein vorzeitiger Maßnahmebeginn)."
+        _l(
+            "Wir erklären, dass mit keinem der Projekte vor der Bewilligung begonnen wurde "
+            "(kein vorzeitiger Maßnahmebeginn)."
+        )
     )
     declaration_accuracy = BooleanField(
-        "Wir erklären, dass die Angaben in diesem Antrag vollständig und richtig sind."
+        _l("Wir erklären, dass die Angaben in diesem Antrag vollständig und richtig sind.")
     )
     declaration_privacy = BooleanField(
-        "Ich erkläre, dass ich die Datenschutzhinweise zu diesem Verfahren gelesen habe."
+        _l("Ich erkläre, dass ich die Datenschutzhinweise zu diesem Verfahren gelesen habe.")
     )
-    save = SubmitField("Entwurf speichern")
+    save = SubmitField(_l("Entwurf speichern"))
 
     upload: Upload | None = None
 
@@ -215,7 +228,9 @@ class ApplicationForm(AppForm):
     def validate_add_project(self, field):
         kept = [e for e in self.projects if not e.form.remove.data]
         if field.data and len(kept) >= MAX_PROJECTS:
-            raise ValidationError(f"Ein Antrag kann höchstens {MAX_PROJECTS} Projekte enthalten.")
+            raise ValidationError(
+                _("Ein Antrag kann höchstens %(count)s Projekte enthalten.", count=MAX_PROJECTS)
+            )
 
     def to_data(self) -> dict:
         """Return the cleaned values for `operations.save_application`."""
@@ -233,7 +248,12 @@ class ApplicationForm(AppForm):
                 for number, entry in enumerate(field, start=1):
                     for sub in entry.form:
                         items += [
-                            (sub.id, f"Projekt {number} – {sub.label.text}", e) for e in sub.errors
+                            (
+                                sub.id,
+                                _("Projekt %(number)s", number=number) + f" – {sub.label.text}",
+                                e,
+                            )
+                            for e in sub.errors
                         ]
             else:
                 items += [(field.id, field.label.text, e) for e in field.errors]

@@ -9,18 +9,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import Money, UTCDateTime, utcnow
 from ..engine import registry
 from ..extensions import db
+from ..i18n import N_, label
 
 FIELDS_OF_ACTION = {
-    "verwaltung": "Verwaltung und E-Government",
-    "bildung": "Bildung",
-    "mobilitaet": "Mobilität",
-    "energie_umwelt": "Energie und Umwelt",
-    "gesundheit_pflege": "Gesundheit und Pflege",
-    "wirtschaft_handel": "Wirtschaft und Handel",
-    "kultur_tourismus": "Kultur und Tourismus",
-    "sicherheit": "Sicherheit und Ordnung",
-    "infrastruktur": "Infrastruktur und Breitband",
-    "beteiligung": "Bürgerbeteiligung und Open Data",
+    "verwaltung": N_("Verwaltung und E-Government"),
+    "bildung": N_("Bildung"),
+    "mobilitaet": N_("Mobilität"),
+    "energie_umwelt": N_("Energie und Umwelt"),
+    "gesundheit_pflege": N_("Gesundheit und Pflege"),
+    "wirtschaft_handel": N_("Wirtschaft und Handel"),
+    "kultur_tourismus": N_("Kultur und Tourismus"),
+    "sicherheit": N_("Sicherheit und Ordnung"),
+    "infrastruktur": N_("Infrastruktur und Breitband"),
+    "beteiligung": N_("Bürgerbeteiligung und Open Data"),
 }
 # States in which the city still holds the pen and may edit its application.
 EDITABLE_STATES = ("draft", "changes_requested")
@@ -157,7 +158,7 @@ class Project(db.Model):
 
     @property
     def field_of_action_label(self) -> str:
-        return FIELDS_OF_ACTION.get(self.field_of_action or "", "")
+        return label(FIELDS_OF_ACTION.get(self.field_of_action or "", ""))
 
 
 class Attachment(db.Model):

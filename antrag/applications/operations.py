@@ -2,6 +2,8 @@
 
 import logging
 
+from flask_babel import gettext as _
+
 from .. import engine
 from ..engine.errors import EngineError, NotAllowed, WrongState
 from ..extensions import db
@@ -28,16 +30,19 @@ def create_application(user, round_) -> Application:
     """Start a draft application of the user's municipality in `round_`."""
     municipality = user.municipality
     if user.role != "applicant" or municipality is None:
-        raise NotAllowed("Nur antragstellende Kommunen können einen Antrag anlegen.")
+        raise NotAllowed(_("Nur antragstellende Kommunen können einen Antrag anlegen."))
     if not round_.is_open() or not round_.is_eligible(municipality):
         raise CreationRefused(
-            f"In der Antragsrunde „{round_.name}“ kann {municipality.name} derzeit "
-            "keinen Antrag anlegen."
+            _(
+                "In der Antragsrunde „%(round)s“ kann %(municipality)s derzeit keinen Antrag anlegen.",
+                round=round_.name,
+                municipality=municipality.name,
+            )
         )
     existing = blocking_application(municipality.id, round_.id)
     if existing is not None:
         raise CreationRefused(
-            "Ihre Kommune hat in dieser Antragsrunde bereits einen Antrag.", existing
+            _("Ihre Kommune hat in dieser Antragsrunde bereits einen Antrag."), existing
         )
     application = Application(round=round_, municipality=municipality, created_by=user)
     engine.start("membership", application, user)
@@ -48,7 +53,7 @@ def create_application(user, round_) -> Application:
 def save_application(user, application: Application, data: dict) -> Application:
     """Apply the form's values, projects and upload to an editable application (no commit)."""
     if not application.can_edit(user):
-        raise WrongState("Der Antrag kann in seinem jetzigen Status nicht bearbeitet werden.")
+        raise WrongState(_("Der Antrag kann in seinem jetzigen Status nicht bearbeitet werden."))
     for name in APPLICATION_FIELDS:
         setattr(application, name, data.get(name))
     _apply_projects(application, data.get("projects") or [], bool(data.get("add_project")))

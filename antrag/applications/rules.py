@@ -2,63 +2,74 @@
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..engine import effect, guard
 from ..engine.models import Case
 from ..extensions import db
 from ..formats import format_date, format_money
+from ..i18n import N_
+from ..i18n import label as translate
 from .models import Application
 
 REQUIRED_FIELDS = {
-    "contact_name": "Ansprechperson: Name",
-    "contact_function": "Ansprechperson: Funktion",
-    "contact_email": "Ansprechperson: E-Mail",
-    "contact_phone": "Ansprechperson: Telefon",
-    "head_of_administration": "Verwaltungsspitze",
-    "requested_amount": "Beantragter Betrag",
-    "own_contribution": "Eigenanteil",
+    "contact_name": N_("Ansprechperson: Name"),
+    "contact_function": N_("Ansprechperson: Funktion"),
+    "contact_email": N_("Ansprechperson: E-Mail"),
+    "contact_phone": N_("Ansprechperson: Telefon"),
+    "head_of_administration": N_("Verwaltungsspitze"),
+    "requested_amount": N_("Beantragter Betrag"),
+    "own_contribution": N_("Eigenanteil"),
 }
 PROJECT_FIELDS = {
-    "title": "Titel",
-    "description": "Beschreibung",
-    "field_of_action": "Handlungsfeld",
-    "period_start": "Beginn",
-    "period_end": "Ende",
-    "estimated_cost": "Geschätzte Kosten",
+    "title": N_("Titel"),
+    "description": N_("Beschreibung"),
+    "field_of_action": N_("Handlungsfeld"),
+    "period_start": N_("Beginn"),
+    "period_end": N_("Ende"),
+    "estimated_cost": N_("Geschätzte Kosten"),
 }
 DECLARATIONS = {
-    "declaration_no_early_start": "Erklärung: kein vorzeitiger Maßnahmebeginn",
-    "declaration_accuracy": "Erklärung: Richtigkeit der Angaben",
-    "declaration_privacy": "Erklärung: Datenschutzhinweise gelesen",
+    "declaration_no_early_start": N_("Erklärung: kein vorzeitiger Maßnahmebeginn"),
+    "declaration_accuracy": N_("Erklärung: Richtigkeit der Angaben"),
+    "declaration_privacy": N_("Erklärung: Datenschutzhinweise gelesen"),
 }
 
 
 def missing_parts(application: Application) -> list[str]:
-    """Return the German labels of everything still missing before the form is complete."""
+    """Return the labels of everything still missing before the form is complete."""
     missing = [
-        label for name, label in REQUIRED_FIELDS.items() if getattr(application, name) in (None, "")
+        translate(label)
+        for name, label in REQUIRED_FIELDS.items()
+        if getattr(application, name) in (None, "")
     ]
     if not application.projects:
-        missing.append("mindestens ein Digitalisierungsprojekt")
+        missing.append(_("mindestens ein Digitalisierungsprojekt"))
     for number, project in enumerate(application.projects, start=1):
         gaps = [
-            label for name, label in PROJECT_FIELDS.items() if getattr(project, name) in (None, "")
+            translate(label)
+            for name, label in PROJECT_FIELDS.items()
+            if getattr(project, name) in (None, "")
         ]
         if gaps:
-            missing.append(f"Projekt {number}: {', '.join(gaps)}")
+            missing.append(_("Projekt %(number)s: %(gaps)s", number=number, gaps=", ".join(gaps)))
     if application.council_resolution is None:
-        missing.append("Ratsbeschluss (PDF)")
-    missing += [label for name, label in DECLARATIONS.items() if not getattr(application, name)]
+        missing.append(_("Ratsbeschluss (PDF)"))
+    missing += [
+        translate(label) for name, label in DECLARATIONS.items() if not getattr(application, name)
+    ]
     return missing
 
 
 @guard(
     "round_open",
-    lambda ctx: (
-        f"Die Antragsrunde „{ctx.subject.round.name}“ ist nur vom "
-        f"{format_date(ctx.subject.round.opens_on)} bis zum "
-        f"{format_date(ctx.subject.round.closes_on)} geöffnet."
+    lambda ctx: _(
+        "Die Antragsrunde „%(round)s“ ist nur vom %(start)s bis zum %(end)s geöffnet.",
+        round=ctx.subject.round.name,
+        start=format_date(ctx.subject.round.opens_on),
+        end=format_date(ctx.subject.round.closes_on),
     ),
 )
 def round_open(ctx) -> bool:
@@ -68,8 +79,9 @@ def round_open(ctx) -> bool:
 
 @guard(
     "municipality_eligible",
-    lambda ctx: (
-        f"{ctx.subject.municipality.name} ist für diese Antragsrunde nicht antragsberechtigt."
+    lambda ctx: _(
+        "%(municipality)s ist für diese Antragsrunde nicht antragsberechtigt.",
+        municipality=ctx.subject.municipality.name,
     ),
 )
 def municipality_eligible(ctx) -> bool:
@@ -79,7 +91,9 @@ def municipality_eligible(ctx) -> bool:
 
 @guard(
     "single_open_application",
-    "Ihre Kommune hat in dieser Runde bereits einen Antrag im Verfahren oder bewilligt bekommen.",
+    _l(
+        "Ihre Kommune hat in dieser Runde bereits einen Antrag im Verfahren oder bewilligt bekommen."
+    ),
 )
 def single_open_application(ctx) -> bool:
     """No other application of the municipality in the round is submitted and not closed."""
@@ -100,10 +114,9 @@ def single_open_application(ctx) -> bool:
 
 @guard(
     "form_complete",
-    lambda ctx: (
-        "Der Antrag ist noch unvollständig. Es fehlen: "
-        + "; ".join(missing_parts(ctx.subject))
-        + "."
+    lambda ctx: _(
+        "Der Antrag ist noch unvollständig. Es fehlen: %(missing)s.",
+        missing="; ".join(missing_parts(ctx.subject)),
     ),
 )
 def form_complete(ctx) -> bool:
@@ -113,9 +126,9 @@ def form_complete(ctx) -> bool:
 
 @guard(
     "amount_within_standard",
-    lambda ctx: (
-        "Der beantragte Betrag darf den Regelbetrag der Runde von "
-        f"{format_money(ctx.subject.round.standard_amount)} nicht übersteigen."
+    lambda ctx: _(
+        "Der beantragte Betrag darf den Regelbetrag der Runde von %(amount)s nicht übersteigen.",
+        amount=format_money(ctx.subject.round.standard_amount),
     ),
 )
 def amount_within_standard(ctx) -> bool:
@@ -133,9 +146,9 @@ def uncommitted(round_) -> Decimal:
 
 @guard(
     "budget_left",
-    lambda ctx: (
-        "Das Budget der Runde reicht für diesen Antrag nicht mehr aus "
-        f"(noch verfügbar: {format_money(uncommitted(ctx.subject.round))})."
+    lambda ctx: _(
+        "Das Budget der Runde reicht für diesen Antrag nicht mehr aus (noch verfügbar: %(amount)s).",
+        amount=format_money(uncommitted(ctx.subject.round)),
     ),
 )
 def budget_left(ctx) -> bool:

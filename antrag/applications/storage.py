@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..extensions import db
 from .models import Attachment
@@ -22,11 +23,13 @@ def check_pdf(data: bytes) -> None:
     """Raise UploadRefused unless `data` is a non-empty PDF within the size limit."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     if not data:
-        raise UploadRefused("Die Datei ist leer.")
+        raise UploadRefused(_("Die Datei ist leer."))
     if len(data) > limit:
-        raise UploadRefused(f"Die Datei ist größer als {limit // (1024 * 1024)} MB.")
+        raise UploadRefused(_("Die Datei ist größer als %(mb)s MB.", mb=limit // (1024 * 1024)))
     if not data.startswith(PDF_MAGIC) or b"%%EOF" not in data[-2048:]:
-        raise UploadRefused("Die Datei ist kein PDF-Dokument. Bitte laden Sie eine PDF-Datei hoch.")
+        raise UploadRefused(
+            _("Die Datei ist kein PDF-Dokument. Bitte laden Sie eine PDF-Datei hoch.")
+        )
 
 
 def safe_display_name(name: str | None) -> str:

@@ -1,6 +1,7 @@
 """Applicant pages and the shared case page of an application."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import engine
@@ -53,7 +54,7 @@ def create():
             return redirect(url_for(".detail", application_id=exc.existing.id))
         return redirect(url_for(".index"))
     db.session.commit()
-    flash("Der Antrag wurde als Entwurf angelegt.", "success")
+    flash(_("Der Antrag wurde als Entwurf angelegt."), "success")
     return redirect(url_for(".edit", application_id=application.id))
 
 
@@ -73,7 +74,7 @@ def edit(application_id: int):
     engine.touch(application.case, version)
     save_application(current_user, application, form.to_data())
     db.session.commit()
-    flash("Entwurf gespeichert.", "success")
+    flash(_("Entwurf gespeichert."), "success")
     if form.add_project.data:
         return redirect(url_for(".edit", application_id=application.id, _anchor="projekte"))
     return redirect(url_for(".detail", application_id=application.id))
@@ -116,9 +117,9 @@ def _not_editable(application: Application):
     """Explain why the form is closed: 403 for other roles, a message for the city."""
     if current_user.role != "applicant":
         abort(403)
-    message = (
-        f"Der Antrag ist im Status „{state_label(application.case)}“ und kann nicht "
-        "bearbeitet werden."
+    message = _(
+        "Der Antrag ist im Status „%(state)s“ und kann nicht bearbeitet werden.",
+        state=state_label(application.case),
     )
     if request.method == "POST":
         raise WrongState(message)

@@ -1,11 +1,13 @@
 """Firing a workflow action posted from a case page, the same way for every workflow."""
 
 from flask import abort, flash, redirect, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import engine
 from ..engine.errors import InvalidInput
 from ..extensions import db
+from ..i18n import label
 
 
 def posted_version(raw) -> int:
@@ -44,6 +46,13 @@ def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
         failed = {"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
         return render(subject, failed=failed), 422
     db.session.commit()
-    new_state = ctx.definition.states[ctx.transition.dest].label
-    flash(f"„{ctx.transition.label}“ ist erledigt. Neuer Status: {new_state}.", "success")
+    new_state = label(ctx.definition.states[ctx.transition.dest].label)
+    flash(
+        _(
+            "„%(action)s“ ist erledigt. Neuer Status: %(state)s.",
+            action=label(ctx.transition.label),
+            state=new_state,
+        ),
+        "success",
+    )
     return redirect(success_url)

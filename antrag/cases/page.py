@@ -7,24 +7,27 @@ on, so later workflows (notice, mentoring) reuse `templates/case/*.html` with `c
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
+
 from ..accounts.models import ROLE_LABELS
 from ..engine import Action, Case, available_actions, workflows
 from ..engine.definitions import StateDef, WorkflowDefinition
+from ..i18n import N_, label
 
 # Who must act, as the sentence "Am Zug: …" ends.
 ACTOR_LABELS = {
-    "applicant": "die antragstellende Kommune",
-    "reviewer": "das Ministerium (Prüfung)",
-    "mentor": "KL.digital (Mentoring)",
-    "admin": "die Administration",
-    "system": "das System (Fristenüberwachung)",
+    "applicant": N_("die antragstellende Kommune"),
+    "reviewer": N_("das Ministerium (Prüfung)"),
+    "mentor": N_("KL.digital (Mentoring)"),
+    "admin": N_("die Administration"),
+    "system": N_("das System (Fristenüberwachung)"),
 }
-HISTORY_ROLE_LABELS = {**ROLE_LABELS, "system": "System"}
+HISTORY_ROLE_LABELS = {**ROLE_LABELS, "system": N_("System")}
 STEP_STATUS_LABELS = {
-    "done": "durchlaufen",
-    "current": "aktueller Stand",
-    "upcoming": "noch nicht erreicht",
-    "skipped": "nicht durchlaufen",
+    "done": N_("durchlaufen"),
+    "current": N_("aktueller Stand"),
+    "upcoming": N_("noch nicht erreicht"),
+    "skipped": N_("nicht durchlaufen"),
 }
 
 
@@ -37,7 +40,7 @@ class Step:
 
     @property
     def status_label(self) -> str:
-        return STEP_STATUS_LABELS[self.status]
+        return label(STEP_STATUS_LABELS[self.status])
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,8 @@ class CaseView:
 
 
 def state_label(case: Case) -> str:
-    """Return the German label of the case's current state."""
-    return workflows().get(case.workflow, case.workflow_version).states[case.state].label
+    """Return the label of the case's current state in the reader's language."""
+    return label(workflows().get(case.workflow, case.workflow_version).states[case.state].label)
 
 
 def build_case_view(case: Case, viewer, subject=None) -> CaseView:
@@ -85,7 +88,7 @@ def build_case_view(case: Case, viewer, subject=None) -> CaseView:
         case=case,
         definition=definition,
         state=state,
-        actor_label=ACTOR_LABELS.get(state.actor) if state.actor else None,
+        actor_label=label(ACTOR_LABELS.get(state.actor)) if state.actor else None,
         viewer_acts=state.actor is not None and state.actor == viewer.role,
         steps=progress_steps(definition, case),
         history=history_rows(case),
@@ -112,12 +115,13 @@ def progress_steps(definition: WorkflowDefinition, case: Case) -> list[Step]:
             status = "done"
         else:
             status = "skipped" if ended else "upcoming"
-        steps.append(Step(state.label, status))
-    finals = [s.label for s in definition.states.values() if s.final]
+        steps.append(Step(label(state.label), status))
+    finals = [label(s.label) for s in definition.states.values() if s.final]
     if ended:
-        steps.append(Step(f"Abschluss: {definition.states[case.state].label}", "current"))
+        outcome = label(definition.states[case.state].label)
+        steps.append(Step(gettext("Abschluss: %(outcome)s", outcome=outcome), "current"))
     else:
-        steps.append(Step(f"Abschluss: {_either(finals)}", "upcoming"))
+        steps.append(Step(gettext("Abschluss: %(outcome)s", outcome=_either(finals)), "upcoming"))
     return steps
 
 
@@ -131,8 +135,8 @@ def history_rows(case: Case) -> list[HistoryRow]:
             HistoryRow(
                 at=entry.created_at,
                 actor_name=entry.actor_name,
-                role_label=HISTORY_ROLE_LABELS.get(entry.actor_role, entry.actor_role),
-                action_label=transition.label if transition else "Vorgang angelegt",
+                role_label=label(HISTORY_ROLE_LABELS.get(entry.actor_role, entry.actor_role)),
+                action_label=label(transition.label) if transition else gettext("Vorgang angelegt"),
                 from_label=_label(definition, entry.from_state),
                 to_label=_label(definition, entry.to_state) or entry.to_state,
                 comment=entry.comment,
@@ -145,14 +149,14 @@ def _label(definition: WorkflowDefinition, state: str | None) -> str | None:
     if state is None:
         return None
     found = definition.states.get(state)
-    return found.label if found else state
+    return label(found.label) if found else state
 
 
 def _either(labels: list[str]) -> str:
-    """Return `A, B oder C`."""
+    """Return `A, B oder C` (`A, B or C`)."""
     if len(labels) < 2:
         return "".join(labels)
-    return f"{', '.join(labels[:-1])} oder {labels[-1]}"
+    return gettext("%(first)s oder %(last)s", first=", ".join(labels[:-1]), last=labels[-1])
 
 
 def action_error_items(view: CaseView, trigger: str, errors: dict) -> list[tuple[str, str, str]]:
@@ -161,7 +165,7 @@ def action_error_items(view: CaseView, trigger: str, errors: dict) -> list[tuple
     items = []
     for name, message in errors.items():
         if name == "comment" and transition is not None:
-            items.append((f"comment-{trigger}", transition.comment_label, message))
+            items.append((f"comment-{trigger}", label(transition.comment_label), message))
         else:
             items.append(("case-actions-title", name, message))
     return items

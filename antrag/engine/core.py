@@ -13,12 +13,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import MachineError
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..i18n import N_, label
 from ..mail import outbox
 from . import history
 from .calendar import due_at
@@ -38,7 +40,7 @@ from .workflows import Token, workflows
 
 logger = logging.getLogger(__name__)
 COMMENT_MAX = 5000
-UNSTORABLE = "Der Text enthält unzulässige Zeichen (Steuerzeichen oder ungültiges Unicode)."
+UNSTORABLE = N_("Der Text enthält unzulässige Zeichen (Steuerzeichen oder ungültiges Unicode).")
 
 
 class SystemActor:
@@ -123,28 +125,35 @@ def fire(
     """
     case = db.session.get(Case, case_id)
     if case is None:
-        raise NotVisible("Der Vorgang wurde nicht gefunden.")
+        raise NotVisible(_("Der Vorgang wurde nicht gefunden."))
     definition = workflows().get(case.workflow, case.workflow_version)
     if subject is None:
         subject = subject_of(case, definition)
     elif subject.case_id != case.id or not isinstance(subject, SUBJECTS[definition.subject]):
         raise ValueError(f"{subject!r} is not the subject of case {case.id}")
     if actor.role != "system" and not subject.can_view(actor):
-        raise NotVisible("Der Vorgang wurde nicht gefunden.")
+        raise NotVisible(_("Der Vorgang wurde nicht gefunden."))
     if version != case.version:
         raise StaleVersion(_stale_message())
     transition = definition.transition(trigger)
     event = workflows().machine(case.workflow, case.workflow_version).events.get(trigger)
     if transition is None or event is None:
-        raise UnknownAction(f"Die Aktion „{trigger}“ gibt es in diesem Verfahren nicht.")
-    state_label = definition.states[case.state].label
+        raise UnknownAction(
+            _("Die Aktion „%(trigger)s“ gibt es in diesem Verfahren nicht.", trigger=trigger)
+        )
+    action_label = label(transition.label)
+    state_label = label(definition.states[case.state].label)
     if case.state not in transition.sources:
         raise WrongState(
-            f"„{transition.label}“ ist im Status „{state_label}“ nicht möglich. "
-            "Vermutlich hat jemand anderes den Vorgang inzwischen bearbeitet."
+            _(
+                "„%(action)s“ ist im Status „%(state)s“ nicht möglich. "
+                "Vermutlich hat jemand anderes den Vorgang inzwischen bearbeitet.",
+                action=action_label,
+                state=state_label,
+            )
         )
     if actor.role not in transition.roles:
-        raise NotAllowed(f"Ihre Rolle darf „{transition.label}“ nicht ausführen.")
+        raise NotAllowed(_("Ihre Rolle darf „%(action)s“ nicht ausführen.", action=action_label))
     clean_comment, clean_inputs = check_inputs(transition, comment, inputs)
     ctx = TransitionContext(
         case, subject, actor, definition, transition, clean_comment, clean_inputs
@@ -153,7 +162,11 @@ def fire(
         moved = event.trigger(Token(case.state), ctx=ctx)
     except MachineError as exc:  # the sources were checked above; this is a definition bug
         raise WrongState(
-            f"„{transition.label}“ ist im Status „{state_label}“ nicht möglich."
+            _(
+                "„%(action)s“ ist im Status „%(state)s“ nicht möglich.",
+                action=action_label,
+                state=state_label,
+            )
         ) from exc
     if not moved:
         raise GuardRefused(GUARDS[ctx.refused].refusal(ctx), guard=ctx.refused)
@@ -222,31 +235,33 @@ def check_inputs(transition: TransitionDef, comment, inputs) -> tuple[str | None
     errors: dict[str, str] = {}
     comment = (comment or "").strip() or None
     if transition.comment == "required" and not comment:
-        errors["comment"] = f"Bitte geben Sie eine {transition.comment_label} an."
+        errors["comment"] = _(
+            "Bitte geben Sie eine %(label)s an.", label=label(transition.comment_label)
+        )
     elif transition.comment == "none" and comment:
-        errors["comment"] = "Zu dieser Aktion ist kein Kommentar vorgesehen."
+        errors["comment"] = _("Zu dieser Aktion ist kein Kommentar vorgesehen.")
     elif comment and len(comment) > COMMENT_MAX:
-        errors["comment"] = f"Höchstens {COMMENT_MAX} Zeichen."
+        errors["comment"] = _("Höchstens %(count)s Zeichen.", count=COMMENT_MAX)
     elif comment and not _storable(comment):
-        errors["comment"] = UNSTORABLE
+        errors["comment"] = _(UNSTORABLE)
     inputs = dict(inputs or {})
     clean = {}
     declared = {i.name: i for i in transition.inputs}
     for name in inputs:
         if name not in declared:
-            errors[name] = "Diese Angabe ist hier nicht vorgesehen."
+            errors[name] = _("Diese Angabe ist hier nicht vorgesehen.")
     for name, spec in declared.items():
         value = inputs.get(name)
         if value in (None, ""):
             if spec.required:
-                errors[name] = f"Bitte geben Sie „{spec.label}“ an."
+                errors[name] = _("Bitte geben Sie „%(label)s“ an.", label=label(spec.label))
             continue
         try:
             clean[name] = _coerce(spec.kind, value)
         except ValueError as exc:
             errors[name] = str(exc)
     if errors:
-        raise InvalidInput("Bitte prüfen Sie Ihre Eingaben.", errors=errors)
+        raise InvalidInput(_("Bitte prüfen Sie Ihre Eingaben."), errors=errors)
     return comment, clean
 
 
@@ -256,9 +271,11 @@ def _coerce(kind: str, value):
         try:
             amount = value if isinstance(value, Decimal) else Decimal(str(value))
         except InvalidOperation:
-            raise ValueError("Bitte geben Sie einen Betrag an.") from None
+            raise ValueError(_("Bitte geben Sie einen Betrag an.")) from None
         if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
-            raise ValueError("Bitte geben Sie einen Betrag mit höchstens zwei Nachkommastellen an.")
+            raise ValueError(
+                _("Bitte geben Sie einen Betrag mit höchstens zwei Nachkommastellen an.")
+            )
         return amount
     if kind == "date":
         if isinstance(value, date):
@@ -269,10 +286,10 @@ def _coerce(kind: str, value):
                 raise ValueError(text)
             return date.fromisoformat(text)  # exactly YYYY-MM-DD, not the compact form
         except ValueError:
-            raise ValueError("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an.") from None
+            raise ValueError(_("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an.")) from None
     text = str(value).strip()
     if not _storable(text):
-        raise ValueError(UNSTORABLE)
+        raise ValueError(_(UNSTORABLE))
     if len(text) > COMMENT_MAX:
         raise ValueError(f"Höchstens {COMMENT_MAX} Zeichen.")
     return text
@@ -339,7 +356,7 @@ def _who(actor) -> str:
 
 
 def _stale_message() -> str:
-    return (
+    return _(
         "Der Vorgang wurde inzwischen von jemand anderem geändert. "
         "Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
     )

@@ -1,5 +1,6 @@
 """Guards that any workflow may use, independent of its subject."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -19,8 +20,10 @@ def proposer_id(ctx) -> int | None:
 
 @guard(
     "four_eyes",
-    "Sie haben diesen Vorschlag selbst gemacht. Nach dem Vier-Augen-Prinzip entscheidet "
-    "eine zweite Person aus dem Ministerium.",
+    _l(
+        "Sie haben diesen Vorschlag selbst gemacht. Nach dem Vier-Augen-Prinzip entscheidet "
+        "eine zweite Person aus dem Ministerium."
+    ),
 )
 def four_eyes(ctx) -> bool:
     """Refuse when the actor is the one who made the proposal now awaiting a decision."""

@@ -20,7 +20,14 @@ def canonical_inputs(inputs: dict | None) -> str:
 
 def entry_hash(entry: HistoryEntry, prev_hash: str) -> str:
     """Return the SHA-256 of an entry's content chained to the previous entry's hash."""
-    content = {
+    content = hashed_content(entry) | {"prev": prev_hash}
+    data = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def hashed_content(entry: HistoryEntry) -> dict:
+    """Return the fields of an entry that its hash covers (besides the previous hash)."""
+    return {
         "seq": entry.seq,
         "case_id": entry.case_id,
         "workflow": entry.workflow,
@@ -34,10 +41,7 @@ def entry_hash(entry: HistoryEntry, prev_hash: str) -> str:
         "comment": entry.comment,
         "inputs": entry.inputs,
         "created_at": entry.created_at.isoformat(timespec="microseconds"),
-        "prev": prev_hash,
     }
-    data = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def append(entry: HistoryEntry) -> HistoryEntry:

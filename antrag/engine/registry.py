@@ -16,11 +16,11 @@ class Guard:
 
     name: str
     check: Callable  # (TransitionContext) -> bool
-    message: str | Callable  # str, or (TransitionContext) -> str
+    message: str | Callable  # a (lazy) translatable str, or (TransitionContext) -> str
 
     def refusal(self, ctx) -> str:
-        """Return the German sentence that explains why the guard failed."""
-        return self.message(ctx) if callable(self.message) else self.message
+        """Return the sentence, in the reader's language, that explains why the guard failed."""
+        return self.message(ctx) if callable(self.message) else str(self.message)
 
 
 GUARDS: dict[str, Guard] = {}

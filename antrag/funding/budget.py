@@ -7,6 +7,7 @@ concurrent transactions can never overspend the budget (the CHECK constraint
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..engine.errors import GuardRefused
@@ -47,9 +48,12 @@ def commit(notice: FundingNotice, case_id: int) -> BudgetEntry:
     if result.rowcount != 1:
         db.session.expire(notice.round)
         raise GuardRefused(
-            f"Das Budget der Runde reicht für diesen Bescheid nicht aus: benötigt werden "
-            f"{format_money(amount)}, verfügbar sind noch {format_money(notice.round.available)}. "
-            "Es wurde nichts gebucht.",
+            _(
+                "Das Budget der Runde reicht für diesen Bescheid nicht aus: benötigt werden "
+                "%(needed)s, verfügbar sind noch %(available)s. Es wurde nichts gebucht.",
+                needed=format_money(amount),
+                available=format_money(notice.round.available),
+            ),
             guard="budget_available",
         )
     return _book(notice, "commitment", amount, case_id)

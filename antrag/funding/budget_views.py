@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..auth import role_required
 from ..extensions import db
+from ..i18n import N_
 from ..programme.models import Round
 from . import ledger
 from .models import BudgetEntry, FundingNotice
@@ -18,11 +19,11 @@ bp = Blueprint("budget", __name__, url_prefix="/haushalt")
 # The ministry's clerks work with the budget; the admin sets it up in the round and may see it.
 ROLES = ("reviewer", "admin")
 BAR_LABELS = {
-    "budget": "Gesamtbudget",
-    "committed": "Gebunden",
-    "paid": "Ausgezahlt",
-    "reclaimed": "Zurückgefordert",
-    "available": "Verfügbar",
+    "budget": N_("Gesamtbudget"),
+    "committed": N_("Gebunden"),
+    "paid": N_("Ausgezahlt"),
+    "reclaimed": N_("Zurückgefordert"),
+    "available": N_("Verfügbar"),
 }
 CHART_WIDTH = 400  # SVG units available for the longest bar
 

@@ -1,5 +1,7 @@
 """Forms of the funding area: the call-off of funds and the proof of use."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -12,20 +14,22 @@ class CallOffForm(AppForm):
     """A call-off: the amount in euro and an optional note."""
 
     amount = AmountField(
-        "Betrag in Euro", validators=[InputRequired("Bitte geben Sie einen Betrag an.")]
+        _l("Betrag in Euro"), validators=[InputRequired(_l("Bitte geben Sie einen Betrag an."))]
     )
-    note = TextAreaField("Verwendungszweck (freiwillig)", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(
+        _l("Verwendungszweck (freiwillig)"), validators=[Optional(), Length(max=2000)]
+    )
 
     def validate_amount(self, field):
         if field.data is not None and field.data <= 0:
-            raise ValidationError("Der Betrag muss größer als 0 sein.")
+            raise ValidationError(_("Der Betrag muss größer als 0 sein."))
 
 
 class ProofForm(AppForm):
     """The narrative report; the expenditure fields per project are added by `for_projects`."""
 
     version = HiddenField()
-    report = TextAreaField("Sachbericht", validators=[Optional(), Length(max=20000)])
+    report = TextAreaField(_l("Sachbericht"), validators=[Optional(), Length(max=20000)])
 
     @classmethod
     def for_projects(cls, projects, proof=None, formdata=None):
@@ -38,7 +42,10 @@ class ProofForm(AppForm):
             setattr(
                 _Form,
                 f"spent_{project.id}",
-                AmountField(f"Ausgaben für „{project.title}“ in Euro", validators=[Optional()]),
+                AmountField(
+                    _l("Ausgaben für „%(title)s“ in Euro", title=project.title),
+                    validators=[Optional()],
+                ),
             )
         form = _Form(formdata=formdata) if formdata is not None else _Form()
         if formdata is None and proof is not None:
@@ -57,4 +64,4 @@ class ProofUploadForm(AppForm):
     """A PDF document for the proof of use."""
 
     version = HiddenField()
-    document = FileField("Beleg oder Bericht (PDF, höchstens 10 MB)")
+    document = FileField(_l("Beleg oder Bericht (PDF, höchstens 10 MB)"))

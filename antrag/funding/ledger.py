@@ -2,19 +2,29 @@
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..db_types import CENT
 from ..engine.models import Case
 from ..extensions import db
 from ..formats import format_money
+from ..i18n import N_, label
 from .models import BudgetEntry, FundingNotice
 
 ZERO = Decimal("0.00")
 # Ledger kind → the running total on Round that it feeds.
 TOTALS = {"commitment": "committed", "payment": "paid", "reclaim": "reclaimed"}
-KIND_LABELS = {"commitment": "Bindung", "payment": "Auszahlung", "reclaim": "Rückforderung"}
-TOTAL_LABELS = {"committed": "Gebunden", "paid": "Ausgezahlt", "reclaimed": "Zurückgefordert"}
+KIND_LABELS = {
+    "commitment": N_("Bindung"),
+    "payment": N_("Auszahlung"),
+    "reclaim": N_("Rückforderung"),
+}
+TOTAL_LABELS = {
+    "committed": N_("Gebunden"),
+    "paid": N_("Ausgezahlt"),
+    "reclaimed": N_("Zurückgefordert"),
+}
 # Notice states in which the notice's amount is committed against the round's budget.
 COMMITTED_STATES = ("issued", "final", "closed")
 
@@ -67,8 +77,12 @@ def _overpaid_notices(round_) -> list[str]:
         .group_by(FundingNotice.id, FundingNotice.file_reference, FundingNotice.amount)
     )
     return [
-        f"Zum Bescheid {reference} wurden {format_money(_money(total))} ausgezahlt, "
-        f"bewilligt sind nur {format_money(amount)}."
+        _(
+            "Zum Bescheid %(reference)s wurden %(paid)s ausgezahlt, bewilligt sind nur %(amount)s.",
+            reference=reference,
+            paid=format_money(_money(total)),
+            amount=format_money(amount),
+        )
         for reference, amount, total in rows
         if _money(total) > amount
     ]
@@ -84,27 +98,37 @@ def _foreign_entries(round_) -> list[str]:
         .order_by(FundingNotice.file_reference)
     )
     return [
-        f"Buchungen zum Bescheid {reference} stehen in dieser Runde, "
-        "der Bescheid gehört aber zu einer anderen."
+        _(
+            "Buchungen zum Bescheid %(reference)s stehen in dieser Runde, "
+            "der Bescheid gehört aber zu einer anderen.",
+            reference=reference,
+        )
         for reference in references
     ]
 
 
 def reconcile(round_) -> list[str]:
-    """Return what does not add up in the round's ledger (German); empty when all matches."""
+    """Return what does not add up in the round's ledger; empty when all matches."""
     problems = []
     ledger = entry_totals(round_)
     for kind, total in TOTALS.items():
         stored = getattr(round_, total)
         if stored != ledger[kind]:
             problems.append(
-                f"{TOTAL_LABELS[total]}: Die Runde führt {format_money(stored)}, "
-                f"die Buchungen ergeben {format_money(ledger[kind])}."
+                _(
+                    "%(total)s: Die Runde führt %(stored)s, die Buchungen ergeben %(booked)s.",
+                    total=label(TOTAL_LABELS[total]),
+                    stored=format_money(stored),
+                    booked=format_money(ledger[kind]),
+                )
             )
     by_notices = committed_by_notices(round_)
     if by_notices != ledger["commitment"]:
         problems.append(
-            f"Die erlassenen Bescheide ergeben {format_money(by_notices)}, "
-            f"die Bindungen im Haushalt {format_money(ledger['commitment'])}."
+            _(
+                "Die erlassenen Bescheide ergeben %(notices)s, die Bindungen im Haushalt %(ledger)s.",
+                notices=format_money(by_notices),
+                ledger=format_money(ledger["commitment"]),
+            )
         )
     return problems + _overpaid_notices(round_) + _foreign_entries(round_)

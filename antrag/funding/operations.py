@@ -3,6 +3,7 @@
 import logging
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from .. import engine
@@ -42,19 +43,23 @@ def request_call_off(user, notice: FundingNotice, amount: Decimal, note: str | N
     """Start a call-off of `amount` against the final notice; never more than is left."""
     if notice.case.state != "final":
         raise WrongState(
-            "Mittel können erst abgerufen werden, wenn der Bescheid bestandskräftig ist."
+            _("Mittel können erst abgerufen werden, wenn der Bescheid bestandskräftig ist.")
         )
     lock_notice(notice)
     left = left_of(notice)
     if amount <= 0:
         raise InvalidInput(
-            "Bitte prüfen Sie Ihre Eingaben.",
-            errors={"amount": "Der Betrag muss größer als 0 sein."},
+            _("Bitte prüfen Sie Ihre Eingaben."),
+            errors={"amount": _("Der Betrag muss größer als 0 sein.")},
         )
     if amount > left:
         raise InvalidInput(
-            "Bitte prüfen Sie Ihre Eingaben.",
-            errors={"amount": f"Vom Bescheid sind nur noch {format_money(left)} übrig."},
+            _("Bitte prüfen Sie Ihre Eingaben."),
+            errors={
+                "amount": _(
+                    "Vom Bescheid sind nur noch %(amount)s übrig.", amount=format_money(left)
+                )
+            },
         )
     call_off = CallOff(notice=notice, amount=amount, note=note or None, requested_by_id=user.id)
     case = engine.start("call_off", call_off, user)

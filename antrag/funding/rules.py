@@ -4,9 +4,12 @@ import logging
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import engine
+from ..applications.models import FIELDS_OF_ACTION
 from ..db_types import CENT
 from ..engine import effect, guard
 from ..engine.calendar import BERLIN, add_months
@@ -41,7 +44,8 @@ def purpose_text(application) -> str:
         "Digitale Stadt und Durchführung der folgenden Digitalisierungsprojekte:"
     ]
     for number, project in enumerate(application.projects, start=1):
-        lines.append(f"{number}. {project.title} (Handlungsfeld: {project.field_of_action_label})")
+        field_of_action = FIELDS_OF_ACTION.get(project.field_of_action or "", "")  # stays German
+        lines.append(f"{number}. {project.title} (Handlungsfeld: {field_of_action})")
     return "\n".join(lines)
 
 
@@ -98,8 +102,10 @@ def create_funding_notice(ctx) -> None:
 
 @guard(
     "signing_authority",
-    "Förderbescheide erlässt nur, wer Zeichnungsbefugnis hat. Bitte bitten Sie eine "
-    "zeichnungsbefugte Person im Ministerium, den Bescheid zu erlassen.",
+    _l(
+        "Förderbescheide erlässt nur, wer Zeichnungsbefugnis hat. Bitte bitten Sie eine "
+        "zeichnungsbefugte Person im Ministerium, den Bescheid zu erlassen."
+    ),
 )
 def signing_authority(ctx) -> bool:
     """The actor may sign notices."""
@@ -108,10 +114,11 @@ def signing_authority(ctx) -> bool:
 
 @guard(
     "budget_available",
-    lambda ctx: (
-        f"Das Budget der Runde reicht für diesen Bescheid nicht aus: benötigt werden "
-        f"{format_money(ctx.subject.amount)}, verfügbar sind noch "
-        f"{format_money(ctx.subject.round.available)}."
+    lambda ctx: _(
+        "Das Budget der Runde reicht für diesen Bescheid nicht aus: benötigt werden "
+        "%(needed)s, verfügbar sind noch %(available)s.",
+        needed=format_money(ctx.subject.amount),
+        available=format_money(ctx.subject.round.available),
     ),
 )
 def budget_available(ctx) -> bool:
@@ -133,7 +140,7 @@ def render_notice(ctx) -> None:
     notice = ctx.subject
     if notice.pdf_stored_name is not None:
         raise GuardRefused(
-            "Der Bescheid ist bereits erlassen und kann nicht neu erzeugt werden.",
+            _("Der Bescheid ist bereits erlassen und kann nicht neu erzeugt werden."),
             guard="signing_authority",
         )
     notice.issued_at = ctx.now
@@ -176,9 +183,9 @@ def left_for(call_off: CallOff) -> Decimal:
 
 @guard(
     "within_notice",
-    lambda ctx: (
-        f"Der Abruf übersteigt, was vom Bescheid noch übrig ist "
-        f"({format_money(left_for(ctx.subject))})."
+    lambda ctx: _(
+        "Der Abruf übersteigt, was vom Bescheid noch übrig ist (%(amount)s).",
+        amount=format_money(left_for(ctx.subject)),
     ),
 )
 def within_notice(ctx) -> bool:
@@ -188,8 +195,10 @@ def within_notice(ctx) -> bool:
 
 @guard(
     "four_eyes_release",
-    "Sie haben diesen Abruf selbst geprüft. Nach dem Vier-Augen-Prinzip gibt eine zweite "
-    "Person aus dem Ministerium die Zahlung frei.",
+    _l(
+        "Sie haben diesen Abruf selbst geprüft. Nach dem Vier-Augen-Prinzip gibt eine zweite "
+        "Person aus dem Ministerium die Zahlung frei."
+    ),
 )
 def four_eyes_release(ctx) -> bool:
     """Refuse the reviewer who checked the call-off."""
@@ -209,23 +218,28 @@ def record_payment(ctx) -> None:
 
 
 def proof_gaps(proof: ProofOfUse) -> list[str]:
-    """Return the German labels of what the proof of use still lacks."""
+    """Return the labels of what the proof of use still lacks."""
     gaps = []
     if not (proof.report or "").strip():
-        gaps.append("Sachbericht")
+        gaps.append(_("Sachbericht"))
     reported = {line.project_id for line in proof.lines}
     for number, project in enumerate(proof.notice.application.projects, start=1):
         if project.id not in reported:
-            gaps.append(f"Ausgaben für Projekt {number} ({project.title})")
+            gaps.append(
+                _(
+                    "Ausgaben für Projekt %(number)s (%(title)s)",
+                    number=number,
+                    title=project.title,
+                )
+            )
     return gaps
 
 
 @guard(
     "proof_complete",
-    lambda ctx: (
-        "Der Verwendungsnachweis ist noch unvollständig. Es fehlen: "
-        + "; ".join(proof_gaps(ctx.subject))
-        + "."
+    lambda ctx: _(
+        "Der Verwendungsnachweis ist noch unvollständig. Es fehlen: %(missing)s.",
+        missing="; ".join(proof_gaps(ctx.subject)),
     ),
 )
 def proof_complete(ctx) -> bool:

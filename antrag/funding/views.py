@@ -1,6 +1,7 @@
 """Pages of funding notices, their call-offs of funds and proofs of use."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -98,7 +99,7 @@ def request_call_off_view(notice_id: int):
         form.amount.errors = [exc.errors["amount"]]
         return _render_notice(db.session.get(FundingNotice, notice_id), call_off_form=form), 422
     db.session.commit()
-    flash("Der Mittelabruf wurde an das Ministerium übermittelt.", "success")
+    flash(_("Der Mittelabruf wurde an das Ministerium übermittelt."), "success")
     return redirect(url_for(".call_off", call_off_id=call_off.id))
 
 
@@ -137,7 +138,7 @@ def proof(proof_id: int):
         form.spent(projects),
     )
     db.session.commit()
-    flash("Verwendungsnachweis gespeichert.", "success")
+    flash(_("Verwendungsnachweis gespeichert."), "success")
     return redirect(url_for(".proof", proof_id=found.id))
 
 
@@ -151,7 +152,7 @@ def proof_upload(proof_id: int):
     upload = form.document.data
     try:
         if not upload or not upload.filename:
-            raise UploadRefused("Bitte wählen Sie eine PDF-Datei aus.")
+            raise UploadRefused(_("Bitte wählen Sie eine PDF-Datei aus."))
         attach_to_proof(
             current_user, found, posted_version(form.version.data), upload.read(), upload.filename
         )
@@ -160,7 +161,7 @@ def proof_upload(proof_id: int):
         form.document.errors = [str(exc)]
         return _render_proof(db.session.get(ProofOfUse, proof_id), upload_form=form), 422
     db.session.commit()
-    flash("Der Beleg wurde gespeichert.", "success")
+    flash(_("Der Beleg wurde gespeichert."), "success")
     return redirect(url_for(".proof", proof_id=found.id))
 
 
@@ -198,8 +199,10 @@ def _check_editable(found: ProofOfUse) -> None:
     if current_user.role != "applicant":
         abort(403)
     raise WrongState(
-        f"Der Verwendungsnachweis ist im Status „{state_label(found.case)}“ und kann nicht "
-        "bearbeitet werden."
+        _(
+            "Der Verwendungsnachweis ist im Status „%(state)s“ und kann nicht bearbeitet werden.",
+            state=state_label(found.case),
+        )
     )
 
 

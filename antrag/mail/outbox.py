@@ -3,6 +3,7 @@
 import logging
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from werkzeug.routing import BuildError
 
 from ..extensions import db
@@ -31,8 +32,13 @@ def recipients(case, subject, kind: str) -> list:
 
 
 def render(template: str, **context) -> tuple[str, str]:
-    """Render `templates/mail/<template>.txt`; its first line is `Betreff: …`."""
-    text = render_template(f"mail/{template}.txt", **context).strip()
+    """Render `templates/mail/<template>.txt`; its first line is `Betreff: …`.
+
+    Mail is an official German communication: it stays German (amounts, dates and labels
+    included) whatever language the person who triggered it reads the pages in.
+    """
+    with force_locale("de"):
+        text = render_template(f"mail/{template}.txt", **context).strip()
     first, _, body = text.partition("\n")
     if not first.startswith("Betreff:"):
         raise ValueError(f"mail template {template!r} must start with 'Betreff:'")
@@ -63,3 +69,25 @@ def enqueue(case, subject, mail, **context) -> list[OutboxMessage]:
         messages.append(message)
     logger.info("Case %s: %d message(s) '%s' queued", case.id, len(messages), mail.template)
     return messages
+
+
+def enqueue_to_address(
+    template: str, recipient: str, recipient_name: str, *, case_id: int | None = None, **context
+) -> OutboxMessage:
+    """Render `template` for one address rather than for a case's people, and queue it.
+
+    For mail to someone without an account (a registration, a barrier report) or about no
+    case at all (an invitation); `case_id` links the message to a case where there is one.
+    """
+    title, body = render(template, recipient_name=recipient_name, **context)
+    message = OutboxMessage(
+        case_id=case_id,
+        template=template,
+        recipient=recipient,
+        recipient_name=recipient_name,
+        subject=title,
+        body=body,
+    )
+    db.session.add(message)
+    logger.info("Message '%s' queued for one address", template)
+    return message

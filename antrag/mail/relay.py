@@ -18,6 +18,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..db_types import utcnow
@@ -143,10 +144,14 @@ def retry(message_id: int, actor=None) -> OutboxMessage:
     """Put a failed message back into the queue, due now, with fresh attempts; never commit."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
-        raise OutboxError(f"Keine Nachricht mit der Nummer {message_id}.")
+        raise OutboxError(_("Keine Nachricht mit der Nummer %(number)s.", number=message_id))
     if message.status != "failed":
         raise OutboxError(
-            f"Nachricht {message_id} ist nicht fehlgeschlagen, sondern {message.status}."
+            _(
+                "Nachricht %(number)s ist nicht fehlgeschlagen, sondern %(status)s.",
+                number=message_id,
+                status=message.status,
+            )
         )
     message.status = "pending"
     message.attempts = 0

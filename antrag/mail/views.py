@@ -1,6 +1,8 @@
 """The admin's outbox page (Postausgang): counts, failed messages, and trying them again."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -10,7 +12,7 @@ from ..extensions import db
 from . import relay
 from .models import STATUSES, OutboxMessage
 
-STATUS_LABELS = {"pending": "Wartend", "sent": "Versendet", "failed": "Fehlgeschlagen"}
+STATUS_LABELS = {"pending": _l("Wartend"), "sent": _l("Versendet"), "failed": _l("Fehlgeschlagen")}
 
 
 @bp.route("/postausgang")
@@ -47,7 +49,10 @@ def outbox_retry(message_id: int):
         return redirect(url_for("admin.outbox"))
     db.session.commit()
     flash(
-        f"Die Nachricht an {message.recipient} wird beim nächsten Versand erneut zugestellt.",
+        _(
+            "Die Nachricht an %(recipient)s wird beim nächsten Versand erneut zugestellt.",
+            recipient=message.recipient,
+        ),
         "success",
     )
     return redirect(url_for("admin.outbox"))

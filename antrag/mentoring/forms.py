@@ -1,12 +1,14 @@
 """Forms of the mentoring pages: the kick-off date and the ministry's manual proposal."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from ..fields import AppForm, GermanDateField
 
-NO_MENTOR = SelectChoice("", "– bitte wählen –")
+NO_MENTOR = SelectChoice("", _l("– bitte wählen –"))
 
 
 def _to_id(value) -> int | None:
@@ -22,8 +24,8 @@ class KickoffForm(AppForm):
 
     version = HiddenField()
     kickoff_on = GermanDateField(
-        "Auftakttermin",
-        validators=[InputRequired("Bitte geben Sie das Datum des Auftakttermins an.")],
+        _l("Auftakttermin"),
+        validators=[InputRequired(_l("Bitte geben Sie das Datum des Auftakttermins an."))],
         render_kw={"inputmode": "numeric"},
     )
 
@@ -32,9 +34,9 @@ class GapProposalForm(AppForm):
     """The ministry chooses a mentor for a city no suitable mentor was left for."""
 
     mentor = SelectField(
-        "Mentorin oder Mentor",
+        _l("Mentorin oder Mentor"),
         coerce=lambda value: _to_id(value),
-        validators=[InputRequired("Bitte wählen Sie eine Mentorin oder einen Mentor.")],
+        validators=[InputRequired(_l("Bitte wählen Sie eine Mentorin oder einen Mentor."))],
         validate_choice=False,  # the operation checks the choice and says why in German
     )
 
@@ -43,7 +45,13 @@ class GapProposalForm(AppForm):
         self.mentor.choices = [NO_MENTOR] + [
             SelectChoice(
                 str(load.id),
-                f"{users[load.id].name} ({load.active_assignments} von {load.capacity} belegt)",
+                users[load.id].name
+                + " "
+                + _(
+                    "(%(taken)s von %(capacity)s belegt)",
+                    taken=load.active_assignments,
+                    capacity=load.capacity,
+                ),
             )
             for load in loads
             if load.active

@@ -7,6 +7,7 @@ caller's transaction and never commit.
 import logging
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import engine
@@ -143,14 +144,22 @@ def open_gaps() -> list[MentoringGap]:
 def propose_for_gap(actor, gap: MentoringGap, mentor_id: int | None) -> MentoringAssignment:
     """Let the ministry propose a chosen mentor with free capacity for a flagged gap."""
     if gap.resolved_at is not None:
-        raise MentoringRefused("Für diese Kommune ist bereits wieder ein Mentoring vorgeschlagen.")
+        raise MentoringRefused(
+            _("Für diese Kommune ist bereits wieder ein Mentoring vorgeschlagen.")
+        )
     load = next((m for m in mentor_loads() if m.id == mentor_id), None)
     if load is None or not load.active:
-        raise MentoringRefused("Bitte wählen Sie eine aktive Mentorin oder einen aktiven Mentor.")
+        raise MentoringRefused(
+            _("Bitte wählen Sie eine aktive Mentorin oder einen aktiven Mentor.")
+        )
     if load.active_assignments >= load.capacity:
         raise MentoringRefused(
-            "Diese Person hat keine freie Kapazität mehr "
-            f"({load.active_assignments} von {load.capacity} Mentorings belegt)."
+            _(
+                "Diese Person hat keine freie Kapazität mehr "
+                "(%(taken)s von %(capacity)s Mentorings belegt).",
+                taken=load.active_assignments,
+                capacity=load.capacity,
+            )
         )
     now = utcnow()
     assignment = propose(gap.application, db.session.get(User, mentor_id), actor, now)

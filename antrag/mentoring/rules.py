@@ -1,12 +1,14 @@
 """Guards and effects of the mentoring workflow and the membership approval's mentor proposal."""
 
+from flask_babel import lazy_gettext as _l
+
 from ..engine import SYSTEM, effect, guard
 from .operations import propose_next
 
 
 @guard(
     "proposed_mentor",
-    "Nur die vorgeschlagene Mentorin oder der vorgeschlagene Mentor darf hier handeln.",
+    _l("Nur die vorgeschlagene Mentorin oder der vorgeschlagene Mentor darf hier handeln."),
 )
 def proposed_mentor(ctx) -> bool:
     """The actor is the mentor this assignment proposes."""

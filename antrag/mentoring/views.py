@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -15,6 +16,7 @@ from ..cases.actions import fire_posted
 from ..cases.page import action_error_items, build_case_view
 from ..db_types import utcnow
 from ..extensions import db
+from ..i18n import label
 from .forms import GapProposalForm, KickoffForm
 from .models import MentoringAssignment, MentoringGap
 from .operations import WORKFLOW, MentoringRefused, mentor_loads, open_gaps, propose_for_gap
@@ -30,10 +32,12 @@ DASHBOARD_GROUPS = {
 
 @bp.context_processor
 def _labels() -> dict:
-    """Give the mentoring templates the German labels of states and fields of action."""
+    """Give the mentoring templates the labels of states and fields of action."""
 
     def topic_labels(topics) -> str:
-        return ", ".join(FIELDS_OF_ACTION[t] for t in sorted(topics) if t in FIELDS_OF_ACTION)
+        return ", ".join(
+            label(FIELDS_OF_ACTION[t]) for t in sorted(topics) if t in FIELDS_OF_ACTION
+        )
 
     states = engine.workflows().current(WORKFLOW).states
     return {
@@ -117,8 +121,11 @@ def propose_for(gap_id: int):
         return _render_overview(failed={gap.id: form}), 422
     db.session.commit()
     flash(
-        f"{found.mentor.name} ist für {found.municipality.name} vorgeschlagen "
-        "und wurde per E-Mail benachrichtigt.",
+        _(
+            "%(mentor)s ist für %(municipality)s vorgeschlagen und wurde per E-Mail benachrichtigt.",
+            mentor=found.mentor.name,
+            municipality=found.municipality.name,
+        ),
         "success",
     )
     return redirect(url_for(".overview"))

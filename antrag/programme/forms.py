@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     Field,
@@ -18,7 +19,7 @@ from ..fields import AppForm, GermanDateField, GermanDecimalField
 from ..formats import parse_amount
 from .models import ELIGIBILITY, MUNICIPALITY_KINDS
 
-UNKNOWN_CHOICE = "Bitte wählen Sie aus den angebotenen Möglichkeiten."
+UNKNOWN_CHOICE = _l("Bitte wählen Sie aus den angebotenen Möglichkeiten.")
 _POPULATION_RE = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)$")
 
 
@@ -53,7 +54,7 @@ class PopulationField(Field):
         if not text:
             return
         if not _POPULATION_RE.match(text):
-            raise ValueError("Bitte geben Sie eine ganze Zahl an, zum Beispiel 50.741.")
+            raise ValueError(_l("Bitte geben Sie eine ganze Zahl an, zum Beispiel 50.741."))
         self.data = int(text.replace(".", ""))
 
 
@@ -64,57 +65,78 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _required(what: str):
-    return InputRequired(f"Bitte geben Sie {what} an.")
+def _required(message) -> InputRequired:
+    return InputRequired(message)
 
 
 class MunicipalityForm(AppForm):
     """A municipality's key, name, kind, city flag, population and address."""
 
     ags = StringField(
-        "Amtlicher Gemeindeschlüssel (AGS)",
-        validators=[_required("den Amtlichen Gemeindeschlüssel"), Length(max=8)],
+        _l("Amtlicher Gemeindeschlüssel (AGS)"),
+        validators=[
+            _required(_l("Bitte geben Sie den Amtlichen Gemeindeschlüssel an.")),
+            Length(max=8),
+        ],
     )
-    name = StringField("Name", validators=[_required("den Namen"), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[_required(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
+    )
     kind = SelectField(
-        "Art der Kommune",
-        choices=[SelectChoice(value, label) for value, label in MUNICIPALITY_KINDS.items()],
+        _l("Art der Kommune"),
+        choices=[SelectChoice(value, _l(label)) for value, label in MUNICIPALITY_KINDS.items()],
         validate_choice=True,
     )
-    is_city = BooleanField("Stadt (antragsberechtigt, wenn eine Runde allen Städten offensteht)")
-    population = PopulationField("Einwohnerzahl", validators=[_required("die Einwohnerzahl")])
-    address = TextAreaField("Anschrift für Bescheide", validators=[Length(max=400)])
+    is_city = BooleanField(
+        _l("Stadt (antragsberechtigt, wenn eine Runde allen Städten offensteht)")
+    )
+    population = PopulationField(
+        _l("Einwohnerzahl"), validators=[_required(_l("Bitte geben Sie die Einwohnerzahl an."))]
+    )
+    address = TextAreaField(_l("Anschrift für Bescheide"), validators=[Length(max=400)])
 
 
 class ProgrammeForm(AppForm):
     """A funding programme's name and description."""
 
-    name = StringField("Name des Programms", validators=[_required("den Namen"), Length(max=200)])
-    description = TextAreaField("Beschreibung", validators=[Length(max=2000)])
+    name = StringField(
+        _l("Name des Programms"),
+        validators=[_required(_l("Bitte geben Sie den Namen an.")), Length(max=200)],
+    )
+    description = TextAreaField(_l("Beschreibung"), validators=[Length(max=2000)])
 
 
 class RoundForm(AppForm):
     """A round's programme, name, dates, amounts, eligibility and invited municipalities."""
 
     programme = SelectField(
-        "Programm", coerce=int, invalid_value_message=UNKNOWN_CHOICE, validate_choice=True
+        _l("Programm"), coerce=int, invalid_value_message=UNKNOWN_CHOICE, validate_choice=True
     )
-    name = StringField("Name der Runde", validators=[_required("den Namen"), Length(max=200)])
-    opens_on = GermanDateField("Geöffnet ab", validators=[_required("den ersten Tag")])
-    closes_on = GermanDateField("Geöffnet bis", validators=[_required("den letzten Tag")])
-    budget = SignedAmountField("Budget in Euro", validators=[_required("das Budget")])
+    name = StringField(
+        _l("Name der Runde"),
+        validators=[_required(_l("Bitte geben Sie den Namen an.")), Length(max=200)],
+    )
+    opens_on = GermanDateField(
+        _l("Geöffnet ab"), validators=[_required(_l("Bitte geben Sie den ersten Tag an."))]
+    )
+    closes_on = GermanDateField(
+        _l("Geöffnet bis"), validators=[_required(_l("Bitte geben Sie den letzten Tag an."))]
+    )
+    budget = SignedAmountField(
+        _l("Budget in Euro"), validators=[_required(_l("Bitte geben Sie das Budget an."))]
+    )
     standard_amount = SignedAmountField(
-        "Regelbetrag in Euro", validators=[_required("den Regelbetrag")]
+        _l("Regelbetrag in Euro"), validators=[_required(_l("Bitte geben Sie den Regelbetrag an."))]
     )
     eligibility = SelectField(
-        "Antragsberechtigt",
-        choices=[SelectChoice(value, label) for value, label in ELIGIBILITY.items()],
+        _l("Antragsberechtigt"),
+        choices=[SelectChoice(value, _l(label)) for value, label in ELIGIBILITY.items()],
     )
     invited = MultiCheckboxField(
-        "Eingeladene Kommunen",
+        _l("Eingeladene Kommunen"),
         coerce=int,
         invalid_value_message=UNKNOWN_CHOICE,
-        invalid_choice_message="Diese Auswahl gibt es nicht: %(value)s.",
+        invalid_choice_message=_l("Diese Auswahl gibt es nicht: %(value)s."),
     )
 
     def set_choices(self, programmes, municipalities) -> None:

@@ -4,24 +4,26 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import Money, UTCDateTime, utcnow
 from ..engine.calendar import BERLIN
 from ..extensions import db
+from ..i18n import N_, label
 
 MUNICIPALITY_KINDS = {
-    "kreisfreie_stadt": "Kreisfreie Stadt",
-    "grosse_kreisangehoerige_stadt": "Große kreisangehörige Stadt",
-    "verbandsfreie_gemeinde": "Verbandsfreie Gemeinde",
-    "verbandsgemeinde": "Verbandsgemeinde",
-    "ortsgemeinde": "Ortsgemeinde",
-    "landkreis": "Landkreis",
+    "kreisfreie_stadt": N_("Kreisfreie Stadt"),
+    "grosse_kreisangehoerige_stadt": N_("Große kreisangehörige Stadt"),
+    "verbandsfreie_gemeinde": N_("Verbandsfreie Gemeinde"),
+    "verbandsgemeinde": N_("Verbandsgemeinde"),
+    "ortsgemeinde": N_("Ortsgemeinde"),
+    "landkreis": N_("Landkreis"),
 }
 ELIGIBILITY = {
-    "invited": "Eingeladene Kommunen",
-    "all_cities": "Alle Städte des Landes",
+    "invited": N_("Eingeladene Kommunen"),
+    "all_cities": N_("Alle Städte des Landes"),
 }
 # District parts (digits 3–5) of Rhineland-Palatinate's official municipality keys.
 RLP_DISTRICTS = frozenset(
@@ -34,13 +36,16 @@ AGS_RE = re.compile(r"^07\d{6}$")
 
 
 def ags_problem(ags: str) -> str | None:
-    """Return a German message if `ags` is not a valid Rhineland-Palatinate key, else None."""
+    """Return a message if `ags` is not a valid Rhineland-Palatinate key, else None."""
     if not re.fullmatch(r"\d{8}", ags or ""):
-        return "Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern."
+        return gettext("Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern.")
     if not AGS_RE.match(ags):
-        return "Schlüssel aus Rheinland-Pfalz beginnen mit 07."
+        return gettext("Schlüssel aus Rheinland-Pfalz beginnen mit 07.")
     if ags[2:5] not in RLP_DISTRICTS:
-        return f"{ags[2:5]} ist kein Kreis oder keine kreisfreie Stadt in Rheinland-Pfalz."
+        return gettext(
+            "%(district)s ist kein Kreis oder keine kreisfreie Stadt in Rheinland-Pfalz.",
+            district=ags[2:5],
+        )
     return None
 
 
@@ -60,7 +65,7 @@ class Municipality(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return MUNICIPALITY_KINDS.get(self.kind, self.kind)
+        return label(MUNICIPALITY_KINDS.get(self.kind, self.kind))
 
     def __repr__(self) -> str:
         return f"<Municipality {self.ags} {self.name}>"
@@ -124,7 +129,7 @@ class Round(db.Model):
 
     @property
     def eligibility_label(self) -> str:
-        return ELIGIBILITY.get(self.eligibility, self.eligibility)
+        return label(ELIGIBILITY.get(self.eligibility, self.eligibility))
 
     def is_open(self, now: datetime | None = None) -> bool:
         """Return whether applications may be submitted today (Berlin time, both ends included)."""

@@ -9,9 +9,11 @@ import logging
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import N_
 from .models import ELIGIBILITY, MUNICIPALITY_KINDS, Municipality, Programme, Round, ags_problem
 
 logger = logging.getLogger(__name__)
@@ -21,6 +23,23 @@ ADDRESS_MAX = 400
 DESCRIPTION_MAX = 2000
 POPULATION_MAX = 10_000_000  # more than the whole state: a typo
 AMOUNT_LIMIT = Decimal("10000000000")  # Numeric(12, 2) holds less than ten billion
+# What `_amount` says about each amount field: missing, not positive, negative, too precise, too big.
+AMOUNT_MESSAGES = {
+    "budget": (
+        N_("Bitte geben Sie das Budget an."),
+        N_("Das Budget muss größer als 0,00 € sein."),
+        N_("Das Budget darf nicht negativ sein."),
+        N_("Das Budget hat höchstens zwei Nachkommastellen."),
+        N_("Das Budget darf höchstens 9.999.999.999,99 € betragen."),
+    ),
+    "standard_amount": (
+        N_("Bitte geben Sie den Regelbetrag an."),
+        N_("Der Regelbetrag muss größer als 0,00 € sein."),
+        N_("Der Regelbetrag darf nicht negativ sein."),
+        N_("Der Regelbetrag hat höchstens zwei Nachkommastellen."),
+        N_("Der Regelbetrag darf höchstens 9.999.999.999,99 € betragen."),
+    ),
+}
 
 
 class ProgrammeError(ValueError):
@@ -35,28 +54,29 @@ def _who(actor) -> str:
     return f"{actor.role}:{actor.id}" if actor is not None else "cli"
 
 
-def _text(errors: dict, field: str, value: str | None, label: str, limit: int) -> str | None:
+def _text(errors: dict, field: str, value: str | None, missing: str, limit: int) -> str | None:
     """Return the stripped text; record a message if it is missing or too long."""
     value = (value or "").strip()
     if not value:
-        errors[field] = f"Bitte geben Sie {label} an."
+        errors[field] = missing
     elif len(value) > limit:
-        errors[field] = f"Höchstens {limit} Zeichen."
+        errors[field] = _("Höchstens %(count)s Zeichen.", count=limit)
     return value
 
 
-def _amount(errors: dict, field: str, value, subject: str, object_: str, positive: bool) -> None:
+def _amount(errors: dict, field: str, value, positive: bool) -> None:
     """Record a message if the amount is missing, negative (or zero), too precise or too large."""
+    missing, not_positive, negative, too_precise, too_big = AMOUNT_MESSAGES[field]
     if value is None:
-        errors[field] = f"Bitte geben Sie {object_} an."
+        errors[field] = _(missing)
     elif positive and value <= 0:
-        errors[field] = f"{subject} muss größer als 0,00 € sein."
+        errors[field] = _(not_positive)
     elif value < 0:
-        errors[field] = f"{subject} darf nicht negativ sein."
+        errors[field] = _(negative)
     elif value.as_tuple().exponent < -2:
-        errors[field] = f"{subject} hat höchstens zwei Nachkommastellen."
+        errors[field] = _(too_precise)
     elif value >= AMOUNT_LIMIT:
-        errors[field] = f"{subject} darf höchstens 9.999.999.999,99 € betragen."
+        errors[field] = _(too_big)
 
 
 # Municipalities
@@ -74,7 +94,9 @@ def municipalities_by_ags(keys: list[str]) -> list[Municipality]:
     }
     unknown = [k for k in keys if k not in found]
     if unknown:
-        raise ProgrammeError({"invited": f"Keine Kommune mit dem AGS {', '.join(unknown)}."})
+        raise ProgrammeError(
+            {"invited": _("Keine Kommune mit dem AGS %(ags)s.", ags=", ".join(unknown))}
+        )
     return [found[k] for k in dict.fromkeys(keys)]
 
 
@@ -87,18 +109,22 @@ def _check_municipality(values: dict, current: Municipality | None) -> dict:
     else:
         other = find_municipality(values["ags"])
         if other is not None and other is not current:
-            errors["ags"] = f"Den AGS {values['ags']} hat bereits {other.name}."
-    values["name"] = _text(errors, "name", values.get("name"), "den Namen", NAME_MAX)
+            errors["ags"] = _(
+                "Den AGS %(ags)s hat bereits %(name)s.", ags=values["ags"], name=other.name
+            )
+    values["name"] = _text(
+        errors, "name", values.get("name"), _("Bitte geben Sie den Namen an."), NAME_MAX
+    )
     if values.get("kind") not in MUNICIPALITY_KINDS:
-        errors["kind"] = "Bitte wählen Sie eine Art der Kommune."
+        errors["kind"] = _("Bitte wählen Sie eine Art der Kommune.")
     population = values.get("population")
     if population is None:
-        errors["population"] = "Bitte geben Sie die Einwohnerzahl an."
+        errors["population"] = _("Bitte geben Sie die Einwohnerzahl an.")
     elif not 0 <= population <= POPULATION_MAX:
-        errors["population"] = "Die Einwohnerzahl liegt zwischen 0 und 10.000.000."
+        errors["population"] = _("Die Einwohnerzahl liegt zwischen 0 und 10.000.000.")
     values["address"] = (values.get("address") or "").strip() or None
     if values["address"] and len(values["address"]) > ADDRESS_MAX:
-        errors["address"] = f"Höchstens {ADDRESS_MAX} Zeichen."
+        errors["address"] = _("Höchstens %(count)s Zeichen.", count=ADDRESS_MAX)
     values["is_city"] = bool(values.get("is_city", True))
     return errors
 
@@ -139,16 +165,18 @@ def find_programme(name: str) -> Programme | None:
 
 def _check_programme(values: dict, current: Programme | None) -> dict:
     errors: dict[str, str] = {}
-    values["name"] = _text(errors, "name", values.get("name"), "den Namen", NAME_MAX)
+    values["name"] = _text(
+        errors, "name", values.get("name"), _("Bitte geben Sie den Namen an."), NAME_MAX
+    )
     if "name" not in errors:
         other = db.session.scalar(
             select(Programme).where(func.lower(Programme.name) == values["name"].lower())
         )
         if other is not None and other is not current:
-            errors["name"] = f"Ein Programm „{other.name}“ gibt es bereits."
+            errors["name"] = _("Ein Programm „%(name)s“ gibt es bereits.", name=other.name)
     values["description"] = (values.get("description") or "").strip() or None
     if values["description"] and len(values["description"]) > DESCRIPTION_MAX:
-        errors["description"] = f"Höchstens {DESCRIPTION_MAX} Zeichen."
+        errors["description"] = _("Höchstens %(count)s Zeichen.", count=DESCRIPTION_MAX)
     return errors
 
 
@@ -187,32 +215,27 @@ def find_round(name: str) -> Round | None:
 def _check_round(values: dict, current: Round | None) -> dict:
     errors: dict[str, str] = {}
     if not isinstance(values.get("programme"), Programme):
-        errors["programme"] = "Bitte wählen Sie ein Programm."
-    values["name"] = _text(errors, "name", values.get("name"), "den Namen der Runde", NAME_MAX)
+        errors["programme"] = _("Bitte wählen Sie ein Programm.")
+    values["name"] = _text(
+        errors, "name", values.get("name"), _("Bitte geben Sie den Namen der Runde an."), NAME_MAX
+    )
     if "name" not in errors:
         other = db.session.scalar(
             select(Round).where(func.lower(Round.name) == values["name"].lower())
         )
         if other is not None and other is not current:
-            errors["name"] = f"Eine Runde „{other.name}“ gibt es bereits."
+            errors["name"] = _("Eine Runde „%(name)s“ gibt es bereits.", name=other.name)
     opens_on, closes_on = values.get("opens_on"), values.get("closes_on")
     if not isinstance(opens_on, date):
-        errors["opens_on"] = "Bitte geben Sie an, ab wann die Runde geöffnet ist."
+        errors["opens_on"] = _("Bitte geben Sie an, ab wann die Runde geöffnet ist.")
     if not isinstance(closes_on, date):
-        errors["closes_on"] = "Bitte geben Sie an, bis wann die Runde geöffnet ist."
+        errors["closes_on"] = _("Bitte geben Sie an, bis wann die Runde geöffnet ist.")
     elif isinstance(opens_on, date) and closes_on < opens_on:
-        errors["closes_on"] = "Das Ende der Runde darf nicht vor ihrem Beginn liegen."
-    _amount(errors, "budget", values.get("budget"), "Das Budget", "das Budget", False)
-    _amount(
-        errors,
-        "standard_amount",
-        values.get("standard_amount"),
-        "Der Regelbetrag",
-        "den Regelbetrag",
-        True,
-    )
+        errors["closes_on"] = _("Das Ende der Runde darf nicht vor ihrem Beginn liegen.")
+    _amount(errors, "budget", values.get("budget"), False)
+    _amount(errors, "standard_amount", values.get("standard_amount"), True)
     if values.get("eligibility") not in ELIGIBILITY:
-        errors["eligibility"] = "Bitte wählen Sie, wer antragsberechtigt ist."
+        errors["eligibility"] = _("Bitte wählen Sie, wer antragsberechtigt ist.")
     if "invited" in values:
         values["invited"] = list(values["invited"] or [])
     return errors

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from ..db_types import utcnow
 from ..engine import Case, workflows
 from ..engine.calendar import BERLIN
 from ..extensions import db
+from ..i18n import label
 from ..pagination import capped_paginate
 from ..programme.models import Round
 
@@ -30,7 +32,7 @@ OPEN_STATES = (
     "proposed_approval",
     "proposed_rejection",
 )
-SORTS = {"oldest": "Älteste zuerst", "newest": "Neueste zuerst"}
+SORTS = {"oldest": _l("Älteste zuerst"), "newest": _l("Neueste zuerst")}
 
 
 class QueueFilterForm(FlaskForm):
@@ -39,11 +41,11 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = SelectField("Status", default="offen")
-    round = SelectField("Antragsrunde", default="")
-    mine = BooleanField("Nur mir zugewiesen")
+    state = SelectField(_l("Status"), default="offen")
+    round = SelectField(_l("Antragsrunde"), default="")
+    mine = BooleanField(_l("Nur mir zugewiesen"))
     sort = SelectField(
-        "Sortierung",
+        _l("Sortierung"),
         choices=[SelectChoice(value, label) for value, label in SORTS.items()],
         default="oldest",
     )
@@ -52,11 +54,11 @@ class QueueFilterForm(FlaskForm):
         """Offer the open states together, each state alone, everything, and every round."""
         states = workflows().current(WORKFLOW).states
         self.state.choices = (
-            [SelectChoice("offen", "Offen (noch nicht entschieden)")]
-            + [SelectChoice(name, s.label) for name, s in states.items() if name != "draft"]
-            + [SelectChoice("alle", "Alle Status")]
+            [SelectChoice("offen", _l("Offen (noch nicht entschieden)"))]
+            + [SelectChoice(name, _l(s.label)) for name, s in states.items() if name != "draft"]
+            + [SelectChoice("alle", _l("Alle Status"))]
         )
-        self.round.choices = [SelectChoice("", "Alle Runden")] + [
+        self.round.choices = [SelectChoice("", _l("Alle Runden"))] + [
             SelectChoice(str(r.id), r.name) for r in rounds
         ]
 
@@ -118,7 +120,7 @@ def _row(application: Application, now) -> QueueRow:
     submitted = application.submitted_at.astimezone(BERLIN).date()
     return QueueRow(
         application=application,
-        state_label=definition.states[case.state].label,
+        state_label=label(definition.states[case.state].label),
         age_days=(now.astimezone(BERLIN).date() - submitted).days,
         overdue=case.due_at is not None and case.due_at < now,
     )

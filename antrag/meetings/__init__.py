@@ -1,0 +1,1 @@
+"""Network meetings (Netzwerktreffen): public registration, waiting list, leads for the ministry."""

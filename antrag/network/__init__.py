@@ -1,0 +1,1 @@
+"""The network's public side: the member directory, shared projects and the legal pages."""

@@ -1,0 +1,102 @@
+"""The legal pages (imprint, privacy, accessibility statement), the barrier report form and its list."""
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..auth import role_required
+from ..extensions import db
+from ..fields import control_problem
+from .blueprint import bp
+from .forms import FeedbackForm
+from .models import AccessibilityFeedback
+from .operations import record_feedback
+from .retention import FEEDBACK_RETENTION_DAYS
+
+FEEDBACK_LIST_SIZE = 200
+
+
+@bp.route("/impressum")
+def imprint():
+    """The imprint (Impressum) with the operator's data from the configuration."""
+    return render_template("network/imprint.html")
+
+
+@bp.route("/datenschutz")
+def privacy():
+    """The privacy notice (Datenschutzerklärung)."""
+    return render_template("network/privacy.html", feedback_days=FEEDBACK_RETENTION_DAYS)
+
+
+@bp.route("/barrierefreiheit")
+def accessibility():
+    """The accessibility statement (Erklärung zur Barrierefreiheit) after the EU model."""
+    prepared_on = date.fromisoformat(current_app.config["ACCESSIBILITY_STATEMENT_DATE"])
+    return render_template("network/accessibility.html", prepared_on=prepared_on)
+
+
+@bp.route("/barrierefreiheit/barriere-melden", methods=["GET", "POST"])
+def feedback():
+    """The form for reporting a barrier; the report is stored and mailed to the contact."""
+    form = FeedbackForm()
+    if request.method == "GET":
+        form.page_url.data = _reported_page()
+        return render_template("network/feedback.html", form=form)
+    if not form.validate():
+        return render_template("network/feedback.html", form=form), 422
+    record_feedback(
+        current_user,
+        page_url=form.page_url.data,
+        description=form.description.data,
+        name=form.name.data,
+        email=form.email.data,
+    )
+    db.session.commit()
+    flash(
+        _(
+            "Vielen Dank für Ihre Meldung. Wir prüfen sie und antworten Ihnen, wenn Sie eine "
+            "E-Mail-Adresse angegeben haben."
+        ),
+        "success",
+    )
+    return redirect(url_for(".accessibility"))
+
+
+def _reported_page() -> str | None:
+    """Return the page the report is about: the `seite` parameter or the Referer, if local."""
+    for candidate in (request.args.get("seite"), request.referrer):
+        local = _local_path(candidate)
+        if local:
+            return local
+    return None
+
+
+def _local_path(url: str | None) -> str | None:
+    """Return the path (with query) of a URL of this site, or None for anything else."""
+    if not url or len(url) > 500 or control_problem(url, multiline=False):
+        return None
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    if parts.path == url_for(".feedback"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@bp.route("/verwaltung/barrieremeldungen")
+@role_required("admin")
+def feedback_list():
+    """The administration's list of barrier reports, newest first."""
+    total = db.session.scalar(select(func.count()).select_from(AccessibilityFeedback))
+    reports = db.session.scalars(
+        select(AccessibilityFeedback)
+        .order_by(AccessibilityFeedback.created_at.desc(), AccessibilityFeedback.id.desc())
+        .limit(FEEDBACK_LIST_SIZE)
+    ).all()
+    return render_template("network/feedback_list.html", reports=reports, total=total)

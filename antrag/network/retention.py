@@ -1,0 +1,57 @@
+"""Deleting what the privacy notice promises to delete: `flask network purge` (run it daily)."""
+
+import logging
+from datetime import datetime, timedelta
+
+import click
+from flask import current_app
+from sqlalchemy import and_, delete, or_
+
+from ..accounts.models import LoginAttempt, UserSession
+from ..db_types import utcnow
+from ..extensions import db
+from ..mail.models import OutboxMessage
+from .blueprint import bp
+from .models import AccessibilityFeedback
+
+logger = logging.getLogger(__name__)
+# Barrier reports are kept a year, so that a repeated report can be related to the first.
+FEEDBACK_RETENTION_DAYS = 365
+
+
+def purge(now: datetime | None = None) -> dict[str, int]:
+    """Delete ended sessions, login attempts, sent mail and old barrier reports; never commit."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["PRIVACY_RETENTION_DAYS"])
+    statements = {
+        "sessions": delete(UserSession).where(
+            or_(
+                and_(UserSession.ended_at.is_not(None), UserSession.ended_at < cutoff),
+                and_(UserSession.ended_at.is_(None), UserSession.last_seen_at < cutoff),
+            )
+        ),
+        "login_attempts": delete(LoginAttempt).where(LoginAttempt.at < cutoff),
+        "sent_mail": delete(OutboxMessage).where(
+            OutboxMessage.status == "sent", OutboxMessage.sent_at < cutoff
+        ),
+        "feedback": delete(AccessibilityFeedback).where(
+            AccessibilityFeedback.created_at < now - timedelta(days=FEEDBACK_RETENTION_DAYS)
+        ),
+    }
+    counts = {
+        name: db.session.execute(stmt, execution_options={"synchronize_session": False}).rowcount
+        for name, stmt in statements.items()
+    }
+    logger.info("Purged %s", counts)
+    return counts
+
+
+@bp.cli.command("purge")
+def purge_command():
+    """Delete the personal data whose storage period has run out (see the privacy notice)."""
+    counts = purge()
+    db.session.commit()
+    click.echo(
+        "Deleted: {sessions} sessions, {login_attempts} login attempts, "
+        "{sent_mail} sent messages, {feedback} barrier reports.".format(**counts)
+    )
