@@ -29,13 +29,13 @@ bp.context_processor(template_labels)
 def _values(form: MeetingForm) -> dict:
     """Return the meeting's column values from the form; Berlin wall-clock times become UTC."""
 
-    def moment(field) -> datetime:
-        return datetime.combine(form.day.data, time(*field.time), tzinfo=BERLIN)
+    def moment(day, field) -> datetime:
+        return datetime.combine(day, time(*field.time), tzinfo=BERLIN)
 
     return {
         "title": form.title.data.strip(),
-        "starts_at": moment(form.start_time),
-        "ends_at": moment(form.end_time),
+        "starts_at": moment(form.day.data, form.start_time),
+        "ends_at": moment(form.last_day, form.end_time),
         "place": form.place.data.strip(),
         "agenda": (form.agenda.data or "").strip(),
         "capacity": form.capacity.number,
@@ -99,6 +99,8 @@ def _form_data(meeting: Meeting) -> dict:
         "title": meeting.title,
         "day": starts.date(),
         "start_time": starts.strftime("%H:%M"),
+        # Left empty for the usual meeting that ends on the day it starts.
+        "end_day": ends.date() if ends.date() != starts.date() else None,
         "end_time": ends.strftime("%H:%M"),
         "place": meeting.place,
         "agenda": meeting.agenda,
