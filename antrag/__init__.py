@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, CONFIGS
 
-from . import features
+from . import features, logs
 from .extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     _complete_config(app, env)
+    logs.configure(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
