@@ -59,6 +59,8 @@ class Config:
     ACCESSIBILITY_STATEMENT_DATE = "2026-11-26"  # ISO date the statement was prepared
     # `flask network purge` deletes ended sessions, login attempts and sent mail this old.
     PRIVACY_RETENTION_DAYS = 90
+    # … and the registrations of a meeting this many days after its end (counts are kept).
+    MEETING_RETENTION_DAYS = 60
     # Log lines (the security log included) go to this file, or to standard error if unset,
     # unless the host configured logging itself (see antrag/logs.py).
     LOG_FILE = None
@@ -156,6 +158,7 @@ SECURITY_NUMBERS = (
     "LOGIN_MAX_ATTEMPTS",
     "LOGIN_WINDOW_MINUTES",
     "PRIVACY_RETENTION_DAYS",
+    "MEETING_RETENTION_DAYS",
 )
 
 

@@ -8,6 +8,7 @@ import importlib
 
 MODULES = (
     "antrag.engine.models",
+    "antrag.files",
     "antrag.engine.guards",
     "antrag.mail.models",
     "antrag.accounts.models",
