@@ -118,6 +118,8 @@ def _sqlite_begin(connection):
     """
     if connection.dialect.name != "sqlite":
         return
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # no transaction at all (a migration's PRAGMA foreign_keys, for one)
     dbapi_connection = connection.connection.dbapi_connection
     if _sqlite_writes():
         dbapi_connection.isolation_level = None

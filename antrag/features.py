@@ -21,6 +21,7 @@ MODULES = (
     "antrag.mentoring.rules",
     "antrag.api.models",
     "antrag.accounts.invitations",
+    "antrag.accounts.access_requests",
     "antrag.meetings.models",
     "antrag.meetings.rules",
 )

@@ -172,13 +172,13 @@ def test_members_and_uninterested_are_not_leads(make_web, make_meeting, make_app
     assert "member@speyer.de" not in text and "quiet@pirmasens.de" not in text
 
 
-def test_one_click_creates_an_invited_applicant(make_web, world, lead):
+def test_one_click_creates_an_invited_account_that_waits_for_confirmation(make_web, world, lead):
     web = make_web(world.users.reviewer)
     web.get("/netzwerktreffen/verwaltung/interessenten")
     response = web.post(f"/netzwerktreffen/verwaltung/interessenten/{lead.id}/einladen")
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/zugangsanfragen/" in response.headers["Location"]
     user = db.session.scalars(select(User).where(User.email == "buergermeister@landstuhl.de")).one()
-    assert (user.role, user.municipality.name, user.active) == ("applicant", "Landstuhl", True)
+    assert (user.role, user.municipality, user.active) == ("pending", None, True)
     assert not user.check_password("") and user.password_hash.startswith("!")
     invitation = db.session.scalars(select(Invitation)).one()
     assert invitation.created_by_id == world.users.reviewer.id
@@ -187,7 +187,7 @@ def test_one_click_creates_an_invited_applicant(make_web, world, lead):
     ).one()
     assert mail.recipient == user.email and "/konto/einladung/" in mail.body
     page = web.get("/netzwerktreffen/verwaltung/interessenten").get_data(as_text=True)
-    assert "eingeladen (buergermeister@landstuhl.de)" in page
+    assert "eingeladen (buergermeister@landstuhl.de), wartet auf Bestätigung" in page
 
 
 def test_second_account_for_the_same_address_is_refused(make_web, make_meeting, world, lead):
