@@ -7,6 +7,7 @@ configuration the security log would be empty in production.
 import os
 import subprocess
 import sys
+import time
 
 import requests
 from api_support import token_for
@@ -46,7 +47,7 @@ def test_security_events_reach_gunicorns_output_without_secrets(
         )
         assert api.status_code == 404
         assert browser.get(f"/konto/einladung/{invitation}").status_code == 200
-        log = server.log_text()
+        log = _log_once_written(server, "/konto/einladung/")
 
     assert "action=login outcome=failure" in log and "reason=wrong_password" in log
     assert "action=login outcome=success" in log
@@ -56,6 +57,14 @@ def test_security_events_reach_gunicorns_output_without_secrets(
     for secret in (PASSWORD, WRONG_PASSWORD, cookie, api_token, invitation, SECRET_KEY):
         assert secret not in log
     assert "/konto/einladung/[entfernt]" in log  # gunicorn's access log line, redacted
+
+
+def _log_once_written(server, text: str, timeout: float = 5) -> str:
+    """Return the server's output once `text` is in it (gunicorn logs after it answered)."""
+    deadline = time.monotonic() + timeout
+    while text not in (log := server.log_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return log
 
 
 def test_flask_commands_log_to_the_configured_file(database_uri, tmp_path, world):

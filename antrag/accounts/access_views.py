@@ -81,20 +81,20 @@ def request_page(request_id: int):
         return _page(found, form), 422
     try:
         if form.decision.data == "confirm":
-            user = confirm(found, current_user, risk_acknowledged=form.risk_acknowledged.data)
-            message = _("%(name)s hat jetzt Zugang zu %(municipality)s.", name=user.name,
-                        municipality=found.municipality.name)  # fmt: skip
+            confirm(found, current_user, risk_acknowledged=form.risk_acknowledged.data)
+            message = _("%(name)s hat jetzt Zugang zu %(municipality)s.")
         else:
-            user = refuse(found, current_user)
-            message = _("Die Zugangsanfrage von %(name)s wurde abgelehnt.", name=user.name)
+            refuse(found, current_user)
+            message = _("Die Zugangsanfrage von %(name)s für %(municipality)s wurde abgelehnt.")
     except AccountError as exc:
         db.session.rollback()
         target = form.risk_acknowledged if exc.field == "risk_acknowledged" else form.decision
         target.errors = [str(exc)]
         status = 409 if isinstance(exc, AlreadyDecided) else 422
         return _page(db.session.get(AccessRequest, request_id), form), status
+    names = {"name": found.user.name, "municipality": found.municipality.name}
     db.session.commit()
-    flash(message, "success")
+    flash(message % names, "success")
     return redirect(url_for(".requests"))
 
 
