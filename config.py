@@ -59,6 +59,12 @@ class Config:
     ACCESSIBILITY_STATEMENT_DATE = "2026-11-26"  # ISO date the statement was prepared
     # `flask network purge` deletes ended sessions, login attempts and sent mail this old.
     PRIVACY_RETENTION_DAYS = 90
+    # … and the registrations of a meeting this many days after its end (counts are kept).
+    MEETING_RETENTION_DAYS = 60
+    # Log lines (the security log included) go to this file, or to standard error if unset,
+    # unless the host configured logging itself (see antrag/logs.py).
+    LOG_FILE = None
+    LOG_LEVEL = "INFO"
 
     # Mail: `flask outbox send` relays the outbox. "file" writes <id>.eml files to
     # MAIL_FILE_FOLDER (default <instance>/mail); "smtp" delivers to MAIL_SERVER.
@@ -84,9 +90,10 @@ class Config:
             values["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
         if os.environ.get("SECRET_KEY"):
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
-        for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR", "PUBLIC_URL", *LEGAL_TEXT):
+        for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR", "PUBLIC_URL", "LOG_FILE", *LEGAL_TEXT):
             if os.environ.get(key):
                 values[key] = os.environ[key]
+        values.update(_log_level_from_environment())
         _check_iso_date(values, "ACCESSIBILITY_STATEMENT_DATE")
         values.update(_mail_from_environment())
         values.update(_numbers_from_environment(SECURITY_NUMBERS))
@@ -151,6 +158,7 @@ SECURITY_NUMBERS = (
     "LOGIN_MAX_ATTEMPTS",
     "LOGIN_WINDOW_MINUTES",
     "PRIVACY_RETENTION_DAYS",
+    "MEETING_RETENTION_DAYS",
 )
 
 
@@ -166,6 +174,18 @@ def _mail_from_environment() -> dict:
     for key in (k for k in MAIL_FLAGS if os.environ.get(k)):
         values[key] = os.environ[key].strip().lower() in ("1", "true", "yes", "on")
     return values
+
+
+def _log_level_from_environment() -> dict:
+    """Return LOG_LEVEL (as gunicorn also reads it: `info`, `warning`, …) if it is given."""
+    level = os.environ.get("LOG_LEVEL", "").strip().upper()
+    if not level:
+        return {}
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError(
+            f"LOG_LEVEL must be debug, info, warning, error or critical, not {level!r}"
+        )
+    return {"LOG_LEVEL": level}
 
 
 def _numbers_from_environment(keys) -> dict:

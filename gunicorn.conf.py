@@ -7,10 +7,24 @@ Command-line options (`--workers`, `--bind`) override what is set here.
 
 import os
 
+from gunicorn.glogging import Logger
+
 # Import the package in the master so that forked workers only build the app, not re-import
 # Flask and SQLAlchemy (this creates no app, engine or connection).
 import antrag  # noqa: F401
 from antrag.deploy import worker_count
+from antrag.logs import redact_path
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, but the access log never shows a link's secret (invitation link)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "f"):
+            atoms[key] = redact_path(atoms[key])
+        return atoms
+
 
 wsgi_app = "wsgi:app"
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '5000')}")
@@ -25,8 +39,11 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 limit_request_line = 8190
+# Access and error log to standard output and error; Antrag's own log lines (the security
+# log) go to standard error too, or to LOG_FILE (see antrag/logs.py).
 accesslog = "-"
 errorlog = "-"
+logger_class = RedactingLogger
 loglevel = os.environ.get("LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
 # Trust X-Forwarded-* only from the reverse proxy on this machine.

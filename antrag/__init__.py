@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, CONFIGS
 
-from . import features
+from . import features, logs
 from .extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     _complete_config(app, env)
+    logs.configure(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
@@ -117,6 +118,8 @@ def _sqlite_begin(connection):
     """
     if connection.dialect.name != "sqlite":
         return
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # no transaction at all (a migration's PRAGMA foreign_keys, for one)
     dbapi_connection = connection.connection.dbapi_connection
     if _sqlite_writes():
         dbapi_connection.isolation_level = None

@@ -8,6 +8,7 @@ import importlib
 
 MODULES = (
     "antrag.engine.models",
+    "antrag.files",
     "antrag.engine.guards",
     "antrag.mail.models",
     "antrag.accounts.models",
@@ -20,6 +21,7 @@ MODULES = (
     "antrag.mentoring.rules",
     "antrag.api.models",
     "antrag.accounts.invitations",
+    "antrag.accounts.access_requests",
     "antrag.meetings.models",
     "antrag.meetings.rules",
 )

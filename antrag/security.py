@@ -3,8 +3,9 @@
 Each line carries the UTC time, the action, the outcome, the acting user (id and role),
 the client IP (`request.remote_addr` as the WSGI server saw it; no forwarding headers are
 trusted) and the object concerned. Secrets never go in: details whose names suggest a
-password, token, secret or cookie are replaced, and values are flattened to one line so
-that nobody can forge log lines through input (ASVS 7.3.1).
+password, token, secret or cookie are replaced, so are the secrets of links in the path,
+and values are flattened to one line so that nobody can forge log lines through input
+(ASVS 7.3.1). Where the lines go is decided in antrag/logs.py.
 """
 
 import logging
@@ -13,6 +14,7 @@ import re
 from flask import g, has_request_context, request
 
 from .clock import now
+from .logs import redact_path
 
 logger = logging.getLogger("antrag.security")
 SECRET_WORDS = ("password", "passwort", "token", "secret", "cookie", "hash")
@@ -35,7 +37,7 @@ def security_event(action: str, *, user=None, obj=None, outcome: str = "success"
         "object": _describe(obj),
     }
     if has_request_context():
-        fields["method"], fields["path"] = request.method, request.path
+        fields["method"], fields["path"] = request.method, redact_path(request.path)
         g.security_logged = True
     for key, value in details.items():
         fields[key] = REDACTED if _is_secret(key) else value

@@ -31,6 +31,7 @@ HOME_BY_ROLE = {
     "reviewer": "review.queue",
     "mentor": "mentoring.dashboard",
     "admin": "admin.index",
+    "pending": "access.waiting",
 }
 
 
@@ -127,11 +128,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(funding_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
+    from .accounts.access_views import bp as access_bp
     from .accounts.invitation_views import bp as invitations_bp
     from .meetings.staff_views import bp as meeting_admin_bp
     from .meetings.views import bp as meetings_bp
 
-    for blueprint in (meetings_bp, meeting_admin_bp, invitations_bp):
+    for blueprint in (meetings_bp, meeting_admin_bp, invitations_bp, access_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(network_bp)
     app.register_blueprint(reporting_bp)

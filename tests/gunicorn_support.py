@@ -25,6 +25,12 @@ PASSWORD = "korrekt-pferd-batterie"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')
 
+# The project's own settings (access log format, logger class), read first when a test
+# asks for them; the command line below still decides workers, bind and time-outs.
+SHIPPED = """
+with open({path!r}) as shipped:
+    exec(compile(shipped.read(), {path!r}, "exec"))
+"""
 # Imported by the master before it forks (so workers only build the app), and a hook that
 # marks each worker as ready once its app is loaded.
 CONFIG = """
@@ -82,18 +88,30 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(database_uri: str, folder: Path, *, workers: int = 4, threads: int = 4, wait=True):
+def serve(
+    database_uri: str,
+    folder: Path,
+    *,
+    workers: int = 4,
+    threads: int = 4,
+    wait=True,
+    shipped=False,
+):
     """Run gunicorn with `workers` processes (gthread, `threads` each) on `database_uri`.
 
     With `wait=False` it returns at once, so that the test can write its data while the
     workers boot (they connect to the database at their first request); the test then
-    calls `server.wait_ready(workers)`.
+    calls `server.wait_ready(workers)`. With `shipped=True` the project's gunicorn.conf.py
+    is read first (its logging settings included).
     """
     folder.mkdir(parents=True, exist_ok=True)
     ready_dir = folder / "ready"
     ready_dir.mkdir(exist_ok=True)
     config_file = folder / "gunicorn_test.conf.py"
-    config_file.write_text(CONFIG.format(ready=str(ready_dir)))
+    config = CONFIG.format(ready=str(ready_dir))
+    if shipped:
+        config = SHIPPED.format(path=str(ROOT / "gunicorn.conf.py")) + config
+    config_file.write_text(config)
     port = _free_port()
     env = {
         key: value

@@ -1,6 +1,7 @@
 """The ministry's side of the meetings: planning, registrations, leads, one-click invitations."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from meetings_support import make_meeting_fixture, sign_up  # noqa: F401 - fixture
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from antrag.accounts.invitations import Invitation
 from antrag.accounts.models import User
+from antrag.clock import frozen_at
 from antrag.extensions import db
 from antrag.mail.models import OutboxMessage
 from antrag.meetings.models import Meeting
@@ -67,15 +69,47 @@ def test_meeting_form_refuses_bad_input_per_field(make_web, world):
     assert db.session.scalars(select(Meeting)).all() == []
 
 
-def test_more_seats_move_the_waiting_list_up(make_web, make_meeting, world):
-    meeting = make_meeting(capacity=1)
-    sign_up(meeting, world.speyer, "a@speyer.de")
-    waiting, _ = sign_up(meeting, world.andernach, "b@andernach.de")
+def test_the_form_keeps_a_meeting_over_several_days(make_web, world):
     web = make_web(world.users.reviewer)
+    web.get("/netzwerktreffen/verwaltung/neu")
+    two_days = MEETING_FORM | {"end_day": "15.05.2031", "end_time": "13:00"}
+    assert web.post("/netzwerktreffen/verwaltung/neu", two_days).status_code == 302
+    meeting = db.session.scalars(select(Meeting)).one()
+    assert meeting.ends_at.isoformat() == "2031-05-15T11:00:00+00:00"  # 13:00 CEST
     url = f"/netzwerktreffen/verwaltung/{meeting.id}/bearbeiten"
-    fields = re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', web.get(url).get_data(as_text=True))
-    data = dict(fields) | {"capacity": "2", "agenda": "Neu"}
-    assert web.post(url, data).status_code == 302
+    shown = form_fields(web, url)
+    assert (shown["day"], shown["end_day"], shown["end_time"]) == (
+        "14.05.2031",
+        "15.05.2031",
+        "13:00",
+    )
+    assert web.post(url, shown | {"capacity": "40"}).status_code == 302
+    db.session.expire_all()
+    assert (meeting.capacity, meeting.ends_at.isoformat()) == (40, "2031-05-15T11:00:00+00:00")
+    earlier = web.post(url, shown | {"end_day": "13.05.2031"})
+    assert earlier.status_code == 422
+    assert "Das Ende muss nach dem Beginn liegen." in earlier.get_data(as_text=True)
+
+
+def form_fields(web, url) -> dict:
+    """Return the named input fields of the form at `url` with the values it shows."""
+    page = web.get(url).get_data(as_text=True)
+    return dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', page))
+
+
+# 21:30 UTC is 23:30 in Berlin: make_meeting's six hours end at 05:30 on the next day.
+LATE_EVENING = datetime(2031, 4, 30, 21, 30, tzinfo=UTC)
+
+
+def test_more_seats_move_the_waiting_list_up(make_web, make_meeting, world):
+    with frozen_at(LATE_EVENING):
+        meeting = make_meeting(capacity=1)
+        sign_up(meeting, world.speyer, "a@speyer.de")
+        waiting, _ = sign_up(meeting, world.andernach, "b@andernach.de")
+        web = make_web(world.users.reviewer)
+        url = f"/netzwerktreffen/verwaltung/{meeting.id}/bearbeiten"
+        data = form_fields(web, url) | {"capacity": "2", "agenda": "Neu"}
+        assert web.post(url, data).status_code == 302
     db.session.expire_all()
     assert waiting.state == "confirmed"
     assert db.session.scalars(
@@ -138,13 +172,13 @@ def test_members_and_uninterested_are_not_leads(make_web, make_meeting, make_app
     assert "member@speyer.de" not in text and "quiet@pirmasens.de" not in text
 
 
-def test_one_click_creates_an_invited_applicant(make_web, world, lead):
+def test_one_click_creates_an_invited_account_that_waits_for_confirmation(make_web, world, lead):
     web = make_web(world.users.reviewer)
     web.get("/netzwerktreffen/verwaltung/interessenten")
     response = web.post(f"/netzwerktreffen/verwaltung/interessenten/{lead.id}/einladen")
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/zugangsanfragen/" in response.headers["Location"]
     user = db.session.scalars(select(User).where(User.email == "buergermeister@landstuhl.de")).one()
-    assert (user.role, user.municipality.name, user.active) == ("applicant", "Landstuhl", True)
+    assert (user.role, user.municipality, user.active) == ("pending", None, True)
     assert not user.check_password("") and user.password_hash.startswith("!")
     invitation = db.session.scalars(select(Invitation)).one()
     assert invitation.created_by_id == world.users.reviewer.id
@@ -153,7 +187,7 @@ def test_one_click_creates_an_invited_applicant(make_web, world, lead):
     ).one()
     assert mail.recipient == user.email and "/konto/einladung/" in mail.body
     page = web.get("/netzwerktreffen/verwaltung/interessenten").get_data(as_text=True)
-    assert "eingeladen (buergermeister@landstuhl.de)" in page
+    assert "eingeladen (buergermeister@landstuhl.de), wartet auf Bestätigung" in page
 
 
 def test_second_account_for_the_same_address_is_refused(make_web, make_meeting, world, lead):

@@ -13,3 +13,19 @@ def test_migrated_schema_matches_the_models(app):
         differences = compare_metadata(context, db.metadata)
 
     assert differences == [], "write a migration for: " + "\n".join(map(str, differences))
+
+
+def test_the_upgrade_records_the_files_already_stored(app, make_application, world):
+    """The orphan sweep spares only recorded files: 0010 records every file rows refer to."""
+    from flask_migrate import downgrade, upgrade
+    from funding_support import issued_notice
+    from sqlalchemy import select
+
+    from antrag.files import StoredFile
+
+    notice = issued_notice(make_application, world)
+    names = {notice.pdf_stored_name, notice.application.council_resolution.stored_name}
+    db.session.close()
+    downgrade(revision="0007")
+    upgrade()
+    assert set(db.session.scalars(select(StoredFile.name))) == names

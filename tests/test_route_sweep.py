@@ -24,7 +24,9 @@ from antrag.funding.operations import attach_to_proof, request_call_off
 from antrag.mail.models import OutboxMessage
 from antrag.mentoring.models import MentoringAssignment, MentoringGap
 
-LOGGED_IN = ("own_city", "wrong_city", "reviewer", "mentor", "admin")
+LOGGED_IN = ("own_city", "wrong_city", "reviewer", "mentor", "admin", "pending")
+# The only page an account waiting for confirmation opens (besides the public ones).
+PENDING_PAGES = {"/konto/bestaetigung"}
 STATE_CHANGING = {"POST", "PATCH", "PUT", "DELETE"}
 PUBLIC = {"/anmelden", "/api/v1/docs", "/api/v1/openapi.json"}
 PUBLIC |= {"/mitglieder/", "/mitglieder/<ags>", "/impressum", "/datenschutz"}
@@ -52,6 +54,7 @@ def _users(world):
         "reviewer": u.reviewer,
         "mentor": u.mentor,
         "admin": u.admin,
+        "pending": getattr(u, "pending", None),  # made by `ids`: Speyer's, from a lead
     }
 
 
@@ -107,6 +110,7 @@ def ids(world, make_application):
     assert other_mentor.id
 
     meeting, registration, cancel_token, invitation_token = _meeting_objects(world)
+    access_request = _pending_account(world)
     applications = [draft, submitted, approved]
     attachments = [a.council_resolution.id for a in applications]
     return {
@@ -142,6 +146,7 @@ def ids(world, make_application):
         ("anmeldungen", "registration_id"): [registration.id],
         ("interessenten", "registration_id"): [registration.id],
         ("einladung", "token"): [invitation_token],
+        ("zugangsanfragen", "request_id"): [access_request.id],
         ("static", "filename"): ["antrag.css", "favicon.svg"],
     }
 
@@ -180,6 +185,19 @@ def _meeting_objects(world):
     )
     db.session.commit()
     return meeting, registration, cancel_token, invitation_token
+
+
+def _pending_account(world):
+    """A stranger's account for Speyer, made from a lead, not yet confirmed (world.users.pending)."""
+    from antrag.accounts.access_requests import request_access
+
+    user, access_request, _token = request_access(
+        email="fremd@example.org", name="Fremd", municipality=world.speyer, actor=world.users.admin
+    )
+    user.set_password(PASSWORD)
+    db.session.commit()
+    world.users.pending = user
+    return access_request
 
 
 def _collection(rule: str) -> str:
@@ -235,6 +253,12 @@ def _expected_get(role: str, rule: str, status: int, location: str) -> str | Non
         return None
     if "/anmelden" in location:
         return "logged-in person sent to /anmelden"
+    if role == "pending":
+        if _is_case_page(rule) and status != 404:
+            return "pending account not 404 on a city's case"
+        if status == 200 and rule not in PENDING_PAGES:
+            return "pending account reaches a page before its confirmation"
+        return None
     if role == "wrong_city" and "<" in rule:
         if _is_case_page(rule):
             return None if status == 404 else "wrong city not 404 on the other city's case"
@@ -263,6 +287,7 @@ def test_every_get_route(app, make_web, world, ids, role):
         "reviewer": [f"/antraege/{submitted}", "/pruefung/"],
         "mentor": [f"/mentoring/zuordnungen/{ids[('zuordnungen', 'assignment_id')][0]}"],
         "admin": ["/verwaltung/konten/", f"/verwaltung/konten/{world.users.speyer.id}/bearbeiten"],
+        "pending": list(PENDING_PAGES),
     }.get(role, [])
     assert all(answered[url] == 200 for url in expected_ok), {u: answered[u] for u in expected_ok}
 

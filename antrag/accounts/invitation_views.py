@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..extensions import db
 from ..fields import AppForm
+from .access_requests import request_of
 from .invitations import accept, find_invitation
 from .models import PASSWORD_MIN_LENGTH
 from .operations import AccountError
@@ -35,10 +36,14 @@ class SetPasswordForm(AppForm):
 
 
 def _page(invitation, form) -> str:
-    """Render the invitation page."""
+    """Render the invitation page (for a pending account: the municipality it waits for)."""
+    access_request = request_of(invitation.user) if invitation is not None else None
+    municipality = invitation.user.municipality if invitation is not None else None
     return render_template(
         "accounts/invitation.html",
         invitation=invitation,
+        access_request=access_request,
+        municipality=access_request.municipality if access_request else municipality,
         form=form,
         min_length=PASSWORD_MIN_LENGTH,
     )

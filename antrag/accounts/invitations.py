@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..mail.outbox import absolute_url, enqueue_to_address
-from .models import User
+from .models import PENDING, User
 from .operations import AccountError, check_password_strength, normalise_email
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,14 @@ def _unusable_password() -> str:
     return "!" + secrets.token_hex(16)
 
 
-def invite_applicant(*, email: str, name: str, municipality, actor) -> tuple[User, str]:
+def invite_applicant(
+    *, email: str, name: str, municipality, actor, pending: bool = False
+) -> tuple[User, str]:
     """Create an applicant account for `municipality` and mail its set-password link.
 
-    Return the account and the link's secret; refuse an e-mail that already has an account.
+    With `pending` the account waits for confirmation before it belongs to the municipality
+    (an address from a public form: see access_requests.py). Return the account and the
+    link's secret; refuse an e-mail that already has an account.
     """
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
@@ -63,8 +67,8 @@ def invite_applicant(*, email: str, name: str, municipality, actor) -> tuple[Use
     user = User(
         email=email,
         name=name.strip(),
-        role="applicant",
-        municipality=municipality,
+        role=PENDING if pending else "applicant",
+        municipality=None if pending else municipality,
         active=True,
         password_hash=_unusable_password(),
     )
@@ -80,13 +84,13 @@ def invite_applicant(*, email: str, name: str, municipality, actor) -> tuple[Use
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
     db.session.add(invitation)
-    _mail(invitation, token)
+    _mail(invitation, token, municipality)
     db.session.flush()
-    logger.info("User %s invited as applicant by %s:%s", user.id, actor.role, actor.id)
+    logger.info("User %s invited as %s by %s:%s", user.id, user.role, actor.role, actor.id)
     return user, token
 
 
-def _mail(invitation: Invitation, token: str) -> None:
+def _mail(invitation: Invitation, token: str, municipality) -> None:
     """Queue the invitation mail with the set-password link."""
     user = invitation.user
     enqueue_to_address(
@@ -94,6 +98,8 @@ def _mail(invitation: Invitation, token: str) -> None:
         user.email,
         user.name,
         user=user,
+        municipality=municipality,
+        pending=user.role == PENDING,
         invitation=invitation,
         link=absolute_url("invitations.accept", token=token),
         days=INVITATION_DAYS,

@@ -12,12 +12,19 @@ from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import N_, label
 
+# The roles an administrator assigns.
 ROLE_LABELS = {
     "applicant": N_("Antragstellende Kommune"),
     "reviewer": N_("Ministerium (Prüfung)"),
     "mentor": N_("Mentoring (KL.digital)"),
     "admin": N_("Administration"),
 }
+# An account made for an address from a public form: it belongs to no municipality and may
+# do nothing until someone who may confirms it (antrag/accounts/access_requests.py). Every
+# permission question asks for one of the roles above, so each refuses it without a check
+# of its own.
+PENDING = "pending"
+PENDING_LABEL = N_("Wartet auf Bestätigung")
 PASSWORD_MIN_LENGTH = 12
 
 
@@ -26,7 +33,9 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint("role IN ('applicant', 'reviewer', 'mentor', 'admin')", name="role_known"),
+        CheckConstraint(
+            "role IN ('applicant', 'reviewer', 'mentor', 'admin', 'pending')", name="role_known"
+        ),
         CheckConstraint(
             "(role = 'applicant') = (municipality_id IS NOT NULL)", name="applicant_municipality"
         ),
@@ -62,7 +71,9 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return label(ROLE_LABELS.get(self.role, self.role))
+        return label(
+            PENDING_LABEL if self.role == PENDING else ROLE_LABELS.get(self.role, self.role)
+        )
 
     def set_password(self, password: str) -> None:
         """Hash and store `password` (scrypt unless the config asks for a cheaper hash in tests)."""

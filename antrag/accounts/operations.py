@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..programme.models import Municipality
-from .models import PASSWORD_MIN_LENGTH, ROLE_LABELS, User
+from .models import PASSWORD_MIN_LENGTH, PENDING, ROLE_LABELS, User
 from .sessions import end_sessions_of
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,11 @@ def update_user(
         raise AccountError(_("Höchstens %(count)s Zeichen.", count=NAME_MAX), "name")
     if role not in ROLE_LABELS:
         raise AccountError(_("Unbekannte Rolle „%(role)s“.", role=role), "role")
+    if user.role == PENDING:
+        raise AccountError(
+            _("Dieses Konto wartet auf Bestätigung: Bitte entscheiden Sie die Zugangsanfrage."),
+            "role",
+        )
     if actor is not None and actor.id == user.id:
         if role != user.role:
             raise AccountError(_("Sie können Ihre eigene Rolle nicht ändern."), "role")

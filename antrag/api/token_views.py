@@ -2,14 +2,17 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..accounts.models import ROLE_LABELS
+from ..auth import role_required
 from ..extensions import db
 from .token_forms import TokenForm
 from .tokens import TokenRefused, create_token, revoke_token, tokens_of
 
 bp = Blueprint("tokens", __name__, url_prefix="/konto/api-tokens")
 TEMPLATE = "api/tokens.html"
+TOKEN_ROLES = tuple(ROLE_LABELS)  # every role; an account waiting for confirmation has none
 
 
 def _page(form: TokenForm, secret: str | None = None, created=None):
@@ -20,14 +23,14 @@ def _page(form: TokenForm, secret: str | None = None, created=None):
 
 
 @bp.route("", methods=["GET"])
-@login_required
+@role_required(*TOKEN_ROLES)
 def index():
     """List the user's own tokens and offer to create one."""
     return _page(TokenForm())
 
 
 @bp.route("", methods=["POST"])
-@login_required
+@role_required(*TOKEN_ROLES)
 def create():
     """Create a token and show its secret on this response only (never stored, never flashed)."""
     form = TokenForm()
@@ -44,7 +47,7 @@ def create():
 
 
 @bp.route("/<int:token_id>/widerrufen", methods=["POST"])
-@login_required
+@role_required(*TOKEN_ROLES)
 def revoke(token_id: int):
     """Revoke one of the user's own tokens; someone else's is 404."""
     token = revoke_token(current_user, token_id) or abort(404)

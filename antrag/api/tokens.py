@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
+from ..accounts.models import ROLE_LABELS
 from ..db_types import utcnow
 from ..extensions import db
 from .models import ApiToken
@@ -39,6 +40,8 @@ def create_token(user, name: str) -> tuple[ApiToken, str]:
         raise TokenRefused(_("Der Name darf höchstens %(count)s Zeichen haben.", count=NAME_MAX))
     if not user.active:
         raise TokenRefused(_("Für ein deaktiviertes Konto kann kein Token erstellt werden."))
+    if user.role not in ROLE_LABELS:
+        raise TokenRefused(_("Für ein Konto, das auf Bestätigung wartet, gibt es keinen Token."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,

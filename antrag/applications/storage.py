@@ -1,14 +1,16 @@
-"""Storing uploaded files outside the web root under generated names."""
+"""Storing uploaded files outside the web root under generated names.
 
-import hashlib
+The files are written with the transaction (`antrag.files`): a rollback leaves none behind.
+"""
+
 import logging
-import secrets
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..files import upload_folder, write_new
 from .models import Attachment
 
 logger = logging.getLogger(__name__)
@@ -37,20 +39,6 @@ def safe_display_name(name: str | None) -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(ch for ch in base if ch.isprintable()).strip() or "dokument.pdf"
     return cleaned[:200]
-
-
-def upload_folder() -> Path:
-    """Return the upload folder outside the web root (created if missing)."""
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def write_new(data: bytes) -> tuple[str, str]:
-    """Write `data` under a fresh generated name; return (stored name, SHA-256)."""
-    stored_name = f"{secrets.token_hex(16)}.pdf"
-    (upload_folder() / stored_name).write_bytes(data)
-    return stored_name, hashlib.sha256(data).hexdigest()
 
 
 def store_pdf(

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from ..applications.storage import check_pdf, safe_display_name, upload_folder, write_new
+from ..applications.storage import check_pdf, safe_display_name
 from ..extensions import db
+from ..files import upload_folder, write_new
 from .models import FundingNotice, ProofAttachment
 
 

@@ -88,6 +88,8 @@ class MeetingForm(AppForm):
     start_time = StringField(
         _l("Beginn"), validators=[InputRequired(_l("Bitte geben Sie die Uhrzeit des Beginns an."))]
     )
+    # A meeting may end on a later day (an evening event past midnight, two-day meetings).
+    end_day = GermanDateField(_l("Enddatum"), validators=[Optional()])
     end_time = StringField(
         _l("Ende"), validators=[InputRequired(_l("Bitte geben Sie die Uhrzeit des Endes an."))]
     )
@@ -106,6 +108,11 @@ class MeetingForm(AppForm):
         _l("Plätze (Personen)"),
         validators=[InputRequired(_l("Bitte geben Sie an, wie viele Personen Platz finden."))],
     )
+
+    @property
+    def last_day(self):
+        """Return the day the meeting ends: the end date if given, else the start day."""
+        return self.end_day.data or self.day.data
 
     def validate_start_time(self, field) -> None:
         field.time = _time(field.data)

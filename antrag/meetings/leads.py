@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..accounts.invitations import invite_applicant
+from ..accounts.access_requests import AccessRequest, city_accounts, request_access
 from ..applications.models import Application
+from ..applications.queries import applications_of
 from ..engine.models import Case
 from ..extensions import db
 from .models import MeetingRegistration
@@ -56,8 +57,30 @@ def leads() -> list[MeetingRegistration]:
     )
 
 
+def city_overview(registrations) -> dict[int, tuple[list, list]]:
+    """Return the accounts and applications of each lead's municipality, by municipality id.
+
+    Whoever confirms a lead's account gives it all of these: the leads page shows them.
+    """
+    ids = {r.municipality_id for r in registrations}
+    return {i: (city_accounts(i), applications_of(i)) for i in sorted(ids)}
+
+
+def access_requests_of(registrations) -> dict[int, AccessRequest]:
+    """Return the access requests of the accounts made from the leads, by user id."""
+    user_ids = [r.invited_user_id for r in registrations if r.invited_user_id is not None]
+    if not user_ids:
+        return {}
+    found = db.session.scalars(select(AccessRequest).where(AccessRequest.user_id.in_(user_ids)))
+    return {r.user_id: r for r in found}
+
+
 def invite_lead(registration: MeetingRegistration, actor):
-    """Create an invited applicant account from a lead; raise LeadError or AccountError."""
+    """Create a pending account from a lead; raise LeadError or AccountError.
+
+    The address comes from a public form, so the account reaches the municipality's cases
+    only once the city's own accounts or the ministry confirm it (access_requests.py).
+    """
     if not registration.interested_in_joining:
         raise LeadError(_("Diese Anmeldung hat kein Interesse am Beitritt angegeben."))
     if is_member(registration.municipality_id):
@@ -71,7 +94,7 @@ def invite_lead(registration: MeetingRegistration, actor):
                 email=registration.invited_user.email,
             )
         )
-    user, _token = invite_applicant(
+    user, request, _token = request_access(
         email=registration.email,
         name=registration.name,
         municipality=registration.municipality,
@@ -79,5 +102,5 @@ def invite_lead(registration: MeetingRegistration, actor):
     )
     registration.invited_user = user
     db.session.flush()
-    logger.info("Lead %s invited as user %s by %s", registration.id, user.id, actor.id)
-    return user
+    logger.info("Lead %s invited as pending user %s by %s", registration.id, user.id, actor.id)
+    return request

@@ -2,7 +2,17 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    distinct,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
@@ -42,12 +52,23 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # Set when `flask network purge` deleted the registrations; their counts live on in it.
+    kept_counts = relationship("MeetingCounts", uselist=False, lazy="selectin")
+
     def is_upcoming(self, now: datetime | None = None) -> bool:
         """Return whether the meeting has not started yet (registration and cancelling are open)."""
         return self.starts_at > (now or utcnow())
 
+    def counts(self) -> "MeetingCounts":
+        """Return the registration counts: kept ones after the purge, else counted now."""
+        if self.kept_counts is not None:
+            return self.kept_counts
+        return count_registrations(self)
+
     def persons_in(self, state: str) -> int:
         """Return the number of persons of the registrations in `state`."""
+        if self.kept_counts is not None:
+            return self.kept_counts.persons(state)
         return int(
             db.session.scalar(
                 select(func.coalesce(func.sum(MeetingRegistration.persons), 0))
@@ -63,6 +84,65 @@ class Meeting(db.Model):
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title!r} {self.starts_at:%Y-%m-%d}>"
+
+
+class MeetingCounts(db.Model):
+    """What reporting keeps of a meeting's registrations once they are deleted."""
+
+    __tablename__ = "meeting_counts"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    registrations: Mapped[int] = mapped_column(Integer)
+    confirmed_persons: Mapped[int] = mapped_column(Integer)
+    waitlisted_persons: Mapped[int] = mapped_column(Integer)
+    cancelled_persons: Mapped[int] = mapped_column(Integer)
+    # Municipalities with confirmed persons, and registrations ticked "interested in joining".
+    municipalities: Mapped[int] = mapped_column(Integer)
+    interested: Mapped[int] = mapped_column(Integer)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def persons(self, state: str) -> int:
+        """Return the number of persons whose registrations ended in `state`."""
+        return {
+            CONFIRMED: self.confirmed_persons,
+            WAITLISTED: self.waitlisted_persons,
+            "cancelled": self.cancelled_persons,
+        }.get(state, 0)
+
+
+def count_registrations(meeting: Meeting) -> MeetingCounts:
+    """Count the meeting's registrations now (an unsaved MeetingCounts)."""
+    base = (
+        select()
+        .select_from(MeetingRegistration)
+        .join(Case, Case.id == MeetingRegistration.case_id)
+        .where(MeetingRegistration.meeting_id == meeting.id)
+    )
+    by_state = {
+        state: (number, int(persons))
+        for state, number, persons in db.session.execute(
+            base.add_columns(
+                Case.state, func.count(), func.coalesce(func.sum(MeetingRegistration.persons), 0)
+            ).group_by(Case.state)
+        )
+    }
+    municipalities = db.session.scalar(
+        base.add_columns(func.count(distinct(MeetingRegistration.municipality_id))).where(
+            Case.state == CONFIRMED
+        )
+    )
+    interested = db.session.scalar(
+        base.add_columns(func.count()).where(MeetingRegistration.interested_in_joining.is_(True))
+    )
+    return MeetingCounts(
+        meeting_id=meeting.id,
+        registrations=sum(number for number, _persons in by_state.values()),
+        confirmed_persons=by_state.get(CONFIRMED, (0, 0))[1],
+        waitlisted_persons=by_state.get(WAITLISTED, (0, 0))[1],
+        cancelled_persons=by_state.get("cancelled", (0, 0))[1],
+        municipalities=municipalities or 0,
+        interested=interested or 0,
+    )
 
 
 @registry.subject("meeting_registration")

@@ -12,11 +12,12 @@ from flask_login import current_user
 
 from ..accounts.operations import AccountError
 from ..auth import load_visible, role_required
+from ..cases.page import state_label
 from ..engine.calendar import BERLIN
 from ..extensions import db
 from ..fields import AppForm
 from .forms import MeetingForm
-from .leads import LeadError, invite_lead, leads
+from .leads import LeadError, access_requests_of, city_overview, invite_lead, leads
 from .models import STAFF_ROLES, Meeting, MeetingRegistration
 from .operations import MeetingError, cancel, create_meeting, registrations_of, update_meeting
 from .views import template_labels
@@ -29,13 +30,13 @@ bp.context_processor(template_labels)
 def _values(form: MeetingForm) -> dict:
     """Return the meeting's column values from the form; Berlin wall-clock times become UTC."""
 
-    def moment(field) -> datetime:
-        return datetime.combine(form.day.data, time(*field.time), tzinfo=BERLIN)
+    def moment(day, field) -> datetime:
+        return datetime.combine(day, time(*field.time), tzinfo=BERLIN)
 
     return {
         "title": form.title.data.strip(),
-        "starts_at": moment(form.start_time),
-        "ends_at": moment(form.end_time),
+        "starts_at": moment(form.day.data, form.start_time),
+        "ends_at": moment(form.last_day, form.end_time),
         "place": form.place.data.strip(),
         "agenda": (form.agenda.data or "").strip(),
         "capacity": form.capacity.number,
@@ -99,6 +100,8 @@ def _form_data(meeting: Meeting) -> dict:
         "title": meeting.title,
         "day": starts.date(),
         "start_time": starts.strftime("%H:%M"),
+        # Left empty for the usual meeting that ends on the day it starts.
+        "end_day": ends.date() if ends.date() != starts.date() else None,
         "end_time": ends.strftime("%H:%M"),
         "place": meeting.place,
         "agenda": meeting.agenda,
@@ -139,19 +142,27 @@ def cancel_registration(registration_id: int):
 @role_required(*STAFF_ROLES)
 def lead_list():
     """Registrations of non-member municipalities that are interested in joining."""
-    return render_template("meetings/leads.html", leads=leads(), form=AppForm())
+    found = leads()
+    return render_template(
+        "meetings/leads.html",
+        leads=found,
+        cities=city_overview(found),
+        requests=access_requests_of(found),
+        state_label=state_label,
+        form=AppForm(),
+    )
 
 
 @bp.route("/interessenten/<int:registration_id>/einladen", methods=["POST"])
 @role_required(*STAFF_ROLES)
 def invite(registration_id: int):
-    """Create an invited applicant account from a lead, in one click."""
+    """Create an account from a lead that waits for confirmation before it sees anything."""
     registration = load_visible(MeetingRegistration, registration_id)
     form = AppForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        user = invite_lead(registration, current_user)
+        access_request = invite_lead(registration, current_user)
     except (LeadError, AccountError) as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -159,10 +170,12 @@ def invite(registration_id: int):
     db.session.commit()
     flash(
         _(
-            "Für %(municipality)s wurde ein Konto angelegt; die Einladung geht an %(email)s.",
-            municipality=user.municipality.name,
-            email=user.email,
+            "Für %(municipality)s wurde ein Konto angelegt; die Einladung geht an %(email)s. "
+            "Es sieht die Vorgänge von %(municipality)s erst, wenn ein Konto der Kommune oder "
+            "das Ministerium den Zugang bestätigt.",
+            municipality=access_request.municipality.name,
+            email=access_request.user.email,
         ),
         "success",
     )
-    return redirect(url_for("meeting_admin.lead_list"))
+    return redirect(url_for("access.request_page", request_id=access_request.id))

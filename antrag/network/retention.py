@@ -10,7 +10,9 @@ from sqlalchemy import and_, delete, or_
 from ..accounts.models import LoginAttempt, UserSession
 from ..db_types import utcnow
 from ..extensions import db
+from ..files import remove_orphans
 from ..mail.models import OutboxMessage
+from ..meetings.retention import purge_registrations
 from .blueprint import bp
 from .models import AccessibilityFeedback
 
@@ -20,7 +22,8 @@ FEEDBACK_RETENTION_DAYS = 365
 
 
 def purge(now: datetime | None = None) -> dict[str, int]:
-    """Delete ended sessions, login attempts, sent mail and old barrier reports; never commit."""
+    """Delete ended sessions, login attempts, sent mail, old barrier reports, the registrations
+    of long-past meetings and orphaned files; never commit."""
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["PRIVACY_RETENTION_DAYS"])
     statements = {
@@ -42,6 +45,8 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         name: db.session.execute(stmt, execution_options={"synchronize_session": False}).rowcount
         for name, stmt in statements.items()
     }
+    counts["registrations"] = purge_registrations(now)
+    counts["orphaned_files"] = remove_orphans(now)
     logger.info("Purged %s", counts)
     return counts
 
@@ -53,5 +58,6 @@ def purge_command():
     db.session.commit()
     click.echo(
         "Deleted: {sessions} sessions, {login_attempts} login attempts, "
-        "{sent_mail} sent messages, {feedback} barrier reports.".format(**counts)
+        "{sent_mail} sent messages, {feedback} barrier reports, "
+        "{registrations} meeting registrations, {orphaned_files} orphaned files.".format(**counts)
     )

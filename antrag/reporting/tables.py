@@ -1,4 +1,4 @@
-"""The tables that can be exported: applications, notices, payments and meeting registrations."""
+"""The tables that can be exported: applications, notices, payments, meetings and registrations."""
 
 from collections.abc import Callable
 
@@ -10,7 +10,7 @@ from ..applications.models import Application
 from ..engine.workflows import workflows
 from ..extensions import db
 from ..funding.models import CallOff, FundingNotice
-from ..meetings.models import MeetingRegistration
+from ..meetings.models import Meeting, MeetingRegistration
 from .exports import DATE, DATETIME, INTEGER, MONEY, Column, Table
 
 TITLES = {
@@ -18,6 +18,7 @@ TITLES = {
     "bescheide": _l("Zuwendungsbescheide"),
     "auszahlungen": _l("Auszahlungen (Mittelabrufe)"),
     "anmeldungen": _l("Anmeldungen zu Netzwerktreffen"),
+    "netzwerktreffen": _l("Netzwerktreffen mit Teilnehmendenzahlen"),
 }
 
 
@@ -198,9 +199,48 @@ def registrations() -> Table:
     )
 
 
+def meetings() -> Table:
+    """Return every meeting with its counts, also after its registrations were deleted."""
+    found = db.session.scalars(select(Meeting).order_by(Meeting.starts_at, Meeting.id)).all()
+    return Table(
+        "netzwerktreffen",
+        TITLES["netzwerktreffen"],
+        [
+            Column(_l("Netzwerktreffen")),
+            Column(_l("Beginn"), DATETIME),
+            Column(_l("Ort")),
+            Column(_l("Plätze"), INTEGER),
+            Column(_l("Anmeldungen"), INTEGER),
+            Column(_l("Bestätigte Personen"), INTEGER),
+            Column(_l("Personen auf der Warteliste"), INTEGER),
+            Column(_l("Abgemeldete Personen"), INTEGER),
+            Column(_l("Kommunen mit bestätigten Personen"), INTEGER),
+            Column(_l("Anmeldungen mit Interesse am Beitritt"), INTEGER),
+            Column(_l("Anmeldungen gelöscht am"), DATETIME),
+        ],
+        [
+            (
+                m.title,
+                m.starts_at,
+                m.place,
+                m.capacity,
+                c.registrations,
+                c.confirmed_persons,
+                c.waitlisted_persons,
+                c.cancelled_persons,
+                c.municipalities,
+                c.interested,
+                c.purged_at,
+            )
+            for m, c in ((m, m.counts()) for m in found)
+        ],
+    )
+
+
 EXPORTS: dict[str, Callable[[], Table]] = {
     "antraege": applications,
     "bescheide": notices,
     "auszahlungen": payments,
     "anmeldungen": registrations,
+    "netzwerktreffen": meetings,
 }

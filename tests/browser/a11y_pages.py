@@ -181,6 +181,8 @@ PAGES = {
         "speyer", "/projekte-teilen/{project}", bad_email("Speichern")
     ),
     "404 page": Visit("speyer", "/antraege/999999", status=404),
+    "access requests (city)": Visit("speyer", "/zugangsanfragen/"),
+    "access request (city)": Visit("speyer", "/zugangsanfragen/{access_request}"),
     "403 page": Visit("speyer", "/verwaltung/", status=403),
     # reviewer
     "review queue": Visit("reviewer", "/pruefung/"),
@@ -203,6 +205,9 @@ PAGES = {
     ),
     "meeting edit": Visit("reviewer", "/netzwerktreffen/verwaltung/{meeting}/bearbeiten"),
     "leads": Visit("reviewer", "/netzwerktreffen/verwaltung/interessenten"),
+    "access request, risk not stated": Visit(
+        "reviewer", "/zugangsanfragen/{access_request}", empty_form("Zugang bestätigen")
+    ),
     # mentor
     "mentor dashboard": Visit("mentor", "/mentoring"),
     "assignment": Visit("mentor", "/mentoring/zuordnungen/{assignment}"),
@@ -225,6 +230,8 @@ PAGES = {
     "programme edit": Visit("admin", "/verwaltung/programme/{programme}/bearbeiten"),
     "outbox": Visit("admin", "/verwaltung/postausgang"),
     "barrier reports": Visit("admin", "/verwaltung/barrieremeldungen"),
+    # an account from a lead, not yet confirmed
+    "waiting for confirmation": Visit("pending", "/konto/bestaetigung"),
 }
 ROLES = list(dict.fromkeys(visit.role for visit in PAGES.values()))
 # A desktop window, and 320 CSS pixels: a 1280 pixel window zoomed to 400 % (WCAG 1.4.10).

@@ -18,6 +18,8 @@ from antrag.funding.operations import request_call_off
 from antrag.mentoring.models import MentoringAssignment
 from antrag.programme.models import Round
 
+from .conftest import PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -163,6 +165,7 @@ def build_scene(app, world, make_application) -> dict:
 
 def build_network_scene(world, ids: dict) -> dict:
     """Add the network's public side: a shared project, meetings, a lead and an invitation."""
+    from antrag.accounts.access_requests import request_access
     from antrag.accounts.invitations import invite_applicant
     from antrag.applications.models import Application
     from antrag.meetings.operations import create_meeting, register
@@ -203,6 +206,15 @@ def build_network_scene(world, ids: dict) -> dict:
         municipality=world.andernach,
         actor=world.users.admin,
     )
+    # A stranger's account for Speyer from a lead, waiting for confirmation (role `pending`).
+    pending, access_request, _ = request_access(
+        email="fremd@example.org",
+        name="Fremde Person",
+        municipality=world.speyer,
+        actor=world.users.reviewer,
+    )
+    pending.set_password(PASSWORD)
+    world.users.pending = pending
     record_feedback(
         None,
         page_url="/mitglieder/",
@@ -217,5 +229,6 @@ def build_network_scene(world, ids: dict) -> dict:
         "past_meeting": meetings[1].id,
         "cancel_token": cancel_token,
         "invitation": invitation,
+        "access_request": access_request.id,
         "ags": world.speyer.ags,
     }
