@@ -12,6 +12,7 @@ from flask import request
 
 from ..extensions import db
 from ..formats import format_money
+from ..input_text import text_problem
 from ..security import security_event
 from .problems import ApiProblem, invalid
 
@@ -52,19 +53,11 @@ def unknown_fields(body: dict, allowed) -> dict[str, str]:
     return {key: "Dieses Feld gibt es nicht." for key in body if key not in allowed}
 
 
-def text_problem(value: str) -> str | None:
-    """Return why a string cannot be stored (NUL bytes, lone surrogates), or None."""
-    if "\x00" in value:
-        return "Das Feld enthält ein unzulässiges Steuerzeichen (NUL)."
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "Das Feld enthält Zeichen, die kein gültiges Unicode sind."
-    return None
+def get_text(body: dict, name: str, errors: dict, *, limit: int, required=False, multiline=False):
+    """Return the stripped string (or None) at `name`, recording a message in `errors`.
 
-
-def get_text(body: dict, name: str, errors: dict, *, limit: int, required=False):
-    """Return the stripped string (or None) at `name`, recording a message in `errors`."""
+    The text follows the rule of `input_text`, as in the forms: one-line unless `multiline`.
+    """
     value = body.get(name)
     if value is None:
         if required:
@@ -73,7 +66,7 @@ def get_text(body: dict, name: str, errors: dict, *, limit: int, required=False)
     if not isinstance(value, str):
         errors[name] = "Bitte geben Sie einen Text an."
         return None
-    problem = text_problem(value)
+    problem = text_problem(value, multiline=multiline)
     if problem:
         errors[name] = problem
         return None
