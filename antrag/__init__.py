@@ -13,6 +13,7 @@ from config import BASE_DIR, CONFIGS
 
 from . import features
 from .extensions import babel, csrf, db, login_manager, migrate
+from .routing import CONVERTERS
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 LANGUAGES = ("de", "en")
@@ -30,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(BASE_DIR / "templates"),
     )
+    # Before the first route: every `<int:…>` is an id in range, every segment valid text.
+    app.url_map.converters.update(CONVERTERS)
     app.config.from_object(config_class)
     app.config.update(config_class.from_environment())
     if test_config:

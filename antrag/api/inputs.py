@@ -13,11 +13,10 @@ from flask import request
 from ..extensions import db
 from ..formats import format_money
 from ..input_text import text_problem
+from ..routing import MAX_ID
 from ..security import security_event
 from .problems import ApiProblem, invalid
 
-# The largest id a database integer column holds; larger ids cannot exist.
-MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20

@@ -20,9 +20,10 @@ from ..extensions import db
 from ..funding.models import CallOff, FundingNotice, ProofOfUse
 from ..input_text import text_problem
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
+from ..routing import MAX_ID
 from . import serializers
 from .blueprint import bp
-from .inputs import MAX_ID, get_int, get_visible, json_body, pagination, query_int
+from .inputs import get_int, get_visible, json_body, pagination, query_int
 from .problems import invalid
 
 

@@ -24,6 +24,7 @@ from ..input_text import text_problem
 from ..mentoring.models import MentoringGap
 from ..mentoring.operations import MentoringRefused, mentor_loads, propose_for_gap
 from ..programme.models import Municipality, Round
+from ..routing import parse_id
 from . import openapi, serializers
 from .application_inputs import application_data
 from .blueprint import bp
@@ -230,10 +231,10 @@ def _refused_upload():
 
 
 def _form_version(form) -> int:
-    raw = form.get("version", "")
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+    version = parse_id(form.get("version", ""))
+    if version is None:
         raise invalid({"version": "Bitte geben Sie die Version an, die Sie zuletzt gesehen haben."})
-    return int(raw)
+    return version
 
 
 # --- funding notices, call-offs, proofs of use -------------------------------------------
