@@ -64,6 +64,13 @@ def _complete_config(app: Flask, env: str) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "antrag.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server's connection can die between requests (restart, failover, an idle
+        # time-out): test it when it leaves the pool, so the request gets a fresh one.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
     if not app.config.get("SECRET_KEY"):
         if env == "production":
             raise RuntimeError("SECRET_KEY must be set in production (a long random string).")
