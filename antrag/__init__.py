@@ -13,6 +13,7 @@ from config import BASE_DIR, CONFIGS
 
 from . import features, logs
 from .extensions import babel, csrf, db, login_manager, migrate
+from .routing import CONVERTERS
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 LANGUAGES = ("de", "en")
@@ -30,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(BASE_DIR / "templates"),
     )
+    # Before the first route: every `<int:…>` is an id in range, every segment valid text.
+    app.url_map.converters.update(CONVERTERS)
     app.config.from_object(config_class)
     app.config.update(config_class.from_environment())
     if test_config:
@@ -62,6 +65,13 @@ def _complete_config(app: Flask, env: str) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "antrag.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server's connection can die between requests (restart, failover, an idle
+        # time-out): test it when it leaves the pool, so the request gets a fresh one.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
     if not app.config.get("SECRET_KEY"):
         if env == "production":
             raise RuntimeError("SECRET_KEY must be set in production (a long random string).")

@@ -1,17 +1,18 @@
 """Error pages: engine refusals, HTTP errors and unexpected failures, mapped in one place."""
 
 import logging
+import sqlite3
 import uuid
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .api.problems import DETAILS, ApiProblem, is_api_request, problem
 from .engine.errors import EngineError
-from .extensions import db
+from .extensions import db, login_manager
 from .security import security_event
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,40 @@ MESSAGES = {
         "bitte versuchen Sie es in einigen Sekunden noch einmal."
     ),
 }
+UNAVAILABLE = _l(
+    "Antrag kann die Daten gerade nicht erreichen. Es wurde nichts gespeichert; "
+    "bitte versuchen Sie es in einigen Sekunden noch einmal."
+)
+UNAVAILABLE_DETAIL = (
+    "Die Datenbank ist gerade nicht erreichbar. Es wurde nichts gespeichert; "
+    "bitte versuchen Sie es in einigen Sekunden noch einmal."
+)
+RETRY_AFTER = {"Retry-After": "5", "Cache-Control": "no-store"}
+# SQLite: another writer holds the lock, or the file cannot be opened (gone, unmounted).
+SQLITE_LOCKED = "database is locked"
+SQLITE_UNAVAILABLE = ("unable to open database file",)
+# PostgreSQL SQLSTATEs of a server that is shut down, starting up or out of connections;
+# class 08 (connection exception) as well.
+PG_UNAVAILABLE = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def database_trouble(exc: DBAPIError) -> str | None:
+    """Return "busy" or "unavailable" for a database that may answer in a moment, else None.
+
+    A connection that died (a terminated backend, a server gone) is invalidated by SQLAlchemy,
+    and the pool replaces it on the next request: trying again is the right advice.
+    """
+    orig = exc.orig
+    if isinstance(orig, sqlite3.Error):
+        if SQLITE_LOCKED in str(orig):
+            return "busy"
+        return "unavailable" if any(t in str(orig) for t in SQLITE_UNAVAILABLE) else None
+    if exc.connection_invalidated:
+        return "unavailable"
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate is None:  # psycopg: no connection could be made, or it broke off
+        return "unavailable" if isinstance(exc, OperationalError) else None
+    return "unavailable" if sqlstate.startswith("08") or sqlstate in PG_UNAVAILABLE else None
 
 
 def init_app(app: Flask) -> None:
@@ -87,20 +122,22 @@ def init_app(app: Flask) -> None:
             )
         return _page(code, message)
 
-    @app.errorhandler(OperationalError)
-    def _database_busy(exc: OperationalError):
-        db.session.rollback()
-        if "database is locked" not in str(exc.orig):
+    @app.errorhandler(DBAPIError)
+    def _database_trouble(exc: DBAPIError):
+        trouble = database_trouble(exc)
+        if trouble is None:
             return _unexpected(exc)
-        logger.warning("Database busy on %s %s", request.method, request.path)
+        _rollback_quietly()
+        reason = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
+        logger.warning("Database %s on %s %s: %s", trouble, request.method, request.path, reason[0])
         if is_api_request():
-            return problem(503, headers={"Retry-After": "5"})
-        response = _page(503, MESSAGES[503])
-        return response[0], 503, {"Retry-After": "5"}
+            detail = UNAVAILABLE_DETAIL if trouble == "unavailable" else None
+            return problem(503, detail, headers=RETRY_AFTER)
+        return _try_again_page(trouble)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        db.session.rollback()
+        _rollback_quietly()
         reference = uuid.uuid4().hex[:12]
         logger.exception("Unexpected error, reference %s", reference)
         if is_api_request():
@@ -108,14 +145,41 @@ def init_app(app: Flask) -> None:
         return _page(500, MESSAGES[500], reference=reference)
 
 
+def _rollback_quietly() -> None:
+    """Roll the session back; a connection that is gone has nothing to roll back."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        logger.info("Rollback failed; the connection is gone and will be replaced")
+
+
 def _page(status: int, message: str, back: str | None = None, reference: str | None = None):
-    """Render the error page with its status."""
-    html = render_template(
-        "errors/error.html",
-        status=status,
-        title=TITLES.get(status) or _("Fehler"),
-        message=message,
-        back=back if back and back.startswith(request.host_url) else None,
-        reference=reference,
-    )
+    """Render the error page with its status; a 503 page if the database fails meanwhile.
+
+    The page header shows who is logged in, which may ask the database: while it is away,
+    any error page (a 404, a refused CSRF token) would otherwise fail in its turn.
+    """
+    try:
+        html = render_template(
+            "errors/error.html",
+            status=status,
+            title=TITLES.get(status) or _("Fehler"),
+            message=message,
+            back=back if back and back.startswith(request.host_url) else None,
+            reference=reference,
+        )
+    except DBAPIError as exc:
+        trouble = database_trouble(exc)
+        if trouble is None:
+            raise
+        _rollback_quietly()
+        return _try_again_page(trouble)
     return html, status
+
+
+def _try_again_page(trouble: str):
+    """Render the 503 page without asking the database anything (it shows nobody logged in)."""
+    g._login_user = login_manager.anonymous_user()
+    message = UNAVAILABLE if trouble == "unavailable" else MESSAGES[503]
+    html = render_template("errors/error.html", status=503, title=TITLES[503], message=message)
+    return html, 503, RETRY_AFTER

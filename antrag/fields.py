@@ -1,15 +1,12 @@
 """Form fields that read and write German formats: amounts (`60.750,00`) and dates (`14.05.2019`),
-and the base form of the app that refuses control characters in every text field."""
+and the base form of the app that holds every text field to the rule of `input_text`."""
 
-import unicodedata
-
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, TextAreaField
 from wtforms.widgets import TextInput
 
 from .formats import format_amount, format_date, parse_amount, parse_date
-from .i18n import N_
+from .input_text import text_problem
 
 
 class _GermanField(Field):
@@ -58,41 +55,8 @@ class GermanDateField(_GermanField):
         return format_date(value)
 
 
-# German msgids; `control_problem` returns them in the reader's language.
-CONTROL_MESSAGE = N_(
-    "Die Eingabe enthält unzulässige Steuerzeichen (zum Beispiel ein Nullbyte). "
-    "Bitte entfernen Sie diese."
-)
-LINE_MESSAGE = N_(
-    "Bitte geben Sie hier nur eine Zeile ein, ohne Zeilenumbrüche oder Steuerzeichen."
-)
-_LINE_SEPARATORS = frozenset("\n\r\u2028\u2029")
-
-
-def control_problem(text: str, *, multiline: bool) -> str | None:
-    """Return the message for a text no field may hold, or None when it is fine.
-
-    PostgreSQL refuses NUL in text, and a line break in a one-line value (a name that ends up
-    in a mail subject or header) would break the line apart; SQLite is held to the same rule.
-    Tabs (pasted from a spreadsheet) are harmless everywhere; text areas keep line breaks.
-    """
-    if "\x00" in text:
-        return gettext(CONTROL_MESSAGE)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return gettext(CONTROL_MESSAGE)
-    for char in text:
-        if char == "\t" or (unicodedata.category(char) != "Cc" and char not in _LINE_SEPARATORS):
-            continue
-        if multiline and char in _LINE_SEPARATORS:
-            continue
-        return gettext(CONTROL_MESSAGE if multiline else LINE_MESSAGE)
-    return None
-
-
 def _refuse_control_characters(form) -> bool:
-    """Add a field-level error to every field whose typed text holds control characters."""
+    """Add a field-level error to every field whose typed text breaks the rule of `input_text`."""
     ok = True
     for field in form:
         if isinstance(field, FieldList):
@@ -112,7 +76,7 @@ def _check_field(field) -> bool:
     for value in field.raw_data or ():
         if not isinstance(value, str):
             continue  # an uploaded file: its name is checked where it is stored
-        problem = control_problem(value, multiline=isinstance(field, TextAreaField))
+        problem = text_problem(value, multiline=isinstance(field, TextAreaField))
         if problem:
             errors = field.errors if isinstance(field.errors, list) else list(field.errors)
             if problem not in errors:
@@ -123,7 +87,7 @@ def _check_field(field) -> bool:
 
 
 class AppForm(FlaskForm):
-    """The base of the app's forms: no text field accepts NUL bytes or stray control characters.
+    """The base of the app's forms: every text field follows `input_text` (text areas multi-line).
 
     The check runs after the fields' own validators and adds its message to the field, so the
     page shows it beside the field like any other validation error (the views answer 422).

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from antrag.applications.storage import minimal_pdf
 from antrag.extensions import db
+from antrag.input_text import CONTROL_MESSAGE, UNICODE_MESSAGE
 from antrag.mentoring.models import MentoringAssignment
 
 HUGE = "99999999999999999999"
@@ -228,9 +229,6 @@ def test_json_to_an_upload_endpoint_is_415(city, draft):
 
 # --- 422: field errors with German messages ---------------------------------------------------
 
-NUL = "Das Feld enthält ein unzulässiges Steuerzeichen (NUL)."
-NOT_UNICODE = "Das Feld enthält Zeichen, die kein gültiges Unicode sind."
-UNSTORABLE = "Der Text enthält unzulässige Zeichen (Steuerzeichen oder ungültiges Unicode)."
 INTEGER = "Bitte geben Sie eine ganze Zahl an."
 UNKNOWN = "Dieses Feld gibt es nicht."
 AMOUNT_FORMAT = (
@@ -240,9 +238,13 @@ AMOUNT_FORMAT = (
 
 # What an application's PATCH refuses: body (besides the version) → field → German message.
 PATCH_CASES = {
-    "NUL in a text": ({"contact_name": "Maria\u0000"}, "contact_name", NUL),
-    "lone surrogate in a text": ({"contact_name": "\ud800"}, "contact_name", NOT_UNICODE),
-    "NUL in a project title": ({"projects": [{"title": "\u0000"}]}, "projects[0].title", NUL),
+    "NUL in a text": ({"contact_name": "Maria\u0000"}, "contact_name", CONTROL_MESSAGE),
+    "lone surrogate in a text": ({"contact_name": "\ud800"}, "contact_name", UNICODE_MESSAGE),
+    "NUL in a project title": (
+        {"projects": [{"title": "\u0000"}]},
+        "projects[0].title",
+        CONTROL_MESSAGE,
+    ),
     "text as a number": ({"contact_name": 5}, "contact_name", "Bitte geben Sie einen Text an."),
     "too long": ({"contact_phone": "0" * 51}, "contact_phone", "Höchstens 50 Zeichen."),
     "amount as a number": (
@@ -331,8 +333,9 @@ def test_a_field_of_action_that_is_not_text_is_422(city, draft, value):
 
 # What a transition refuses: body (besides trigger "withdraw" and the version) → errors.
 TRANSITION_CASES = {
-    "NUL in comment": ({"comment": "Kein Bedarf\u0000"}, {"comment": UNSTORABLE}),
-    "lone surrogate in comment": ({"comment": "\ud800"}, {"comment": UNSTORABLE}),
+    "NUL in comment": ({"comment": "Kein Bedarf\u0000"}, {"comment": CONTROL_MESSAGE}),
+    "lone surrogate in comment": ({"comment": "\ud800"}, {"comment": UNICODE_MESSAGE}),
+    "BEL in comment": ({"comment": "Kein Bedarf\u0007"}, {"comment": CONTROL_MESSAGE}),
     "comment as number": (
         {"comment": 5},
         {"comment": "Bitte geben Sie den Kommentar als Text an."},
@@ -357,7 +360,7 @@ TRANSITION_CASES = {
         {"inputs": {"grund": True}},
         {"inputs.grund": "Bitte geben Sie einen Text, eine Zahl oder null an."},
     ),
-    "NUL in inputs": ({"inputs": {"grund": "\u0000"}}, {"inputs.grund": NUL}),
+    "NUL in inputs": ({"inputs": {"grund": "\u0000"}}, {"inputs.grund": CONTROL_MESSAGE}),
     "undeclared input": (
         {"inputs": {"grund": "x"}},
         {"inputs.grund": "Diese Angabe ist hier nicht vorgesehen."},

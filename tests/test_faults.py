@@ -11,6 +11,7 @@ import asyncio
 import re
 import select as select_module
 import socket
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -412,3 +413,57 @@ def test_permanent_refusal_marks_the_messages_failed_and_never_resends(
     assert "0 sent, 0 to retry later, 0 failed" in again
     assert all(m.status == "failed" and "550" in m.last_error for m in _messages())
     assert smtp.envelopes == []
+
+
+# --- the relay holds no transaction while it talks to the mail server ------------------------
+
+
+def _open_transactions_besides_mine() -> int:
+    """Return how many other connections to this PostgreSQL database sit in a transaction."""
+    with db.engine.connect() as connection:
+        return connection.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+            )
+        )
+
+
+def test_web_writes_go_on_while_the_relay_waits_for_a_silent_server(
+    app, black_hole, runner, make_application, make_web, world
+):
+    """`flask outbox send` against a server that accepts and never answers: the web works on.
+
+    On SQLite an open write transaction would make the web's write wait for the busy timeout
+    and answer 503; on PostgreSQL it shows as a connection "idle in transaction".
+    """
+    app.config.update(
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=black_hole.getsockname()[1],
+        MAIL_TIMEOUT=60,  # the relay waits until the test hangs up
+    )
+    application = make_application("draft")
+    make_application("submitted", municipality=world.andernach)  # its mails wait in the outbox
+    web = make_web(world.users.speyer)
+    version = application.case.version
+    db.session.commit()  # this session holds no transaction either
+    relay_run = threading.Thread(target=lambda: runner.invoke(args=["outbox", "send"]))
+    black_hole.settimeout(10)
+    relay_run.start()
+    connection, _ = black_hole.accept()  # the relay is connected and waits for the greeting
+    try:
+        if db.engine.dialect.name == "postgresql":
+            assert _open_transactions_besides_mine() == 0
+        response = web.post(
+            f"/antraege/{application.id}/aktion", {"trigger": "submit", "version": str(version)}
+        )
+        assert response.status_code == 302, response.status_code
+        assert relay_run.is_alive()  # the write happened while the relay was still waiting
+    finally:
+        connection.close()  # the server hangs up: the relay gives up at once
+        relay_run.join(timeout=10)
+    assert not relay_run.is_alive()
+    first = _messages()[0]
+    assert (first.status, first.attempts) == ("pending", 1)
+    assert "Mailserver" in first.last_error

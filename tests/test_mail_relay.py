@@ -215,9 +215,25 @@ def test_backoff_doubles_and_is_capped(app, attempts, seconds):
 
 def test_a_message_can_be_claimed_only_once(app, queue):
     message_id = queue()
-    assert relay.claim(message_id) is True
-    assert relay.claim(message_id) is False  # a second relay running at the same time
+    assert relay.claim(message_id) is not None
+    assert relay.claim(message_id) is None  # a second relay running at the same time
     assert _message(message_id).attempts == 1
+
+
+def test_a_dead_relays_claim_runs_out_and_its_late_outcome_is_ignored(app, queue, tmp_path):
+    app.config.update(MAIL_BACKEND="file", MAIL_FILE_FOLDER=str(tmp_path / "mail"))
+    message_id = queue()
+    dead = relay.claim(message_id)  # this relay dies before it sends
+    assert relay.send_due().sent == []  # the lease still holds
+
+    with frozen_at(_message(message_id).next_attempt_at + timedelta(seconds=1)):
+        report = relay.send_due()
+        late = relay.record_outcome(dead, relay.DeliveryError("451 zu spät"))
+
+    assert report.sent == [message_id]  # not lost
+    assert late is None  # the dead relay's outcome does not overwrite the new one
+    message = _message(message_id)
+    assert (message.status, message.attempts, message.last_error) == ("sent", 2, None)
 
 
 def test_a_transition_never_waits_for_smtp(

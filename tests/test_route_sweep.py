@@ -332,3 +332,74 @@ def test_api_ignores_the_browser_session(app, make_web, world, ids, role):
         if response.status_code != 401:
             wrong.append(f"{method} {url} -> {response.status_code}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+# --- ids beyond the column range and characters no path may hold -------------------------------
+
+# 2^31 overflows PostgreSQL's integer, 2^63 SQLite's, 2^64 every 64-bit integer.
+OUT_OF_RANGE = (2**31, 2**63, 2**64)
+# NUL (PostgreSQL refuses it in text), BEL, and U+FFFE (a noncharacter), percent-encoded.
+BAD_SEGMENTS = ("%00", "%07", "%EF%BF%BE")
+_INT_ARG = re.compile(r"<int:([^<>]+)>")
+_TEXT_ARG = re.compile(r"<(?:(?:string|path|default):)?([^<>:]+)>")
+SWEPT_METHODS = {"GET", *STATE_CHANGING}
+
+
+def _out_of_range_urls(app) -> list[tuple[str, str]]:
+    """Return (method, url) for every int argument of every rule set beyond the column range.
+
+    The other int arguments of the rule are 1, so that each argument is refused on its own.
+    """
+    urls = []
+    for rule in app.url_map.iter_rules():
+        names = _INT_ARG.findall(rule.rule)
+        for name in names:
+            for value in OUT_OF_RANGE:
+                url = _INT_ARG.sub(lambda m, n=name, v=value: str(v if m[1] == n else 1), rule.rule)
+                urls += [(method, url) for method in sorted(rule.methods & SWEPT_METHODS)]
+    return urls
+
+
+def _bad_segment_urls(app) -> list[tuple[str, str]]:
+    """Return (method, url) for every string argument of every rule set to a bad segment."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if not _TEXT_ARG.search(rule.rule) or _INT_ARG.search(rule.rule):
+            continue
+        for segment in BAD_SEGMENTS:
+            url = _TEXT_ARG.sub(segment, rule.rule)
+            urls += [(method, url) for method in sorted(rule.methods & SWEPT_METHODS)]
+    return urls
+
+
+def _sweep_not_found(web, urls) -> list[str]:
+    """Ask every url (POSTs with a valid CSRF token, so that they reach the view); return the non-404s."""
+    wrong = []
+    for method, url in urls:
+        if method == "GET":
+            response = web.get(url)
+        else:
+            response = web.client.open(url, method=method, data={"csrf_token": web.token or ""})
+        if response.status_code != 404:
+            wrong.append(f"{method} {url} -> {response.status_code}")
+    return wrong
+
+
+@pytest.mark.parametrize("role", ["anonymous", *LOGGED_IN])
+def test_ids_beyond_the_column_range_are_404_everywhere(app, make_web, world, role):
+    urls = _out_of_range_urls(app)
+    assert len({url.split("/")[1] for _method, url in urls}) > 5  # the sweep is not vacuous
+    web = make_web(_users(world)[role])
+    web.get("/anmelden")  # a CSRF token for the POSTs
+    wrong = _sweep_not_found(web, urls)
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "reviewer", "admin"])
+def test_a_path_segment_with_control_characters_is_404(app, make_web, world, role):
+    urls = _bad_segment_urls(app)
+    assert any("/mitglieder/%00" in url for _method, url in urls)
+    web = make_web(_users(world)[role])
+    web.get("/anmelden")
+    wrong = _sweep_not_found(web, urls)
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)

@@ -20,8 +20,8 @@ from antrag.applications.models import Application
 from antrag.applications.storage import minimal_pdf
 from antrag.engine.errors import InvalidInput
 from antrag.extensions import db
-from antrag.fields import CONTROL_MESSAGE, LINE_MESSAGE
 from antrag.funding.models import CallOff, FundingNotice
+from antrag.input_text import CONTROL_MESSAGE, LINE_MESSAGE, UNICODE_MESSAGE
 from antrag.mail.models import OutboxMessage
 from antrag.mail.relay import build_email
 from antrag.programme.models import Municipality, Programme, Round
@@ -462,7 +462,7 @@ def test_nul_in_a_transition_comment_is_refused(make_web, world, make_applicatio
         {"trigger": "request_changes", "version": application.case.version, "comment": NUL},
     )
     assert response.status_code == 422
-    assert "unzulässige Zeichen" in response.get_data(as_text=True)
+    assert CONTROL_MESSAGE in response.get_data(as_text=True)
     assert _reload(Application, application.id).case.state == "in_review"
 
 
@@ -637,7 +637,8 @@ def test_sql_metacharacters_in_round_name_are_harmless(make_web, world, make_app
     ("text", "multiline", "message"),
     [
         ("Łódź 🚀 数字城市", False, None),
-        ("Spalte\tSpalte", False, None),
+        ("Spalte\tSpalte", False, LINE_MESSAGE),
+        ("Spalte\tSpalte", True, None),
         ("Zeile\r\nBcc: x@y.example", False, LINE_MESSAGE),
         ("Zeile\u2028Zeile", False, LINE_MESSAGE),
         ("Absatz\r\nAbsatz\u2028", True, None),
@@ -645,10 +646,11 @@ def test_sql_metacharacters_in_round_name_are_harmless(make_web, world, make_app
         ("Vor\x00nach", False, CONTROL_MESSAGE),
         ("Klingel\x07", True, CONTROL_MESSAGE),
         ("Klingel\x07", False, LINE_MESSAGE),
-        ("halbes \ud800 Zeichen", True, CONTROL_MESSAGE),
+        ("halbes \ud800 Zeichen", True, UNICODE_MESSAGE),
+        ("Name\ufffe", False, UNICODE_MESSAGE),
     ],
 )
-def test_control_problem(text, multiline, message):
-    from antrag.fields import control_problem
+def test_text_problem(text, multiline, message):
+    from antrag.input_text import text_problem
 
-    assert control_problem(text, multiline=multiline) == message
+    assert text_problem(text, multiline=multiline) == message

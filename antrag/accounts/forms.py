@@ -1,12 +1,13 @@
 """Login form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from ..fields import AppForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(AppForm):
     """E-mail and password."""
 
     email = EmailField(

@@ -47,7 +47,8 @@ class _UserForm(AppForm):
 
     def validate_mentor_capacity(self, field) -> None:
         """Accept a whole number of at least 0 (empty means 0)."""
-        if not (field.data or "0").strip().isdigit():
+        text = (field.data or "0").strip()
+        if not text.isascii() or not text.isdigit():  # "²".isdigit() is true, int("²") fails
             raise ValidationError(_l("Bitte geben Sie eine ganze Zahl ab 0 an."))
 
     def capacity(self) -> int:

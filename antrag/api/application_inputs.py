@@ -90,7 +90,9 @@ def _projects(application, body: dict, errors: dict) -> list[dict]:
         if "title" in row:
             values["title"] = get_text(row, "title", row_errors, limit=200)
         if "description" in row:
-            values["description"] = get_text(row, "description", row_errors, limit=DESCRIPTION_MAX)
+            values["description"] = get_text(
+                row, "description", row_errors, limit=DESCRIPTION_MAX, multiline=True
+            )
         if "field_of_action" in row:
             value = row["field_of_action"]
             if value is not None and (not isinstance(value, str) or value not in FIELDS_OF_ACTION):

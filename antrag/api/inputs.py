@@ -12,11 +12,11 @@ from flask import request
 
 from ..extensions import db
 from ..formats import format_money
+from ..input_text import text_problem
+from ..routing import MAX_ID
 from ..security import security_event
 from .problems import ApiProblem, invalid
 
-# The largest id a database integer column holds; larger ids cannot exist.
-MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -52,19 +52,11 @@ def unknown_fields(body: dict, allowed) -> dict[str, str]:
     return {key: "Dieses Feld gibt es nicht." for key in body if key not in allowed}
 
 
-def text_problem(value: str) -> str | None:
-    """Return why a string cannot be stored (NUL bytes, lone surrogates), or None."""
-    if "\x00" in value:
-        return "Das Feld enthält ein unzulässiges Steuerzeichen (NUL)."
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "Das Feld enthält Zeichen, die kein gültiges Unicode sind."
-    return None
+def get_text(body: dict, name: str, errors: dict, *, limit: int, required=False, multiline=False):
+    """Return the stripped string (or None) at `name`, recording a message in `errors`.
 
-
-def get_text(body: dict, name: str, errors: dict, *, limit: int, required=False):
-    """Return the stripped string (or None) at `name`, recording a message in `errors`."""
+    The text follows the rule of `input_text`, as in the forms: one-line unless `multiline`.
+    """
     value = body.get(name)
     if value is None:
         if required:
@@ -73,7 +65,7 @@ def get_text(body: dict, name: str, errors: dict, *, limit: int, required=False)
     if not isinstance(value, str):
         errors[name] = "Bitte geben Sie einen Text an."
         return None
-    problem = text_problem(value)
+    problem = text_problem(value, multiline=multiline)
     if problem:
         errors[name] = problem
         return None

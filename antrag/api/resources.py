@@ -18,10 +18,12 @@ from ..engine.errors import InvalidInput
 from ..engine.models import Case, HistoryEntry
 from ..extensions import db
 from ..funding.models import CallOff, FundingNotice, ProofOfUse
+from ..input_text import text_problem
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
+from ..routing import MAX_ID
 from . import serializers
 from .blueprint import bp
-from .inputs import MAX_ID, get_int, get_visible, json_body, pagination, query_int, text_problem
+from .inputs import get_int, get_visible, json_body, pagination, query_int
 from .problems import invalid
 
 
@@ -220,7 +222,12 @@ def transitions_view(resource: Resource, object_id: int):
     body = json_body()
     errors = {key: "Dieses Feld gibt es nicht." for key in body if key not in TRANSITION_FIELDS}
     trigger = body.get("trigger")
-    if not isinstance(trigger, str) or not trigger or len(trigger) > 64 or text_problem(trigger):
+    if (
+        not isinstance(trigger, str)
+        or not trigger
+        or len(trigger) > 64
+        or text_problem(trigger, multiline=False)
+    ):
         errors["trigger"] = "Bitte geben Sie die Aktion (trigger) als Text an."
     version = get_int(body, "version", errors)
     comment = body.get("comment")
@@ -233,8 +240,9 @@ def transitions_view(resource: Resource, object_id: int):
         for key, value in inputs.items():
             if isinstance(value, bool) or not isinstance(value, (str, int, float, type(None))):
                 errors[f"inputs.{key}"] = "Bitte geben Sie einen Text, eine Zahl oder null an."
-            elif isinstance(value, str) and text_problem(value):
-                errors[f"inputs.{key}"] = text_problem(value)
+            elif isinstance(value, str) and text_problem(value, multiline=True):
+                # What no input may hold; the engine then holds each to its declared kind.
+                errors[f"inputs.{key}"] = text_problem(value, multiline=True)
     if errors:
         raise invalid(errors)
     try:

@@ -20,9 +20,11 @@ from ..extensions import db
 from ..funding import storage as funding_storage
 from ..funding.models import FundingNotice, ProofAttachment, ProofOfUse
 from ..funding.operations import attach_to_proof, request_call_off, save_proof
+from ..input_text import text_problem
 from ..mentoring.models import MentoringGap
 from ..mentoring.operations import MentoringRefused, mentor_loads, propose_for_gap
 from ..programme.models import Municipality, Round
+from ..routing import parse_id
 from . import openapi, serializers
 from .application_inputs import application_data
 from .blueprint import bp
@@ -35,7 +37,6 @@ from .inputs import (
     json_body,
     multipart_form,
     pagination,
-    text_problem,
 )
 from .problems import ApiProblem, invalid
 from .resources import BY_NAME
@@ -87,7 +88,7 @@ def municipalities():
     query = select(Municipality).order_by(Municipality.name, Municipality.id)
     q = request.args.get("q")
     if q:
-        if len(q) > 100 or text_problem(q):
+        if len(q) > 100 or text_problem(q, multiline=False):
             raise invalid({"q": "Bitte geben Sie höchstens 100 gültige Zeichen an."})
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
@@ -230,10 +231,10 @@ def _refused_upload():
 
 
 def _form_version(form) -> int:
-    raw = form.get("version", "")
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+    version = parse_id(form.get("version", ""))
+    if version is None:
         raise invalid({"version": "Bitte geben Sie die Version an, die Sie zuletzt gesehen haben."})
-    return int(raw)
+    return version
 
 
 # --- funding notices, call-offs, proofs of use -------------------------------------------
@@ -260,7 +261,7 @@ def create_call_off(object_id: int):
         errors["amount"] = 'Bitte geben Sie einen Betrag an, zum Beispiel "10000.00".'
     elif amount is not None and amount <= 0:
         errors["amount"] = "Der Betrag muss größer als 0 sein."
-    note = get_text(body, "note", errors, limit=2000)
+    note = get_text(body, "note", errors, limit=2000, multiline=True)
     if errors:
         raise invalid(errors)
     call_off = request_call_off(current_user, found, amount, note)
@@ -279,7 +280,11 @@ def update_proof(object_id: int):
         if k not in ("version", "report", "expenditure")
     }
     version = get_int(body, "version", errors)
-    report = get_text(body, "report", errors, limit=20000) if "report" in body else found.report
+    report = (
+        get_text(body, "report", errors, limit=20000, multiline=True)
+        if "report" in body
+        else found.report
+    )
     spent = _expenditure(found, body, errors)
     if errors:
         raise invalid(errors)

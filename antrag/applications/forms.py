@@ -29,6 +29,7 @@ from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
 from ..fields import AppForm, GermanDateField, GermanDecimalField
 from ..formats import format_money
+from ..routing import parse_id
 from .models import FIELDS_OF_ACTION
 from .storage import UploadRefused, check_pdf
 
@@ -103,7 +104,7 @@ class AmountField(GermanDecimalField):
 class ProjectForm(Form):
     """One digitalisation project; a row marked for removal is not validated."""
 
-    project_id = HiddenField()
+    project_id = HiddenField(_l("Projektnummer"))
     title = _text(_l("Projekttitel"), 200)
     description = TextAreaField(
         _l("Beschreibung"),
@@ -130,6 +131,12 @@ class ProjectForm(Form):
     def validate(self, extra_validators=None) -> bool:
         return True if self.remove.data else super().validate(extra_validators)
 
+    def validate_project_id(self, field):
+        if field.data and parse_id(field.data) is None:  # an edited page, not a typing error
+            raise ValidationError(
+                _("Die Nummer dieses Projekts ist ungültig. Bitte laden Sie die Seite neu.")
+            )
+
     def validate_field_of_action(self, field):
         if field.data and field.data not in FIELDS_OF_ACTION:
             raise ValidationError(_("Bitte wählen Sie ein Handlungsfeld aus der Liste."))
@@ -147,7 +154,7 @@ class ProjectForm(Form):
         """Return the row as plain values for `operations.save_application`."""
         raw_id = self.project_id.data or ""
         return {
-            "id": int(raw_id) if raw_id.isdigit() else None,
+            "id": parse_id(raw_id),
             "remove": bool(self.remove.data) or self.is_blank(),
             **{name: _none_if_empty(getattr(self, name).data) for name in PROJECT_FIELDS},
         }

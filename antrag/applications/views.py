@@ -11,6 +11,7 @@ from ..cases.page import action_error_items, build_case_view, state_label
 from ..engine.errors import WrongState
 from ..extensions import db
 from ..programme.models import Round
+from ..routing import parse_id
 from . import queries
 from .forms import ApplicationForm
 from .models import Application, Attachment
@@ -42,7 +43,7 @@ def index():
 @role_required("applicant")
 def create():
     """Start a draft in the chosen round and continue on its form."""
-    round_id = request.form.get("round_id", type=int)
+    round_id = parse_id(request.form.get("round_id"))
     if round_id is None:
         abort(400)
     round_ = db.get_or_404(Round, round_id)

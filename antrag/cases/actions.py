@@ -8,14 +8,15 @@ from .. import engine
 from ..engine.errors import InvalidInput
 from ..extensions import db
 from ..i18n import label
+from ..routing import parse_id
 
 
 def posted_version(raw) -> int:
     """Return the case version a form was rendered with; a missing or bad one is a 400."""
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
+    version = parse_id(raw)  # a version counts from 1 in an integer column, like an id
+    if version is None:
         abort(400)
+    return version
 
 
 def fire_posted(subject, render, success_url: str, inputs: dict | None = None):

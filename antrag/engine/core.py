@@ -20,7 +20,8 @@ from transitions import MachineError
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import N_, label
+from ..i18n import label
+from ..input_text import text_problem
 from ..mail import outbox
 from . import history
 from .calendar import due_at
@@ -40,7 +41,6 @@ from .workflows import Token, workflows
 
 logger = logging.getLogger(__name__)
 COMMENT_MAX = 5000
-UNSTORABLE = N_("Der Text enthält unzulässige Zeichen (Steuerzeichen oder ungültiges Unicode).")
 
 
 class SystemActor:
@@ -231,10 +231,17 @@ def available_actions(case: Case, actor, subject=None) -> list[Action]:
 
 
 def check_inputs(transition: TransitionDef, comment, inputs) -> tuple[str | None, dict]:
-    """Validate the comment and declared inputs; raise InvalidInput with field messages."""
+    """Validate the comment and declared inputs; raise InvalidInput with field messages.
+
+    Texts follow the rule of `input_text`, checked as typed (before stripping): the comment
+    is multi-line text, a text input one-line text.
+    """
     errors: dict[str, str] = {}
+    problem = text_problem(comment, multiline=True) if isinstance(comment, str) else None
     comment = (comment or "").strip() or None
-    if transition.comment == "required" and not comment:
+    if problem:
+        errors["comment"] = problem
+    elif transition.comment == "required" and not comment:
         errors["comment"] = _(
             "Bitte geben Sie eine %(label)s an.", label=label(transition.comment_label)
         )
@@ -242,8 +249,6 @@ def check_inputs(transition: TransitionDef, comment, inputs) -> tuple[str | None
         errors["comment"] = _("Zu dieser Aktion ist kein Kommentar vorgesehen.")
     elif comment and len(comment) > COMMENT_MAX:
         errors["comment"] = _("Höchstens %(count)s Zeichen.", count=COMMENT_MAX)
-    elif comment and not _storable(comment):
-        errors["comment"] = _(UNSTORABLE)
     inputs = dict(inputs or {})
     clean = {}
     declared = {i.name: i for i in transition.inputs}
@@ -287,23 +292,14 @@ def _coerce(kind: str, value):
             return date.fromisoformat(text)  # exactly YYYY-MM-DD, not the compact form
         except ValueError:
             raise ValueError(_("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an.")) from None
-    text = str(value).strip()
-    if not _storable(text):
-        raise ValueError(_(UNSTORABLE))
+    text = str(value)
+    problem = text_problem(text, multiline=False)
+    if problem:
+        raise ValueError(problem)
+    text = text.strip()
     if len(text) > COMMENT_MAX:
-        raise ValueError(f"Höchstens {COMMENT_MAX} Zeichen.")
+        raise ValueError(_("Höchstens %(count)s Zeichen.", count=COMMENT_MAX))
     return text
-
-
-def _storable(text: str) -> bool:
-    """Return whether a text can be stored: no NUL bytes (PostgreSQL refuses them), valid UTF-8."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _compare_and_set(

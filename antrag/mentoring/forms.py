@@ -7,16 +7,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from ..fields import AppForm, GermanDateField
+from ..routing import parse_id
 
 NO_MENTOR = SelectChoice("", _l("– bitte wählen –"))
 
 
 def _to_id(value) -> int | None:
     """Return the chosen user id; an empty or edited value becomes None."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 class KickoffForm(AppForm):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ..auth import role_required
 from ..extensions import db
-from ..fields import control_problem
+from ..input_text import problem_msgid
 from .blueprint import bp
 from .forms import FeedbackForm
 from .models import AccessibilityFeedback
@@ -77,7 +77,7 @@ def _reported_page() -> str | None:
 
 def _local_path(url: str | None) -> str | None:
     """Return the path (with query) of a URL of this site, or None for anything else."""
-    if not url or len(url) > 500 or control_problem(url, multiline=False):
+    if not url or len(url) > 500 or problem_msgid(url, multiline=False):
         return None
     parts = urlsplit(url)
     if parts.netloc and parts.netloc != request.host:

@@ -20,7 +20,8 @@ from ..formats import parse_amount
 from .models import ELIGIBILITY, MUNICIPALITY_KINDS
 
 UNKNOWN_CHOICE = _l("Bitte wählen Sie aus den angebotenen Möglichkeiten.")
-_POPULATION_RE = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)$")
+# ASCII digits (`\d` would take `١٢`), at most eight: the column is a 32-bit integer.
+_POPULATION_RE = re.compile(r"^([0-9]{1,2}(?:\.[0-9]{3}){1,2}|[0-9]{3}\.[0-9]{3}|[0-9]{1,8})$")
 
 
 def parse_signed_amount(text: str):

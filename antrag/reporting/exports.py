@@ -5,25 +5,25 @@ comma and no thousands separator (`60750,00`), dates as `14.05.2019` and times a
 `14.05.2019 10:30` in Europe/Berlin. Every cell that a spreadsheet could read as a formula
 (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`.
 XLSX holds numbers as numbers, dates as dates and every text as a text cell, never a formula.
+Text stored before today's input rule may hold characters XML cannot (U+FFFE, control
+characters): both formats show them as U+FFFD, so that Excel and openpyxl open every export.
 """
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..engine.calendar import BERLIN
+from ..input_text import xml_safe
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Column kinds: how a value is written to CSV and typed in XLSX.
 TEXT, INTEGER, MONEY, DATE, DATETIME = "text", "integer", "money", "date", "datetime"
 XLSX_FORMATS = {MONEY: "#,##0.00", DATE: "DD.MM.YYYY", DATETIME: "DD.MM.YYYY HH:MM"}
-_ILLEGAL = re.compile(ILLEGAL_CHARACTERS_RE.pattern)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def csv_cell(value, kind: str) -> str:
     elif kind == DATETIME:
         text = _local(value).strftime("%d.%m.%Y %H:%M")
     else:
-        text = str(value)
+        text = xml_safe(str(value))
     return neutralise(text)
 
 
@@ -73,7 +73,7 @@ def to_csv(table: Table) -> bytes:
     """Return the table as CSV bytes for German Excel (UTF-8 with BOM, `;`, CRLF)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([neutralise(str(column.header)) for column in table.columns])
+    writer.writerow([neutralise(xml_safe(str(column.header))) for column in table.columns])
     for row in table.rows:
         writer.writerow(
             [csv_cell(value, c.kind) for value, c in zip(row, table.columns, strict=True)]
@@ -92,7 +92,7 @@ def _xlsx_value(cell, value, kind: str) -> None:
     elif kind == DATE:
         cell.value = value
     else:
-        cell.value = _ILLEGAL.sub("", str(value))
+        cell.value = xml_safe(str(value))
         cell.data_type = "s"  # a text, even if it starts with "=": never a formula
     if kind in XLSX_FORMATS:
         cell.number_format = XLSX_FORMATS[kind]
@@ -102,7 +102,7 @@ def to_xlsx(table: Table) -> bytes:
     """Return the table as an XLSX workbook with one sheet, header row frozen."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = str(table.title)[:31]
+    sheet.title = xml_safe(str(table.title))[:31]
     for number, column in enumerate(table.columns, start=1):
         header = sheet.cell(row=1, column=number)
         _xlsx_value(header, column.header, TEXT)
