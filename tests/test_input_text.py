@@ -253,11 +253,13 @@ def test_every_xlsx_export_opens_with_text_stored_before_the_rule(
     web = make_web(world.users.reviewer)
 
     for kind in tables.EXPORTS:
+        # Each export shows the city, except the meetings' counts, which show the title.
+        shown = "Netzwerktreffen����" if kind == "netzwerktreffen" else "Speyer����"
         response = web.get(f"/auswertung/export/{kind}.xlsx")
         assert response.status_code == 200, kind
         sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
         texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
-        assert "Speyer����" in texts, (kind, texts)
+        assert shown in texts, (kind, texts)
         assert not any(set(BAD) & set(text) for text in texts), kind
         csv_text = web.get(f"/auswertung/export/{kind}.csv").get_data().decode("utf-8-sig")
-        assert "Speyer����" in csv_text and not set(BAD) & set(csv_text), kind
+        assert shown in csv_text and not set(BAD) & set(csv_text), kind
