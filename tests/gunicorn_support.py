@@ -26,11 +26,14 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')
 
 # Imported by the master before it forks (so workers only build the app), and a hook that
-# marks each worker as ready once its app is loaded.
+# marks each worker as ready once its app is loaded. The security log goes to the server's
+# log, so that tests can count its events across workers.
 CONFIG = """
+import logging
 import antrag  # noqa: F401
 
 def post_worker_init(worker):
+    logging.getLogger("antrag.security").addHandler(logging.StreamHandler())
     open({ready!r} + "/" + str(worker.pid), "w").close()
 """
 
