@@ -26,6 +26,10 @@ class Config:
     # At most this many failed login guesses per e-mail address within the window.
     LOGIN_MAX_ATTEMPTS = 10
     LOGIN_WINDOW_MINUTES = 15
+    # A creating form may be sent this long after it was shown (its one-time token expires).
+    FORM_TOKEN_HOURS = 24
+    # The API answers a POST repeated with the same Idempotency-Key this long after the first.
+    IDEMPOTENCY_KEY_HOURS = 24
     # Strict-Transport-Security on every response; only where the site is served over HTTPS.
     HSTS = False
     BABEL_DEFAULT_LOCALE = "de"
@@ -151,6 +155,8 @@ SECURITY_NUMBERS = (
     "LOGIN_MAX_ATTEMPTS",
     "LOGIN_WINDOW_MINUTES",
     "PRIVACY_RETENTION_DAYS",
+    "FORM_TOKEN_HOURS",
+    "IDEMPOTENCY_KEY_HOURS",
 )
 
 

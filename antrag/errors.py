@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .api.problems import DETAILS, ApiProblem, is_api_request, problem
 from .engine.errors import EngineError
 from .extensions import db
+from .idempotency.forms import AlreadySubmitted, FormExpired
 from .security import security_event
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ TITLES = {
     500: _l("Interner Fehler"),
     503: _l("Bitte noch einmal versuchen"),
 }
+FORM_EXPIRED = _l("Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu.")
 MESSAGES = {
     400: _l("Die Anfrage war unvollständig oder fehlerhaft. Bitte laden Sie die Seite neu."),
     403: _l("Ihre Rolle darf diese Seite nicht öffnen."),
@@ -61,10 +63,37 @@ def init_app(app: Flask) -> None:
             )
         return _page(exc.status, exc.message, back=request.referrer)
 
+    @app.errorhandler(AlreadySubmitted)
+    def _already_submitted(exc: AlreadySubmitted):
+        db.session.rollback()
+        logger.info("Form sent again: %s %s", request.method, request.path)
+        if exc.result_url is None:
+            return _page(409, _("Dieses Formular wurde bereits abgeschickt."))
+        flash(
+            _(
+                "Dieses Formular war bereits abgeschickt worden und wurde nur einmal "
+                "gespeichert. Hier sehen Sie das Ergebnis."
+            ),
+            "info",
+        )
+        return redirect(exc.result_url)
+
+    @app.errorhandler(FormExpired)
+    def _form_expired(exc: FormExpired):
+        db.session.rollback()
+        return _page(400, FORM_EXPIRED)
+
     @app.errorhandler(ApiProblem)
     def _api_problem(exc: ApiProblem):
         db.session.rollback()
-        return problem(exc.status, exc.detail, kind=exc.kind, errors=exc.errors, **exc.extra)
+        return problem(
+            exc.status,
+            exc.detail,
+            kind=exc.kind,
+            errors=exc.errors,
+            headers=exc.headers,
+            **exc.extra,
+        )
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc):
@@ -82,9 +111,7 @@ def init_app(app: Flask) -> None:
             return problem(code, DETAILS.get(code, exc.description), headers=headers)
         message = MESSAGES.get(code, exc.description)
         if code == 400 and "CSRF" in (exc.description or ""):
-            message = _(
-                "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu."
-            )
+            message = FORM_EXPIRED
         return _page(code, message)
 
     @app.errorhandler(OperationalError)

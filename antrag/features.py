@@ -22,6 +22,7 @@ MODULES = (
     "antrag.accounts.invitations",
     "antrag.meetings.models",
     "antrag.meetings.rules",
+    "antrag.idempotency.models",
 )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from form_support import form_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "concurrency-tests-secret-key-0123456789abcdef"
@@ -172,19 +173,23 @@ class Browser:
         self.url = url
         self.http = requests.Session()
         self.token: str | None = None
+        self.form_tokens: dict[str, str] = {}
 
     def get(self, path: str) -> requests.Response:
         response = self.http.get(self.url + path, allow_redirects=False, timeout=30)
         match = CSRF_RE.search(response.text)
         if match:
             self.token = match.group(1)
+        self.form_tokens.update(form_tokens(response.text, path))
         return response
 
     def post(self, path: str, data: dict) -> requests.Response:
-        """Post a form with the current CSRF token; redirects are not followed."""
+        """Post a form with the current CSRF token (and the form's one-time token, if the
+        page last shown had this form); redirects are not followed."""
+        once = {"form_token": self.form_tokens[path]} if path in self.form_tokens else {}
         return self.http.post(
             self.url + path,
-            data={"csrf_token": self.token} | data,
+            data={"csrf_token": self.token} | once | data,
             allow_redirects=False,
             timeout=30,
         )

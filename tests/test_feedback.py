@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from antrag.accounts.models import LoginAttempt, UserSession
 from antrag.db_types import utcnow
 from antrag.extensions import db
+from antrag.idempotency.models import FormSubmission, IdempotencyKey
 from antrag.mail.models import OutboxMessage
 from antrag.network.models import AccessibilityFeedback
 from antrag.network.retention import purge
@@ -165,10 +166,41 @@ def test_purge_deletes_what_the_privacy_notice_promises(app, world):
     db.session.commit()
     counts = purge(now)
     db.session.commit()
-    assert counts == {"sessions": 1, "login_attempts": 1, "sent_mail": 1, "feedback": 1}
+    assert counts == {
+        "sessions": 1,
+        "login_attempts": 1,
+        "sent_mail": 1,
+        "feedback": 1,
+        "sent_forms": 0,
+        "idempotency_keys": 0,
+    }
     assert db.session.scalars(select(UserSession.secret_hash)).all() == ["b" * 64]
     assert db.session.scalars(select(OutboxMessage.status)).all() == ["failed"]
     assert db.session.scalars(select(AccessibilityFeedback.description)).all() == ["neu"]
+
+
+def test_purge_forgets_expired_form_tokens_and_idempotency_keys(app, world):
+    now = utcnow()
+    config = app.config
+    form_age = timedelta(hours=config["FORM_TOKEN_HOURS"])
+    key_age = timedelta(hours=config["IDEMPOTENCY_KEY_HOURS"])
+    user = world.users.speyer
+    db.session.add_all(
+        [
+            FormSubmission(token_hash="a" * 64, endpoint="x", created_at=now - form_age * 2),
+            FormSubmission(token_hash="b" * 64, endpoint="x", created_at=now - form_age),
+            IdempotencyKey(user_id=user.id, key="alt", fingerprint="f", created_at=now - key_age),
+            IdempotencyKey(
+                user_id=user.id, key="neu", fingerprint="f", created_at=now - key_age / 2
+            ),
+        ]
+    )
+    db.session.commit()
+    counts = purge(now)
+    db.session.commit()
+    assert (counts["sent_forms"], counts["idempotency_keys"]) == (1, 1)
+    assert db.session.scalars(select(FormSubmission.token_hash)).all() == ["b" * 64]
+    assert db.session.scalars(select(IdempotencyKey.key)).all() == ["neu"]
 
 
 def test_purge_command(runner, world):

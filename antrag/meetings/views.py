@@ -8,6 +8,7 @@ from .. import engine
 from ..db_types import utcnow
 from ..extensions import db
 from ..fields import AppForm
+from ..idempotency import forms as once
 from ..programme.models import Municipality
 from .forms import RegistrationForm
 from .ics import meeting_calendar
@@ -48,9 +49,11 @@ def _registration_form() -> RegistrationForm:
 def detail(meeting_id: int):
     """A meeting with its agenda and, while it lies ahead, the registration form."""
     meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    confirmation = url_for("meetings.confirmation", meeting_id=meeting.id)
     form = _registration_form()
     if not meeting.is_upcoming() or not form.validate_on_submit():
         return _detail_page(meeting, form)
+    submission = once.claim()
     try:
         registration, _token = register(
             meeting,
@@ -66,9 +69,10 @@ def detail(meeting_id: int):
         for name, message in exc.errors.items():
             getattr(form, name).errors.append(message)
         return _detail_page(meeting, form)
+    submission.leads_to(confirmation)
     db.session.commit()
     session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), str(meeting.id): registration.id}
-    return redirect(url_for("meetings.confirmation", meeting_id=meeting.id))
+    return redirect(confirmation)
 
 
 def _detail_page(meeting: Meeting, form):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..auth import role_required
 from ..extensions import db
 from ..fields import control_problem
+from ..idempotency import forms as once
 from .blueprint import bp
 from .forms import FeedbackForm
 from .models import AccessibilityFeedback
@@ -48,6 +49,7 @@ def feedback():
         return render_template("network/feedback.html", form=form)
     if not form.validate():
         return render_template("network/feedback.html", form=form), 422
+    submission = once.claim()
     record_feedback(
         current_user,
         page_url=form.page_url.data,
@@ -55,7 +57,13 @@ def feedback():
         name=form.name.data,
         email=form.email.data,
     )
+    submission.leads_to(url_for(".accessibility"))
     db.session.commit()
+    return _thanks()
+
+
+def _thanks():
+    """Thank the person and return to the accessibility statement."""
     flash(
         _(
             "Vielen Dank für Ihre Meldung. Wir prüfen sie und antworten Ihnen, wenn Sie eine "

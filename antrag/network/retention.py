@@ -10,6 +10,7 @@ from sqlalchemy import and_, delete, or_
 from ..accounts.models import LoginAttempt, UserSession
 from ..db_types import utcnow
 from ..extensions import db
+from ..idempotency.models import FormSubmission, IdempotencyKey
 from ..mail.models import OutboxMessage
 from .blueprint import bp
 from .models import AccessibilityFeedback
@@ -20,9 +21,12 @@ FEEDBACK_RETENTION_DAYS = 365
 
 
 def purge(now: datetime | None = None) -> dict[str, int]:
-    """Delete ended sessions, login attempts, sent mail and old barrier reports; never commit."""
+    """Delete ended sessions, login attempts, sent mail, old barrier reports and what the
+    protection of forms no longer needs (expired form tokens and idempotency keys); never
+    commit."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=current_app.config["PRIVACY_RETENTION_DAYS"])
+    config = current_app.config
+    cutoff = now - timedelta(days=config["PRIVACY_RETENTION_DAYS"])
     statements = {
         "sessions": delete(UserSession).where(
             or_(
@@ -36,6 +40,13 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         ),
         "feedback": delete(AccessibilityFeedback).where(
             AccessibilityFeedback.created_at < now - timedelta(days=FEEDBACK_RETENTION_DAYS)
+        ),
+        # Their tokens can no longer be sent, their keys no longer repeated.
+        "sent_forms": delete(FormSubmission).where(
+            FormSubmission.created_at < now - timedelta(hours=config["FORM_TOKEN_HOURS"])
+        ),
+        "idempotency_keys": delete(IdempotencyKey).where(
+            IdempotencyKey.created_at <= now - timedelta(hours=config["IDEMPOTENCY_KEY_HOURS"])
         ),
     }
     counts = {
@@ -53,5 +64,6 @@ def purge_command():
     db.session.commit()
     click.echo(
         "Deleted: {sessions} sessions, {login_attempts} login attempts, "
-        "{sent_mail} sent messages, {feedback} barrier reports.".format(**counts)
+        "{sent_mail} sent messages, {feedback} barrier reports, {sent_forms} sent forms, "
+        "{idempotency_keys} idempotency keys.".format(**counts)
     )
