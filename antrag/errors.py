@@ -1,9 +1,10 @@
 """Error pages: engine refusals, HTTP errors and unexpected failures, mapped in one place."""
 
 import logging
+import math
 import uuid
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
@@ -13,6 +14,7 @@ from .api.problems import DETAILS, ApiProblem, is_api_request, problem
 from .engine.errors import EngineError
 from .extensions import db
 from .idempotency.forms import AlreadySubmitted, FormExpired
+from .limits.rates import LimitReached
 from .security import security_event
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,7 @@ TITLES = {
     409: _l("Konflikt"),
     413: _l("Datei zu groß"),
     422: _l("Aktion nicht möglich"),
+    429: _l("Bitte warten Sie einen Moment"),
     500: _l("Interner Fehler"),
     503: _l("Bitte noch einmal versuchen"),
 }
@@ -82,6 +85,19 @@ def init_app(app: Flask) -> None:
     def _form_expired(exc: FormExpired):
         db.session.rollback()
         return _page(400, FORM_EXPIRED)
+
+    @app.errorhandler(LimitReached)
+    def _limit_reached(exc: LimitReached):
+        db.session.rollback()
+        minutes = max(1, math.ceil(exc.retry_after / 60))
+        html = render_template(
+            "errors/too_many_requests.html",
+            title=TITLES[429],
+            minutes=minutes,
+            contact=exc.contact or current_app.config["OPERATOR_EMAIL"],
+            back=request.path,
+        )
+        return html, 429, {"Retry-After": str(exc.retry_after)}
 
     @app.errorhandler(ApiProblem)
     def _api_problem(exc: ApiProblem):

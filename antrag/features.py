@@ -23,6 +23,7 @@ MODULES = (
     "antrag.meetings.models",
     "antrag.meetings.rules",
     "antrag.idempotency.models",
+    "antrag.limits.models",
 )
 
 

@@ -1,6 +1,15 @@
 """Public meeting pages: list, a meeting with its registration form, .ics, confirmation, cancel."""
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -9,6 +18,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..fields import AppForm
 from ..idempotency import forms as once
+from ..limits import public
 from ..programme.models import Municipality
 from .forms import RegistrationForm
 from .ics import meeting_calendar
@@ -50,10 +60,15 @@ def detail(meeting_id: int):
     """A meeting with its agenda and, while it lies ahead, the registration form."""
     meeting = db.session.get(Meeting, meeting_id) or abort(404)
     confirmation = url_for("meetings.confirmation", meeting_id=meeting.id)
+    if request.method == "POST" and public.is_bot("meeting_registration"):
+        return redirect(confirmation)  # answered like a registration; nothing is stored
     form = _registration_form()
     if not meeting.is_upcoming() or not form.validate_on_submit():
         return _detail_page(meeting, form)
     submission = once.claim()
+    public.limit(
+        "meeting_registration", form.email.data, contact=current_app.config["OPERATOR_EMAIL"]
+    )
     try:
         registration, _token = register(
             meeting,

@@ -12,6 +12,7 @@ from ..auth import role_required
 from ..extensions import db
 from ..fields import control_problem
 from ..idempotency import forms as once
+from ..limits import public
 from .blueprint import bp
 from .forms import FeedbackForm
 from .models import AccessibilityFeedback
@@ -47,9 +48,16 @@ def feedback():
     if request.method == "GET":
         form.page_url.data = _reported_page()
         return render_template("network/feedback.html", form=form)
+    if public.is_bot("barrier_report"):
+        return _thanks()  # answered like a report; nothing is stored
     if not form.validate():
         return render_template("network/feedback.html", form=form), 422
     submission = once.claim()
+    public.limit(
+        "barrier_report",
+        form.email.data,
+        contact=current_app.config["ACCESSIBILITY_CONTACT_EMAIL"],
+    )
     record_feedback(
         current_user,
         page_url=form.page_url.data,

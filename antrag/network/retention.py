@@ -11,6 +11,7 @@ from ..accounts.models import LoginAttempt, UserSession
 from ..db_types import utcnow
 from ..extensions import db
 from ..idempotency.models import FormSubmission, IdempotencyKey
+from ..limits.models import RateCount
 from ..mail.models import OutboxMessage
 from .blueprint import bp
 from .models import AccessibilityFeedback
@@ -22,8 +23,8 @@ FEEDBACK_RETENTION_DAYS = 365
 
 def purge(now: datetime | None = None) -> dict[str, int]:
     """Delete ended sessions, login attempts, sent mail, old barrier reports and what the
-    protection of forms no longer needs (expired form tokens and idempotency keys); never
-    commit."""
+    protection of forms no longer needs (expired form tokens, idempotency keys and counters);
+    never commit."""
     now = now or utcnow()
     config = current_app.config
     cutoff = now - timedelta(days=config["PRIVACY_RETENTION_DAYS"])
@@ -41,12 +42,15 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         "feedback": delete(AccessibilityFeedback).where(
             AccessibilityFeedback.created_at < now - timedelta(days=FEEDBACK_RETENTION_DAYS)
         ),
-        # Their tokens can no longer be sent, their keys no longer repeated.
+        # Their tokens can no longer be sent, their keys no longer repeated, their windows ended.
         "sent_forms": delete(FormSubmission).where(
             FormSubmission.created_at < now - timedelta(hours=config["FORM_TOKEN_HOURS"])
         ),
         "idempotency_keys": delete(IdempotencyKey).where(
             IdempotencyKey.created_at <= now - timedelta(hours=config["IDEMPOTENCY_KEY_HOURS"])
+        ),
+        "rate_counts": delete(RateCount).where(
+            RateCount.window_start <= now - timedelta(minutes=config["PUBLIC_FORM_WINDOW_MINUTES"])
         ),
     }
     counts = {
@@ -65,5 +69,5 @@ def purge_command():
     click.echo(
         "Deleted: {sessions} sessions, {login_attempts} login attempts, "
         "{sent_mail} sent messages, {feedback} barrier reports, {sent_forms} sent forms, "
-        "{idempotency_keys} idempotency keys.".format(**counts)
+        "{idempotency_keys} idempotency keys, {rate_counts} rate counters.".format(**counts)
     )

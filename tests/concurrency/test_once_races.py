@@ -1,14 +1,16 @@
-"""Parallel duplicates against gunicorn: a form sent twice at once, and an Idempotency-Key
-sent ten times at once."""
+"""Parallel duplicates against gunicorn: a form sent twice at once, an Idempotency-Key sent
+ten times at once, and twenty barrier reports from one client at once."""
 
 import pytest
 import requests
 from funding_support import final_notice
-from sqlalchemy import select
+from gunicorn_support import Browser
+from sqlalchemy import func, select
 
 from antrag.api.tokens import create_token
 from antrag.extensions import db
 from antrag.funding.models import CallOff
+from antrag.network.models import AccessibilityFeedback
 
 from .conftest import explain, fresh, login_all, race, statuses
 
@@ -61,3 +63,21 @@ def test_ten_requests_with_one_idempotency_key_create_one_call_off(
     assert all(r.json()["type"].endswith("#problem-in_progress") for r in busy)
     assert all(r.headers["Retry-After"] == "1" for r in busy)
     assert send().json() == done[0].json()  # afterwards every repetition gets the answer
+
+
+def test_twenty_reports_from_one_client_at_once_store_the_limit(gunicorn, app):
+    limit = app.config["PUBLIC_FORM_MAX_PER_ADDRESS"]  # the server runs with the defaults
+    server = gunicorn()
+    browsers = [Browser(server.url) for _ in range(2 * limit)]
+    page = "/barrierefreiheit/barriere-melden"
+    for browser in browsers:
+        browser.get(page)
+    form = {"description": "Der Kontrast ist zu gering."}
+
+    results = race([lambda b=b: b.post(page, form) for b in browsers])
+
+    assert statuses(results) == [302] * limit + [429] * limit, explain(results, server)
+    assert all("Bitte versuchen Sie es in" in r.text for r in results if r.status_code == 429)
+    fresh()
+    stored = db.session.scalar(select(func.count()).select_from(AccessibilityFeedback))
+    assert stored == limit

@@ -1,4 +1,4 @@
-"""Sent forms and API idempotency keys.
+"""Sent forms, API idempotency keys and the counters of the public forms' limits.
 
 Revision ID: 0009
 Revises: 0007
@@ -48,8 +48,22 @@ def upgrade():
     with op.batch_alter_table('idempotency_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idempotency_key_created_at'), ['created_at'], unique=False)
 
+    op.create_table('rate_count',
+    sa.Column('scope', sa.String(length=64), nullable=False),
+    sa.Column('key_hash', sa.String(length=64), nullable=False),
+    sa.Column('window_start', antrag.db_types.UTCDateTime(), nullable=False),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('scope', 'key_hash', name=op.f('pk_rate_count'))
+    )
+    with op.batch_alter_table('rate_count', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rate_count_window_start'), ['window_start'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('rate_count', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rate_count_window_start'))
+
+    op.drop_table('rate_count')
     with op.batch_alter_table('idempotency_key', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_idempotency_key_created_at'))
 
