@@ -26,6 +26,18 @@ class Config:
     # At most this many failed login guesses per e-mail address within the window.
     LOGIN_MAX_ATTEMPTS = 10
     LOGIN_WINDOW_MINUTES = 15
+    # A creating form may be sent this long after it was shown (its one-time token expires).
+    FORM_TOKEN_HOURS = 24
+    # The API answers a POST repeated with the same Idempotency-Key this long after the first.
+    IDEMPOTENCY_KEY_HOURS = 24
+    # Public forms (meeting registration, barrier report): at most this many sent per client
+    # address and per e-mail address within the window, for each form; more get a 429 page.
+    PUBLIC_FORM_WINDOW_MINUTES = 60
+    PUBLIC_FORM_MAX_PER_ADDRESS = 10
+    PUBLIC_FORM_MAX_PER_EMAIL = 5
+    # How many reverse proxies in front of the app append to X-Forwarded-For; their entries
+    # give the client address (0: none is trusted, the address is the one gunicorn sees).
+    TRUSTED_PROXIES = 0
     # Strict-Transport-Security on every response; only where the site is served over HTTPS.
     HSTS = False
     BABEL_DEFAULT_LOCALE = "de"
@@ -159,6 +171,12 @@ SECURITY_NUMBERS = (
     "LOGIN_WINDOW_MINUTES",
     "PRIVACY_RETENTION_DAYS",
     "MEETING_RETENTION_DAYS",
+    "FORM_TOKEN_HOURS",
+    "IDEMPOTENCY_KEY_HOURS",
+    "PUBLIC_FORM_WINDOW_MINUTES",
+    "PUBLIC_FORM_MAX_PER_ADDRESS",
+    "PUBLIC_FORM_MAX_PER_EMAIL",
+    "TRUSTED_PROXIES",
 )
 
 

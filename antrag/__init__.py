@@ -53,7 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = WorkflowSet.from_directory(app.config["WORKFLOWS_DIR"])
 
     from . import cli, errors, web
+    from .limits import rates
 
+    rates.init_app(app)
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

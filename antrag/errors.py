@@ -1,10 +1,11 @@
 """Error pages: engine refusals, HTTP errors and unexpected failures, mapped in one place."""
 
 import logging
+import math
 import sqlite3
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -13,6 +14,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .api.problems import DETAILS, ApiProblem, is_api_request, problem
 from .engine.errors import EngineError
 from .extensions import db, login_manager
+from .idempotency.forms import AlreadySubmitted, FormExpired
+from .limits.rates import LimitReached
 from .security import security_event
 
 logger = logging.getLogger(__name__)
@@ -26,9 +29,11 @@ TITLES = {
     409: _l("Konflikt"),
     413: _l("Datei zu groß"),
     422: _l("Aktion nicht möglich"),
+    429: _l("Bitte warten Sie einen Moment"),
     500: _l("Interner Fehler"),
     503: _l("Bitte noch einmal versuchen"),
 }
+FORM_EXPIRED = _l("Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu.")
 MESSAGES = {
     400: _l("Die Anfrage war unvollständig oder fehlerhaft. Bitte laden Sie die Seite neu."),
     403: _l("Ihre Rolle darf diese Seite nicht öffnen."),
@@ -96,10 +101,50 @@ def init_app(app: Flask) -> None:
             )
         return _page(exc.status, exc.message, back=request.referrer)
 
+    @app.errorhandler(AlreadySubmitted)
+    def _already_submitted(exc: AlreadySubmitted):
+        db.session.rollback()
+        logger.info("Form sent again: %s %s", request.method, request.path)
+        if exc.result_url is None:
+            return _page(409, _("Dieses Formular wurde bereits abgeschickt."))
+        flash(
+            _(
+                "Dieses Formular war bereits abgeschickt worden und wurde nur einmal "
+                "gespeichert. Hier sehen Sie das Ergebnis."
+            ),
+            "info",
+        )
+        return redirect(exc.result_url)
+
+    @app.errorhandler(FormExpired)
+    def _form_expired(exc: FormExpired):
+        db.session.rollback()
+        return _page(400, FORM_EXPIRED)
+
+    @app.errorhandler(LimitReached)
+    def _limit_reached(exc: LimitReached):
+        db.session.rollback()
+        minutes = max(1, math.ceil(exc.retry_after / 60))
+        html = render_template(
+            "errors/too_many_requests.html",
+            title=TITLES[429],
+            minutes=minutes,
+            contact=exc.contact or current_app.config["OPERATOR_EMAIL"],
+            back=request.path,
+        )
+        return html, 429, {"Retry-After": str(exc.retry_after)}
+
     @app.errorhandler(ApiProblem)
     def _api_problem(exc: ApiProblem):
         db.session.rollback()
-        return problem(exc.status, exc.detail, kind=exc.kind, errors=exc.errors, **exc.extra)
+        return problem(
+            exc.status,
+            exc.detail,
+            kind=exc.kind,
+            errors=exc.errors,
+            headers=exc.headers,
+            **exc.extra,
+        )
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc):
@@ -117,9 +162,7 @@ def init_app(app: Flask) -> None:
             return problem(code, DETAILS.get(code, exc.description), headers=headers)
         message = MESSAGES.get(code, exc.description)
         if code == 400 and "CSRF" in (exc.description or ""):
-            message = _(
-                "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu."
-            )
+            message = FORM_EXPIRED
         return _page(code, message)
 
     @app.errorhandler(DBAPIError)

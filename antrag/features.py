@@ -24,6 +24,8 @@ MODULES = (
     "antrag.accounts.access_requests",
     "antrag.meetings.models",
     "antrag.meetings.rules",
+    "antrag.idempotency.models",
+    "antrag.limits.models",
 )
 
 

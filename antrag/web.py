@@ -155,6 +155,9 @@ def init_app(app: Flask) -> None:
         if request.blueprint != "api" and request.endpoint != "static":
             current_user._get_current_object()
 
+    from .idempotency.forms import issue as issue_form_token
+
+    app.add_template_global(issue_form_token, "form_token")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_kilobytes, "kilobytes")

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from databases import Template, base_config
 from flask.testing import FlaskClient
+from form_support import form_tokens
 from jinja2 import BytecodeCache
 
 from antrag import create_app
@@ -90,19 +92,27 @@ def runner(app):
 
 
 class WebClient:
-    """The test client with a login helper and automatic CSRF tokens (CSRF stays on)."""
+    """The test client with a login helper and automatic CSRF tokens (CSRF stays on).
+
+    Like a browser, it sends a creating form's one-time token with a post to the form's
+    address: the token of the form on the page last shown (so posting twice without
+    showing the form again sends the same form twice).
+    """
 
     def __init__(self, client):
         self.client = client
         self.token = None
+        self.form_tokens: dict[str, str] = {}
 
     def _remember_token(self, response):
         response.get_data()  # read the body so that file responses release their handle
         response.close()
         if response.mimetype == "text/html":
-            match = CSRF_RE.search(response.get_data(as_text=True))
+            page = response.get_data(as_text=True)
+            match = CSRF_RE.search(page)
             if match:
                 self.token = match.group(1)
+            self.form_tokens.update(form_tokens(page, response.request.path))
         return response
 
     def get(self, url, **kwargs):
@@ -114,7 +124,15 @@ class WebClient:
             if self.token is None:
                 self.get("/anmelden")
             data.setdefault("csrf_token", self.token)
+        once = self.form_tokens.get(urlsplit(url).path)
+        if once is not None:
+            data.setdefault("form_token", once)
         return self._remember_token(self.client.post(url, data=data, **kwargs))
+
+    def fill(self, url, data=None, *, page=None, **kwargs):
+        """Open the form (on `page`, by default `url` itself) and send it, as a person does."""
+        self.get(page or url)
+        return self.post(url, data, **kwargs)
 
     def login(self, user, password=PASSWORD):
         self.token = None

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from form_support import form_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "concurrency-tests-secret-key-0123456789abcdef"
@@ -32,11 +33,14 @@ with open({path!r}) as shipped:
     exec(compile(shipped.read(), {path!r}, "exec"))
 """
 # Imported by the master before it forks (so workers only build the app), and a hook that
-# marks each worker as ready once its app is loaded.
+# marks each worker as ready once its app is loaded. The security log goes to the server's
+# log, so that tests can count its events across workers.
 CONFIG = """
+import logging
 import antrag  # noqa: F401
 
 def post_worker_init(worker):
+    logging.getLogger("antrag.security").addHandler(logging.StreamHandler())
     open({ready!r} + "/" + str(worker.pid), "w").close()
 """
 
@@ -187,19 +191,23 @@ class Browser:
         self.url = url
         self.http = requests.Session()
         self.token: str | None = None
+        self.form_tokens: dict[str, str] = {}
 
     def get(self, path: str) -> requests.Response:
         response = self.http.get(self.url + path, allow_redirects=False, timeout=30)
         match = CSRF_RE.search(response.text)
         if match:
             self.token = match.group(1)
+        self.form_tokens.update(form_tokens(response.text, path))
         return response
 
     def post(self, path: str, data: dict) -> requests.Response:
-        """Post a form with the current CSRF token; redirects are not followed."""
+        """Post a form with the current CSRF token (and the form's one-time token, if the
+        page last shown had this form); redirects are not followed."""
+        once = {"form_token": self.form_tokens[path]} if path in self.form_tokens else {}
         return self.http.post(
             self.url + path,
-            data={"csrf_token": self.token} | data,
+            data={"csrf_token": self.token} | once | data,
             allow_redirects=False,
             timeout=30,
         )

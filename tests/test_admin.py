@@ -100,7 +100,7 @@ def test_user_list_shows_role_and_municipality(admin, world):
 
 
 def test_create_applicant(admin, world, make_web):
-    response = admin.post(
+    response = admin.fill(
         url_for("admin.user_new"),
         user_form(role="applicant", municipality="07137003", organisation=""),
     )
@@ -123,7 +123,7 @@ def test_create_applicant(admin, world, make_web):
 )
 def test_create_user_refused_keeps_input(admin, world, overrides, field, message):
     before = count(User)
-    response = admin.post(url_for("admin.user_new"), user_form(**overrides))
+    response = admin.fill(url_for("admin.user_new"), user_form(**overrides))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert f'id="{field}-error"' in html
@@ -207,7 +207,7 @@ def municipality_form(**overrides) -> dict:
 
 
 def test_create_municipality(admin, world):
-    response = admin.post(url_for("admin.municipality_new"), municipality_form())
+    response = admin.fill(url_for("admin.municipality_new"), municipality_form())
     assert response.status_code == 302
     koblenz = db.session.scalar(select(Municipality).filter_by(ags="07111000"))
     assert (koblenz.name, koblenz.population, koblenz.is_city) == ("Koblenz", 114052, True)
@@ -228,7 +228,7 @@ def test_create_municipality(admin, world):
     ],
 )
 def test_create_municipality_refused(admin, world, overrides, field, message):
-    response = admin.post(url_for("admin.municipality_new"), municipality_form(**overrides))
+    response = admin.fill(url_for("admin.municipality_new"), municipality_form(**overrides))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html
@@ -281,7 +281,7 @@ def test_rounds_page_lists_rounds_with_german_formats(admin, world):
 
 
 def test_create_round_parses_german_input(admin, world):
-    response = admin.post(url_for("admin.round_new"), round_form(world))
+    response = admin.fill(url_for("admin.round_new"), round_form(world))
     assert response.status_code == 302
     round_ = db.session.scalar(select(Round).filter_by(name="Zweite Runde 2019"))
     assert (round_.opens_on, round_.closes_on) == (date(2019, 9, 1), date(2019, 11, 30))
@@ -303,7 +303,7 @@ def test_create_round_parses_german_input(admin, world):
     ],
 )
 def test_create_round_refused(admin, world, overrides, field, message):
-    response = admin.post(url_for("admin.round_new"), round_form(world, **overrides))
+    response = admin.fill(url_for("admin.round_new"), round_form(world, **overrides))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html
@@ -312,7 +312,7 @@ def test_create_round_refused(admin, world, overrides, field, message):
 
 
 def test_refused_round_keeps_typed_values(admin, world):
-    html = admin.post(
+    html = admin.fill(
         url_for("admin.round_new"), round_form(world, closes_on="31.08.2019")
     ).get_data(as_text=True)
     for typed in ('value="Zweite Runde 2019"', 'value="31.08.2019"', 'value="121.500,00"'):
@@ -340,7 +340,7 @@ def test_edit_round_form_shows_german_values(admin, world):
 
 
 def test_create_and_rename_programme(admin, world):
-    response = admin.post(url_for("admin.programme_new"), {"name": "Smarte Dörfer"})
+    response = admin.fill(url_for("admin.programme_new"), {"name": "Smarte Dörfer"})
     assert response.status_code == 302
     programme = db.session.scalar(select(Programme).filter_by(name="Smarte Dörfer"))
     url = url_for("admin.programme_edit", programme_id=programme.id)
@@ -350,7 +350,7 @@ def test_create_and_rename_programme(admin, world):
 
 
 def test_duplicate_programme_name_refused(admin, world):
-    response = admin.post(url_for("admin.programme_new"), {"name": world.programme.name})
+    response = admin.fill(url_for("admin.programme_new"), {"name": world.programme.name})
     assert response.status_code == 422
     assert "gibt es bereits" in response.get_data(as_text=True)
     assert count(Programme) == 1

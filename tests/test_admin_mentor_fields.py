@@ -57,7 +57,7 @@ def test_new_mentor_is_created_with_capacity(admin, world):
         "mentor_capacity": "2",
         "mentor_topics": ["mobilitaet"],
     }
-    assert admin.post(url_for("admin.user_new"), form).status_code == 302
+    assert admin.fill(url_for("admin.user_new"), form).status_code == 302
     user = db.session.scalar(select(User).filter_by(email="neu@kl.digital"))
     assert (user.mentor_capacity, user.mentor_topics) == (2, "mobilitaet")
 

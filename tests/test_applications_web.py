@@ -102,6 +102,12 @@ def test_applicant_creates_draft_in_open_round(web, world):
 def test_city_not_invited_cannot_create(web, world):
     web.login(world.users.pirmasens)
     assert "Antrag anlegen" not in web.get("/antraege/").get_data(as_text=True)
+    # The page was opened while the round was open to every city; then that changed.
+    world.round.eligibility = "all_cities"
+    db.session.commit()
+    assert "Antrag anlegen" in web.get("/antraege/").get_data(as_text=True)
+    world.round.eligibility = "invited"
+    db.session.commit()
 
     response = web.post("/antraege/neu", {"round_id": str(world.round.id)}, follow_redirects=True)
 
@@ -110,8 +116,9 @@ def test_city_not_invited_cannot_create(web, world):
 
 
 def test_second_create_in_same_round_leads_to_existing(web, world, make_application):
-    existing = make_application("submitted")
     web.login(world.users.speyer)
+    web.get("/antraege/")  # the page is open while a colleague starts the application
+    existing = make_application("submitted")
 
     response = web.post("/antraege/neu", {"round_id": str(world.round.id)})
 

@@ -273,8 +273,9 @@ def test_concurrent_registrations_never_overbook(app, make_meeting, world):
             client = app.test_client()
             page = client.get(url).get_data(as_text=True)
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            once = re.search(r'name="form_token"[^>]*value="([^"]+)"', page).group(1)
             barrier.wait()
-            posted = data[number] | {"csrf_token": token}
+            posted = data[number] | {"csrf_token": token, "form_token": once}
             statuses.append(client.post(url, data=posted).status_code)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

@@ -58,8 +58,11 @@ class Journeys(RuleBasedStateMachine):
 
     # --- helpers ----------------------------------------------------------------------------
 
-    def _request(self, method, who, url, data=None):
+    def _request(self, method, who, url, data=None, page=None):
+        """Open `url` or send `data` to it (having opened the form's `page` first, if given)."""
         web = self.webs[who]
+        if page is not None:
+            web.get(page)
         response = web.get(url) if method == "get" else web.post(url, data)
         self.statuses.append((response.status_code, method, who, url, data))
         assert response.status_code < 500, (
@@ -111,7 +114,7 @@ class Journeys(RuleBasedStateMachine):
     def create_complete_drafts(self, head_start):
         """Speyer and Andernach start complete drafts; some allowed moves give a head start."""
         for city in ("speyer", "andernach"):
-            self._request("post", city, "/antraege/neu", {"round_id": str(self.world.round.id)})
+            self._create(city)
         for application in self._applications():
             city = "speyer" if application.municipality_id == self.world.speyer.id else "andernach"
             data = self._form(application, True)
@@ -124,7 +127,12 @@ class Journeys(RuleBasedStateMachine):
 
     @rule(city=st.sampled_from(CITIES))
     def create_application(self, city):
-        self._request("post", city, "/antraege/neu", {"round_id": str(self.world.round.id)})
+        self._create(city)
+
+    def _create(self, city):
+        """Press "Antrag anlegen" on the city's overview."""
+        data = {"round_id": str(self.world.round.id)}
+        self._request("post", city, "/antraege/neu", data, page="/antraege/")
 
     @rule(who=st.sampled_from(USERS), pick=st.integers(0, 10**6))
     def view_case(self, who, pick):
@@ -320,7 +328,11 @@ class Journeys(RuleBasedStateMachine):
             if own:
                 city = "speyer" if notice.municipality_id == self.world.speyer.id else "andernach"
             self._request(
-                "post", city, f"/bescheide/{notice.id}/abrufe", {"amount": amount, "note": ""}
+                "post",
+                city,
+                f"/bescheide/{notice.id}/abrufe",
+                {"amount": amount, "note": ""},
+                page=f"/bescheide/{notice.id}",
             )
 
     @rule(days=st.sampled_from([1, 15, 35, 200]))

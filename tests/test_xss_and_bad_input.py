@@ -212,8 +212,10 @@ def test_call_off_note_proof_report_and_document_name_are_shown_escaped(
 ):
     notice = final_notice(make_application, world)
     city = make_web(world.users.speyer)
-    response = city.post(
-        f"/bescheide/{notice.id}/abrufe", {"amount": "1.000,00", "note": payload("notiz")}
+    response = city.fill(
+        f"/bescheide/{notice.id}/abrufe",
+        {"amount": "1.000,00", "note": payload("notiz")},
+        page=f"/bescheide/{notice.id}",
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     call_off = db.session.scalars(select(CallOff)).one()
@@ -231,12 +233,13 @@ def test_call_off_note_proof_report_and_document_name_are_shown_escaped(
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     proof = _reload(type(proof), proof.id)
-    response = city.post(
+    response = city.fill(
         f"/bescheide/nachweise/{proof.id}/belege",
         {
             "version": proof.case.version,
             "document": (io.BytesIO(minimal_pdf("Beleg")), f"beleg {TAG}.pdf"),
         },
+        page=f"/bescheide/nachweise/{proof.id}",
     )
     assert response.status_code == 302, response.get_data(as_text=True)
 
@@ -297,12 +300,12 @@ def test_admin_names_are_shown_escaped_everywhere(make_web, world, make_applicat
         ),
     ]
     for url, data in posts:
-        response = admin.post(url, data, follow_redirects=True)
+        response = admin.fill(url, data, follow_redirects=True)
         assert response.status_code == 200, response.get_data(as_text=True)
         assert_safe(response.get_data(as_text=True))  # the flash message included
     programme = db.session.scalars(select(Programme).filter_by(name=payload("programm"))).one()
     koblenz = db.session.scalars(select(Municipality).filter_by(ags="07111000")).one()
-    response = admin.post(
+    response = admin.fill(
         "/verwaltung/runden/neu",
         {
             "programme": str(programme.id),

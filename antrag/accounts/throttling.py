@@ -6,6 +6,11 @@ attempts are refused without checking the password, with the same answer as a wr
 Only failures count, and a success does not wipe earlier failures: an attacker's guesses
 keep counting even if the owner logs in meanwhile. Refused attempts are not recorded, so
 the lock lifts when the oldest failures leave the window.
+
+Parallel guesses for one address are evaluated one after the other: `may_evaluate` takes a
+lock named after the address (see `antrag.locks`) before it counts, and the request keeps it
+until it has recorded its attempt and committed. Otherwise parallel requests would all
+count the same nine failures, all be evaluated, and each log the lockout.
 """
 
 from datetime import timedelta
@@ -15,6 +20,7 @@ from sqlalchemy import func, select
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..locks import lock_name
 from .models import LoginAttempt
 
 EMAIL_MAX = 254
@@ -23,6 +29,18 @@ EMAIL_MAX = 254
 def normalise_login(email: str | None) -> str:
     """Return the key attempts are counted under: trimmed, lower-cased, bounded."""
     return (email or "").strip().lower()[:EMAIL_MAX]
+
+
+def may_evaluate(email: str) -> bool:
+    """Return whether a guess for `email` may be checked now, holding the address's turn if so.
+
+    A throttled address is answered at once. Otherwise the request waits for its turn (held
+    until commit) and counts again: the guesses it waited for may have used up the rest.
+    """
+    if is_locked(email):
+        return False
+    lock_name("login", email)
+    return not is_locked(email)
 
 
 def recent_failures(email: str) -> int:

@@ -17,7 +17,7 @@ from ..security import security_event
 from .forms import LoginForm
 from .models import User
 from .sessions import SESSION_KEY, end_session, find_session, start_session
-from .throttling import is_locked, normalise_login, record_attempt
+from .throttling import may_evaluate, normalise_login, record_attempt
 
 bp = Blueprint("accounts", __name__)
 LOGIN_REFUSED = N_("E-Mail-Adresse oder Passwort sind nicht richtig.")
@@ -72,7 +72,7 @@ def _authenticate(email: str, password: str) -> User | None:
     """
     email = normalise_login(email)
     shown = email if "@" in email else "-"  # never log what may be a mistyped password
-    if is_locked(email):
+    if not may_evaluate(email):
         check_password_hash(_dummy_hash(), password)
         security_event("login", outcome="throttled", email=shown)
         return None

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..auth import role_required
 from ..extensions import db
+from ..idempotency import forms as once
 from ..programme.forms import MunicipalityForm
 from ..programme.models import Municipality
 from ..programme.operations import ProgrammeError, create_municipality, update_municipality
@@ -43,16 +44,18 @@ def municipality_new():
     form = MunicipalityForm(data={"is_city": True})
     if not form.validate_on_submit():
         return form_page(FORM, form, municipality=None)
+    submission = once.claim()
     try:
         municipality = create_municipality(current_user, **_values(form))
     except ProgrammeError as exc:
         return refused(FORM, form, exc.errors, municipality=None)
+    target = submission.leads_to(url_for("admin.municipalities"))
     db.session.commit()
     flash(
         _("%(name)s (%(ags)s) wurde angelegt.", name=municipality.name, ags=municipality.ags),
         "success",
     )
-    return redirect(url_for("admin.municipalities"))
+    return redirect(target)
 
 
 @bp.route("/kommunen/<int:municipality_id>/bearbeiten", methods=["GET", "POST"])

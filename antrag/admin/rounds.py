@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth import role_required
 from ..extensions import db
+from ..idempotency import forms as once
 from ..programme.forms import ProgrammeForm, RoundForm
 from ..programme.models import Municipality, Programme, Round
 from ..programme.operations import (
@@ -80,13 +81,15 @@ def round_new():
     form = _round_form(None)
     if not form.validate_on_submit():
         return form_page(ROUND_FORM, form, round=None)
+    submission = once.claim()
     try:
         round_ = create_round(current_user, **_round_values(form))
     except ProgrammeError as exc:
         return refused(ROUND_FORM, form, exc.errors, round=None)
+    target = submission.leads_to(url_for("admin.rounds"))
     db.session.commit()
     flash(_("Die Runde „%(name)s“ wurde angelegt.", name=round_.name), "success")
-    return redirect(url_for("admin.rounds"))
+    return redirect(target)
 
 
 @bp.route("/runden/<int:round_id>/bearbeiten", methods=["GET", "POST"])
@@ -113,15 +116,17 @@ def programme_new():
     form = ProgrammeForm()
     if not form.validate_on_submit():
         return form_page(PROGRAMME_FORM, form, programme=None)
+    submission = once.claim()
     try:
         programme = create_programme(
             current_user, name=form.name.data, description=form.description.data
         )
     except ProgrammeError as exc:
         return refused(PROGRAMME_FORM, form, exc.errors, programme=None)
+    target = submission.leads_to(url_for("admin.rounds"))
     db.session.commit()
     flash(_("Das Programm „%(name)s“ wurde angelegt.", name=programme.name), "success")
-    return redirect(url_for("admin.rounds"))
+    return redirect(target)
 
 
 @bp.route("/programme/<int:programme_id>/bearbeiten", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from ..accounts.models import User
 from ..accounts.operations import AccountError, create_user, update_user
 from ..auth import role_required
 from ..extensions import db
+from ..idempotency import forms as once
 from ..programme.models import Municipality
 from .blueprint import PAGE_SIZE, bp, form_page, refused
 from .forms import UserCreateForm, UserEditForm
@@ -50,6 +51,7 @@ def user_new():
     form.set_municipalities(_municipalities())
     if not form.validate_on_submit():
         return form_page(FORM, form, user=None)
+    submission = once.claim()
     try:
         user = create_user(
             email=form.email.data,
@@ -63,9 +65,10 @@ def user_new():
         )
     except AccountError as exc:
         return refused(FORM, form, {exc.field or "email": str(exc)}, user=None)
+    target = submission.leads_to(url_for("admin.users"))
     db.session.commit()
     flash(_("Das Konto für %(email)s wurde angelegt.", email=user.email), "success")
-    return redirect(url_for("admin.users"))
+    return redirect(target)
 
 
 @bp.route("/konten/<int:user_id>/bearbeiten", methods=["GET", "POST"])

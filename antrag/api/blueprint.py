@@ -4,6 +4,7 @@ from flask import Blueprint, g, request
 from flask_login import AnonymousUserMixin
 
 from ..extensions import csrf
+from ..idempotency import api as idempotency
 from ..security import security_event
 from .problems import ApiProblem
 from .tokens import authenticate
@@ -30,10 +31,18 @@ def _authenticate():
     g._login_user = user
 
 
+@bp.before_request
+def _repeated_request():
+    """Answer a POST sent again with the same Idempotency-Key from its first answer."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        return idempotency.begin()
+    return None
+
+
 @bp.after_request
 def _no_store(response):
     response.headers["Cache-Control"] = "no-store"
-    return response
+    return idempotency.record(response)
 
 
 def _unauthorized_detail(scheme: str) -> str:

@@ -7,6 +7,7 @@ kept in `app.extensions`; the documentation page is rendered from the same docum
 from flask import current_app
 
 from .. import engine
+from ..idempotency.api import HEADER
 from .openapi_operations import TAG_ACCOUNT, TAG_DOCS, add_resource_paths, header
 from .openapi_paths import add_other_paths
 from .openapi_request_schemas import REQUEST_SCHEMAS
@@ -29,6 +30,13 @@ Ministeriums und von KL.digital. Sie darf genau dasselbe wie das Konto, dem der 
   (`"60750.00"`), Zeitpunkte ISO 8601 mit Zeitzone (UTC), Daten ISO 8601 (`2027-01-31`).
 * **Änderungen** senden die `version` des Vorgangs mit, die Sie zuletzt gesehen haben; hat
   jemand anderes den Vorgang inzwischen geändert, antwortet die API mit 409.
+* **Wiederholen ohne Doppel:** Jeder POST darf einen Kopf `Idempotency-Key` tragen (zum
+  Beispiel eine neue UUID je Vorgang). Senden Sie dieselbe Anfrage mit demselben Schlüssel
+  noch einmal, etwa nach einem Zeitüberschreitungsfehler, wird sie nicht noch einmal
+  ausgeführt: Sie erhalten die erste Antwort wieder (Status, Inhalt, `Location`, dazu
+  `Idempotent-Replayed: true`). Derselbe Schlüssel mit anderem Pfad oder Inhalt ergibt 422.
+  Schlüssel gelten je Konto und {key_hours} Stunden; nur erfolgreiche Antworten werden aufbewahrt,
+  eine abgelehnte Anfrage dürfen Sie mit demselben Schlüssel verbessert erneut senden.
 * **Fehler** kommen als `application/problem+json` (RFC 9457); `type` verweist auf die
   Erklärung in der Dokumentation, `errors` nennt bei ungültigen Eingaben jedes Feld.
 """
@@ -59,6 +67,10 @@ PROBLEM_HELP = {
     "erklärt sie.",
     "creation_refused": "Der Vorgang kann nicht angelegt werden, zum Beispiel weil die Runde "
     "geschlossen ist.",
+    "key_reused": "Der `Idempotency-Key` wurde schon für eine andere Anfrage (anderer Pfad oder "
+    "Inhalt) verwendet. Jede neue Anfrage braucht einen neuen Schlüssel.",
+    "in_progress": "Eine Anfrage mit diesem `Idempotency-Key` wurde gerade ausgeführt, ihre "
+    "Antwort wird noch gespeichert. Senden Sie sie nach `Retry-After` Sekunden noch einmal.",
     "internal": "Ein unerwarteter Fehler; es wurde nichts gespeichert. `reference` nennt die "
     "Vorgangsnummer für die Administration.",
     "busy": "Die Datenbank ist gerade ausgelastet; es wurde nichts gespeichert. Versuchen Sie "
@@ -85,9 +97,16 @@ def build() -> dict:
         schemas.update(resource_schemas(resource, states))
         add_resource_paths(paths, resource, states)
     add_other_paths(paths)
+    add_idempotency_key(paths)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Antrag API", "version": "1", "description": DESCRIPTION},
+        "info": {
+            "title": "Antrag API",
+            "version": "1",
+            "description": DESCRIPTION.format(
+                key_hours=current_app.config["IDEMPOTENCY_KEY_HOURS"]
+            ),
+        },
         "servers": [{"url": SERVER}],
         "security": [{"bearerAuth": []}],
         "tags": [
@@ -114,6 +133,22 @@ def build() -> dict:
     }
 
 
+def add_idempotency_key(paths: dict) -> None:
+    """Offer the optional `Idempotency-Key` header on every POST operation."""
+    parameter = {
+        "name": HEADER,
+        "in": "header",
+        "required": False,
+        "description": "Ein Schlüssel, den Sie für diese eine Anfrage wählen (zum Beispiel eine "
+        "UUID). Dieselbe Anfrage mit demselben Schlüssel wird nur einmal ausgeführt; eine "
+        "Wiederholung erhält die erste Antwort.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    }
+    for item in paths.values():
+        if "post" in item:
+            item["post"].setdefault("parameters", []).append(parameter)
+
+
 def states_of(workflow: str) -> list[str]:
     """Return the states of every version of `workflow`, the current version's first."""
     definitions = engine.workflows()
@@ -135,6 +170,14 @@ def problem_responses() -> dict:
         }
         if status == 401:
             response["headers"] = header("WWW-Authenticate", 'Immer `Bearer realm="antrag"`.')
+        if status == 409:
+            response["headers"] = {
+                "Retry-After": {
+                    "description": "Bei `in_progress`: nach so vielen Sekunden erneut senden.",
+                    "required": False,
+                    "schema": {"type": "string"},
+                }
+            }
         if status == 503:
             response["headers"] = header(
                 "Retry-After", "Nach so vielen Sekunden erneut versuchen.", {"type": "string"}

@@ -20,11 +20,13 @@ KINDS = {
     "wrong_state": (409, "Aktion im aktuellen Status nicht möglich"),
     "stale": (409, "Veraltete Version"),
     "conflict": (409, "Konflikt"),
+    "in_progress": (409, "Anfrage noch in Bearbeitung"),
     "too_large": (413, "Anfrage zu groß"),
     "unsupported_media_type": (415, "Falscher Inhaltstyp"),
     "invalid": (422, "Ungültige Eingaben"),
     "guard": (422, "Aktion nicht möglich"),
     "creation_refused": (422, "Anlegen nicht möglich"),
+    "key_reused": (422, "Idempotency-Key bereits verwendet"),
     "internal": (500, "Interner Fehler"),
     "busy": (503, "Bitte noch einmal versuchen"),
 }
@@ -62,12 +64,22 @@ DETAILS = {
 class ApiProblem(Exception):
     """Raised by API views for a refusal that is not the engine's (bad body, bad parameter)."""
 
-    def __init__(self, status: int, detail: str, *, errors: dict | None = None, kind=None, **extra):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        errors: dict | None = None,
+        kind=None,
+        headers: dict | None = None,
+        **extra,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors or {}
         self.kind = kind or KIND_OF_STATUS.get(status, "bad_request")
+        self.headers = headers or {}
         self.extra = extra
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..accounts.models import ROLE_LABELS
 from ..auth import role_required
 from ..extensions import db
+from ..idempotency import forms as once
 from .token_forms import TokenForm
 from .tokens import TokenRefused, create_token, revoke_token, tokens_of
 
@@ -32,16 +33,21 @@ def index():
 @bp.route("", methods=["POST"])
 @role_required(*TOKEN_ROLES)
 def create():
-    """Create a token and show its secret on this response only (never stored, never flashed)."""
+    """Create a token and show its secret on this response only (never stored, never flashed).
+
+    The same form sent again leads to the list: the secret cannot be shown a second time.
+    """
     form = TokenForm()
     if not form.validate_on_submit():
         return _page(form), 422
+    submission = once.claim()
     try:
         token, secret = create_token(current_user, form.name.data)
     except TokenRefused as exc:
         db.session.rollback()
         form.name.errors.append(str(exc))
         return _page(form), 422
+    submission.leads_to(url_for("tokens.index"))
     db.session.commit()
     return _page(TokenForm(formdata=None), secret=secret, created=token)
 

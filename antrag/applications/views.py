@@ -10,6 +10,7 @@ from ..cases.actions import fire_posted, posted_version
 from ..cases.page import action_error_items, build_case_view, state_label
 from ..engine.errors import WrongState
 from ..extensions import db
+from ..idempotency import forms as once
 from ..programme.models import Round
 from ..routing import parse_id
 from . import queries
@@ -47,16 +48,19 @@ def create():
     if round_id is None:
         abort(400)
     round_ = db.get_or_404(Round, round_id)
+    submission = once.claim()
     try:
         application = create_application(current_user, round_)
     except CreationRefused as exc:
+        db.session.rollback()  # with the claim: the form may be sent again
         flash(exc.message, "error")
         if exc.existing is not None:
             return redirect(url_for(".detail", application_id=exc.existing.id))
         return redirect(url_for(".index"))
+    target = submission.leads_to(url_for(".edit", application_id=application.id))
     db.session.commit()
     flash(_("Der Antrag wurde als Entwurf angelegt."), "success")
-    return redirect(url_for(".edit", application_id=application.id))
+    return redirect(target)
 
 
 @bp.route("/<int:application_id>/bearbeiten", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from ..cases.page import action_error_items, build_case_view, state_label
 from ..engine.errors import InvalidInput, WrongState
 from ..engine.models import Case
 from ..extensions import db
+from ..idempotency import forms as once
 from . import storage
 from .forms import CallOffForm, ProofForm, ProofUploadForm
 from .models import CallOff, FundingNotice, ProofAttachment, ProofOfUse
@@ -92,15 +93,17 @@ def request_call_off_view(notice_id: int):
     form = CallOffForm()
     if not form.validate():
         return _render_notice(found, call_off_form=form), 422
+    submission = once.claim()
     try:
         call_off = request_call_off(current_user, found, form.amount.data, form.note.data)
     except InvalidInput as exc:
         db.session.rollback()
         form.amount.errors = [exc.errors["amount"]]
         return _render_notice(db.session.get(FundingNotice, notice_id), call_off_form=form), 422
+    target = submission.leads_to(url_for(".call_off", call_off_id=call_off.id))
     db.session.commit()
     flash(_("Der Mittelabruf wurde an das Ministerium übermittelt."), "success")
-    return redirect(url_for(".call_off", call_off_id=call_off.id))
+    return redirect(target)
 
 
 @bp.route("/abrufe/<int:call_off_id>")
@@ -150,6 +153,7 @@ def proof_upload(proof_id: int):
     _check_editable(found)
     form = ProofUploadForm()
     upload = form.document.data
+    submission = once.claim()
     try:
         if not upload or not upload.filename:
             raise UploadRefused(_("Bitte wählen Sie eine PDF-Datei aus."))
@@ -160,9 +164,10 @@ def proof_upload(proof_id: int):
         db.session.rollback()
         form.document.errors = [str(exc)]
         return _render_proof(db.session.get(ProofOfUse, proof_id), upload_form=form), 422
+    target = submission.leads_to(url_for(".proof", proof_id=found.id))
     db.session.commit()
     flash(_("Der Beleg wurde gespeichert."), "success")
-    return redirect(url_for(".proof", proof_id=found.id))
+    return redirect(target)
 
 
 @bp.route("/nachweise/<int:proof_id>/belege/<int:attachment_id>")

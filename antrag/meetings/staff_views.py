@@ -16,6 +16,7 @@ from ..cases.page import state_label
 from ..engine.calendar import BERLIN
 from ..extensions import db
 from ..fields import AppForm
+from ..idempotency import forms as once
 from .forms import MeetingForm
 from .leads import LeadError, access_requests_of, city_overview, invite_lead, leads
 from .models import STAFF_ROLES, Meeting, MeetingRegistration
@@ -50,6 +51,7 @@ def _form_page(form, meeting):
 
 def _save(form, meeting):
     """Create or change the meeting from a valid form; re-render with field messages if refused."""
+    submission = once.claim() if meeting is None else None
     try:
         if meeting is None:
             meeting = create_meeting(current_user, **_values(form))
@@ -60,9 +62,12 @@ def _save(form, meeting):
         for name, message in exc.errors.items():
             getattr(form, name).errors.append(message)
         return _form_page(form, meeting)
+    target = url_for("meeting_admin.registrations", meeting_id=meeting.id)
+    if submission is not None:
+        submission.leads_to(target)
     db.session.commit()
     flash(_("Das Netzwerktreffen „%(title)s“ wurde gespeichert.", title=meeting.title), "success")
-    return redirect(url_for("meeting_admin.registrations", meeting_id=meeting.id))
+    return redirect(target)
 
 
 @bp.route("/")
@@ -161,12 +166,14 @@ def invite(registration_id: int):
     form = AppForm()
     if not form.validate_on_submit():
         abort(400)
+    submission = once.claim()
     try:
         access_request = invite_lead(registration, current_user)
     except (LeadError, AccountError) as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("meeting_admin.lead_list"))
+    submission.leads_to(url_for("meeting_admin.lead_list"))
     db.session.commit()
     flash(
         _(

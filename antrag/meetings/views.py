@@ -1,6 +1,15 @@
 """Public meeting pages: list, a meeting with its registration form, .ics, confirmation, cancel."""
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -8,6 +17,8 @@ from .. import engine
 from ..db_types import utcnow
 from ..extensions import db
 from ..fields import AppForm
+from ..idempotency import forms as once
+from ..limits import public
 from ..programme.models import Municipality
 from .forms import RegistrationForm
 from .ics import meeting_calendar
@@ -48,9 +59,16 @@ def _registration_form() -> RegistrationForm:
 def detail(meeting_id: int):
     """A meeting with its agenda and, while it lies ahead, the registration form."""
     meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    confirmation = url_for("meetings.confirmation", meeting_id=meeting.id)
+    if request.method == "POST" and public.is_bot("meeting_registration"):
+        return redirect(confirmation)  # answered like a registration; nothing is stored
     form = _registration_form()
     if not meeting.is_upcoming() or not form.validate_on_submit():
         return _detail_page(meeting, form)
+    submission = once.claim()
+    public.limit(
+        "meeting_registration", form.email.data, contact=current_app.config["OPERATOR_EMAIL"]
+    )
     try:
         registration, _token = register(
             meeting,
@@ -66,9 +84,10 @@ def detail(meeting_id: int):
         for name, message in exc.errors.items():
             getattr(form, name).errors.append(message)
         return _detail_page(meeting, form)
+    submission.leads_to(confirmation)
     db.session.commit()
     session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), str(meeting.id): registration.id}
-    return redirect(url_for("meetings.confirmation", meeting_id=meeting.id))
+    return redirect(confirmation)
 
 
 def _detail_page(meeting: Meeting, form):

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from ..auth import role_required
 from ..extensions import db
+from ..idempotency import forms as once
 from ..input_text import problem_msgid
+from ..limits import public
 from .blueprint import bp
 from .forms import FeedbackForm
 from .models import AccessibilityFeedback
@@ -46,8 +48,16 @@ def feedback():
     if request.method == "GET":
         form.page_url.data = _reported_page()
         return render_template("network/feedback.html", form=form)
+    if public.is_bot("barrier_report"):
+        return _thanks()  # answered like a report; nothing is stored
     if not form.validate():
         return render_template("network/feedback.html", form=form), 422
+    submission = once.claim()
+    public.limit(
+        "barrier_report",
+        form.email.data,
+        contact=current_app.config["ACCESSIBILITY_CONTACT_EMAIL"],
+    )
     record_feedback(
         current_user,
         page_url=form.page_url.data,
@@ -55,7 +65,13 @@ def feedback():
         name=form.name.data,
         email=form.email.data,
     )
+    submission.leads_to(url_for(".accessibility"))
     db.session.commit()
+    return _thanks()
+
+
+def _thanks():
+    """Thank the person and return to the accessibility statement."""
     flash(
         _(
             "Vielen Dank für Ihre Meldung. Wir prüfen sie und antworten Ihnen, wenn Sie eine "

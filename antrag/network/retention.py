@@ -11,6 +11,8 @@ from ..accounts.models import LoginAttempt, UserSession
 from ..db_types import utcnow
 from ..extensions import db
 from ..files import remove_orphans
+from ..idempotency.models import FormSubmission, IdempotencyKey
+from ..limits.models import RateCount
 from ..mail.models import OutboxMessage
 from ..meetings.retention import purge_registrations
 from .blueprint import bp
@@ -23,9 +25,11 @@ FEEDBACK_RETENTION_DAYS = 365
 
 def purge(now: datetime | None = None) -> dict[str, int]:
     """Delete ended sessions, login attempts, sent mail, old barrier reports, the registrations
-    of long-past meetings and orphaned files; never commit."""
+    of long-past meetings, orphaned files and what the protection of forms no longer needs
+    (expired form tokens, idempotency keys and counters); never commit."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=current_app.config["PRIVACY_RETENTION_DAYS"])
+    config = current_app.config
+    cutoff = now - timedelta(days=config["PRIVACY_RETENTION_DAYS"])
     statements = {
         "sessions": delete(UserSession).where(
             or_(
@@ -39,6 +43,16 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         ),
         "feedback": delete(AccessibilityFeedback).where(
             AccessibilityFeedback.created_at < now - timedelta(days=FEEDBACK_RETENTION_DAYS)
+        ),
+        # Their tokens can no longer be sent, their keys no longer repeated, their windows ended.
+        "sent_forms": delete(FormSubmission).where(
+            FormSubmission.created_at < now - timedelta(hours=config["FORM_TOKEN_HOURS"])
+        ),
+        "idempotency_keys": delete(IdempotencyKey).where(
+            IdempotencyKey.created_at <= now - timedelta(hours=config["IDEMPOTENCY_KEY_HOURS"])
+        ),
+        "rate_counts": delete(RateCount).where(
+            RateCount.window_start <= now - timedelta(minutes=config["PUBLIC_FORM_WINDOW_MINUTES"])
         ),
     }
     counts = {
@@ -59,5 +73,7 @@ def purge_command():
     click.echo(
         "Deleted: {sessions} sessions, {login_attempts} login attempts, "
         "{sent_mail} sent messages, {feedback} barrier reports, "
-        "{registrations} meeting registrations, {orphaned_files} orphaned files.".format(**counts)
+        "{registrations} meeting registrations, {orphaned_files} orphaned files, "
+        "{sent_forms} sent forms, {idempotency_keys} idempotency keys, "
+        "{rate_counts} rate counters.".format(**counts)
     )

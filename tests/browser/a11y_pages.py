@@ -99,6 +99,16 @@ def cancel_registration(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Abmeldung bestätigt")
 
 
+def report_too_often(page):
+    """Send two barrier reports where one is allowed (the scene's limit): the 429 page."""
+    form = page.url
+    for _ in range(2):
+        page.goto(form)
+        page.get_by_label("Beschreibung der Barriere").fill("Der Kontrast ist zu gering.")
+        press("Meldung absenden")(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte warten Sie einen Moment")
+
+
 def in_english(page):
     press("English")(page)
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -150,6 +160,9 @@ PAGES = {
     "barrier report": Visit(ANONYMOUS, "/barrierefreiheit/barriere-melden"),
     "barrier report, errors": Visit(
         ANONYMOUS, "/barrierefreiheit/barriere-melden", bad_email("Meldung absenden")
+    ),
+    "barrier report, too often": Visit(
+        ANONYMOUS, "/barrierefreiheit/barriere-melden", report_too_often
     ),
     "imprint": Visit(ANONYMOUS, "/impressum"),
     "privacy": Visit(ANONYMOUS, "/datenschutz"),

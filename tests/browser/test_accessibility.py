@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def scene(app, world, make_application) -> dict:
     """Content for every page of PAGES; the ids (and link tokens) by name."""
+    app.config["PUBLIC_FORM_MAX_PER_ADDRESS"] = 1  # a second report shows the 429 page
     return build_network_scene(world, build_scene(app, world, make_application))
 
 

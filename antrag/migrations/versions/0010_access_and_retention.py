@@ -14,7 +14,7 @@ import antrag.db_types  # noqa: F401 - custom column types
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
