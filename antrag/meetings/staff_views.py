@@ -173,7 +173,8 @@ def invite(registration_id: int):
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("meeting_admin.lead_list"))
-    submission.leads_to(url_for("meeting_admin.lead_list"))
+    result_url = url_for("access.request_page", request_id=access_request.id)
+    submission.leads_to(result_url)
     db.session.commit()
     flash(
         _(
@@ -185,4 +186,4 @@ def invite(registration_id: int):
         ),
         "success",
     )
-    return redirect(url_for("access.request_page", request_id=access_request.id))
+    return redirect(result_url)
