@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..engine import effect, guard
@@ -91,12 +90,19 @@ def municipality_eligible(ctx) -> bool:
 
 @guard(
     "single_open_application",
-    _l(
-        "Ihre Kommune hat in dieser Runde bereits einen Antrag im Verfahren oder bewilligt bekommen."
+    lambda ctx: _(
+        "%(municipality)s hat in der Antragsrunde „%(round)s“ bereits einen anderen Antrag im "
+        "Verfahren oder bewilligt bekommen.",
+        municipality=ctx.subject.municipality.name,
+        round=ctx.subject.round.name,
     ),
 )
 def single_open_application(ctx) -> bool:
-    """No other application of the municipality in the round is submitted and not closed."""
+    """No other application of the municipality in the round is submitted and not closed.
+
+    The round slot (see Application.holds_round_slot) already keeps a city to one
+    application; this also holds for two that existed before the slot did.
+    """
     app = ctx.subject
     others = db.session.scalar(
         select(func.count())
@@ -168,3 +174,9 @@ def mark_submitted(ctx) -> None:
 def assign_to_actor(ctx) -> dict:
     """Make the acting reviewer the case's assignee."""
     return {"assignee_id": ctx.actor.id}
+
+
+@effect("release_round_slot")
+def release_round_slot(ctx) -> None:
+    """Let the city apply again in the round: a withdrawn or rejected application holds no slot."""
+    ctx.subject.holds_round_slot = None
