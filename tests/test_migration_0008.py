@@ -1,4 +1,4 @@
-"""Migration 0008 on existing data: one round slot per city and round."""
+"""Migration 0008 on existing data: one round slot per city and round, reservations that fit."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from databases import Template, base_config
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Numeric, column, table, text
+from sqlalchemy import Numeric, column, select, table, text
 from sqlalchemy.exc import IntegrityError
 
 from antrag import create_app
@@ -123,17 +123,24 @@ def slots() -> dict[int, bool | None]:
     return {id_: None if slot is None else bool(slot) for id_, slot in rows}
 
 
-def test_existing_duplicates_keep_one_slot(at_0007):
+def test_existing_duplicates_keep_one_slot_and_drafted_notices_reserve_what_fits(at_0007):
     story = Story()
-    # City 0: a double click left two drafts, then one was approved; city 1: one approved,
-    # one submitted after it; city 2: withdrawn, then applied again; city 3: rejected.
+    # City 0: a double click left two drafts; city 1: one approved, one submitted after it;
+    # city 2: withdrawn, then applied again; cities 1, 3 and 4 approved over the budget.
     drafts = [story.application(0, "draft"), story.application(0, "draft")]
     approved = story.application(1, "approved")
     submitted = story.application(1, "submitted")
     withdrawn = story.application(2, "withdrawn")
     again = story.application(2, "in_review")
-    rejected = story.application(3, "rejected")
+    issued = story.application(3, "approved")
+    late = story.application(4, "approved")
+    story.notice(issued, 3, "issued")
+    story.notice(approved, 1, "drafted")
+    third = story.application(3, "rejected")  # a rejected one never holds a slot
+    # Three approvals over the budget: 0007 let the race promise more than there was.
     extra = story.application(0, "approved")
+    story.notice(late, 4, "drafted")
+    story.notice(extra, 0, "drafted")
     db.session.commit()
 
     upgrade(revision=REVISION)
@@ -145,9 +152,27 @@ def test_existing_duplicates_keep_one_slot(at_0007):
         submitted: None,
         withdrawn: None,
         again: True,
-        rejected: None,
+        issued: True,
+        late: True,
+        third: None,
         extra: True,  # approved comes first, before the drafts of the same city
     }
+    totals = db.session.execute(text("SELECT committed, reserved, budget FROM round")).one()
+    assert [Decimal(value) for value in totals] == [AMOUNT, AMOUNT * 2, AMOUNT * 3]
+    entries = db.session.execute(
+        select(column("notice_id"), column("kind"), column("amount"), column("case_id"))
+        .select_from(table("budget_entry"))
+        .order_by(column("id"))
+    ).all()
+    approvals = {  # a reservation is booked on the case of the approval, as approving does
+        row.id: row.case_id
+        for row in db.session.execute(text("SELECT id, case_id FROM application"))
+    }
+    notices = dict(db.session.execute(text("SELECT application_id, id FROM funding_notice")).all())
+    assert [(n, k, Decimal(a), c) for n, k, a, c in entries] == [
+        (notices[approved], "reservation", AMOUNT, approvals[approved]),
+        (notices[late], "reservation", AMOUNT, approvals[late]),
+    ]  # the notice of `extra` no longer fits
 
 
 def test_second_holder_is_refused_after_the_upgrade(at_0007):
@@ -164,11 +189,14 @@ def test_second_holder_is_refused_after_the_upgrade(at_0007):
 
 def test_downgrade_returns_to_the_schema_before(at_0007):
     story = Story()
-    story.application(1, "approved")
+    approved = story.application(1, "approved")
+    story.notice(approved, 1, "drafted")
     db.session.commit()
     upgrade(revision=REVISION)
 
     downgrade(revision=BEFORE)
 
-    columns = db.session.execute(text("SELECT * FROM application")).keys()
-    assert "holds_round_slot" not in columns
+    kinds = db.session.execute(text("SELECT kind FROM budget_entry")).scalars().all()
+    assert kinds == []
+    columns = db.session.execute(text("SELECT * FROM round")).keys()
+    assert "reserved" not in columns

@@ -1,7 +1,5 @@
 """Guards and effects of the membership workflow, registered under the names its file uses."""
 
-from decimal import Decimal
-
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -143,24 +141,21 @@ def amount_within_standard(ctx) -> bool:
     return amount is not None and amount <= ctx.subject.round.standard_amount
 
 
-def uncommitted(round_) -> Decimal:
-    """Return what the round can still promise: available minus notices not yet issued."""
-    from ..funding.budget import uncommitted as funding_uncommitted
-
-    return funding_uncommitted(round_)
-
-
 @guard(
     "budget_left",
     lambda ctx: _(
         "Das Budget der Runde reicht für diesen Antrag nicht mehr aus (noch verfügbar: %(amount)s).",
-        amount=format_money(uncommitted(ctx.subject.round)),
+        amount=format_money(ctx.subject.round.available),
     ),
 )
 def budget_left(ctx) -> bool:
-    """The round's available budget, less the notices still drafted, covers the amount."""
+    """What the round has not yet committed or reserved covers the amount.
+
+    Approving reserves the amount with a guarded UPDATE (effect `reserve_budget`), which
+    refuses with this guard's message when a concurrent approval took the money first.
+    """
     app = ctx.subject
-    return (app.requested_amount or 0) <= uncommitted(app.round)
+    return (app.requested_amount or 0) <= app.round.available
 
 
 @effect("mark_submitted")

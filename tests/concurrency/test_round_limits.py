@@ -1,16 +1,24 @@
-"""Real parallel requests against gunicorn: one application per city and round."""
+"""Real parallel requests against gunicorn: one application per city and round, budget limits."""
+
+from decimal import Decimal
 
 import pytest
 import requests
 from api_support import token_for
 from gunicorn_support import Browser
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from antrag.applications.models import Application
 from antrag.extensions import db
+from antrag.funding.ledger import reconcile
+from antrag.funding.models import BudgetEntry, FundingNotice
+from antrag.programme.models import Round
 
 from .conftest import (
+    add_cities,
+    add_reviewers,
     assert_consistent,
+    drive_application,
     explain,
     fresh,
     login_all,
@@ -20,6 +28,7 @@ from .conftest import (
 
 pytestmark = pytest.mark.concurrency
 
+AMOUNT = Decimal("60750.00")
 CLICKS = 5
 
 
@@ -65,4 +74,39 @@ def test_five_parallel_creates_give_one_application(gunicorn, world, database_ur
         assert conflict.headers["Content-Type"] == "application/problem+json"
         assert conflict.json()["existing"] == f"/api/v1/applications/{andernach.id}"
     assert {speyer.holds_round_slot, andernach.holds_round_slot} == {True}
+    assert_consistent(database_uri)
+
+
+def test_six_co_signs_with_room_for_two_approve_two(gunicorn, world, database_uri):
+    db.session.get(Round, world.round.id).budget = AMOUNT * 2
+    cities = add_cities(world, 6)
+    applications = [drive_application(world, c, a, "proposed_approval") for c, a in cities]
+    reviewers = add_reviewers(6)
+    server = gunicorn()
+    browsers = login_all(server.url, reviewers)
+    pages = [f"/antraege/{a.id}" for a in applications]
+    forms = [{"trigger": "approve", "version": str(a.case.version)} for a in applications]
+    assert browsers[0].version_on(pages[0]) == applications[0].case.version
+
+    results = race(
+        [
+            lambda b=b, p=p, f=f: b.post(p + "/aktion", f)
+            for b, p, f in zip(browsers, pages, forms, strict=True)
+        ]
+    )
+
+    assert statuses(results) == [302] * 2 + [422] * 4, explain(results, server)
+    refused = [r.text for r in results if r.status_code == 422]
+    assert all("Das Budget der Runde reicht für diesen Antrag nicht mehr aus" in t for t in refused)
+    fresh()
+    states = sorted(a.case.state for a in applications)
+    assert states == ["approved"] * 2 + ["proposed_approval"] * 4
+    rnd = db.session.get(Round, world.round.id)
+    assert (rnd.reserved, rnd.committed, rnd.available) == (AMOUNT * 2, 0, 0)
+    assert db.session.scalar(select(func.count()).select_from(FundingNotice)) == 2
+    reserved = db.session.scalars(
+        select(BudgetEntry.amount).where(BudgetEntry.kind == "reservation")
+    )
+    assert list(reserved) == [AMOUNT, AMOUNT]
+    assert reconcile(rnd) == []
     assert_consistent(database_uri)
