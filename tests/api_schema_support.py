@@ -3,7 +3,7 @@
 from decimal import Decimal
 from types import SimpleNamespace
 
-from conftest import STEPS
+from conftest import STEPS, extra_round
 from funding_support import act, final_notice, issued_notice, paid_call_off, proof_of
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
@@ -13,7 +13,6 @@ from antrag.applications.storage import minimal_pdf
 from antrag.extensions import db
 from antrag.funding.operations import attach_to_proof, request_call_off, save_proof
 from antrag.mentoring.models import MentoringAssignment
-from antrag.programme.models import Round
 
 ROLES = ("speyer", "reviewer", "mentor", "admin")
 PREFIX = "/api/v1"
@@ -28,22 +27,6 @@ def tokens_for(world) -> dict[str, str]:
     secrets = {role: create_token(getattr(world.users, role), "Test")[1] for role in ROLES}
     db.session.commit()
     return secrets
-
-
-def extra_round(world, name: str) -> Round:
-    """Return another open round of the world's programme, open to every city."""
-    found = Round(
-        programme=world.programme,
-        name=name,
-        opens_on=world.round.opens_on,
-        closes_on=world.round.closes_on,
-        budget=Decimal("243000.00"),
-        standard_amount=Decimal("60750.00"),
-        eligibility="all_cities",
-    )
-    db.session.add(found)
-    db.session.commit()
-    return found
 
 
 def populate(world, make_application) -> SimpleNamespace:

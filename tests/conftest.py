@@ -248,6 +248,28 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
     return World(programme, rnd, speyer, andernach, pirmasens, users)
 
 
+def extra_round(world, name: str):
+    """Return another open round of the world's programme, open to every city.
+
+    A city has one application per round, so a second one of the same city needs another
+    round.
+    """
+    from antrag.programme.models import Round
+
+    found = Round(
+        programme=world.programme,
+        name=name,
+        opens_on=world.round.opens_on,
+        closes_on=world.round.closes_on,
+        budget=Decimal("243000.00"),
+        standard_amount=Decimal("60750.00"),
+        eligibility="all_cities",
+    )
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
 STEPS = {
     "draft": [],
     "submitted": [("submit", "applicant", None)],

@@ -82,6 +82,18 @@ class Template:
         return f"sqlite:///{path}"
 
     @staticmethod
+    def empty(folder) -> str:
+        """Create an empty database (no migrations run) and return its URI."""
+        if on_postgres():
+            name = f"antrag_e_{uuid.uuid4().hex[:12]}"
+            engine = _server_engine()
+            with engine.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            engine.dispose()
+            return _pg_uri(name)
+        return f"sqlite:///{folder / 'empty.db'}"
+
+    @staticmethod
     def drop(uri: str) -> None:
         """Remove a test copy (PostgreSQL only; SQLite files go with tmp_path)."""
         if not uri.startswith("postgresql"):

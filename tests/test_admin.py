@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from flask import url_for
+from funding_support import issued_notice
 from sqlalchemy import func, select
 
 from antrag.accounts.models import User
@@ -331,6 +332,46 @@ def test_edit_round(admin, world):
     db.session.refresh(world.round)
     assert (world.round.eligibility, world.round.invited) == ("all_cities", [])
     assert world.round.budget == Decimal("121500.00")
+
+
+@pytest.fixture
+def promised(world, make_application):
+    """Speyer's notice issued (committed), Andernach approved (reserved): 121.500,00 €."""
+    issued_notice(make_application, world)
+    make_application("approved", world.andernach)
+
+
+def test_budget_cut_below_what_is_promised_is_refused_at_the_field(admin, world, promised):
+    url = url_for("admin.round_edit", round_id=world.round.id)
+    form = round_form(world, name="Testrunde 2026", budget="121.499,99", eligibility="all_cities")
+
+    response = admin.post(url, form)
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert (
+        '<p class="error-message" id="budget-error">Das Budget muss mindestens 121.500,00\xa0€ '
+        "betragen: So viel ist für bewilligte Anträge vorgemerkt oder durch erlassene Bescheide "
+        "gebunden (abzüglich Rückforderungen).</p>"
+    ) in html
+    for typed in ('value="Testrunde 2026"', 'value="121.499,99"', 'value="01.09.2019"'):
+        assert typed in html
+    assert '<option selected value="all_cities">' in html
+    db.session.expire_all()
+    assert (world.round.name, world.round.budget) == ("Testrunde", Decimal("243000.00"))
+    assert world.round.eligibility == "invited"
+
+
+def test_budget_cut_down_to_what_is_promised_is_saved(admin, world, promised):
+    url = url_for("admin.round_edit", round_id=world.round.id)
+
+    assert (
+        admin.post(url, round_form(world, name="Testrunde", budget="121.500,00")).status_code == 302
+    )
+
+    db.session.expire_all()
+    assert world.round.budget == Decimal("121500.00")
+    assert world.round.available == 0
 
 
 def test_edit_round_form_shows_german_values(admin, world):

@@ -9,7 +9,7 @@ import base64
 
 import pytest
 from api_support import PROBLEM, Api, assert_problem, token_for
-from conftest import PASSWORD, WebClient
+from conftest import PASSWORD, WebClient, extra_round
 from funding_support import act, notice_of, proof_of
 from sqlalchemy import select
 
@@ -68,7 +68,7 @@ def objects(world, make_application):
     approved = make_application("approved", round_=earlier)
     other_approved = make_application("approved", municipality=world.andernach, round_=earlier)
     submitted = make_application("submitted")
-    draft = make_application("draft")
+    draft = make_application("draft", round_=extra_round(world, "Spätere Runde"))
     notice = notice_of(approved)
     act(notice, "issue", u.reviewer)
     act(notice, "waive_appeal", u.speyer)

@@ -1,6 +1,7 @@
 """Who may open what: role × page × own/other city → expected status, as one table."""
 
 import pytest
+from conftest import extra_round
 
 from antrag.extensions import db
 
@@ -36,7 +37,7 @@ def objects(world, make_application):
     db.session.add(earlier)
     approved = make_application("approved", round_=earlier)
     submitted = make_application("submitted")
-    draft = make_application("draft")
+    draft = make_application("draft", round_=extra_round(world, "Spätere Runde"))
     return {
         "submitted": submitted.id,
         "submitted_attachment": submitted.council_resolution.id,

@@ -12,7 +12,12 @@ from antrag.funding import ledger
 from antrag.funding.models import BudgetEntry, FundingNotice
 from antrag.programme.models import Round
 
-TOTAL_OF = {"commitment": "committed", "payment": "paid", "reclaim": "reclaimed"}
+TOTAL_OF = {
+    "reservation": "reserved",
+    "commitment": "committed",
+    "payment": "paid",
+    "reclaim": "reclaimed",
+}
 
 
 @pytest.fixture
@@ -77,6 +82,7 @@ def test_figures_follow_the_ledger(world, booked):
     assert ledger.figures(world.round) == {
         "budget": Decimal("243000.00"),
         "committed": Decimal("121500.00"),
+        "reserved": Decimal("0.00"),
         "paid": Decimal("20000.00"),
         "reclaimed": Decimal("0.00"),
         "available": Decimal("121500.00"),
@@ -116,9 +122,11 @@ def test_reconcile_finds_an_issued_notice_without_commitment(world, booked, make
     ]
 
 
-def test_drafted_notices_commit_nothing(world, booked, make_notice):
-    make_notice(state="drafted", municipality=world.pirmasens)
+def test_drafted_notices_are_reserved_not_committed(world, booked, make_notice):
+    drafted = make_notice(state="drafted", municipality=world.pirmasens)
+    book(drafted, "reservation", "60750.00")
     assert ledger.reconcile(world.round) == []
+    assert ledger.figures(world.round)["available"] == Decimal("60750.00")
 
 
 def test_reconcile_finds_a_booking_missing_from_the_total(world, booked):

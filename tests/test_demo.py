@@ -1,6 +1,7 @@
 """`flask demo load|logins`: the seed story, told through the engine, in one transaction."""
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,7 +17,8 @@ from antrag.demo_story import STAFF, STORIES
 from antrag.engine import available_actions, history
 from antrag.engine.models import HistoryEntry
 from antrag.extensions import db
-from antrag.programme.models import Municipality
+from antrag.funding import ledger
+from antrag.programme.models import Municipality, Round
 from antrag.web import HOME_BY_ROLE
 
 DEMO_EMAILS = [a.email for a in STAFF] + [c.email for c in STORIES]
@@ -51,6 +53,14 @@ def states_by_round() -> dict[str, Counter]:
 
 def test_pilot_round_has_four_approved_applications(demo):
     assert states_by_round()["Pilotrunde 2019"] == Counter(approved=4)
+
+
+def test_every_round_budget_reconciles_and_the_pilot_budget_is_committed(demo):
+    for round_ in db.session.scalars(select(Round)):
+        assert ledger.reconcile(round_) == [], round_.name
+    pilot = db.session.scalar(select(Round).filter_by(name="Pilotrunde 2019"))
+    assert (pilot.committed, pilot.reserved, pilot.available) == (Decimal("243000.00"), 0, 0)
+    assert {a.holds_round_slot for a in db.session.scalars(select(Application))} == {True}
 
 
 def test_second_round_has_both_applications_submitted(demo):

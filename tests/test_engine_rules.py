@@ -92,21 +92,6 @@ def test_submit_refused_for_a_municipality_not_invited(make_application, world):
     assert "Pirmasens" in refused.message
 
 
-@pytest.mark.parametrize(
-    ("earlier", "blocks"),
-    [("submitted", True), ("approved", True), ("draft", False), ("rejected", False)],
-)
-def test_one_open_application_per_round(make_application, world, earlier, blocks):
-    make_application(earlier)
-    application = make_application("draft")
-
-    if blocks:
-        assert _submit_refusal(application, world.users.speyer).guard == "single_open_application"
-    else:
-        fire(application, "submit", world.users.speyer)
-        assert application.case.state == "submitted"
-
-
 def test_submit_refused_while_the_form_is_incomplete(make_application, world):
     application = make_application("draft", complete=False)
 

@@ -170,8 +170,9 @@ def test_failing_history_insert_on_issue_commits_no_budget_and_retry_succeeds(
     assert retry.status_code == 302, retry.get_data(as_text=True)
     db.session.expire_all()
     assert notice.case.state == "issued"
-    assert notice.round.committed == notice.amount
-    assert db.session.scalar(select(func.count()).select_from(BudgetEntry)) == 1
+    assert (notice.round.committed, notice.round.reserved) == (notice.amount, 0)
+    kinds = db.session.scalars(select(BudgetEntry.kind).order_by(BudgetEntry.id)).all()
+    assert kinds == ["reservation", "release", "commitment"]
     assert notice.pdf_stored_name in _snapshot(app)["files"]
     assert history.verify()[1] is None
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from funding_support import act, final_notice, issued_notice, notice_of, proof_of
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from antrag import engine
 from antrag.clock import frozen_at
@@ -24,6 +24,7 @@ from antrag.funding.models import BudgetEntry, FundingNotice
 from antrag.funding.rules import funding_period
 from antrag.funding.storage import notice_pdf_path
 from antrag.mail.models import OutboxMessage
+from antrag.programme.models import Round
 
 
 def _year() -> int:
@@ -77,9 +78,13 @@ def test_issuing_commits_the_budget_and_stores_a_real_pdf(make_application, worl
     notice = issued_notice(make_application, world)
     db.session.expire_all()
     assert notice.case.state == "issued"
-    assert world.round.committed == Decimal("60750.00")
-    entries = db.session.scalars(select(BudgetEntry)).all()
-    assert [(e.kind, e.amount) for e in entries] == [("commitment", Decimal("60750.00"))]
+    assert (world.round.committed, world.round.reserved) == (Decimal("60750.00"), 0)
+    entries = db.session.scalars(select(BudgetEntry).order_by(BudgetEntry.id)).all()
+    assert [(e.kind, e.amount) for e in entries] == [
+        ("reservation", Decimal("60750.00")),
+        ("release", Decimal("60750.00")),
+        ("commitment", Decimal("60750.00")),
+    ]
     path = notice_pdf_path(notice)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
     assert notice.file_reference in text
@@ -101,9 +106,21 @@ def test_a_reviewer_without_signing_authority_sees_why_instead_of_the_button(
     assert 'name="trigger" value="issue"' not in html
 
 
-def test_the_budget_refuses_the_notice_that_would_overspend_it(make_application, world):
+def unreserved(notice: FundingNotice) -> FundingNotice:
+    """Take the notice's reservation back, as for notices approved before approvals reserved."""
+    db.session.execute(delete(BudgetEntry).where(BudgetEntry.notice_id == notice.id))
+    db.session.execute(
+        update(Round)
+        .where(Round.id == notice.round_id)
+        .values(reserved=Round.reserved - notice.amount)
+    )
+    db.session.commit()
+    return notice
+
+
+def test_a_notice_without_reservation_is_issued_only_if_the_budget_allows(make_application, world):
     first = notice_of(make_application("approved"))
-    second = notice_of(make_application("approved", municipality=world.andernach))
+    second = unreserved(notice_of(make_application("approved", municipality=world.andernach)))
     world.round.budget = Decimal("100000.00")
     world.users.reviewer.can_sign = True
     db.session.commit()
@@ -114,11 +131,11 @@ def test_the_budget_refuses_the_notice_that_would_overspend_it(make_application,
     db.session.expire_all()
     assert second.case.state == "drafted" and second.pdf_stored_name is None
     assert world.round.committed == Decimal("60750.00")
-    assert db.session.scalar(select(func.count()).select_from(BudgetEntry)) == 1
+    assert db.session.scalar(select(func.count()).select_from(BudgetEntry)) == 3
 
 
 def test_the_sql_guard_refuses_even_when_the_check_was_passed_before(make_application, world):
-    notice = notice_of(make_application("approved"))
+    notice = unreserved(notice_of(make_application("approved")))
     world.round.budget = Decimal("50000.00")  # as if a concurrent issue had taken the rest
     db.session.commit()
     with pytest.raises(GuardRefused, match="Das Budget der Runde reicht"):

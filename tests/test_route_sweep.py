@@ -12,7 +12,7 @@ import re
 
 import pytest
 from api_support import token_for
-from conftest import PASSWORD
+from conftest import PASSWORD, extra_round
 from funding_support import act, notice_of, proof_of
 from sqlalchemy import select
 
@@ -86,7 +86,7 @@ def ids(world, make_application):
     # Andernach approved too, after the only mentor is taken: a mentoring gap.
     make_application("approved", municipality=world.andernach, round_=earlier)
     submitted = make_application("submitted")
-    draft = make_application("draft")
+    draft = make_application("draft", round_=extra_round(world, "Spätere Runde"))
     notice = notice_of(approved)
     act(notice, "issue", u.reviewer)
     act(notice, "waive_appeal", u.speyer)

@@ -130,7 +130,7 @@ SCHEMAS = {
         }
     ),
     "Budget": closed(
-        dict.fromkeys(("total", "committed", "paid", "reclaimed", "available"), AMOUNT),
+        dict.fromkeys(("total", "committed", "reserved", "paid", "reclaimed", "available"), AMOUNT),
         description="Haushaltszahlen einer Runde (nur Ministerium und Administration).",
     ),
     "Round": closed(

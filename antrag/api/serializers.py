@@ -164,6 +164,7 @@ def round_(found, user) -> dict:
         body["budget"] = {
             "total": money(found.budget),
             "committed": money(found.committed),
+            "reserved": money(found.reserved),
             "paid": money(found.paid),
             "reclaimed": money(found.reclaimed),
             "available": money(found.available),

@@ -3,7 +3,16 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import Money, UTCDateTime, utcnow
@@ -39,7 +48,16 @@ class Application(db.Model):
             "requested_amount IS NULL OR requested_amount >= 0", name="amount_positive"
         ),
         CheckConstraint("own_contribution IS NULL OR own_contribution >= 0", name="own_positive"),
-        Index("ix_application_round_municipality", "round_id", "municipality_id"),
+        # One application per city and round while it runs or is approved: it holds the
+        # round's slot (true); withdrawn and rejected ones hold none (NULL, which never
+        # collides). `true` only, so that a stray false cannot make room for a second one.
+        CheckConstraint("holds_round_slot IS NULL OR holds_round_slot = true", name="slot_true"),
+        UniqueConstraint(
+            "round_id",
+            "municipality_id",
+            "holds_round_slot",
+            name="uq_application_one_per_city_and_round",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +77,8 @@ class Application(db.Model):
     declaration_privacy: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Cleared by the workflow (effect `release_round_slot`) when the application ends.
+    holds_round_slot: Mapped[bool | None] = mapped_column(Boolean, default=True)
 
     case = relationship("Case", lazy="joined", innerjoin=True)
     round = relationship("Round", lazy="joined", innerjoin=True)

@@ -3,6 +3,7 @@
 import logging
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from .. import engine
 from ..engine.errors import EngineError, NotAllowed, WrongState
@@ -40,13 +41,30 @@ def create_application(user, round_) -> Application:
             )
         )
     existing = blocking_application(municipality.id, round_.id)
-    if existing is not None:
+    application = _insert_draft(user, round_) if existing is None else None
+    if application is None:
         raise CreationRefused(
-            _("Ihre Kommune hat in dieser Antragsrunde bereits einen Antrag."), existing
+            _("Ihre Kommune hat in dieser Antragsrunde bereits einen Antrag."),
+            existing or blocking_application(municipality.id, round_.id),
         )
-    application = Application(round=round_, municipality=municipality, created_by=user)
-    engine.start("membership", application, user)
     logger.info("Application %s created by user %s", application.id, user.id)
+    return application
+
+
+def _insert_draft(user, round_) -> Application | None:
+    """Insert the draft and start its case; return None if another request took the slot first.
+
+    Two requests of a double click both find no application; the round slot's UNIQUE
+    constraint refuses the second insert, and only its savepoint is undone.
+    """
+    try:
+        with db.session.begin_nested():
+            application = Application(round=round_, municipality=user.municipality, created_by=user)
+            engine.start("membership", application, user)
+    except IntegrityError:
+        if blocking_application(user.municipality_id, round_.id) is None:
+            raise  # not the slot: a fault this code does not know of
+        return None
     return application
 
 

@@ -1,9 +1,6 @@
 """Guards and effects of the membership workflow, registered under the names its file uses."""
 
-from decimal import Decimal
-
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..engine import effect, guard
@@ -91,12 +88,19 @@ def municipality_eligible(ctx) -> bool:
 
 @guard(
     "single_open_application",
-    _l(
-        "Ihre Kommune hat in dieser Runde bereits einen Antrag im Verfahren oder bewilligt bekommen."
+    lambda ctx: _(
+        "%(municipality)s hat in der Antragsrunde „%(round)s“ bereits einen anderen Antrag im "
+        "Verfahren oder bewilligt bekommen.",
+        municipality=ctx.subject.municipality.name,
+        round=ctx.subject.round.name,
     ),
 )
 def single_open_application(ctx) -> bool:
-    """No other application of the municipality in the round is submitted and not closed."""
+    """No other application of the municipality in the round is submitted and not closed.
+
+    The round slot (see Application.holds_round_slot) already keeps a city to one
+    application; this also holds for two that existed before the slot did.
+    """
     app = ctx.subject
     others = db.session.scalar(
         select(func.count())
@@ -137,24 +141,21 @@ def amount_within_standard(ctx) -> bool:
     return amount is not None and amount <= ctx.subject.round.standard_amount
 
 
-def uncommitted(round_) -> Decimal:
-    """Return what the round can still promise: available minus notices not yet issued."""
-    from ..funding.budget import uncommitted as funding_uncommitted
-
-    return funding_uncommitted(round_)
-
-
 @guard(
     "budget_left",
     lambda ctx: _(
         "Das Budget der Runde reicht für diesen Antrag nicht mehr aus (noch verfügbar: %(amount)s).",
-        amount=format_money(uncommitted(ctx.subject.round)),
+        amount=format_money(ctx.subject.round.available),
     ),
 )
 def budget_left(ctx) -> bool:
-    """The round's available budget, less the notices still drafted, covers the amount."""
+    """What the round has not yet committed or reserved covers the amount.
+
+    Approving reserves the amount with a guarded UPDATE (effect `reserve_budget`), which
+    refuses with this guard's message when a concurrent approval took the money first.
+    """
     app = ctx.subject
-    return (app.requested_amount or 0) <= uncommitted(app.round)
+    return (app.requested_amount or 0) <= app.round.available
 
 
 @effect("mark_submitted")
@@ -168,3 +169,9 @@ def mark_submitted(ctx) -> None:
 def assign_to_actor(ctx) -> dict:
     """Make the acting reviewer the case's assignee."""
     return {"assignee_id": ctx.actor.id}
+
+
+@effect("release_round_slot")
+def release_round_slot(ctx) -> None:
+    """Let the city apply again in the round: a withdrawn or rejected application holds no slot."""
+    ctx.subject.holds_round_slot = None

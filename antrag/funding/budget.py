@@ -1,51 +1,70 @@
 """The round's budget ledger: guarded running totals on the round plus one entry per booking.
 
-Every change to `round.committed`, `paid` and `reclaimed` is an UPDATE guarded in SQL, so
-concurrent transactions can never overspend the budget (the CHECK constraint
-`budget_not_overspent` is the last line of defence), and each one writes a BudgetEntry.
+An approval reserves its amount (`round.reserved`); issuing the notice turns the
+reservation into a commitment (`round.committed`), discarding the draft releases it. Every
+change to the round's totals is an UPDATE guarded in SQL, so concurrent transactions can
+never promise or commit more than the budget (the CHECK constraint `budget_not_overspent`
+is the last line of defence), and each one writes a BudgetEntry.
 """
 
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from ..engine.errors import GuardRefused
-from ..engine.models import Case
 from ..extensions import db
 from ..formats import format_money
 from ..programme.models import Round
 from .models import BudgetEntry, FundingNotice
 
+# What the round can still promise or commit, as an SQL expression.
+ROOM = Round.budget + Round.reclaimed - Round.committed - Round.reserved
 
-def pending_total(round_id: int) -> Decimal:
-    """Return the amounts of the round's notices approved but not yet issued (drafted)."""
+
+class BudgetExhausted(Exception):
+    """The round's budget cannot take the amount; nothing was booked."""
+
+
+def reserved_for(notice: FundingNotice) -> Decimal:
+    """Return the amount the notice holds reserved: its reservations less their releases."""
+    signed = case((BudgetEntry.kind == "release", -BudgetEntry.amount), else_=BudgetEntry.amount)
     total = db.session.scalar(
-        select(func.coalesce(func.sum(FundingNotice.amount), 0))
-        .join(Case, Case.id == FundingNotice.case_id)
-        .where(FundingNotice.round_id == round_id, Case.state == "drafted")
+        select(func.coalesce(func.sum(signed), 0)).where(
+            BudgetEntry.notice_id == notice.id, BudgetEntry.kind.in_(("reservation", "release"))
+        )
     )
-    return Decimal(total)
+    return Decimal(total).quantize(Decimal("0.01"))
 
 
-def uncommitted(round_: Round) -> Decimal:
-    """Return what the round can still promise: available minus the notices still drafted."""
-    return round_.available - pending_total(round_.id)
+def reserve(notice: FundingNotice, case_id: int) -> BudgetEntry:
+    """Reserve the notice's amount against its round; raise BudgetExhausted if it does not fit."""
+    if not _move(notice, notice.amount <= ROOM, reserved=Round.reserved + notice.amount):
+        raise BudgetExhausted(notice.round_id)
+    return _book(notice, "reservation", notice.amount, case_id)
+
+
+def release(notice: FundingNotice, case_id: int) -> BudgetEntry | None:
+    """Give the notice's reservation back to the round (a draft that will not be issued)."""
+    amount = reserved_for(notice)
+    if not amount:
+        return None
+    _move(notice, None, reserved=Round.reserved - amount)
+    return _book(notice, "release", amount, case_id)
 
 
 def commit(notice: FundingNotice, case_id: int) -> BudgetEntry:
-    """Commit the notice's amount against its round, refusing in SQL if it would overspend."""
+    """Commit the notice's amount on issue: its reservation becomes the commitment.
+
+    A notice drafted before approvals reserved (or one its round could not reserve for when
+    migration 0008 ran) is committed from what is available, refused in SQL if it does not fit.
+    """
     amount = notice.amount
-    result = db.session.execute(
-        update(Round)
-        .where(
-            Round.id == notice.round_id,
-            Round.budget - Round.committed + Round.reclaimed >= amount,
-        )
-        .values(committed=Round.committed + amount)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if reserved_for(notice) == amount:
+        changes = {"reserved": Round.reserved - amount, "committed": Round.committed + amount}
+        _move(notice, None, **changes)
+        _book(notice, "release", amount, case_id)
+    elif not _move(notice, amount <= ROOM, committed=Round.committed + amount):
         db.session.expire(notice.round)
         raise GuardRefused(
             _(
@@ -61,24 +80,25 @@ def commit(notice: FundingNotice, case_id: int) -> BudgetEntry:
 
 def pay(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
     """Book a payment of `amount` on the notice's round."""
-    db.session.execute(
-        update(Round)
-        .where(Round.id == notice.round_id)
-        .values(paid=Round.paid + amount)
-        .execution_options(synchronize_session=False)
-    )
+    _move(notice, None, paid=Round.paid + amount)
     return _book(notice, "payment", amount, case_id)
 
 
 def reclaim(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
     """Book a reclaim of `amount`: it flows back into what the round can commit."""
-    db.session.execute(
-        update(Round)
-        .where(Round.id == notice.round_id)
-        .values(reclaimed=Round.reclaimed + amount)
-        .execution_options(synchronize_session=False)
-    )
+    _move(notice, None, reclaimed=Round.reclaimed + amount)
     return _book(notice, "reclaim", amount, case_id)
+
+
+def _move(notice: FundingNotice, condition, **totals) -> bool:
+    """Change the round's running totals in one UPDATE if `condition` holds; return whether."""
+    statement = update(Round).where(Round.id == notice.round_id)
+    if condition is not None:
+        statement = statement.where(condition)
+    result = db.session.execute(
+        statement.values(**totals).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def _book(notice: FundingNotice, kind: str, amount: Decimal, case_id: int) -> BudgetEntry:
@@ -88,5 +108,5 @@ def _book(notice: FundingNotice, kind: str, amount: Decimal, case_id: int) -> Bu
     )
     db.session.add(entry)
     db.session.flush()
-    db.session.expire(notice.round, ["committed", "paid", "reclaimed"])
+    db.session.expire(notice.round, ["committed", "reserved", "paid", "reclaimed"])
     return entry

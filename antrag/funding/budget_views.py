@@ -21,6 +21,7 @@ ROLES = ("reviewer", "admin")
 BAR_LABELS = {
     "budget": N_("Gesamtbudget"),
     "committed": N_("Gebunden"),
+    "reserved": N_("Vorgemerkt"),
     "paid": N_("Ausgezahlt"),
     "reclaimed": N_("Zurückgefordert"),
     "available": N_("Verfügbar"),
@@ -71,7 +72,7 @@ def round_budget(round_: Round) -> RoundBudget:
 @bp.route("/")
 @role_required(*ROLES)
 def index():
-    """Every round's budget: total, committed, paid, reclaimed and available, with a chart."""
+    """Every round's budget: total, committed, reserved, paid, reclaimed, available, a chart."""
     rounds = db.session.scalars(
         select(Round).options(joinedload(Round.programme)).order_by(Round.opens_on.desc())
     )

@@ -13,20 +13,30 @@ from ..i18n import N_, label
 from .models import BudgetEntry, FundingNotice
 
 ZERO = Decimal("0.00")
-# Ledger kind → the running total on Round that it feeds.
-TOTALS = {"commitment": "committed", "payment": "paid", "reclaim": "reclaimed"}
+# Running total on Round → the ledger kinds that raise it (+1) or lower it (−1).
+TOTALS = {
+    "committed": {"commitment": 1},
+    "reserved": {"reservation": 1, "release": -1},
+    "paid": {"payment": 1},
+    "reclaimed": {"reclaim": 1},
+}
 KIND_LABELS = {
+    "reservation": N_("Vormerkung"),
+    "release": N_("Auflösung der Vormerkung"),
     "commitment": N_("Bindung"),
     "payment": N_("Auszahlung"),
     "reclaim": N_("Rückforderung"),
 }
 TOTAL_LABELS = {
     "committed": N_("Gebunden"),
+    "reserved": N_("Vorgemerkt"),
     "paid": N_("Ausgezahlt"),
     "reclaimed": N_("Zurückgefordert"),
 }
 # Notice states in which the notice's amount is committed against the round's budget.
 COMMITTED_STATES = ("issued", "final", "closed")
+# The state in which a notice's amount is reserved: approved, not yet issued.
+RESERVED_STATE = "drafted"
 
 
 def _money(value) -> Decimal:
@@ -35,10 +45,11 @@ def _money(value) -> Decimal:
 
 
 def figures(round_) -> dict[str, Decimal]:
-    """Return the round's budget, committed, paid, reclaimed and available amounts."""
+    """Return the round's budget, committed, reserved, paid, reclaimed and available amounts."""
     return {
         "budget": round_.budget,
         "committed": round_.committed,
+        "reserved": round_.reserved,
         "paid": round_.paid,
         "reclaimed": round_.reclaimed,
         "available": round_.available,
@@ -46,25 +57,37 @@ def figures(round_) -> dict[str, Decimal]:
 
 
 def entry_totals(round_) -> dict[str, Decimal]:
-    """Return the sum of the round's ledger entries per kind (commitment, payment, reclaim)."""
+    """Return what the round's ledger entries add up to for each running total."""
     rows = db.session.execute(
         select(BudgetEntry.kind, func.sum(BudgetEntry.amount))
         .where(BudgetEntry.round_id == round_.id)
         .group_by(BudgetEntry.kind)
     )
-    totals = dict.fromkeys(TOTALS, ZERO)
-    totals.update({kind: _money(total) for kind, total in rows})
-    return totals
+    by_kind = {kind: _money(total) for kind, total in rows}
+    return {
+        total: sum((sign * by_kind.get(kind, ZERO) for kind, sign in kinds.items()), ZERO)
+        for total, kinds in TOTALS.items()
+    }
+
+
+def _notices_in(round_, states) -> Decimal:
+    """Return the sum of the amounts of the round's notices in `states`."""
+    total = db.session.scalar(
+        select(func.sum(FundingNotice.amount))
+        .join(Case, FundingNotice.case_id == Case.id)
+        .where(FundingNotice.round_id == round_.id, Case.state.in_(states))
+    )
+    return _money(total)
 
 
 def committed_by_notices(round_) -> Decimal:
     """Return the sum of the amounts of the round's issued, final and closed notices."""
-    total = db.session.scalar(
-        select(func.sum(FundingNotice.amount))
-        .join(Case, FundingNotice.case_id == Case.id)
-        .where(FundingNotice.round_id == round_.id, Case.state.in_(COMMITTED_STATES))
-    )
-    return _money(total)
+    return _notices_in(round_, COMMITTED_STATES)
+
+
+def reserved_by_notices(round_) -> Decimal:
+    """Return the sum of the amounts of the round's notices approved but not yet issued."""
+    return _notices_in(round_, (RESERVED_STATE,))
 
 
 def _overpaid_notices(round_) -> list[str]:
@@ -111,24 +134,34 @@ def reconcile(round_) -> list[str]:
     """Return what does not add up in the round's ledger; empty when all matches."""
     problems = []
     ledger = entry_totals(round_)
-    for kind, total in TOTALS.items():
+    for total, booked in ledger.items():
         stored = getattr(round_, total)
-        if stored != ledger[kind]:
+        if stored != booked:
             problems.append(
                 _(
                     "%(total)s: Die Runde führt %(stored)s, die Buchungen ergeben %(booked)s.",
                     total=label(TOTAL_LABELS[total]),
                     stored=format_money(stored),
-                    booked=format_money(ledger[kind]),
+                    booked=format_money(booked),
                 )
             )
     by_notices = committed_by_notices(round_)
-    if by_notices != ledger["commitment"]:
+    if by_notices != ledger["committed"]:
         problems.append(
             _(
                 "Die erlassenen Bescheide ergeben %(notices)s, die Bindungen im Haushalt %(ledger)s.",
                 notices=format_money(by_notices),
-                ledger=format_money(ledger["commitment"]),
+                ledger=format_money(ledger["committed"]),
+            )
+        )
+    drafted = reserved_by_notices(round_)
+    if drafted != ledger["reserved"]:
+        problems.append(
+            _(
+                "Die noch nicht erlassenen Bescheide ergeben %(notices)s, "
+                "die Vormerkungen im Haushalt %(ledger)s.",
+                notices=format_money(drafted),
+                ledger=format_money(ledger["reserved"]),
             )
         )
     return problems + _overpaid_notices(round_) + _foreign_entries(round_)

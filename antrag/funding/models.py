@@ -101,11 +101,14 @@ class FundingNotice(db.Model):
 
 
 class BudgetEntry(db.Model):
-    """One line of a round's budget ledger: a commitment, a payment or a reclaim."""
+    """One line of a round's ledger: reservation, release, commitment, payment or reclaim."""
 
     __tablename__ = "budget_entry"
     __table_args__ = (
-        CheckConstraint("kind IN ('commitment', 'payment', 'reclaim')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim')",
+            name="kind_known",
+        ),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 

@@ -15,6 +15,7 @@ from ..engine import effect, guard
 from ..engine.calendar import BERLIN, add_months
 from ..engine.errors import GuardRefused
 from ..engine.models import Case
+from ..engine.registry import GUARDS
 from ..extensions import db
 from ..formats import format_money
 from . import budget, storage
@@ -100,6 +101,24 @@ def create_funding_notice(ctx) -> None:
     logger.info("Notice %s drafted for application %s", notice.file_reference, application.id)
 
 
+@effect("reserve_budget")
+def reserve_budget(ctx) -> None:
+    """Reserve the approved amount for the notice the approval drafted (guarded UPDATE).
+
+    The guard `budget_left` only read the round; this is where a concurrent approval that
+    took the money first makes the approval fail with the guard's own refusal.
+    """
+    application = ctx.subject
+    notice = db.session.scalars(
+        select(FundingNotice).where(FundingNotice.application_id == application.id)
+    ).one()
+    try:
+        budget.reserve(notice, ctx.case.id)
+    except budget.BudgetExhausted:
+        db.session.expire(application.round)
+        raise GuardRefused(GUARDS["budget_left"].refusal(ctx), guard="budget_left") from None
+
+
 @guard(
     "signing_authority",
     _l(
@@ -122,14 +141,30 @@ def signing_authority(ctx) -> bool:
     ),
 )
 def budget_available(ctx) -> bool:
-    """The round can still commit the notice's amount (enforced again in SQL on issue)."""
-    return ctx.subject.amount <= ctx.subject.round.available
+    """The approval reserved the amount, or the round can still commit it (checked in SQL)."""
+    notice = ctx.subject
+    return budget.reserved_for(notice) == notice.amount or notice.amount <= notice.round.available
+
+
+@guard(
+    "may_discard_notice",
+    _l("Einen Bescheidentwurf verwirft nur, wer Zeichnungsbefugnis hat."),
+)
+def may_discard_notice(ctx) -> bool:
+    """Only who may sign a notice may decide not to issue it."""
+    return getattr(ctx.actor, "can_sign", False) is True
 
 
 @effect("commit_budget")
 def commit_budget(ctx) -> None:
-    """Commit the notice's amount against the round's budget (guarded UPDATE)."""
+    """Turn the approval's reservation into the commitment of the issued notice."""
     budget.commit(ctx.subject, ctx.case.id)
+
+
+@effect("release_reservation")
+def release_reservation(ctx) -> None:
+    """Give the amount of a notice that will not be issued back to the round."""
+    budget.release(ctx.subject, ctx.case.id)
 
 
 @effect("render_notice")

@@ -42,9 +42,40 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("render_as_batch", True)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+            conf_args.setdefault("on_version_apply", _sqlite_check_references)
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            # SQLite runs each migration in its own committed transaction; what may be left
+            # open here is a read of the version table.
+            if connection.in_transaction():
+                connection.rollback()
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on: bool) -> None:
+    """Switch SQLite's enforcement of foreign keys, outside any transaction.
+
+    SQLite changes a table's constraints by rebuilding it (create, copy, drop, rename). With
+    foreign keys enforced, dropping a table that other rows refer to fails, and the pragma
+    has no effect inside a transaction; so it is switched off around the migrations, on the
+    driver's connection before the first statement begins one.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.in_transaction:
+        raise RuntimeError("cannot switch SQLite's foreign keys inside a transaction")
+    dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _sqlite_check_references(ctx, step, heads, run_args) -> None:
+    """Refuse a migration that leaves a row referring to a missing one (before it commits)."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration {step} breaks foreign keys: {broken[:10]}")
 
 
 if context.is_offline_mode():

@@ -100,9 +100,13 @@ class Round(db.Model):
         CheckConstraint("budget >= 0", name="budget_positive"),
         CheckConstraint("standard_amount > 0", name="standard_amount_positive"),
         CheckConstraint("eligibility IN ('invited', 'all_cities')", name="eligibility_known"),
-        # The budget can never be overspent, whatever runs concurrently (see funding.budget).
-        CheckConstraint("committed >= 0 AND paid >= 0 AND reclaimed >= 0", name="ledger_positive"),
-        CheckConstraint("committed <= budget + reclaimed", name="budget_not_overspent"),
+        # The budget can never be overspent or over-promised, whatever runs concurrently
+        # (see funding.budget).
+        CheckConstraint(
+            "committed >= 0 AND reserved >= 0 AND paid >= 0 AND reclaimed >= 0",
+            name="ledger_positive",
+        ),
+        CheckConstraint("committed + reserved <= budget + reclaimed", name="budget_not_overspent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,8 +117,10 @@ class Round(db.Model):
     budget: Mapped[Decimal] = mapped_column(Money())
     standard_amount: Mapped[Decimal] = mapped_column(Money())
     eligibility: Mapped[str] = mapped_column(String(20), default="invited")
-    # Running totals of the budget ledger, changed only by guarded UPDATEs.
+    # Running totals of the budget ledger, changed only by guarded UPDATEs. `reserved` holds
+    # the approvals whose notice is not issued yet; issuing moves the amount to `committed`.
     committed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
+    reserved: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     reclaimed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -124,8 +130,8 @@ class Round(db.Model):
 
     @property
     def available(self) -> Decimal:
-        """Return what the round can still commit: budget − committed + reclaimed."""
-        return self.budget - self.committed + self.reclaimed
+        """Return what the round can still promise: budget − committed − reserved + reclaimed."""
+        return self.budget - self.committed - self.reserved + self.reclaimed
 
     @property
     def eligibility_label(self) -> str:

@@ -10,9 +10,11 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
+from ..formats import format_money
 from ..i18n import N_
 from .models import ELIGIBILITY, MUNICIPALITY_KINDS, Municipality, Programme, Round, ags_problem
 
@@ -258,11 +260,42 @@ def update_round(round_: Round, actor=None, **values) -> Round:
     errors = _check_round(values, round_)
     if errors:
         raise ProgrammeError(errors)
+    budget = values.pop("budget")
+    if budget != round_.budget:
+        _set_budget(round_, budget)
     for key, value in values.items():
         setattr(round_, key, value)
     db.session.flush()
     logger.info("Round %s updated by %s", round_.id, _who(actor))
     return round_
+
+
+def _set_budget(round_: Round, budget: Decimal) -> None:
+    """Set the budget, refusing in SQL to go below what is already committed or reserved.
+
+    The same row is what approvals reserve against with a guarded UPDATE, so a concurrent
+    approval cannot slip in between the check and the change.
+    """
+    floor = Round.committed + Round.reserved - Round.reclaimed
+    result = db.session.execute(
+        update(Round)
+        .where(Round.id == round_.id, floor <= budget)
+        .values(budget=budget)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(round_)
+        raise ProgrammeError(
+            {
+                "budget": _(
+                    "Das Budget muss mindestens %(floor)s betragen: So viel ist für bewilligte "
+                    "Anträge vorgemerkt oder durch erlassene Bescheide gebunden (abzüglich "
+                    "Rückforderungen).",
+                    floor=format_money(round_.committed + round_.reserved - round_.reclaimed),
+                )
+            }
+        )
+    set_committed_value(round_, "budget", budget)
 
 
 def invite(round_: Round, municipalities: list[Municipality], actor=None) -> list[Municipality]:
