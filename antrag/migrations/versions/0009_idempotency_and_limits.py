@@ -13,7 +13,7 @@ import antrag.db_types  # noqa: F401 - custom column types
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
