@@ -33,14 +33,13 @@ with open({path!r}) as shipped:
     exec(compile(shipped.read(), {path!r}, "exec"))
 """
 # Imported by the master before it forks (so workers only build the app), and a hook that
-# marks each worker as ready once its app is loaded. The security log goes to the server's
-# log, so that tests can count its events across workers.
+# marks each worker as ready once its app is loaded. The app writes its security log to
+# standard error (antrag/logs.py), which is the server's log, so that tests can count its
+# events across workers.
 CONFIG = """
-import logging
 import antrag  # noqa: F401
 
 def post_worker_init(worker):
-    logging.getLogger("antrag.security").addHandler(logging.StreamHandler())
     open({ready!r} + "/" + str(worker.pid), "w").close()
 """
 

@@ -251,19 +251,24 @@ def _pending_connection(listener) -> bool:
 
 
 def _submit_through_the_web(make_application, make_web, world):
-    """Submit a complete draft as Speyer; return the request's duration in seconds."""
+    """Submit a complete draft as Speyer; check that the request left its mail untried.
+
+    The proof that a transition does not wait for the mail server is that it never talks
+    to it (no attempt recorded), not a duration, which a loaded machine can stretch.
+    """
     application = make_application("draft")
     web = make_web(world.users.speyer)
-    started = time.monotonic()
     response = web.post(
         f"/antraege/{application.id}/aktion",
         {"trigger": "submit", "version": str(application.case.version)},
     )
-    elapsed = time.monotonic() - started
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     assert application.case.state == "submitted"
-    return elapsed
+    messages = _messages()
+    assert messages and {(m.status, m.attempts, m.last_error) for m in messages} == {
+        ("pending", 0, None)
+    }
 
 
 def _messages():
@@ -301,10 +306,9 @@ def test_transition_does_not_touch_a_black_holed_smtp_server(
     app, smtp, black_hole, make_application, make_web, world
 ):
     app.config["MAIL_PORT"] = black_hole.getsockname()[1]
-    elapsed = _submit_through_the_web(make_application, make_web, world)
+    _submit_through_the_web(make_application, make_web, world)
 
     assert not _pending_connection(black_hole)  # nobody even connected
-    assert elapsed < MAIL_TIMEOUT / 2
     assert {m.status for m in _messages()} == {"pending"}
 
 
@@ -338,8 +342,7 @@ def test_slow_server_times_out_and_delivers_once_when_fast_again(
     app, smtp, runner, make_application, make_web, world
 ):
     smtp.delay = MAIL_TIMEOUT * 2.5  # answers EHLO only after the client gave up
-    elapsed = _submit_through_the_web(make_application, make_web, world)
-    assert elapsed < MAIL_TIMEOUT / 2
+    _submit_through_the_web(make_application, make_web, world)
     queued = len(_messages())
 
     output, seconds = _send(runner)
@@ -362,8 +365,7 @@ def test_server_down_then_up_delivers_every_message_once(
     app, smtp, runner, make_application, make_web, world
 ):
     app.config["MAIL_PORT"] = _free_port()  # nobody listens: connection refused
-    elapsed = _submit_through_the_web(make_application, make_web, world)
-    assert elapsed < MAIL_TIMEOUT / 2
+    _submit_through_the_web(make_application, make_web, world)
     queued = len(_messages())
 
     output, _ = _send(runner)
