@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
+import pypdf
 import pytest
 from flask import url_for
 from sqlalchemy import func, select
@@ -18,6 +19,8 @@ from antrag.engine import available_actions, history
 from antrag.engine.models import HistoryEntry
 from antrag.extensions import db
 from antrag.funding import ledger
+from antrag.funding.models import FundingNotice
+from antrag.funding.storage import notice_pdf_path
 from antrag.programme.models import Municipality, Round
 from antrag.web import HOME_BY_ROLE
 
@@ -210,3 +213,21 @@ def test_the_mainz_draft_is_ready_to_submit_and_trier_is_not(demo):
                 a.allowed for a in actions if a.trigger == "submit"
             )
     assert verdicts == {"Mainz": True, "Trier": False}
+
+
+def test_each_issued_notice_names_the_court_of_its_city(demo):
+    courts = {
+        "Speyer": "Verwaltungsgericht Neustadt an der Weinstraße",
+        "Zweibrücken": "Verwaltungsgericht Neustadt an der Weinstraße",
+        "Wörth am Rhein": "Verwaltungsgericht Neustadt an der Weinstraße",
+        "Andernach": "Verwaltungsgericht Koblenz",
+    }
+    issued = db.session.scalars(
+        select(FundingNotice).where(FundingNotice.pdf_stored_name.is_not(None))
+    ).all()
+    assert {notice.municipality.name for notice in issued} == set(courts)
+    for notice in issued:
+        reader = pypdf.PdfReader(notice_pdf_path(notice))
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        assert f"beim {courts[notice.municipality.name]}," in text
+        assert "Verwaltungsgericht Mainz" not in text

@@ -93,6 +93,8 @@ def test_issuing_commits_the_budget_and_stores_a_real_pdf(make_application, worl
     assert notice.case.due_at.astimezone(BERLIN).date() > utcnow().date() + timedelta(days=27)
     mails = db.session.scalars(select(OutboxMessage).filter_by(template="notice_issued")).all()
     assert [m.recipient for m in mails] == [world.users.speyer.email]
+    assert "Klage beim Verwaltungsgericht Neustadt an der Weinstraße (" in mails[0].body
+    assert "Verwaltungsgericht Neustadt an der Weinstraße" in text.replace("\n", " ")
 
 
 def test_a_reviewer_without_signing_authority_sees_why_instead_of_the_button(

@@ -46,6 +46,7 @@ def _notice(**changes):
         "addressee_name": "Stadt Speyer",
         "addressee_head": "Oberbürgermeisterin Erika Muster",
         "addressee_address": "Stadtverwaltung Speyer, Maximilianstraße 100, 67346 Speyer",
+        "municipality": SimpleNamespace(ags="07318000"),
         # Late evening in UTC is already the next day in Mainz.
         "issued_at": datetime(2019, 5, 13, 22, 30, tzinfo=UTC),
     }
@@ -85,8 +86,34 @@ def test_notice_pdf_has_the_appeal_instructions():
     text = _text(render_notice_pdf(_notice(), SIGNER))
     assert "Rechtsbehelfsbelehrung" in text
     assert "innerhalb eines Monats nach seiner Bekanntgabe Klage" in text
-    assert "Verwaltungsgericht Mainz, Ernst-Ludwig-Straße 9, 55116 Mainz" in text
     assert "§ 68 Abs. 1 Satz 2 Nr. 1 VwGO" in text
+
+
+@pytest.mark.parametrize(
+    ("ags", "court", "other"),
+    [
+        (
+            "07318000",  # Speyer
+            "beim Verwaltungsgericht Neustadt an der Weinstraße, Robert-Stolz-Straße 20, "
+            "67433 Neustadt an der Weinstraße,",
+            "Mainz, Ernst-Ludwig",
+        ),
+        (
+            "07137003",  # Andernach
+            "beim Verwaltungsgericht Koblenz, Deinhardpassage 1, 56068 Koblenz,",
+            "Mainz, Ernst-Ludwig",
+        ),
+        (
+            "07315000",  # Mainz
+            "beim Verwaltungsgericht Mainz, Ernst-Ludwig-Straße 9, 55116 Mainz,",
+            "Neustadt an der Weinstraße",
+        ),
+    ],
+)
+def test_notice_pdf_names_the_court_of_the_city_s_district(ags, court, other):
+    text = _text(render_notice_pdf(_notice(municipality=SimpleNamespace(ags=ags)), SIGNER))
+    assert court in text
+    assert other not in text
 
 
 def test_notice_pdf_renders_names_outside_the_font():

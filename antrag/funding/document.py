@@ -16,13 +16,13 @@ from num2words import num2words
 from ..db_types import CENT, utcnow
 from ..engine.calendar import BERLIN
 from ..formats import format_amount
+from ..law.courts import competent_court
 
 ENCODING = "cp1252"
 FONT = "Helvetica"
 SENDER = ("Ministerium des Innern und für Sport", "Rheinland-Pfalz")
 SENDER_ADDRESS = ("Schillerplatz 3-5", "55116 Mainz")
 SUBJECT = "Zuwendungsbescheid – Interkommunales Netzwerk Digitale Stadt"
-COURT = "Verwaltungsgericht Mainz, Ernst-Ludwig-Straße 9, 55116 Mainz"
 LEFT, RIGHT, TOP = 25, 20, 15  # mm; DIN 5008 form B margins
 INFO_X = 125  # mm; the information block beside the address field
 LINE = 5  # mm per line of 11 pt body text
@@ -199,9 +199,11 @@ def _body(letter: _Letter, notice, signer) -> None:
         gap=4,
     )
     letter.heading("III. Rechtsbehelfsbelehrung")
+    # The ministry's competence covers every court district: the addressee's seat decides.
+    court = competent_court(notice.municipality.ags)  # as FundingNotice.court
     letter.text(
         "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Klage "
-        f"beim {COURT}, schriftlich, in elektronischer Form oder zur Niederschrift des "
+        f"beim {court.address}, schriftlich, in elektronischer Form oder zur Niederschrift des "
         "Urkundsbeamten der Geschäftsstelle erhoben werden. Ein Widerspruchsverfahren findet "
         "nicht statt, weil der Bescheid von einer obersten Landesbehörde erlassen worden ist "
         "(§ 68 Abs. 1 Satz 2 Nr. 1 VwGO).",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import Money, UTCDateTime, utcnow
 from ..engine import registry
 from ..extensions import db
+from ..law.courts import Court, competent_court
 
 FINANCING_TYPE = "Festbetragsfinanzierung"
 
@@ -98,6 +99,11 @@ class FundingNotice(db.Model):
     def can_view(self, user) -> bool:
         """Only the city concerned and the ministry see a notice (else: 404)."""
         return _city_or_ministry(user, self.municipality_id)
+
+    @property
+    def court(self) -> Court:
+        """Return the administrative court an action against this notice goes to."""
+        return competent_court(self.municipality.ags)
 
 
 class BudgetEntry(db.Model):

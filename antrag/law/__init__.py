@@ -1,0 +1,1 @@
+"""Law as data: tables with their sources beside them, read by small pure functions."""
