@@ -1,0 +1,1 @@
+"""Law as data with sources: small pure functions that read rules tests can pin."""
