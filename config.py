@@ -56,6 +56,10 @@ class Config:
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Reminders go out this many days before a due date.
     REMINDER_LEAD_DAYS = 3
+    # Whether a notice's fictitious day of being made known by post (§ 41 (2) VwVfG) moves
+    # off a Saturday, Sunday or public holiday to the next working day. False follows the
+    # prevailing view for the VwVfG; see antrag/law/periods.py.
+    SERVICE_FICTION_SHIFTS_TO_WORKING_DAY = False
     # The operator of the site, shown in the imprint, the privacy notice and the
     # accessibility statement (see README, "Legal pages"); set them for production.
     OPERATOR_NAME = "Ministerium des Innern und für Sport Rheinland-Pfalz"

@@ -1,4 +1,4 @@
-"""Rhineland-Palatinate's public holidays, working days, months and due dates."""
+"""Rhineland-Palatinate's public holidays (from the `holidays` library), working days, due dates."""
 
 from datetime import UTC, date, datetime
 
@@ -8,28 +8,9 @@ from antrag.engine.calendar import (
     add_months,
     add_working_days,
     due_at,
-    easter_sunday,
     is_working_day,
     public_holidays,
 )
-
-
-@pytest.mark.parametrize(
-    "easter",
-    [
-        date(2008, 3, 23),
-        date(2011, 4, 24),
-        date(2019, 4, 21),
-        date(2020, 4, 12),
-        date(2024, 3, 31),
-        date(2025, 4, 20),
-        date(2026, 4, 5),
-        date(2038, 4, 25),  # the latest possible date
-        date(2285, 3, 22),  # the earliest possible date
-    ],
-)
-def test_easter_sunday(easter):
-    assert easter_sunday(easter.year) == easter
 
 
 # Karfreitag, Ostermontag, Christi Himmelfahrt, Pfingstmontag, Fronleichnam
@@ -48,6 +29,21 @@ def test_easter_based_holidays(year, days):
     assert {date(year, m, d) for m, d in days} <= holidays
 
 
+RLP_HOLIDAYS = {
+    2019: [(1, 1), (4, 19), (4, 22), (5, 1), (5, 30), (6, 10), (6, 20), (10, 3), (11, 1),
+           (12, 25), (12, 26)],
+    2025: [(1, 1), (4, 18), (4, 21), (5, 1), (5, 29), (6, 9), (6, 19), (10, 3), (11, 1),
+           (12, 25), (12, 26)],
+    2026: [(1, 1), (4, 3), (4, 6), (5, 1), (5, 14), (5, 25), (6, 4), (10, 3), (11, 1),
+           (12, 25), (12, 26)],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("year", sorted(RLP_HOLIDAYS))
+def test_the_holidays_of_rhineland_palatinate_are_exactly_these(year):
+    assert public_holidays(year) == {date(year, m, d) for m, d in RLP_HOLIDAYS[year]}
+
+
 @pytest.mark.parametrize("year", [2019, 2024, 2025])
 def test_fixed_holidays_of_rhineland_palatinate(year):
     fixed = {(1, 1), (5, 1), (10, 3), (11, 1), (12, 25), (12, 26)}
@@ -62,6 +58,11 @@ def test_fixed_holidays_of_rhineland_palatinate(year):
     "day",
     [
         date(2019, 1, 6),  # Heilige Drei Könige: Baden-Württemberg, Bavaria, Saxony-Anhalt
+        date(2026, 1, 6),
+        date(2025, 10, 31),  # Reformationstag: a holiday in the north and east only
+        date(2026, 10, 31),
+        date(2025, 4, 20),  # Ostersonntag: a holiday in Brandenburg only
+        date(2026, 5, 24),  # Pfingstsonntag
         date(2019, 8, 15),  # Mariä Himmelfahrt: Saarland, Bavaria
         date(2019, 10, 31),  # Reformationstag: not in Rhineland-Palatinate
         date(2019, 11, 20),  # Buß- und Bettag: Saxony
@@ -145,6 +146,29 @@ def test_add_months_clamps_to_the_end_of_the_month(start, months, end):
 )
 def test_due_at_is_the_end_of_the_berlin_day(now, amount, unit, due):
     assert due_at(now, amount, unit) == due.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        # issued (= posted) Tue 12 Nov 2024: known Fri 15 Nov (3 days), period ends Mon 16 Dec
+        (datetime(2024, 11, 12, 9, tzinfo=UTC), datetime(2024, 12, 16, 22, 59, 59)),
+        # posted Mon 27 Jan 2025: known Fri 31 Jan (4 days), period ends Fri 28 Feb
+        (datetime(2025, 1, 27, 9, tzinfo=UTC), datetime(2025, 2, 28, 22, 59, 59)),
+        # posted Tue 28 Apr 2026: known Sat 2 May, end Tue 2 Jun 2026 (summer time)
+        (datetime(2026, 4, 28, 9, tzinfo=UTC), datetime(2026, 6, 2, 21, 59, 59)),
+    ],
+)
+def test_due_at_an_action_period_runs_from_the_day_made_known_by_post(now, due):
+    assert due_at(now, 1, "action_period") == due.replace(tzinfo=UTC)
+
+
+def test_due_at_an_action_period_can_run_from_a_fiction_moved_to_a_working_day():
+    # posted Tue 28 Apr 2026: known Sat 2 May, moved to Mon 4 May; the end is Thu 4 Jun,
+    # Fronleichnam, so Fri 5 Jun
+    due = due_at(datetime(2026, 4, 28, 9, tzinfo=UTC), 1, "action_period", True)
+
+    assert due == datetime(2026, 6, 5, 21, 59, 59, tzinfo=UTC)
 
 
 def test_due_at_refuses_an_unknown_unit():

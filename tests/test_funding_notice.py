@@ -3,7 +3,8 @@
 import io
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from decimal import Decimal
 
 import pytest
@@ -168,6 +169,40 @@ def test_the_notice_becomes_final_when_the_appeal_period_has_run_out(make_applic
     db.session.expire_all()
     assert notice.case.state == "final" and notice.appeal_waived_at is None
     assert proof_of(notice) is not None
+
+
+@pytest.mark.parametrize(
+    ("issued", "period_end"),
+    [
+        # posted Tue 12 Nov 2024, known Fri 15 Nov (third day), one month: Sun 15 Dec → Mon
+        (datetime(2024, 11, 12, 10, tzinfo=UTC), "2024-12-16"),
+        # posted Mon 27 Jan 2025, known Fri 31 Jan (fourth day), no 31 Feb: Fri 28 Feb
+        (datetime(2025, 1, 27, 10, tzinfo=UTC), "2025-02-28"),
+        # posted Thu 21 May 2026, known Mon 25 May (Pfingstmontag, not moved): Thu 25 Jun
+        (datetime(2026, 5, 21, 10, tzinfo=UTC), "2026-06-25"),
+    ],
+)
+def test_the_appeal_period_runs_a_month_from_the_day_made_known_by_post(
+    make_application, world, issued, period_end
+):
+    notice = notice_of(make_application("approved"))
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    with frozen_at(issued):
+        act(notice, "issue", world.users.reviewer)
+    due = notice.case.due_at.astimezone(BERLIN)
+    assert (due.date().isoformat(), due.time()) == (period_end, dt_time(23, 59, 59))
+
+
+def test_the_setting_moves_the_day_made_known_off_a_weekend(make_application, world, app):
+    app.config["SERVICE_FICTION_SHIFTS_TO_WORKING_DAY"] = True
+    notice = notice_of(make_application("approved"))
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    # posted Tue 28 Apr 2026, known Sat 2 May → Mon 4 May; 4 Jun is Fronleichnam → Fri 5 Jun
+    with frozen_at(datetime(2026, 4, 28, 10, tzinfo=UTC)):
+        act(notice, "issue", world.users.reviewer)
+    assert notice.case.due_at.astimezone(BERLIN).date().isoformat() == "2026-06-05"
 
 
 def test_the_city_is_reminded_before_the_appeal_period_ends(make_application, world):

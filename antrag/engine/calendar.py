@@ -1,51 +1,24 @@
-"""Due dates: calendar days, months and Rhineland-Palatinate working days."""
+"""Due dates: calendar days, months, Rhineland-Palatinate working days and action periods.
+
+The holidays and the legal periods themselves live in `antrag.law`, with their sources.
+"""
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from ..law.periods import action_period_end, add_months, made_known_by_post
+from ..law.public_holidays import is_working_day, public_holidays
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
-
-def easter_sunday(year: int) -> date:
-    """Return Easter Sunday of `year` (Gregorian calendar, anonymous algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-@lru_cache(maxsize=64)
-def public_holidays(year: int) -> frozenset[date]:
-    """Return the statutory public holidays of Rhineland-Palatinate in `year`."""
-    easter = easter_sunday(year)
-    days = {
-        date(year, 1, 1),  # Neujahr
-        easter - timedelta(days=2),  # Karfreitag
-        easter + timedelta(days=1),  # Ostermontag
-        date(year, 5, 1),  # Tag der Arbeit
-        easter + timedelta(days=39),  # Christi Himmelfahrt
-        easter + timedelta(days=50),  # Pfingstmontag
-        easter + timedelta(days=60),  # Fronleichnam
-        date(year, 10, 3),  # Tag der Deutschen Einheit
-        date(year, 11, 1),  # Allerheiligen
-        date(year, 12, 25),
-        date(year, 12, 26),
-    }
-    if year == 2017:
-        days.add(date(2017, 10, 31))  # Reformationstag, once nationwide
-    return frozenset(days)
-
-
-def is_working_day(day: date) -> bool:
-    """Return whether `day` is a working day (Mon–Fri, not a public holiday in RLP)."""
-    return day.weekday() < 5 and day not in public_holidays(day.year)
+__all__ = [
+    "BERLIN",
+    "add_months",
+    "add_working_days",
+    "due_at",
+    "is_working_day",
+    "public_holidays",
+]
 
 
 def add_working_days(start: date, count: int) -> date:
@@ -58,20 +31,12 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
-def add_months(start: date, months: int) -> date:
-    """Return the same day `months` later, clamped to the month's last day (§ 188 BGB)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month, min(start.day, day))
-        except ValueError:
-            continue
-    raise ValueError(start)  # unreachable: every month has 28 days
+def due_at(now: datetime, amount: int, unit: str, service_fiction_shifts: bool = False) -> datetime:
+    """Return the end (23:59:59 Berlin time) of the day the period ends on, in UTC terms.
 
-
-def due_at(now: datetime, amount: int, unit: str) -> datetime:
-    """Return the end (23:59:59 Berlin time) of the day the period ends on, in UTC terms."""
+    The unit `action_period` is the months-long period for an action against a notice
+    posted today (`now`): it runs from the day the notice counts as made known by post.
+    """
     today = now.astimezone(BERLIN).date()
     if unit == "days":
         day = today + timedelta(days=amount)
@@ -79,6 +44,8 @@ def due_at(now: datetime, amount: int, unit: str) -> datetime:
         day = add_working_days(today, amount)
     elif unit == "months":
         day = add_months(today, amount)
+    elif unit == "action_period":
+        day = action_period_end(made_known_by_post(today, service_fiction_shifts), amount)
     else:
         raise ValueError(f"unknown unit {unit!r}")
     return datetime.combine(day, time(23, 59, 59), tzinfo=BERLIN)

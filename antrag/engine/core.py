@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -310,7 +311,16 @@ def _compare_and_set(
     `extra` holds further case columns set by the transition's case effects, written in
     the same statement.
     """
-    due = due_at(now, transition.due.amount, transition.due.unit) if transition.due else None
+    due = (
+        due_at(
+            now,
+            transition.due.amount,
+            transition.due.unit,
+            current_app.config.get("SERVICE_FICTION_SHIFTS_TO_WORKING_DAY", False),
+        )
+        if transition.due
+        else None
+    )
     values = extra | {
         "state": transition.dest,
         "version": version + 1,

@@ -13,7 +13,7 @@ import yaml
 
 from .validation import validate
 
-DUE_UNITS = ("days", "working_days", "months")
+DUE_UNITS = ("days", "working_days", "months", "action_period")
 
 
 class DefinitionError(Exception):

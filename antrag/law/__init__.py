@@ -1,1 +1,2 @@
-"""Law as data: tables with their sources beside them, read by small pure functions."""
+"""Law as data with its sources: tables beside their sources, read by small pure functions
+that tests pin."""
