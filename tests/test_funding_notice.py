@@ -109,6 +109,26 @@ def test_a_reviewer_without_signing_authority_sees_why_instead_of_the_button(
     assert 'name="trigger" value="issue"' not in html
 
 
+def test_a_city_whose_key_names_no_district_gets_a_reason_not_a_letter_without_a_court(
+    make_application, world, make_web
+):
+    notice = notice_of(make_application("approved"))
+    world.speyer.ags = "07399000"  # no Landkreis or kreisfreie Stadt of the Land is 07399
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    web = make_web(world.users.reviewer)
+    html = web.get(f"/bescheide/{notice.id}").get_data(as_text=True)
+    assert "kein zuständiges Verwaltungsgericht bekannt" in html
+
+    with pytest.raises(GuardRefused) as refused:
+        act(notice, "issue", world.users.reviewer)
+
+    assert refused.value.guard == "competent_court_known"
+    db.session.rollback()
+    db.session.expire_all()
+    assert notice.case.state == "drafted" and notice.pdf_stored_name is None
+
+
 def unreserved(notice: FundingNotice) -> FundingNotice:
     """Take the notice's reservation back, as for notices approved before approvals reserved."""
     db.session.execute(delete(BudgetEntry).where(BudgetEntry.notice_id == notice.id))

@@ -18,6 +18,7 @@ from ..engine.models import Case
 from ..engine.registry import GUARDS
 from ..extensions import db
 from ..formats import format_money
+from ..law.courts import NoCompetentCourt
 from . import budget, storage
 from .file_reference import next_file_reference
 from .models import FINANCING_TYPE, CallOff, ExpenditureLine, FundingNotice, ProofOfUse
@@ -144,6 +145,26 @@ def budget_available(ctx) -> bool:
     """The approval reserved the amount, or the round can still commit it (checked in SQL)."""
     notice = ctx.subject
     return budget.reserved_for(notice) == notice.amount or notice.amount <= notice.round.available
+
+
+@guard(
+    "competent_court_known",
+    lambda ctx: _(
+        "Für %(municipality)s (AGS %(ags)s) ist kein zuständiges Verwaltungsgericht bekannt: "
+        "Der Gemeindeschlüssel gehört zu keinem Landkreis und keiner kreisfreien Stadt in "
+        "Rheinland-Pfalz. Bitte lassen Sie ihn in der Verwaltung berichtigen; ohne Gericht "
+        "fehlt dem Bescheid die Rechtsbehelfsbelehrung.",
+        municipality=ctx.subject.municipality.name,
+        ags=ctx.subject.municipality.ags,
+    ),
+)
+def competent_court_known(ctx) -> bool:
+    """The notice can name the court an action goes to (§ 58 VwGO needs it in the letter)."""
+    try:
+        ctx.subject.court  # noqa: B018 - raises for a key outside the Land's districts
+    except NoCompetentCourt:
+        return False
+    return True
 
 
 @guard(

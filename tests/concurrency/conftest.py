@@ -58,7 +58,7 @@ def add_cities(world, count: int) -> list[tuple[Municipality, object]]:
     """Create `count` cities invited to the world's round, each with an applicant account."""
     cities = []
     for i in range(count):
-        ags = f"0733{i:04d}"
+        ags = f"07338{i:03d}"  # Rhein-Pfalz-Kreis: a district whose court is known
         city = Municipality(
             ags=ags,
             name=f"Teststadt {i:02d}",
