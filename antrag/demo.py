@@ -161,6 +161,7 @@ class Replay:
                 role="applicant",
                 password=DEMO_PASSWORD,
                 municipality_ags=city.ags,
+                **self._representation(city),
             )
         elif action == "start":
             self.start(city)
@@ -180,6 +181,8 @@ class Replay:
                 case, actor = assignment.case, assignment.mentor
                 if action == "mentoring:kick_off":
                     inputs, comment = {"kickoff_on": date.fromisoformat(comment)}, None
+            if action == "notice:waive_appeal":
+                inputs = {"represents_as": story.REPRESENTS_AS}
             who = (
                 actor
                 if isinstance(actor, User)
@@ -187,6 +190,13 @@ class Replay:
             )
             trigger = action.partition(":")[2] or action
             engine.fire(case.id, trigger, who, version=case.version, comment=comment, inputs=inputs)
+
+    @staticmethod
+    def _representation(city: story.CityStory) -> dict:
+        """Let the officer of a city that waives its right of action represent the city."""
+        if any(step[1] == "notice:waive_appeal" for step in city.steps):
+            return {"may_represent": True, "represents_as": story.REPRESENTS_AS}
+        return {}
 
     def call_off(self, city: story.CityStory, what: str, actor: str, comment: str | None) -> None:
         """Request a call-off (`what` is an amount) or move the newest one on (a trigger)."""

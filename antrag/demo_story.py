@@ -109,6 +109,8 @@ APPROVAL = (
     "Antrag vollständig, Ratsbeschluss liegt vor, die Projekte passen zu den Zielen des "
     "Netzwerks. Bewilligung des Regelbetrags von 60.750,00 € empfohlen."
 )
+# The officers who waive declare for their city by a power of attorney (§ 47 GemO RLP).
+REPRESENTS_AS = "bevollmächtigt durch Vollmacht der Stadtspitze vom 02.05.2019"
 WAIVER = "Wir verzichten auf die Einlegung von Rechtsbehelfen gegen den Zuwendungsbescheid."
 CHANGES = (
     "Bitte schlüsseln Sie die Kosten der Digitalen Gremienarbeit nach Geräten, Software und "

@@ -216,6 +216,8 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
     db.session.flush()
 
     def user(email, role, ags=None, organisation=None):
+        # The cities' accounts may represent their city, so that they can waive (§ 47 GemO).
+        representation = {"may_represent": True, "represents_as": "Oberbürgermeisterin"}
         return create_user(
             email=email,
             name=email.split("@")[0].replace(".", " ").title(),
@@ -223,6 +225,7 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
             password=PASSWORD,
             municipality_ags=ags,
             organisation=organisation,
+            **(representation if role == "applicant" else {}),
         )
 
     users = SimpleNamespace(

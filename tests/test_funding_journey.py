@@ -15,7 +15,8 @@ from antrag.funding.models import CallOff
 
 def _act(web, url, trigger, version, comment=""):
     web.get(url.removesuffix("/aktion"))
-    response = web.post(url, {"trigger": trigger, "version": version, "comment": comment})
+    form = {"trigger": trigger, "version": version, "comment": comment, "confirm_waiver": "y"}
+    response = web.post(url, form)
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
 

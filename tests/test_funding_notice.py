@@ -280,7 +280,12 @@ def test_issue_and_waive_appeal_through_the_notice_page(make_application, world,
     db.session.expire_all()
     waived = city.post(
         f"/bescheide/{notice.id}/aktion",
-        {"trigger": "waive_appeal", "version": notice.case.version, "comment": ""},
+        {
+            "trigger": "waive_appeal",
+            "version": notice.case.version,
+            "comment": "",
+            "confirm_waiver": "y",
+        },
     )
     assert waived.status_code == 302
     db.session.expire_all()

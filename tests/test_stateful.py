@@ -309,7 +309,8 @@ class Journeys(RuleBasedStateMachine):
         notices = [n for n in self._notices() if n.case.state == "issued"]
         if notices:
             notice = notices[pick % len(notices)]
-            self._fire(city, notice.case, "waive_appeal", notice.case.version)
+            extra = {"confirm_waiver": "y"}
+            self._fire(city, notice.case, "waive_appeal", notice.case.version, extra=extra)
 
     @rule(
         pick=st.integers(0, 10**6),

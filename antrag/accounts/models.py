@@ -53,6 +53,10 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Zeichnungsbefugnis: a reviewer who may issue funding notices.
     can_sign: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Vertretungsbefugnis (§ 47 GemO RLP): an applicant who may declare for the city, e.g.
+    # waive its right of action, and the function in which they act.
+    may_represent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    represents_as: Mapped[str | None] = mapped_column(String(200))
     # Mentors: how many active assignments they can take and their fields of action.
     mentor_capacity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     mentor_topics: Mapped[str] = mapped_column(String(400), default="", server_default="")

@@ -61,6 +61,8 @@ def create_user(
     can_sign: bool = False,
     mentor_capacity: int = 0,
     mentor_topics=(),
+    may_represent: bool = False,
+    represents_as: str | None = None,
 ) -> User:
     """Create an account; applicants need a municipality, the others must not have one."""
     email = normalise_email(email)
@@ -71,6 +73,7 @@ def create_user(
     check_password_strength(password)
     municipality = _municipality_for(role, municipality_ags)
     topics = _role_extras(role, can_sign, mentor_capacity, mentor_topics)
+    represents_as = _representation(role, may_represent, represents_as)
     user = User(
         email=email,
         name=name.strip(),
@@ -81,6 +84,8 @@ def create_user(
         can_sign=bool(can_sign),
         mentor_capacity=mentor_capacity or 0,
         mentor_topics=topics,
+        may_represent=bool(may_represent),
+        represents_as=represents_as,
     )
     user.set_password(password)
     db.session.add(user)
@@ -122,10 +127,13 @@ def update_user(
     can_sign: bool | None = None,
     mentor_capacity: int | None = None,
     mentor_topics=None,
+    may_represent: bool | None = None,
+    represents_as: str | None = None,
 ) -> User:
     """Change an account's name, role, municipality, organisation, flags and password.
 
-    `can_sign`, `mentor_capacity` and `mentor_topics` keep their stored values when None.
+    `can_sign`, `mentor_capacity`, `mentor_topics` and `may_represent` (with
+    `represents_as`) keep their stored values when None.
     """
     if not (name or "").strip():
         raise AccountError(_("Bitte geben Sie den Namen an."), "name")
@@ -155,6 +163,11 @@ def update_user(
         stored = [t for t in (user.mentor_topics or "").split(",") if t]
         mentor_topics = stored if role == "mentor" else []
     topics = _role_extras(role, can_sign, mentor_capacity, mentor_topics)
+    if may_represent is None:
+        may_represent = user.may_represent and role == "applicant"
+        represents_as = user.represents_as if may_represent else None
+    represents_as = _representation(role, may_represent, represents_as)
+    user.may_represent, user.represents_as = bool(may_represent), represents_as
     user.can_sign = bool(can_sign)
     user.mentor_capacity, user.mentor_topics = mentor_capacity or 0, topics
     user.municipality = municipality
@@ -169,6 +182,26 @@ def update_user(
     db.session.flush()
     logger.info("User %s updated by %s", user.id, _who(actor))
     return user
+
+
+def _representation(role: str, may_represent, represents_as) -> str | None:
+    """Check the right to represent the city (applicants, with a function); return the function."""
+    text = (represents_as or "").strip()
+    if not may_represent:
+        return None
+    if role != "applicant":
+        raise AccountError(
+            _("Die Kommune vertreten können nur Konten einer Kommune (Antragstellende)."),
+            "may_represent",
+        )
+    if not text:
+        raise AccountError(
+            _("Bitte geben Sie an, in welcher Funktion die Person die Kommune vertritt."),
+            "represents_as",
+        )
+    if len(text) > NAME_MAX:
+        raise AccountError(_("Höchstens %(count)s Zeichen.", count=NAME_MAX), "represents_as")
+    return text
 
 
 def _role_extras(role: str, can_sign, mentor_capacity, mentor_topics) -> str:

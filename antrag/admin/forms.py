@@ -36,6 +36,8 @@ class _UserForm(AppForm):
     municipality = SelectField(_l("Kommune"))
     organisation = StringField(_l("Organisation"), validators=[Length(max=200)])
     can_sign = BooleanField(_l("Zeichnungsbefugnis (darf Förderbescheide erlassen)"))
+    may_represent = BooleanField(_l("Vertretungsbefugnis (darf für die Kommune erklären)"))
+    represents_as = StringField(_l("Handelt als"), validators=[Length(max=200)])
     mentor_capacity = StringField(
         _l("Kapazität: gleichzeitige Mentorings"), default="0", render_kw={"inputmode": "numeric"}
     )

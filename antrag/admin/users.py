@@ -22,6 +22,8 @@ def _role_extras(form) -> dict:
     """Return the signing flag and the mentor fields as the account operations take them."""
     return {
         "can_sign": form.can_sign.data,
+        "may_represent": form.may_represent.data,
+        "represents_as": form.represents_as.data,
         "mentor_capacity": form.capacity(),
         "mentor_topics": form.mentor_topics.data or [],
     }
@@ -84,6 +86,8 @@ def user_edit(user_id: int):
             "organisation": user.organisation or "",
             "active": user.active,
             "can_sign": user.can_sign,
+            "may_represent": user.may_represent,
+            "represents_as": user.represents_as or "",
             "mentor_capacity": str(user.mentor_capacity),
             "mentor_topics": [t for t in user.mentor_topics.split(",") if t],
         }

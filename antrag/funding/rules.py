@@ -207,6 +207,23 @@ def render_notice(ctx) -> None:
     )
 
 
+@guard(
+    "may_represent_city",
+    _l(
+        "Auf Rechtsbehelfe verzichten kann nur, wer die Kommune vertreten darf "
+        "(§ 47 GemO: die Bürgermeisterin oder der Bürgermeister oder eine bevollmächtigte "
+        "Person). Ihr Konto ist dafür nicht freigeschaltet; bitte wenden Sie sich an die "
+        "Verwaltung des Portals."
+    ),
+)
+def may_represent_city(ctx) -> bool:
+    """The actor may represent the city and declares in the function stored on the account."""
+    if getattr(ctx.actor, "may_represent", False) is not True:
+        return False
+    declared = ctx.inputs.get("represents_as")
+    return declared is None or declared == ctx.actor.represents_as
+
+
 @effect("waive_appeal")
 def waive_appeal(ctx) -> None:
     """Record the city's waiver of its right of appeal (Rechtsbehelfsverzicht)."""

@@ -68,9 +68,21 @@ def notice(notice_id: int):
 @bp.route("/<int:notice_id>/aktion", methods=["POST"])
 @login_required
 def notice_act(notice_id: int):
-    """Fire one action of the notice (issue, waive appeal)."""
+    """Fire one action of the notice (issue, waive appeal).
+
+    The waiver needs the declaration confirmed and records the function in which the
+    declaring person represents the city (see `may_represent_city`).
+    """
     found = load_visible(FundingNotice, notice_id)
-    return fire_posted(found, _render_notice, url_for(".notice", notice_id=found.id))
+    inputs = None
+    if request.form.get("trigger") == "waive_appeal" and current_user.may_represent:
+        if request.form.get("confirm_waiver") != "y":
+            message = _("Bitte bestätigen Sie die Verzichtserklärung.")
+            failed = {"trigger": "waive_appeal", "errors": {"confirm_waiver": message}}
+            failed["comment"] = request.form.get("comment", "")
+            return _render_notice(found, failed=failed), 422
+        inputs = {"represents_as": current_user.represents_as}
+    return fire_posted(found, _render_notice, url_for(".notice", notice_id=found.id), inputs)
 
 
 @bp.route("/<int:notice_id>/pdf")
