@@ -190,7 +190,11 @@ class Journeys(RuleBasedStateMachine):
         if not moves:
             return
         case, who, action = moves[pick % len(moves)]
-        extra = {"kickoff_on": "01.03.2027"} if action.trigger == "kick_off" else None
+        # What a person fills in or ticks on the page for these actions.
+        extra = {
+            "kick_off": {"kickoff_on": "01.03.2027"},
+            "waive_appeal": {"confirm_waiver": "y"},
+        }.get(action.trigger)
         comment = self._comment_for(action.transition)
         response = self._fire(who, case, action.trigger, case.version, comment, extra)
         assert response.status_code == 302, (who, action.trigger, response.status_code)
