@@ -9,7 +9,7 @@ person some other way, confirms it. The decision is recorded and logged.
 import re
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, extra_round
 from funding_support import final_notice, proof_of
 from meetings_support import form, make_meeting_fixture  # noqa: F401 - fixture
 from security_support import events
@@ -40,19 +40,8 @@ def _request(world) -> AccessRequest:
 @pytest.fixture
 def records(world, make_application):
     """Speyer's draft and (in an earlier round) its final notice with a call-off and a proof."""
-    from antrag.programme.models import Round
-
     world.users.mentor.mentor_capacity = 1
-    earlier = Round(
-        programme=world.programme,
-        name="Frühere Runde",
-        opens_on=world.round.opens_on,
-        closes_on=world.round.closes_on,
-        budget=world.round.budget,
-        standard_amount=world.round.standard_amount,
-        invited=[world.speyer],
-    )
-    db.session.add(earlier)
+    earlier = extra_round(world, "Frühere Runde")
     notice = final_notice(lambda *a, **k: make_application(*a, round_=earlier, **k), world)
     call_off = request_call_off(world.users.speyer, notice, notice.amount / 2, None)
     draft = make_application("draft")
