@@ -20,9 +20,11 @@ SOURCE = (
 ADDRESS_SOURCE = (
     "The courts' own pages (vgmz.justiz.rlp.de, vgnw.justiz.rlp.de, vgko.justiz.rlp.de, "
     "vgtr.justiz.rlp.de) and the Ministry of Justice's press releases, read 2026-12-04. "
-    "Mainz and Neustadt were confirmed there; Koblenz (Justizzentrum Deinhardpassage) and "
-    "Trier (Egbertstraße 20a since 1 October 2012) by street, house number and postcode "
-    "from knowledge – check them before production."
+    "Koblenz: the court sits in the Justizzentrum in the Deinhardpassage (jm.rlp.de, press "
+    "release on the minister's visit); house number and postcode as the Oberverwaltungsgericht "
+    "in the same building publishes them (\"Deinhardpassage 1, 56068 Koblenz\", contact "
+    "lines of its open-source repositories). Trier: Egbertstraße 20a since 1 October 2012 "
+    "(Trierischer Volksfreund on the move; de.wikipedia.org, Verwaltungsgericht Trier)."
 )
 
 
