@@ -104,9 +104,7 @@ def _set_active(email: str, active: bool) -> None:
 @click.argument("email")
 @click.option("--name", help="Full name.")
 @click.option("--organisation", help="Organisation (ministry, KL.digital).")
-@click.option(
-    "--can-sign/--no-can-sign", default=None, help="Signing authority (reviewers only)."
-)
+@click.option("--can-sign/--no-can-sign", default=None, help="Signing authority (reviewers only).")
 @click.option(
     "--may-represent/--no-may-represent",
     default=None,

@@ -92,7 +92,9 @@ class User(UserMixin, db.Model):
 
     def signature_gaps(self) -> list[str]:
         """Return the German labels of what the signature block of a letter still lacks."""
-        return [gettext(text) for field, text in SIGNATURE_FIELDS.items() if not getattr(self, field)]
+        return [
+            gettext(text) for field, text in SIGNATURE_FIELDS.items() if not getattr(self, field)
+        ]
 
     def set_password(self, password: str) -> None:
         """Hash and store `password` (scrypt unless the config asks for a cheaper hash in tests)."""

@@ -31,6 +31,10 @@ POSTAL_CODE_RE = re.compile(r"^[0-9]{5}$")
 BUDGET_CHAPTER_RE = re.compile(r"^([0-9]{2}) ?([0-9]{2})$")
 BUDGET_TITLE_RE = re.compile(r"^([0-9]{3}) ?([0-9]{2})$")
 _POSTCODE_LINE_RE = re.compile(r"^([0-9]{5})\s+(\S.*)$")
+# A line naming the recipient rather than the street ("Stadtverwaltung Speyer").
+_RECIPIENT_RE = re.compile(
+    r"^(Stadt|Gemeinde|Verbandsgemeinde|Kreis|Ortsgemeinde)(verwaltung)?\b", re.IGNORECASE
+)
 
 CITY_KINDS = ("kreisfreie_stadt", "grosse_kreisangehoerige_stadt")
 # The designation that precedes the name when the municipality is not a city.
@@ -91,15 +95,15 @@ class ParsedAddress:
 def parse_address(text: str | None) -> ParsedAddress | None:
     """Split "Stadtverwaltung Speyer, Maximilianstraße 100, 67346 Speyer" (commas or lines).
 
-    The last part must be "<5 digits> <town>" and the part before it is the street; a
-    leading recipient line ("Stadtverwaltung …") is dropped. Return None when it does not
+    The last part must be "<5 digits> <town>" and the part before it is the street (not a
+    recipient such as "Stadtverwaltung …", which is dropped when it comes first). Return None when it does not
     parse, so that nothing is guessed.
     """
     parts = [p.strip() for p in re.split(r"[\n,]", text or "") if p.strip()]
     if len(parts) < 2:
         return None
     match = _POSTCODE_LINE_RE.match(parts[-1])
-    if match is None or not re.search(r"\d", parts[-2]):
+    if match is None or _RECIPIENT_RE.match(parts[-2]):
         return None
     return ParsedAddress(parts[-2], match.group(1), match.group(2).strip())
 
@@ -123,12 +127,6 @@ def check_addressee(values: dict, errors: dict) -> None:
     values["postal_code"] = code
     if code and not POSTAL_CODE_RE.match(code):
         errors["postal_code"] = _("Die Postleitzahl hat genau 5 Ziffern, zum Beispiel 67346.")
-    if values["street"] and not re.search(r"\d", values["street"]) and "postfach" not in (
-        values["street"].lower()
-    ):
-        errors["street"] = _(
-            "Bitte geben Sie Straße und Hausnummer an, zum Beispiel „Maximilianstraße 100“."
-        )
 
 
 def check_guideline(values: dict, errors: dict) -> None:

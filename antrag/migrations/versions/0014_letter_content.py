@@ -27,6 +27,9 @@ branch_labels = None
 depends_on = None
 
 _POSTCODE_LINE = re.compile(r"^([0-9]{5})\s+(\S.*)$")
+_RECIPIENT = re.compile(
+    r"^(Stadt|Gemeinde|Verbandsgemeinde|Kreis|Ortsgemeinde)(verwaltung)?\b", re.IGNORECASE
+)
 
 
 def _parse(text):
@@ -34,7 +37,7 @@ def _parse(text):
     if len(parts) < 2:
         return None
     match = _POSTCODE_LINE.match(parts[-1])
-    if match is None or not re.search(r"\d", parts[-2]):
+    if match is None or _RECIPIENT.match(parts[-2]):
         return None
     return parts[-2][:200], match.group(1), match.group(2).strip()[:100]
 
