@@ -247,3 +247,11 @@ def test_demo_applications_that_were_submitted_have_their_date(demo):
 
     for application in db.session.scalars(select(Application)):
         assert (application.submitted_at is not None) == (application.state != "draft")
+
+
+def test_municipality_list_shows_the_address_or_what_is_missing(admin, world):
+    world.pirmasens.street = None
+    db.session.commit()
+    html = admin.get(url_for("admin.municipalities")).get_data(as_text=True)
+    assert "Maximilianstraße 100, 67346 Speyer" in html
+    assert "Es fehlt: Straße und Hausnummer der Verwaltung" in html
