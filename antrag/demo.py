@@ -38,7 +38,7 @@ from .mentoring.models import MentoringAssignment
 from .network import demo as network_demo
 from .programme.models import Municipality, Programme
 from .programme.operations import create_municipality, create_programme, create_round
-from .programme.rlp_municipalities import CITIES
+from .programme.rlp_municipalities import CITIES, seat_address
 
 logger = logging.getLogger(__name__)
 demo_cli = AppGroup("demo", help="Load the demo data and list its logins.")
@@ -52,6 +52,12 @@ SETUP_AT = "2019-01-14 08:30"
 def _berlin(text: str) -> datetime:
     """Return the aware datetime of "YYYY-MM-DD HH:MM" in Berlin time."""
     return datetime.fromisoformat(text).replace(tzinfo=BERLIN)
+
+
+def head_title_of(head: str | None) -> str | None:
+    """Return the title of "Oberbürgermeisterin Dr. Claudia Brandt" (its first word), or None."""
+    first = (head or "").split(" ", 1)[0]
+    return first if "ürgermeister" in first else None
 
 
 def has_data() -> bool:
@@ -110,7 +116,8 @@ class Replay:
         )
 
     def setup(self) -> None:
-        """Create the cities of the state and the programme."""
+        """Create the cities of the state (with their seat addresses) and the programme."""
+        heads = {c.ags: head_title_of(c.head) for c in story.STORIES}
         for city in CITIES:
             create_municipality(
                 ags=city.ags,
@@ -118,8 +125,15 @@ class Replay:
                 kind=city.kind,
                 is_city=city.is_city,
                 population=city.population,
+                head_title=heads.get(city.ags),
+                **seat_address(city.ags),
             )
-        create_programme(name=story.PROGRAMME, description=story.PROGRAMME_DESCRIPTION)
+        create_programme(
+            name=story.PROGRAMME,
+            description=story.PROGRAMME_DESCRIPTION,
+            guideline_title=story.GUIDELINE_TITLE,
+            guideline_date=date.fromisoformat(story.GUIDELINE_DATE),
+        )
 
     def staff(self, account: story.Account) -> None:
         """Create a ministry, KL.digital or administration account."""
@@ -150,6 +164,8 @@ class Replay:
             standard_amount=Decimal(story.STANDARD_AMOUNT),
             eligibility=spec.eligibility,
             invited=list(invited),
+            budget_chapter=story.BUDGET_CHAPTER,
+            budget_title=story.BUDGET_TITLE,
         )
 
     def step(self, city: story.CityStory, action: str, actor: str, comment: str | None) -> None:

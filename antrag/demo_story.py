@@ -15,6 +15,16 @@ PROGRAMME_DESCRIPTION = (
     "Netzwerk, ihre Gesellschaft KL.digital GmbH gibt ihr Wissen als Mentorin weiter."
 )
 STANDARD_AMOUNT = "60750.00"
+# DEMO VALUES, not facts: no published funding guideline of the network was found (the
+# ministry funds it under §§ 23, 44 LHO), and the budget item of the state budget
+# (Einzelplan 03, Ministerium des Innern und für Sport) is invented. An administrator
+# replaces both under "Programme und Runden".
+GUIDELINE_TITLE = (
+    "Grundsätze des Ministeriums des Innern und für Sport für die Förderung des "
+    "Interkommunalen Netzwerks Digitale Stadt (Demo-Angabe)"
+)
+GUIDELINE_DATE = "2019-01-14"
+BUDGET_CHAPTER, BUDGET_TITLE = "03 01", "883 01"
 RECENT = "recent"  # a council resolution dated a week before the form was filled
 
 
@@ -45,7 +55,18 @@ STAFF = (
 
 # Signing authority (Zeichnungsbefugnis) and the mentors' capacity and fields of action.
 STAFF_DUTIES = {
-    "r2": {"can_sign": True},
+    # The signature block of the notices (invented unit and extensions).
+    "r1": {
+        "function": "Referentin",
+        "unit": "Referat 35 – Kommunale Digitalisierung",
+        "phone": "06131 16-3517",
+    },
+    "r2": {
+        "can_sign": True,
+        "function": "Referatsleiter",
+        "unit": "Referat 35 – Kommunale Digitalisierung",
+        "phone": "06131 16-3512",
+    },
     "m1": {"mentor_capacity": 4, "mentor_topics": ("verwaltung", "beteiligung", "bildung")},
     "m2": {
         "mentor_capacity": 4,

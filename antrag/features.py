@@ -17,6 +17,7 @@ MODULES = (
     "antrag.applications.rules",
     "antrag.funding.models",
     "antrag.funding.rules",
+    "antrag.funding.letter_rules",
     "antrag.mentoring.models",
     "antrag.mentoring.rules",
     "antrag.api.models",

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -187,20 +187,35 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
     from antrag.accounts.operations import create_user
     from antrag.programme.models import Municipality, Programme, Round
 
+    # The addressee of the notices (head title, seat of the administration).
     speyer = Municipality(
-        ags="07318000", name="Speyer", kind="kreisfreie_stadt", is_city=True, population=50741
-    )
+        ags="07318000", name="Speyer", kind="kreisfreie_stadt", is_city=True, population=50741,
+        head_title="Oberbürgermeister", street="Maximilianstraße 100", postal_code="67346",
+        town="Speyer",
+    )  # fmt: skip
     andernach = Municipality(
         ags="07137003",
         name="Andernach",
         kind="grosse_kreisangehoerige_stadt",
         is_city=True,
         population=30220,
+        head_title="Oberbürgermeister",
+        street="Läufstraße 11",
+        postal_code="56626",
+        town="Andernach",
     )
     pirmasens = Municipality(
-        ags="07317000", name="Pirmasens", kind="kreisfreie_stadt", is_city=True, population=40584
+        ags="07317000", name="Pirmasens", kind="kreisfreie_stadt", is_city=True, population=40584,
+        head_title="Oberbürgermeister", street="Exerzierplatzstraße 17", postal_code="66953",
+        town="Pirmasens",
+    )  # fmt: skip
+    # The legal basis a notice names: the guideline (invented for the tests) and the budget
+    # item of the round.
+    programme = Programme(
+        name="Interkommunales Netzwerk Digitale Stadt",
+        guideline_title="Förderrichtlinie Interkommunales Netzwerk Digitale Stadt (Test)",
+        guideline_date=date(2019, 1, 15),
     )
-    programme = Programme(name="Interkommunales Netzwerk Digitale Stadt")
     today = utcnow().date()
     rnd = Round(
         programme=programme,
@@ -211,13 +226,19 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
         standard_amount=Decimal("60750.00"),
         eligibility="invited",
         invited=[speyer, andernach],
+        budget_chapter="03 01",
+        budget_title="883 01",
     )
     db.session.add_all([speyer, andernach, pirmasens, programme, rnd])
     db.session.flush()
 
     def user(email, role, ags=None, organisation=None):
-        # The cities' accounts may represent their city, so that they can waive (§ 47 GemO).
-        representation = {"may_represent": True, "represents_as": "Oberbürgermeisterin"}
+        # The cities' accounts may represent their city, so that they can waive (§ 47 GemO);
+        # the reviewers carry the signature block a notice they sign needs.
+        extras = {
+            "applicant": {"may_represent": True, "represents_as": "Oberbürgermeisterin"},
+            "reviewer": {"function": "Referentin", "unit": "Referat 35", "phone": "06131 16-0"},
+        }
         return create_user(
             email=email,
             name=email.split("@")[0].replace(".", " ").title(),
@@ -225,7 +246,7 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
             password=PASSWORD,
             municipality_ags=ags,
             organisation=organisation,
-            **(representation if role == "applicant" else {}),
+            **extras.get(role, {}),
         )
 
     users = SimpleNamespace(
@@ -267,6 +288,8 @@ def extra_round(world, name: str):
         budget=Decimal("243000.00"),
         standard_amount=Decimal("60750.00"),
         eligibility="all_cities",
+        budget_chapter="03 01",
+        budget_title="883 01",
     )
     db.session.add(found)
     db.session.commit()

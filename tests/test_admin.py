@@ -202,7 +202,10 @@ def municipality_form(**overrides) -> dict:
         "kind": "kreisfreie_stadt",
         "is_city": "y",
         "population": "114.052",
-        "address": "Stadtverwaltung Koblenz, Willi-Hörter-Platz 1, 56068 Koblenz",
+        "head_title": "",
+        "street": "Willi-Hörter-Platz 1",
+        "postal_code": "56068",
+        "town": "Koblenz",
     }
     return form | overrides
 
@@ -212,6 +215,8 @@ def test_create_municipality(admin, world):
     assert response.status_code == 302
     koblenz = db.session.scalar(select(Municipality).filter_by(ags="07111000"))
     assert (koblenz.name, koblenz.population, koblenz.is_city) == ("Koblenz", 114052, True)
+    assert koblenz.postal_address == "Willi-Hörter-Platz 1\n56068 Koblenz"
+    assert koblenz.head_title == "Oberbürgermeister"  # left empty: the GemO's title
     assert "Koblenz" in admin.get(url_for("admin.municipalities")).get_data(as_text=True)
 
 
@@ -226,6 +231,9 @@ def test_create_municipality(admin, world):
         ({"population": "-5"}, "population", "ganze Zahl"),
         ({"kind": "dorf"}, "kind", "Auswahl"),
         ({"name": ""}, "name", "Bitte geben Sie den Namen an"),
+        ({"postal_code": "5606"}, "postal_code", "genau 5 Ziffern"),
+        ({"postal_code": "56O68"}, "postal_code", "genau 5 Ziffern"),
+        ({"street": "x" * 201}, "street", "Höchstens 200 Zeichen"),
     ],
 )
 def test_create_municipality_refused(admin, world, overrides, field, message):
@@ -235,7 +243,8 @@ def test_create_municipality_refused(admin, world, overrides, field, message):
     assert message in html
     assert re.search(rf'aria-describedby="[^"]*\b{field}-error"', html)
     assert f'href="#{field}"' in html  # the error summary links to the field
-    assert "Willi-Hörter-Platz 1" in html  # typed values are kept
+    assert "Willi-Hörter-Platz 1" in html or field == "street"  # typed values are kept
+    assert "56068" in html or field == "postal_code"
     assert count(Municipality) == 3
 
 

@@ -32,6 +32,8 @@ def objects(world, make_application):
         closes_on=world.round.closes_on,
         budget=world.round.budget,
         standard_amount=world.round.standard_amount,
+        budget_chapter="03 01",  # the budget item a notice names
+        budget_title="883 01",
         invited=[world.speyer],
     )
     db.session.add(earlier)

@@ -40,8 +40,8 @@ def test_approval_drafts_exactly_one_notice_with_the_applications_data(make_appl
     assert notice.case.state == "drafted"
     assert notice.file_reference == f"DS-{_year()}-0001"
     assert notice.amount == Decimal("60750.00")
-    assert notice.addressee_name == "Speyer"
-    assert notice.addressee_head == "Oberbürgermeisterin Erika Muster"
+    assert notice.addressee_name == "Stadt Speyer"
+    assert notice.addressee_head == "vertreten durch den Oberbürgermeister"
     assert "Digitales Bürgerbüro" in notice.purpose
     assert "Verwaltung und E-Government" in notice.purpose
     assert notice.financing_type == "Festbetragsfinanzierung"

@@ -63,6 +63,8 @@ def second_round(world):
         closes_on=world.round.closes_on,
         budget=Decimal("121500.00"),
         standard_amount=world.round.standard_amount,
+        budget_chapter="03 01",  # the budget item a notice names
+        budget_title="883 01",
         invited=[world.speyer],
     )
     db.session.add(rnd)

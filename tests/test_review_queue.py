@@ -34,6 +34,8 @@ def make_round(world):
             closes_on=today + timedelta(days=10),
             budget=Decimal("1000000.00"),
             standard_amount=Decimal("60750.00"),
+            budget_chapter="03 01",  # the budget item a notice names
+            budget_title="883 01",
             eligibility="all_cities",
         )
         db.session.add(round_)

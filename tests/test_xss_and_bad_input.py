@@ -279,7 +279,9 @@ def test_admin_names_are_shown_escaped_everywhere(make_web, world, make_applicat
                 "kind": "kreisfreie_stadt",
                 "is_city": "y",
                 "population": "114.052",
-                "address": payload("anschrift"),
+                "street": payload("anschrift"),
+                "postal_code": "56068",
+                "town": "Koblenz",
             },
         ),
         (
@@ -523,7 +525,9 @@ def _current_form(web, url) -> dict:
 
 ADMIN_TEXT_FIELDS = [
     ("/verwaltung/kommunen/{speyer}/bearbeiten", "name"),
-    ("/verwaltung/kommunen/{speyer}/bearbeiten", "address"),
+    ("/verwaltung/kommunen/{speyer}/bearbeiten", "street"),
+    ("/verwaltung/kommunen/{speyer}/bearbeiten", "head_title"),
+    ("/verwaltung/programme/{programme}/bearbeiten", "guideline_title"),
     ("/verwaltung/kommunen/{speyer}/bearbeiten", "ags"),
     ("/verwaltung/programme/{programme}/bearbeiten", "name"),
     ("/verwaltung/programme/{programme}/bearbeiten", "description"),

@@ -19,6 +19,16 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--name", help="Full name (defaults to the part of the e-mail before @).")
 @click.option("--municipality", "ags", help="AGS of the municipality (applicants only).")
 @click.option("--organisation", help="Organisation, e.g. 'Ministerium des Innern und für Sport'.")
+@click.option("--can-sign", is_flag=True, help="Signing authority (reviewers): may issue notices.")
+@click.option(
+    "--may-represent",
+    is_flag=True,
+    help="May represent the city (applicants, § 47 GemO), e.g. waive the right of action.",
+)
+@click.option("--represents-as", help="The function in which they represent the city.")
+@click.option("--function", "function_", help="Signature block: function, e.g. 'Referatsleiterin'.")
+@click.option("--unit", help="Signature block: unit, e.g. 'Referat 35'.")
+@click.option("--phone", help="Signature block: phone, e.g. '06131 16-3512'.")
 @click.option(
     "--password",
     prompt=True,
@@ -26,8 +36,9 @@ users_cli = AppGroup("users", help="Manage user accounts.")
     confirmation_prompt=True,
     help="Read from standard input or a prompt; never pass it on the command line.",
 )
-def create(email, role, name, ags, organisation, password):
+def create(email, role, name, ags, organisation, password, **extras):
     """Create the account EMAIL with ROLE; the password is read from stdin or a prompt."""
+    extras["function"] = extras.pop("function_")
     try:
         user = create_user(
             email=email,
@@ -36,6 +47,7 @@ def create(email, role, name, ags, organisation, password):
             password=password,
             municipality_ags=ags,
             organisation=organisation,
+            **extras,
         )
     except AccountError as exc:
         db.session.rollback()
@@ -86,6 +98,62 @@ def _set_active(email: str, active: bool) -> None:
         sys.exit(1)
     db.session.commit()
     click.echo(f"{user.email} is now {'active' if active else 'deactivated'}.")
+
+
+@users_cli.command("edit")
+@click.argument("email")
+@click.option("--name", help="Full name.")
+@click.option("--organisation", help="Organisation (ministry, KL.digital).")
+@click.option("--can-sign/--no-can-sign", default=None, help="Signing authority (reviewers only).")
+@click.option(
+    "--may-represent/--no-may-represent",
+    default=None,
+    help="Entitled to represent the city (applicants only; needs --represents-as once).",
+)
+@click.option("--represents-as", help="The function in which they represent the city.")
+@click.option("--function", "function_", help="Signature block: function ('' clears it).")
+@click.option("--unit", help="Signature block: unit ('' clears it).")
+@click.option("--phone", help="Signature block: phone ('' clears it).")
+def edit(email, name, organisation, can_sign, may_represent, represents_as, function_, unit,
+         phone):  # fmt: skip
+    """Change the account EMAIL: only the options given change."""
+    user = _find(email)
+    if represents_as is not None and may_represent is None:
+        may_represent = user.may_represent or bool(represents_as)
+    if may_represent and represents_as is None:
+        represents_as = user.represents_as
+    try:
+        update_user(
+            user,
+            name=user.name if name is None else name,
+            role=user.role,
+            municipality_ags=user.municipality.ags if user.municipality else None,
+            organisation=user.organisation if organisation is None else organisation,
+            active=user.active,
+            can_sign=can_sign,
+            may_represent=may_represent,
+            represents_as=represents_as,
+            function=function_,
+            unit=unit,
+            phone=phone,
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Changed {user.email}.")
+    click.echo(_summary(user))
+
+
+def _summary(user) -> str:
+    """Return the flags and signature block of an account on one line."""
+    flags = [
+        "signing authority" if user.can_sign else "",
+        f"represents the city as {user.represents_as}" if user.may_represent else "",
+    ]
+    block = ", ".join(p for p in (user.function, user.unit, user.phone) if p) or "-"
+    return f"  {'; '.join(f for f in flags if f) or 'no flags'}; signature block: {block}"
 
 
 @users_cli.command("deactivate")

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,6 +27,12 @@ ROLE_LABELS = {
 PENDING = "pending"
 PENDING_LABEL = N_("Wartet auf Bestätigung")
 PASSWORD_MIN_LENGTH = 12
+# The signature block of a letter (Unterschriftsblock): the signer's function, unit, phone.
+SIGNATURE_FIELDS = {
+    "function": N_("Funktion"),
+    "unit": N_("Organisationseinheit"),
+    "phone": N_("Telefon"),
+}
 
 
 class User(UserMixin, db.Model):
@@ -57,6 +64,10 @@ class User(UserMixin, db.Model):
     # waive its right of action, and the function in which they act.
     may_represent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     represents_as: Mapped[str | None] = mapped_column(String(200))
+    # The signature block of the letters an account signs: function, unit and phone.
+    function: Mapped[str | None] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
     # Mentors: how many active assignments they can take and their fields of action.
     mentor_capacity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     mentor_topics: Mapped[str] = mapped_column(String(400), default="", server_default="")
@@ -78,6 +89,12 @@ class User(UserMixin, db.Model):
         return label(
             PENDING_LABEL if self.role == PENDING else ROLE_LABELS.get(self.role, self.role)
         )
+
+    def signature_gaps(self) -> list[str]:
+        """Return the German labels of what the signature block of a letter still lacks."""
+        return [
+            gettext(text) for field, text in SIGNATURE_FIELDS.items() if not getattr(self, field)
+        ]
 
     def set_password(self, password: str) -> None:
         """Hash and store `password` (scrypt unless the config asks for a cheaper hash in tests)."""

@@ -1,6 +1,7 @@
 """Account operations shared by the admin UI, the CLI and the demo data; they never commit."""
 
 import logging
+import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -14,6 +15,9 @@ from .sessions import end_sessions_of
 logger = logging.getLogger(__name__)
 NAME_MAX = 200
 MENTOR_CAPACITY_MAX = 50
+PHONE_MAX = 50
+# Digits with the usual separators: "06131 16-3512", "+49 6131 16-0", "(06131) 16 3512".
+PHONE_RE = re.compile(r"^\+?[0-9 ()/\-]+$")
 
 
 class AccountError(ValueError):
@@ -63,6 +67,9 @@ def create_user(
     mentor_topics=(),
     may_represent: bool = False,
     represents_as: str | None = None,
+    function: str | None = None,
+    unit: str | None = None,
+    phone: str | None = None,
 ) -> User:
     """Create an account; applicants need a municipality, the others must not have one."""
     email = normalise_email(email)
@@ -74,6 +81,7 @@ def create_user(
     municipality = _municipality_for(role, municipality_ags)
     topics = _role_extras(role, can_sign, mentor_capacity, mentor_topics)
     represents_as = _representation(role, may_represent, represents_as)
+    signature = signature_block(function, unit, phone)
     user = User(
         email=email,
         name=name.strip(),
@@ -86,6 +94,7 @@ def create_user(
         mentor_topics=topics,
         may_represent=bool(may_represent),
         represents_as=represents_as,
+        **signature,
     )
     user.set_password(password)
     db.session.add(user)
@@ -129,11 +138,15 @@ def update_user(
     mentor_topics=None,
     may_represent: bool | None = None,
     represents_as: str | None = None,
+    function: str | None = None,
+    unit: str | None = None,
+    phone: str | None = None,
 ) -> User:
     """Change an account's name, role, municipality, organisation, flags and password.
 
     `can_sign`, `mentor_capacity`, `mentor_topics` and `may_represent` (with
-    `represents_as`) keep their stored values when None.
+    `represents_as`) keep their stored values when None; so do `function`, `unit` and
+    `phone` (an empty string clears them).
     """
     if not (name or "").strip():
         raise AccountError(_("Bitte geben Sie den Namen an."), "name")
@@ -167,6 +180,13 @@ def update_user(
         may_represent = user.may_represent and role == "applicant"
         represents_as = user.represents_as if may_represent else None
     represents_as = _representation(role, may_represent, represents_as)
+    signature = signature_block(
+        user.function if function is None else function,
+        user.unit if unit is None else unit,
+        user.phone if phone is None else phone,
+    )
+    for field, value in signature.items():
+        setattr(user, field, value)
     user.may_represent, user.represents_as = bool(may_represent), represents_as
     user.can_sign = bool(can_sign)
     user.mentor_capacity, user.mentor_topics = mentor_capacity or 0, topics
@@ -182,6 +202,30 @@ def update_user(
     db.session.flush()
     logger.info("User %s updated by %s", user.id, _who(actor))
     return user
+
+
+def signature_block(function, unit, phone) -> dict:
+    """Check the signature block (each part optional); return the cleaned values."""
+    values = {
+        "function": " ".join((function or "").split()) or None,
+        "unit": " ".join((unit or "").split()) or None,
+        "phone": " ".join((phone or "").split()) or None,
+    }
+    for field in ("function", "unit"):
+        if values[field] and len(values[field]) > NAME_MAX:
+            raise AccountError(_("Höchstens %(count)s Zeichen.", count=NAME_MAX), field)
+    phone = values["phone"]
+    if phone and (
+        len(phone) > PHONE_MAX or not PHONE_RE.match(phone) or sum(c.isdigit() for c in phone) < 5
+    ):
+        raise AccountError(
+            _(
+                "Bitte geben Sie eine Telefonnummer aus Ziffern an, zum Beispiel "
+                "„06131 16-3512“ oder „+49 6131 16-3512“."
+            ),
+            "phone",
+        )
+    return values
 
 
 def _representation(role: str, may_represent, represents_as) -> str | None:

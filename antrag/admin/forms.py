@@ -38,6 +38,19 @@ class _UserForm(AppForm):
     can_sign = BooleanField(_l("Zeichnungsbefugnis (darf Förderbescheide erlassen)"))
     may_represent = BooleanField(_l("Vertretungsbefugnis (darf für die Kommune erklären)"))
     represents_as = StringField(_l("Handelt als"), validators=[Length(max=200)])
+    function = StringField(
+        _l("Funktion"),
+        validators=[Length(max=200, message=_l("Höchstens %(count)s Zeichen.", count=200))],
+    )
+    unit = StringField(
+        _l("Organisationseinheit"),
+        validators=[Length(max=200, message=_l("Höchstens %(count)s Zeichen.", count=200))],
+    )
+    phone = StringField(
+        _l("Telefon"),
+        validators=[Length(max=50, message=_l("Höchstens %(count)s Zeichen.", count=50))],
+        render_kw={"autocomplete": "off"},
+    )
     mentor_capacity = StringField(
         _l("Kapazität: gleichzeitige Mentorings"), default="0", render_kw={"inputmode": "numeric"}
     )

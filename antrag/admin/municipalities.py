@@ -23,7 +23,10 @@ def _values(form: MunicipalityForm) -> dict:
         "kind": form.kind.data,
         "is_city": form.is_city.data,
         "population": form.population.data,
-        "address": form.address.data,
+        "head_title": form.head_title.data,
+        "street": form.street.data,
+        "postal_code": form.postal_code.data,
+        "town": form.town.data,
     }
 
 

@@ -48,6 +48,8 @@ def _round_form(round_: Round | None) -> RoundForm:
             "budget": round_.budget,
             "standard_amount": round_.standard_amount,
             "eligibility": round_.eligibility,
+            "budget_chapter": round_.budget_chapter or "",
+            "budget_title": round_.budget_title or "",
             "invited": [m.id for m in round_.invited],
         }
     form = RoundForm(data=data)
@@ -68,6 +70,8 @@ def _round_values(form: RoundForm) -> dict:
         "budget": form.budget.data,
         "standard_amount": form.standard_amount.data,
         "eligibility": form.eligibility.data,
+        "budget_chapter": form.budget_chapter.data,
+        "budget_title": form.budget_title.data,
         "invited": db.session.scalars(
             select(Municipality).where(Municipality.id.in_(invited)).order_by(Municipality.name)
         ).all(),
@@ -109,6 +113,15 @@ def round_edit(round_id: int):
     return redirect(url_for("admin.rounds"))
 
 
+def _programme_values(form: ProgrammeForm) -> dict:
+    return {
+        "name": form.name.data,
+        "description": form.description.data,
+        "guideline_title": form.guideline_title.data,
+        "guideline_date": form.guideline_date.data,
+    }
+
+
 @bp.route("/programme/neu", methods=["GET", "POST"])
 @role_required("admin")
 def programme_new():
@@ -118,9 +131,7 @@ def programme_new():
         return form_page(PROGRAMME_FORM, form, programme=None)
     submission = once.claim()
     try:
-        programme = create_programme(
-            current_user, name=form.name.data, description=form.description.data
-        )
+        programme = create_programme(current_user, **_programme_values(form))
     except ProgrammeError as exc:
         return refused(PROGRAMME_FORM, form, exc.errors, programme=None)
     target = submission.leads_to(url_for("admin.rounds"))
@@ -132,15 +143,13 @@ def programme_new():
 @bp.route("/programme/<int:programme_id>/bearbeiten", methods=["GET", "POST"])
 @role_required("admin")
 def programme_edit(programme_id: int):
-    """Change a programme's name and description."""
+    """Change a programme's name, description and funding guideline."""
     programme = db.session.get(Programme, programme_id) or abort(404)
     form = ProgrammeForm(obj=programme)
     if not form.validate_on_submit():
         return form_page(PROGRAMME_FORM, form, programme=programme)
     try:
-        update_programme(
-            programme, current_user, name=form.name.data, description=form.description.data
-        )
+        update_programme(programme, current_user, **_programme_values(form))
     except ProgrammeError as exc:
         return refused(PROGRAMME_FORM, form, exc.errors, programme=programme)
     db.session.commit()

@@ -24,6 +24,9 @@ def _role_extras(form) -> dict:
         "can_sign": form.can_sign.data,
         "may_represent": form.may_represent.data,
         "represents_as": form.represents_as.data,
+        "function": form.function.data or "",
+        "unit": form.unit.data or "",
+        "phone": form.phone.data or "",
         "mentor_capacity": form.capacity(),
         "mentor_topics": form.mentor_topics.data or [],
     }
@@ -88,6 +91,9 @@ def user_edit(user_id: int):
             "can_sign": user.can_sign,
             "may_represent": user.may_represent,
             "represents_as": user.represents_as or "",
+            "function": user.function or "",
+            "unit": user.unit or "",
+            "phone": user.phone or "",
             "mentor_capacity": str(user.mentor_capacity),
             "mentor_topics": [t for t in user.mentor_topics.split(",") if t],
         }

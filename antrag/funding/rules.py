@@ -94,9 +94,10 @@ def create_funding_notice(ctx) -> None:
         period_start=start,
         period_end=end,
         financing_type=FINANCING_TYPE,
-        addressee_name=municipality.name,
-        addressee_head=application.head_of_administration,
-        addressee_address=municipality.address,
+        # The addressee is the legal person represented by its head (refreshed at issue).
+        addressee_name=municipality.legal_designation,
+        addressee_head=municipality.represented_by,
+        addressee_address=municipality.postal_address,
     )
     engine.start("funding_notice", notice, ctx.actor)
     logger.info("Notice %s drafted for application %s", notice.file_reference, application.id)

@@ -67,12 +67,16 @@ def list_municipalities():
 @click.option("--kind", required=True, type=click.Choice(list(MUNICIPALITY_KINDS)))
 @click.option("--population", required=True, type=click.IntRange(min=0))
 @click.option("--city/--no-city", default=True, help="Whether it is a city (default: yes).")
-@click.option("--address", help="Postal address for letters, lines separated by ', '.")
+@click.option("--address", help="Postal address, e.g. 'Maximilianstraße 100, 67346 Speyer'.")
+@click.option("--street", help="Street and number of the administration (instead of --address).")
+@click.option("--postal-code", help="Postal code (5 digits).")
+@click.option("--town", help="Town of the postal address.")
+@click.option("--head-title", help="Official title of the head (default: from --kind, GemO).")
 @_refusals_exit
-def add_municipality(ags, name, kind, population, city, address):
+def add_municipality(ags, name, kind, population, city, **addressee):
     """Add the municipality AGS called NAME."""
     municipality = create_municipality(
-        ags=ags, name=name, kind=kind, population=population, is_city=city, address=address
+        ags=ags, name=name, kind=kind, population=population, is_city=city, **addressee
     )
     db.session.commit()
     click.echo(f"Added {municipality.ags} {municipality.name}.")

@@ -70,8 +70,13 @@ def _required(message) -> InputRequired:
     return InputRequired(message)
 
 
+def _max(limit: int) -> Length:
+    """Return a length check with the German message the operations give too."""
+    return Length(max=limit, message=_l("Höchstens %(count)s Zeichen.", count=limit))
+
+
 class MunicipalityForm(AppForm):
-    """A municipality's key, name, kind, city flag, population and address."""
+    """A municipality's key, name, kind, city flag, population, head title and address."""
 
     ags = StringField(
         _l("Amtlicher Gemeindeschlüssel (AGS)"),
@@ -94,7 +99,18 @@ class MunicipalityForm(AppForm):
     population = PopulationField(
         _l("Einwohnerzahl"), validators=[_required(_l("Bitte geben Sie die Einwohnerzahl an."))]
     )
-    address = TextAreaField(_l("Anschrift für Bescheide"), validators=[Length(max=400)])
+    head_title = StringField(_l("Amtsbezeichnung der Verwaltungsspitze"), validators=[_max(100)])
+    street = StringField(
+        _l("Straße und Hausnummer der Verwaltung"),
+        validators=[_max(200)],
+        render_kw={"autocomplete": "off"},
+    )
+    postal_code = StringField(
+        _l("Postleitzahl"),
+        validators=[_max(10)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    town = StringField(_l("Ort"), validators=[_max(100)], render_kw={"autocomplete": "off"})
 
 
 class ProgrammeForm(AppForm):
@@ -105,6 +121,8 @@ class ProgrammeForm(AppForm):
         validators=[_required(_l("Bitte geben Sie den Namen an.")), Length(max=200)],
     )
     description = TextAreaField(_l("Beschreibung"), validators=[Length(max=2000)])
+    guideline_title = TextAreaField(_l("Förderrichtlinie (Titel)"), validators=[_max(300)])
+    guideline_date = GermanDateField(_l("Förderrichtlinie vom"))
 
 
 class RoundForm(AppForm):
@@ -128,6 +146,12 @@ class RoundForm(AppForm):
     )
     standard_amount = SignedAmountField(
         _l("Regelbetrag in Euro"), validators=[_required(_l("Bitte geben Sie den Regelbetrag an."))]
+    )
+    budget_chapter = StringField(
+        _l("Haushaltsstelle: Kapitel"), validators=[_max(10)], render_kw={"inputmode": "numeric"}
+    )
+    budget_title = StringField(
+        _l("Haushaltsstelle: Titel"), validators=[_max(20)], render_kw={"inputmode": "numeric"}
     )
     eligibility = SelectField(
         _l("Antragsberechtigt"),

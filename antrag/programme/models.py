@@ -12,6 +12,7 @@ from ..db_types import Money, UTCDateTime, utcnow
 from ..engine.calendar import BERLIN
 from ..extensions import db
 from ..i18n import N_, label
+from . import letter_fields
 
 MUNICIPALITY_KINDS = {
     "kreisfreie_stadt": N_("Kreisfreie Stadt"),
@@ -61,11 +62,55 @@ class Municipality(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     is_city: Mapped[bool] = mapped_column(Boolean, default=True)
     population: Mapped[int] = mapped_column(Integer, default=0)
-    address: Mapped[str | None] = mapped_column(String(400))
+    # The addressee of decision letters: the head's official title (§ 28 (2) GemO, see
+    # letter_fields) and the postal address of the administration.
+    head_title: Mapped[str | None] = mapped_column(String(100))
+    street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(5))
+    town: Mapped[str | None] = mapped_column(String(100))
 
     @property
     def kind_label(self) -> str:
         return label(MUNICIPALITY_KINDS.get(self.kind, self.kind))
+
+    @property
+    def legal_designation(self) -> str:
+        """Return the legal person's name, e.g. "Stadt Speyer" or "Verbandsgemeinde Wörth"."""
+        return letter_fields.legal_designation(self.name, self.kind, bool(self.is_city))
+
+    @property
+    def default_head_title(self) -> str:
+        """Return the head's title the kind of municipality gives (§§ 28 (2), 64 (3) GemO)."""
+        return letter_fields.default_head_title(self.kind, bool(self.is_city))
+
+    @property
+    def represented_by(self) -> str | None:
+        """Return "vertreten durch den Oberbürgermeister", or None without a head title."""
+        return letter_fields.represented_by(self.head_title)
+
+    @property
+    def postal_address(self) -> str | None:
+        """Return "Maximilianstraße 100\n67346 Speyer", or None while a part is missing."""
+        return letter_fields.postal_address(self.street, self.postal_code, self.town)
+
+    @property
+    def address(self) -> str | None:
+        """Return the postal address on one line (the former free-text column's readers)."""
+        block = self.postal_address
+        return block.replace("\n", ", ") if block else None
+
+    def addressee_gaps(self) -> list[str]:
+        """Return German messages naming what a notice to this municipality still lacks."""
+        gaps = []
+        if not (self.head_title or "").strip():
+            gaps.append(gettext("die Amtsbezeichnung der Verwaltungsspitze"))
+        if not self.street:
+            gaps.append(gettext("Straße und Hausnummer der Verwaltung"))
+        if not self.postal_code:
+            gaps.append(gettext("die Postleitzahl"))
+        if not self.town:
+            gaps.append(gettext("der Ort"))
+        return gaps
 
     def __repr__(self) -> str:
         return f"<Municipality {self.ags} {self.name}>"
@@ -79,6 +124,10 @@ class Programme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str | None] = mapped_column(String(2000))
+    # The funding guideline (Förderrichtlinie) the notices name as their legal basis beside
+    # §§ 23, 44 LHO; entered by the administration.
+    guideline_title: Mapped[str | None] = mapped_column(String(300))
+    guideline_date: Mapped[date | None] = mapped_column(Date)
 
     rounds = relationship("Round", back_populates="programme", order_by="Round.opens_on")
 
@@ -117,6 +166,9 @@ class Round(db.Model):
     budget: Mapped[Decimal] = mapped_column(Money())
     standard_amount: Mapped[Decimal] = mapped_column(Money())
     eligibility: Mapped[str] = mapped_column(String(20), default="invited")
+    # The budget item the grants are paid from (Haushaltsstelle: Kapitel and Titel).
+    budget_chapter: Mapped[str | None] = mapped_column(String(10))
+    budget_title: Mapped[str | None] = mapped_column(String(20))
     # Running totals of the budget ledger, changed only by guarded UPDATEs. `reserved` holds
     # the approvals whose notice is not issued yet; issuing moves the amount to `committed`.
     committed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")

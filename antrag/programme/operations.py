@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..formats import format_money
 from ..i18n import N_
+from . import letter_fields
 from .models import ELIGIBILITY, MUNICIPALITY_KINDS, Municipality, Programme, Round, ags_problem
 
 logger = logging.getLogger(__name__)
@@ -124,15 +125,31 @@ def _check_municipality(values: dict, current: Municipality | None) -> dict:
         errors["population"] = _("Bitte geben Sie die Einwohnerzahl an.")
     elif not 0 <= population <= POPULATION_MAX:
         errors["population"] = _("Die Einwohnerzahl liegt zwischen 0 und 10.000.000.")
-    values["address"] = (values.get("address") or "").strip() or None
-    if values["address"] and len(values["address"]) > ADDRESS_MAX:
-        errors["address"] = _("Höchstens %(count)s Zeichen.", count=ADDRESS_MAX)
     values["is_city"] = bool(values.get("is_city", True))
+    _legacy_address(values, errors)
+    letter_fields.check_addressee(values, errors)
+    if not values["head_title"] and "kind" not in errors:
+        values["head_title"] = letter_fields.default_head_title(values["kind"], values["is_city"])
     return errors
 
 
+def _legacy_address(values: dict, errors: dict) -> None:
+    """Split a one-line `address` ("Maximilianstraße 100, 67346 Speyer") into its parts."""
+    text = (values.pop("address", None) or "").strip()
+    if not text or any(values.get(f) for f in ("street", "postal_code", "town")):
+        return
+    parsed = letter_fields.parse_address(text) if len(text) <= ADDRESS_MAX else None
+    if parsed is None:
+        errors["address"] = _(
+            "Die Anschrift lässt sich nicht lesen. Bitte schreiben Sie sie als "
+            "„Maximilianstraße 100, 67346 Speyer“."
+        )
+        return
+    values.update(street=parsed.street, postal_code=parsed.postal_code, town=parsed.town)
+
+
 def create_municipality(actor=None, **values) -> Municipality:
-    """Create a municipality (ags, name, kind, is_city, population, address)."""
+    """Create a municipality (ags, name, kind, is_city, population, head_title, street, …)."""
     errors = _check_municipality(values, None)
     if errors:
         raise ProgrammeError(errors)
@@ -146,7 +163,7 @@ def create_municipality(actor=None, **values) -> Municipality:
 
 
 def update_municipality(municipality: Municipality, actor=None, **values) -> Municipality:
-    """Change a municipality's key, name, kind, city flag, population and address."""
+    """Change a municipality's key, name, kind, city flag, population, head and address."""
     errors = _check_municipality(values, municipality)
     if errors:
         raise ProgrammeError(errors)
@@ -179,6 +196,8 @@ def _check_programme(values: dict, current: Programme | None) -> dict:
     values["description"] = (values.get("description") or "").strip() or None
     if values["description"] and len(values["description"]) > DESCRIPTION_MAX:
         errors["description"] = _("Höchstens %(count)s Zeichen.", count=DESCRIPTION_MAX)
+    if "guideline_title" in values or "guideline_date" in values:
+        letter_fields.check_guideline(values, errors)
     return errors
 
 
@@ -240,6 +259,8 @@ def _check_round(values: dict, current: Round | None) -> dict:
         errors["eligibility"] = _("Bitte wählen Sie, wer antragsberechtigt ist.")
     if "invited" in values:
         values["invited"] = list(values["invited"] or [])
+    if "budget_chapter" in values or "budget_title" in values:
+        letter_fields.check_budget_item(values, errors)
     return errors
 
 

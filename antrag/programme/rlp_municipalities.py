@@ -4,6 +4,16 @@ Only keys that were checked against the official register are listed; a city who
 not certain is left out rather than guessed. Populations are rounded approximations (for
 orientation in the UI and the demo data, not statistics) and will drift from the official
 figures of the Statistisches Landesamt Rheinland-Pfalz.
+
+SEAT_ADDRESSES holds the postal addresses of the administrations (Stadtverwaltung), for
+the letters: from the infoboxes "Adresse der Stadtverwaltung" of the cities' German
+Wikipedia articles (as mirrored on the pages found, versions 2020–2024) and the cities' own
+pages where they show it (kaiserslautern.de). Cities whose address could not be confirmed
+from a source are left without one (the issue of a notice then names what is missing):
+Mayen, Neuwied, Bad Kreuznach, Idar-Oberstein, Bingen am Rhein. Mainz: the Rathaus is being
+renovated, the infobox gives Große Bleiche 46; Ludwigshafen: the Rathaus tower was
+demolished after 2021, Rathausplatz 20 is what the infobox and the city's information point
+there give; Trier's administration has no house number ("Am Augustinerhof").
 """
 
 from dataclasses import dataclass
@@ -50,6 +60,35 @@ CITIES: tuple[MunicipalityData, ...] = (
     # A verbandsfreie Gemeinde that holds the title of a city.
     MunicipalityData("07334501", "Wörth am Rhein", VERBANDSFREIE_GEMEINDE, True, 18_000),
 )
+
+
+# AGS: (street, postal code, town) of the administration's seat; see the module docstring.
+# fmt: off
+SEAT_ADDRESSES: dict[str, tuple[str, str, str]] = {
+    "07111000": ("Willi-Hörter-Platz 1", "56068", "Koblenz"),
+    "07211000": ("Am Augustinerhof", "54290", "Trier"),
+    "07311000": ("Rathausplatz 2–7", "67227", "Frankenthal (Pfalz)"),
+    "07312000": ("Willy-Brandt-Platz 1", "67657", "Kaiserslautern"),
+    "07313000": ("Marktstraße 50", "76829", "Landau in der Pfalz"),
+    "07314000": ("Rathausplatz 20", "67059", "Ludwigshafen am Rhein"),
+    "07315000": ("Große Bleiche 46", "55116", "Mainz"),
+    "07316000": ("Marktplatz 1", "67433", "Neustadt an der Weinstraße"),
+    "07317000": ("Exerzierplatzstraße 17", "66953", "Pirmasens"),
+    "07318000": ("Maximilianstraße 100", "67346", "Speyer"),
+    "07319000": ("Marktplatz 2", "67547", "Worms"),
+    "07320000": ("Herzogstraße 1", "66482", "Zweibrücken"),
+    "07137003": ("Läufstraße 11", "56626", "Andernach"),
+    "07141075": ("Kirchstraße 1", "56112", "Lahnstein"),
+    "07339030": ("Fridtjof-Nansen-Platz 1", "55218", "Ingelheim am Rhein"),
+    "07334501": ("Mozartstraße 2", "76744", "Wörth am Rhein"),
+}
+# fmt: on
+
+
+def seat_address(ags: str) -> dict:
+    """Return street, postal_code and town of the city's administration ({} if unknown)."""
+    found = SEAT_ADDRESSES.get(ags)
+    return dict(zip(("street", "postal_code", "town"), found, strict=True)) if found else {}
 
 
 def by_name(name: str) -> MunicipalityData:

@@ -136,6 +136,8 @@ def build_scene(app, world, make_application) -> dict:
         closes_on=today + timedelta(days=60),
         budget=Decimal("121500.00"),
         standard_amount=Decimal("60750.00"),
+        budget_chapter="03 01",  # the budget item a notice names
+        budget_title="883 01",
         eligibility="invited",
         invited=[world.speyer, world.andernach],
     )

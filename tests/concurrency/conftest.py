@@ -49,6 +49,10 @@ def add_reviewers(count: int, *, can_sign: bool = False, prefix: str = "pruefer"
             password=PASSWORD,
             organisation="Ministerium des Innern und für Sport",
             can_sign=can_sign,
+            # the signature block a notice needs (guard signature_block_complete)
+            function="Referent",
+            unit="Referat 35",
+            phone="06131 16-0",
         )
         for i in range(count)
     ]
@@ -65,6 +69,11 @@ def add_cities(world, count: int) -> list[tuple[Municipality, object]]:
             kind="kreisfreie_stadt",
             is_city=True,
             population=20000 + i,
+            # the addressee a notice needs (guard addressee_complete)
+            head_title="Oberbürgermeister",
+            street=f"Rathausplatz {i + 1}",
+            postal_code="67059",
+            town=f"Teststadt {i:02d}",
         )
         db.session.add(city)
         world.round.invited.append(city)
