@@ -80,6 +80,10 @@ def edit(application_id: int):
     save_application(current_user, application, form.to_data())
     db.session.commit()
     flash(_("Entwurf gespeichert."), "success")
+    plan = application.financing_plan()
+    if plan.complete and not plan.balances:  # saved anyway: a draft may be unfinished
+        problems = " ".join(message for _field, message in plan.gaps())
+        flash(_("Hinweis zum Finanzierungsplan: %(problems)s", problems=problems), "info")
     if form.add_project.data:
         return redirect(url_for(".edit", application_id=application.id, _anchor="projekte"))
     return redirect(url_for(".detail", application_id=application.id))
