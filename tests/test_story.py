@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from form_support import project_start
 
 from antrag.applications.models import Application
 from antrag.applications.storage import minimal_pdf
@@ -59,7 +60,7 @@ def _fill_in(web, application_id):
             "projects-0-title": "Digitales Bürgerbüro",
             "projects-0-description": "Online-Terminvergabe und Antragsstrecken.",
             "projects-0-field_of_action": "verwaltung",
-            "projects-0-period_start": "01.01.2027",
+            "projects-0-period_start": project_start(),
             "projects-0-period_end": "31.12.2027",
             "projects-0-estimated_cost": "67.500,00",
             "requested_amount": "60.750,00",
