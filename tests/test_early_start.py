@@ -163,6 +163,7 @@ def test_an_approved_early_start_lets_the_period_begin_with_the_earliest_project
     fire(application, "approve", world.users.reviewer2)
     early = _today() - timedelta(days=5)
     application.projects[0].period_start = early  # begun meanwhile, as allowed
+    application.early_start_decided_on = _today() - timedelta(days=8)  # consent came first
     world.users.reviewer.can_sign = True
     db.session.commit()
     notice = notice_of(application)
@@ -170,6 +171,29 @@ def test_an_approved_early_start_lets_the_period_begin_with_the_earliest_project
     act(notice, "issue", world.users.reviewer)
 
     assert notice.period_start == early
+
+
+@pytest.mark.parametrize(("not_before_consent", "days_ago"), [(True, 3), (False, 5)])
+def test_the_period_starts_no_earlier_than_the_consent_if_so_configured(
+    app, make_application, world, not_before_consent, days_ago
+):
+    app.config["EARLY_START_NOT_BEFORE_CONSENT"] = not_before_consent
+    application = make_application("draft")
+    _request_early_start(application)
+    fire(application, "submit", world.users.speyer, comment=None)
+    fire(application, "start_review", world.users.reviewer, comment=None)
+    fire(application, "approve_early_start", world.users.reviewer, comment=None)
+    fire(application, "propose_approval", world.users.reviewer)
+    fire(application, "approve", world.users.reviewer2)
+    application.projects[0].period_start = _today() - timedelta(days=5)
+    application.early_start_decided_on = _today() - timedelta(days=3)
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    notice = notice_of(application)
+
+    act(notice, "issue", world.users.reviewer)
+
+    assert notice.period_start == _today() - timedelta(days=days_ago)
 
 
 def test_the_draft_notice_page_says_the_period_starts_with_the_notice(

@@ -11,6 +11,7 @@ approved by the ministry during the review.
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from ..engine import effect, guard
@@ -35,10 +36,20 @@ def earliest_start(application) -> date | None:
 
 
 def approved_early_start(application) -> date | None:
-    """Return the day an approved early start lets the funding period begin, or None."""
+    """Return the day an approved early start lets the funding period begin, or None.
+
+    That is the earliest project start; with EARLY_START_NOT_BEFORE_CONSENT (config.py) no
+    earlier than the day of the ministry's consent, which does not act backwards.
+    """
     if getattr(application, "early_start_approved", None) is not True:
         return None
-    return earliest_start(application)
+    start = earliest_start(application)
+    consent = application.early_start_decided_on
+    if start is None or consent is None:
+        return start
+    if current_app.config.get("EARLY_START_NOT_BEFORE_CONSENT", True):
+        return max(start, consent)
+    return start
 
 
 def _names(projects) -> str:
