@@ -109,6 +109,8 @@ def test_the_edit_page_shows_the_plan_and_what_is_off(make_application, make_web
 
     assert "Finanzierungsplan" in text and "68.000,00" in text  # the sum of the cover
     assert 'href="#third_party_funds"' in text and "Überfinanzierung um 500,00" in text
+    hint = text.split('id="third_party_funds-hint">', 1)[1].split("</p>", 1)[0]
+    assert "Überfinanzierung um 500,00" in hint  # the message stands at the field
 
 
 def test_saving_an_unbalanced_plan_keeps_it_and_says_what_is_off(make_application, make_web, world):

@@ -146,8 +146,17 @@ def _render_edit(application: Application, form: ApplicationForm):
         application=application,
         form=form,
         missing=missing_parts(application),
+        plan_notes=_plan_notes(application),
         change_request=change_request,
     )
+
+
+def _plan_notes(application: Application) -> dict[str, str]:
+    """Return the financing plan's messages by the form field they concern."""
+    notes: dict[str, list[str]] = {}
+    for name, message in application.financing_plan().gaps():
+        notes.setdefault(name, []).append(message)
+    return {name: " ".join(messages) for name, messages in notes.items()}
 
 
 def _render_detail(application: Application, failed: dict | None = None):
