@@ -60,6 +60,12 @@ class Config:
     # off a Saturday, Sunday or public holiday to the next working day. False follows the
     # prevailing view for the VwVfG; see antrag/law/periods.py.
     SERVICE_FICTION_SHIFTS_TO_WORKING_DAY = False
+    # Whether an approved early start (vorzeitiger Maßnahmebeginn, VV Nr. 1.3 zu § 44 LHO)
+    # lets the funding period begin no earlier than the day of the ministry's consent (True:
+    # the consent does not act backwards, the usual practice) or with the earliest project
+    # start even before it (False). The VV text does not settle it; see
+    # antrag/applications/early_start.py.
+    EARLY_START_NOT_BEFORE_CONSENT = True
     # The operator of the site, shown in the imprint, the privacy notice and the
     # accessibility statement (see README, "Legal pages"); set them for production.
     OPERATOR_NAME = "Ministerium des Innern und für Sport Rheinland-Pfalz"

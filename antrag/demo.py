@@ -273,6 +273,10 @@ class Replay:
             "head_of_administration": city.head,
             "requested_amount": Decimal(story.STANDARD_AMOUNT) if city.head else None,
             "own_contribution": Decimal(city.own_contribution) if city.own_contribution else None,
+            # The plans balance: own contribution + grant = the projects' costs, no third party.
+            "third_party_funds": Decimal("0.00") if city.own_contribution else None,
+            "early_start_requested": city.early_start is not None,
+            "early_start_reason": city.early_start,
             "declaration_no_early_start": city.declarations,
             "declaration_accuracy": city.declarations,
             "declaration_privacy": city.declarations,

@@ -124,6 +124,7 @@ class CityStory:
     declarations: bool = True
     steps: tuple = ()
     revision: str | None = None  # project 1's description after the change request
+    early_start: str | None = None  # the reason of a requested early start (vorzeitiger Beginn)
 
 
 APPROVAL = (
@@ -133,6 +134,11 @@ APPROVAL = (
 # The officers who waive declare for their city by a power of attorney (§ 47 GemO RLP).
 REPRESENTS_AS = "bevollmächtigt durch Vollmacht der Stadtspitze vom 02.05.2019"
 WAIVER = "Wir verzichten auf die Einlegung von Rechtsbehelfen gegen den Zuwendungsbescheid."
+# The ministry allows Andernach's early start (VV Nr. 1.3 zu § 44 LHO).
+EARLY_START_NOTE = (
+    "Vorzeitiger Maßnahmebeginn für „Essbare Stadt digital“ zugelassen; ein Anspruch auf "
+    "die Zuwendung folgt daraus nicht."
+)
 CHANGES = (
     "Bitte schlüsseln Sie die Kosten der Digitalen Gremienarbeit nach Geräten, Software und "
     "Schulung auf."
@@ -183,6 +189,7 @@ STORIES = (
                ("2019-03-13 16:20", "fill", "city", None),
                ("2019-03-14 10:30", "submit", "city", None),
                ("2019-03-18 09:20", "start_review", "r1", None),
+               ("2019-03-19 10:30", "approve_early_start", "r1", EARLY_START_NOTE),
                ("2019-03-25 11:05", "request_changes", "r1", CHANGES),
                ("2019-04-01 14:30", "revise", "city", None),
                ("2019-04-02 08:50", "resubmit", "city", "Kostenaufstellung ergänzt."),
@@ -196,6 +203,8 @@ STORIES = (
         revision="Ratsinformationssystem mit Tablets für Stadtrat und Ausschüsse; "
                  "Sitzungsunterlagen nur noch digital. Kosten: 18.000 € Geräte, 8.000 € "
                  "Software, 4.000 € Schulung.",
+        early_start="Die Sensoren müssen vor der Pflanzsaison im Mai gesetzt werden; der "
+                    "Auftrag soll Ende April vergeben werden, vor dem Förderbescheid.",
     ),
     CityStory(
         "pilot", "07320000", "digital@zweibruecken.example", "Laura Becker",

@@ -15,6 +15,8 @@ MODULES = (
     "antrag.programme.models",
     "antrag.applications.models",
     "antrag.applications.rules",
+    "antrag.applications.financing",
+    "antrag.applications.early_start",
     "antrag.funding.models",
     "antrag.funding.rules",
     "antrag.funding.letter_rules",

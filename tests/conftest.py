@@ -336,6 +336,11 @@ def fill_complete(application, user) -> None:
     from datetime import date
 
     from antrag.applications.models import Project
+    from antrag.clock import now
+
+    # The project starts after the round closes (today + 30 days), so that no test submits
+    # after its start and needs an early start (vorzeitiger Maßnahmebeginn).
+    start = now().date() + timedelta(days=40)
     from antrag.applications.storage import minimal_pdf, store_pdf
 
     application.contact_name = "Maria Beispiel"
@@ -345,6 +350,7 @@ def fill_complete(application, user) -> None:
     application.head_of_administration = "Oberbürgermeisterin Erika Muster"
     application.requested_amount = Decimal("60750.00")
     application.own_contribution = Decimal("6750.00")
+    application.third_party_funds = Decimal("0.00")  # the plan balances: 6750 + 60750 = 67500
     application.declaration_no_early_start = True
     application.declaration_accuracy = True
     application.declaration_privacy = True
@@ -354,8 +360,8 @@ def fill_complete(application, user) -> None:
             title="Digitales Bürgerbüro",
             description="Online-Terminvergabe und Antragsstrecken.",
             field_of_action="verwaltung",
-            period_start=date(2027, 1, 1),
-            period_end=date(2027, 12, 31),
+            period_start=start,
+            period_end=max(date(2027, 12, 31), start),
             estimated_cost=Decimal("67500.00"),
         )
     )

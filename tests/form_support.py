@@ -22,3 +22,17 @@ def form_tokens(page: str, url: str) -> dict[str, str]:
             target = html.unescape(action.group(1)) if action and action.group(1) else url
             found[urlsplit(target).path] = token.group(1)
     return found
+
+
+def project_start(iso: bool = False) -> str:
+    """Return a project start after the test round closes (today + 30 days), as a form types it.
+
+    A project starting before the day of submission needs an early start (vorzeitiger
+    Maßnahmebeginn); the journeys that do not test that start later.
+    """
+    from datetime import timedelta
+
+    from antrag.clock import now
+
+    day = now().date() + timedelta(days=40)
+    return day.isoformat() if iso else day.strftime("%d.%m.%Y")

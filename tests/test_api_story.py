@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from api_support import Api, assert_ok, assert_problem, token_for
+from form_support import project_start
 
 from antrag.applications.storage import minimal_pdf
 from antrag.engine import history
@@ -29,7 +30,7 @@ PROJECT = {
     "title": "Digitales Bürgerbüro",
     "description": "Online-Terminvergabe und Antragsstrecken.",
     "field_of_action": "verwaltung",
-    "period_start": "2027-01-01",
+    "period_start": project_start(iso=True),
     "period_end": "2027-12-31",
     "estimated_cost": "67500.00",
 }

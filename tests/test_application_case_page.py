@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from form_support import project_start
 from sqlalchemy import select
 
 from antrag.applications.models import Application
@@ -107,7 +108,7 @@ def _complete_post(application) -> dict:
         "projects-0-title": "Digitales Bürgerbüro",
         "projects-0-description": "Online-Terminvergabe.",
         "projects-0-field_of_action": "verwaltung",
-        "projects-0-period_start": "01.01.2027",
+        "projects-0-period_start": project_start(),
         "projects-0-period_end": "31.12.2027",
         "projects-0-estimated_cost": "67.500,00",
         "requested_amount": "60.750,00",

@@ -253,7 +253,10 @@ def test_show_command_describes_the_workflow():
     assert "proposed_approval" in out and "Bewilligung vorgeschlagen" in out  # states
     assert "send_back: proposed_approval, proposed_rejection -> in_review" in out  # transitions
     assert "roles: reviewer" in out
-    assert "guards: four_eyes, single_open_application, budget_left" in out
+    assert (
+        "guards: four_eyes, single_open_application, early_start_approved_if_begun, budget_left"
+        in out
+    )
     assert "stateDiagram-v2" in out
     assert "[*] --> draft" in out
     assert "proposed_approval --> approved : approve" in out

@@ -131,6 +131,9 @@ def test_whole_life_through_the_web(mentors, make_application, make_web, world):
 def approve_at(moment, make_application, world):
     """Drive an application to the proposal, then let the second reviewer approve at `moment`."""
     application = make_application("proposed_approval")
+    # The project starts after the approval day, so that it needs no early start.
+    application.projects[0].period_start = moment.date()
+    application.projects[0].period_end = max(application.projects[0].period_end, moment.date())
     version = application.case.version
     with frozen_at(moment):
         engine.fire(application.case_id, "approve", world.users.reviewer2, version=version)

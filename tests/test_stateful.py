@@ -11,6 +11,7 @@ import io
 from datetime import timedelta
 
 from databases import on_postgres
+from form_support import project_start
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -36,6 +37,8 @@ USERS = sorted(ROLES)
 CITIES = ("speyer", "andernach", "pirmasens")
 COMMENTS = [None, "", "Begründung aus dem Zufallstest.", "x" * 5001, "Null\x00Byte"]
 AMOUNTS = ["60.750,00", "40.000,00", "30.000,50", "0,00", "70.000,00", "-5,00", "abc", ""]
+# Third-party funds that balance the plan (67.500,00 € cost, 6.750,00 € own) for an amount.
+THIRD_PARTY = {"40.000,00": "20.750,00", "30.000,50": "30.749,50", "0,00": "60.750,00"}
 OK_STATUSES = {200, 302, 400, 403, 404, 409, 422}
 
 
@@ -119,7 +122,8 @@ class Journeys(RuleBasedStateMachine):
             city = "speyer" if application.municipality_id == self.world.speyer.id else "andernach"
             data = self._form(application, True)
             data["council_resolution"] = (io.BytesIO(minimal_pdf()), "Ratsbeschluss.pdf")
-            self._save(city, application, data, False, {"requested_amount": "45.000,00"})
+            overrides = {"requested_amount": "45.000,00", "third_party_funds": "15.750,00"}
+            self._save(city, application, data, False, overrides)
         check_invariants()
         for pick in head_start:  # so that short examples reach notices, call-offs and proofs
             self._advance(pick)
@@ -235,6 +239,7 @@ class Journeys(RuleBasedStateMachine):
             stale,
             {
                 "requested_amount": amount,
+                "third_party_funds": THIRD_PARTY.get(amount, "0,00"),
                 "contact_email": email,
                 "contact_phone": phone,
                 "projects-0-period_end": period_end,
@@ -267,7 +272,7 @@ class Journeys(RuleBasedStateMachine):
             "projects-0-project_id": str(project.id) if project else "",
             "projects-0-title": "Digitales Bürgerbüro",
             "projects-0-field_of_action": "verwaltung",
-            "projects-0-period_start": "01.01.2027",
+            "projects-0-period_start": project_start(),
             "projects-0-period_end": "31.12.2027",
             "projects-0-estimated_cost": "67.500,00",
             "save": "Entwurf speichern",

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from form_support import project_start
 
 from antrag.applications.models import Application
 from antrag.applications.storage import minimal_pdf
@@ -34,6 +35,14 @@ def _act(web, application_id, trigger, comment=None):
     return response
 
 
+def _project_id(page: str) -> str:
+    """Return the id of the form's first project, so that filling in again replaces it."""
+    match = re.search(r'name="projects-0-project_id"[^>]*value="(\d+)"', page) or re.search(
+        r'value="(\d+)"[^>]*name="projects-0-project_id"', page
+    )
+    return match.group(1) if match else ""
+
+
 def _fill_in(web, application_id):
     """Fill in the whole form as the city's officer, with the council resolution."""
     url = f"/antraege/{application_id}/bearbeiten"
@@ -47,11 +56,11 @@ def _fill_in(web, application_id):
             "contact_email": "maria.beispiel@speyer.de",
             "contact_phone": "06232 14-0",
             "head_of_administration": "Oberbürgermeisterin Erika Muster",
-            "projects-0-project_id": "",
+            "projects-0-project_id": _project_id(page),
             "projects-0-title": "Digitales Bürgerbüro",
             "projects-0-description": "Online-Terminvergabe und Antragsstrecken.",
             "projects-0-field_of_action": "verwaltung",
-            "projects-0-period_start": "01.01.2027",
+            "projects-0-period_start": project_start(),
             "projects-0-period_end": "31.12.2027",
             "projects-0-estimated_cost": "67.500,00",
             "requested_amount": "60.750,00",

@@ -11,6 +11,7 @@ from email.policy import default as default_policy
 
 import pytest
 from api_support import token_for
+from form_support import project_start
 from funding_support import act, final_notice, notice_of, proof_of
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -71,7 +72,7 @@ def _application_form(application, **overrides) -> dict:
         "projects-0-title": "Digitales Bürgerbüro",
         "projects-0-description": "Online-Terminvergabe.",
         "projects-0-field_of_action": "verwaltung",
-        "projects-0-period_start": "01.01.2027",
+        "projects-0-period_start": project_start(),
         "projects-0-period_end": "31.12.2027",
         "projects-0-estimated_cost": "67.500,00",
         "requested_amount": "60.750,00",

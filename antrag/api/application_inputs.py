@@ -28,8 +28,14 @@ TEXT_LIMITS = {
     "contact_phone": 50,
     "head_of_administration": 200,
 }
-AMOUNTS = ("requested_amount", "own_contribution")
-DECLARATIONS = ("declaration_no_early_start", "declaration_accuracy", "declaration_privacy")
+AMOUNTS = ("requested_amount", "own_contribution", "third_party_funds")
+DECLARATIONS = (
+    "declaration_no_early_start",
+    "declaration_accuracy",
+    "declaration_privacy",
+    "early_start_requested",
+)
+EARLY_START_REASON_MAX = DESCRIPTION_MAX
 PROJECT_KEYS = ("id", "remove", *PROJECT_FIELDS)
 
 
@@ -53,6 +59,10 @@ def application_data(application, body: dict) -> dict:
     for name in DECLARATIONS:
         if name in body:
             data[name] = get_bool(body, name, errors)
+    if "early_start_reason" in body:
+        data["early_start_reason"] = get_text(
+            body, "early_start_reason", errors, limit=EARLY_START_REASON_MAX, multiline=True
+        )
     data["projects"] = _projects(application, body, errors)
     data["add_project"] = False
     data["council_resolution"] = None

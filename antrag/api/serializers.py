@@ -236,6 +236,17 @@ def project(found) -> dict:
     }
 
 
+def financing_plan(plan) -> dict:
+    return {
+        "total_cost": money(plan.total_cost),
+        "own_contribution": money(plan.own_contribution),
+        "third_party_funds": money(plan.third_party_funds),
+        "grant": money(plan.grant),
+        "balances": plan.balances,
+        "problems": [message for _field, message in plan.gaps()],
+    }
+
+
 def application(found, user) -> dict:
     return {
         "id": found.id,
@@ -248,6 +259,12 @@ def application(found, user) -> dict:
         "head_of_administration": found.head_of_administration,
         "requested_amount": money(found.requested_amount),
         "own_contribution": money(found.own_contribution),
+        "third_party_funds": money(found.third_party_funds),
+        "financing_plan": financing_plan(found.financing_plan()),
+        "early_start_requested": bool(found.early_start_requested),
+        "early_start_reason": found.early_start_reason,
+        "early_start_decided_on": day(found.early_start_decided_on),
+        "early_start_approved": found.early_start_approved,
         "declaration_no_early_start": bool(found.declaration_no_early_start),
         "declaration_accuracy": bool(found.declaration_accuracy),
         "declaration_privacy": bool(found.declaration_privacy),

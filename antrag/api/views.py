@@ -205,7 +205,7 @@ def _check_application_editable(application: Application) -> None:
 def _refuse_unknown(fields: dict, errors: dict | None = None) -> None:
     from .application_inputs import AMOUNTS, DECLARATIONS, TEXT_LIMITS
 
-    allowed = {*TEXT_LIMITS, *AMOUNTS, *DECLARATIONS, "projects"}
+    allowed = {*TEXT_LIMITS, *AMOUNTS, *DECLARATIONS, "early_start_reason", "projects"}
     unknown = {k: "Dieses Feld gibt es nicht." for k in fields if k not in allowed}
     if errors is not None:
         errors.update(unknown)

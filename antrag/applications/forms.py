@@ -47,6 +47,9 @@ APPLICATION_FIELDS = (
     "head_of_administration",
     "requested_amount",
     "own_contribution",
+    "third_party_funds",
+    "early_start_requested",
+    "early_start_reason",
     "declaration_no_early_start",
     "declaration_accuracy",
     "declaration_privacy",
@@ -192,13 +195,32 @@ class ApplicationForm(AppForm):
         _l("Beantragter Betrag (EUR)"), render_kw={"inputmode": "decimal"}
     )
     own_contribution = AmountField(_l("Eigenanteil (EUR)"), render_kw={"inputmode": "decimal"})
+    third_party_funds = AmountField(_l("Drittmittel (EUR)"), render_kw={"inputmode": "decimal"})
+    early_start_requested = BooleanField(
+        _l(
+            "Wir beantragen den vorzeitigen Maßnahmebeginn: Mindestens ein Projekt beginnt "
+            "vor dem Förderbescheid."
+        )
+    )
+    early_start_reason = TextAreaField(
+        _l("Begründung des vorzeitigen Maßnahmebeginns"),
+        filters=[_strip],
+        validators=[
+            Length(
+                max=DESCRIPTION_MAX,
+                message=_l("Höchstens %(count)s Zeichen.", count=DESCRIPTION_MAX),
+            )
+        ],
+        render_kw={"rows": 3},
+    )
     council_resolution = FileField(
         _l("Ratsbeschluss (PDF, höchstens 10 MB)"), render_kw={"accept": "application/pdf,.pdf"}
     )
     declaration_no_early_start = BooleanField(
         _l(
             "Wir erklären, dass mit keinem der Projekte vor der Bewilligung begonnen wurde "
-            "(kein vorzeitiger Maßnahmebeginn)."
+            "(kein vorzeitiger Maßnahmebeginn). Entfällt, wenn Sie den vorzeitigen "
+            "Maßnahmebeginn beantragen."
         )
     )
     declaration_accuracy = BooleanField(

@@ -48,6 +48,9 @@ class Application(db.Model):
             "requested_amount IS NULL OR requested_amount >= 0", name="amount_positive"
         ),
         CheckConstraint("own_contribution IS NULL OR own_contribution >= 0", name="own_positive"),
+        CheckConstraint(
+            "third_party_funds IS NULL OR third_party_funds >= 0", name="third_party_positive"
+        ),
         # One application per city and round while it runs or is approved: it holds the
         # round's slot (true); withdrawn and rejected ones hold none (NULL, which never
         # collides). `true` only, so that a stray false cannot make room for a second one.
@@ -72,7 +75,15 @@ class Application(db.Model):
     head_of_administration: Mapped[str | None] = mapped_column(String(200))
     requested_amount: Mapped[Decimal | None] = mapped_column(Money())
     own_contribution: Mapped[Decimal | None] = mapped_column(Money())
+    # Third-party funds (Drittmittel) in the financing plan; empty counts as none.
+    third_party_funds: Mapped[Decimal | None] = mapped_column(Money())
+    # The declaration covers projects not yet begun; a project begun (or to begin) before
+    # the notice needs an early start, requested here and decided by the ministry.
     declaration_no_early_start: Mapped[bool] = mapped_column(Boolean, default=False)
+    early_start_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    early_start_reason: Mapped[str | None] = mapped_column(Text)
+    early_start_decided_on: Mapped[date | None] = mapped_column(Date)
+    early_start_approved: Mapped[bool | None] = mapped_column(Boolean)
     declaration_accuracy: Mapped[bool] = mapped_column(Boolean, default=False)
     declaration_privacy: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -125,6 +136,12 @@ class Application(db.Model):
         """Return the newest council resolution upload, or None."""
         found = [a for a in self.attachments if a.kind == "council_resolution"]
         return found[-1] if found else None
+
+    def financing_plan(self):
+        """Return the financing plan (total cost, own contribution, third-party funds, grant)."""
+        from .financing import plan_of
+
+        return plan_of(self)
 
     def can_view(self, user) -> bool:
         """Return whether `user` may see this application at all (else: 404)."""

@@ -29,7 +29,6 @@ PROJECT_FIELDS = {
     "estimated_cost": N_("Geschätzte Kosten"),
 }
 DECLARATIONS = {
-    "declaration_no_early_start": N_("Erklärung: kein vorzeitiger Maßnahmebeginn"),
     "declaration_accuracy": N_("Erklärung: Richtigkeit der Angaben"),
     "declaration_privacy": N_("Erklärung: Datenschutzhinweise gelesen"),
 }
@@ -54,10 +53,26 @@ def missing_parts(application: Application) -> list[str]:
             missing.append(_("Projekt %(number)s: %(gaps)s", number=number, gaps=", ".join(gaps)))
     if application.council_resolution is None:
         missing.append(_("Ratsbeschluss (PDF)"))
+    missing += early_start_gaps(application)
     missing += [
         translate(label) for name, label in DECLARATIONS.items() if not getattr(application, name)
     ]
     return missing
+
+
+def early_start_gaps(application: Application) -> list[str]:
+    """Return what is missing about the early start: the declaration, or the request's reason.
+
+    The declaration "no early start" covers projects not yet begun; a city that requests an
+    early start instead gives the reason for it (VV Nr. 1.3 zu § 44 LHO).
+    """
+    if application.early_start_requested:
+        if not (application.early_start_reason or "").strip():
+            return [_("Begründung des vorzeitigen Maßnahmebeginns")]
+        return []
+    if not application.declaration_no_early_start:
+        return [_("Erklärung: kein vorzeitiger Maßnahmebeginn")]
+    return []
 
 
 @guard(

@@ -80,6 +80,10 @@ def edit(application_id: int):
     save_application(current_user, application, form.to_data())
     db.session.commit()
     flash(_("Entwurf gespeichert."), "success")
+    plan = application.financing_plan()
+    if plan.complete and not plan.balances:  # saved anyway: a draft may be unfinished
+        problems = " ".join(message for _field, message in plan.gaps())
+        flash(_("Hinweis zum Finanzierungsplan: %(problems)s", problems=problems), "info")
     if form.add_project.data:
         return redirect(url_for(".edit", application_id=application.id, _anchor="projekte"))
     return redirect(url_for(".detail", application_id=application.id))
@@ -142,8 +146,17 @@ def _render_edit(application: Application, form: ApplicationForm):
         application=application,
         form=form,
         missing=missing_parts(application),
+        plan_notes=_plan_notes(application),
         change_request=change_request,
     )
+
+
+def _plan_notes(application: Application) -> dict[str, str]:
+    """Return the financing plan's messages by the form field they concern."""
+    notes: dict[str, list[str]] = {}
+    for name, message in application.financing_plan().gaps():
+        notes.setdefault(name, []).append(message)
+    return {name: " ".join(messages) for name, messages in notes.items()}
 
 
 def _render_detail(application: Application, failed: dict | None = None):

@@ -147,7 +147,13 @@ class _Letter:
 def _body(letter: _Letter, notice, signer) -> None:
     """Write subject, grant, conditions, appeal instructions and signature."""
     amount = Decimal(notice.amount)
-    period = f"{_german_date(notice.period_start)} bis {_german_date(notice.period_end)}"
+    # The period starts with the notice; a draft does not know the day yet.
+    start = (
+        _german_date(notice.period_start) if notice.period_start else "Bekanntgabe dieses Bescheids"
+    )
+    period = (
+        f"{'ab ' if not notice.period_start else ''}{start} bis {_german_date(notice.period_end)}"
+    )
     letter.pdf.set_y(105)
     letter.text(SUBJECT, style="B", gap=6)
     letter.text("Sehr geehrte Damen und Herren,", gap=3)

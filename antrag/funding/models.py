@@ -53,7 +53,10 @@ class FundingNotice(db.Model):
     __tablename__ = "funding_notice"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("period_end >= period_start", name="period_ordered"),
+        # The period starts with the notice: unset while the notice is a draft.
+        CheckConstraint(
+            "period_start IS NULL OR period_end >= period_start", name="period_ordered"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +67,7 @@ class FundingNotice(db.Model):
     file_reference: Mapped[str] = mapped_column(String(20), unique=True)
     amount: Mapped[Decimal] = mapped_column(Money())
     purpose: Mapped[str] = mapped_column(Text)
-    period_start: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date | None] = mapped_column(Date)  # set when the notice is issued
     period_end: Mapped[date] = mapped_column(Date)
     financing_type: Mapped[str] = mapped_column(String(60), default=FINANCING_TYPE)
     addressee_name: Mapped[str] = mapped_column(String(200))

@@ -29,14 +29,15 @@ VOID_CALL_OFF_STATES = ("refused", "withdrawn")
 PROOF_MONTHS_AFTER_PERIOD = 6
 
 
-def funding_period(approved_on: date, project_ends: list[date]) -> tuple[date, date]:
-    """Return the Bewilligungszeitraum: from approval to the latest project end.
+def funding_period(starts_on: date, project_ends: list[date]) -> tuple[date, date]:
+    """Return the Bewilligungszeitraum: from its start to the latest project end.
 
     It lasts at least until the end of the following year, so that a city whose projects
-    end early still has a full budget year to call off and spend the funds.
+    end early still has a full budget year to call off and spend the funds. It starts with
+    the notice (effect `start_funding_period`), or earlier with an approved early start.
     """
-    end = max([*project_ends, date(approved_on.year + 1, 12, 31)])
-    return approved_on, end
+    end = max([*[e for e in project_ends if e is not None], date(starts_on.year + 1, 12, 31)])
+    return starts_on, end
 
 
 def purpose_text(application) -> str:
@@ -82,7 +83,8 @@ def create_funding_notice(ctx) -> None:
     """Draft the notice of the approved application and take its file reference."""
     application = ctx.subject
     approved_on = ctx.now.astimezone(BERLIN).date()
-    start, end = funding_period(approved_on, [p.period_end for p in application.projects])
+    # The period starts with the notice (set at issue); until then only its end is known.
+    _start, end = funding_period(approved_on, [p.period_end for p in application.projects])
     municipality = application.municipality
     notice = FundingNotice(
         application_id=application.id,
@@ -91,7 +93,7 @@ def create_funding_notice(ctx) -> None:
         file_reference=next_file_reference(approved_on.year),
         amount=application.requested_amount,
         purpose=purpose_text(application),
-        period_start=start,
+        period_start=None,
         period_end=end,
         financing_type=FINANCING_TYPE,
         # The addressee is the legal person represented by its head (refreshed at issue).
@@ -187,6 +189,24 @@ def commit_budget(ctx) -> None:
 def release_reservation(ctx) -> None:
     """Give the amount of a notice that will not be issued back to the round."""
     budget.release(ctx.subject, ctx.case.id)
+
+
+@effect("start_funding_period")
+def start_funding_period(ctx) -> None:
+    """Let the funding period begin with the notice: the issue day, or an earlier approved early start.
+
+    VV Nr. 1.3 zu § 44 LHO: a project may begin before the notice only with the ministry's
+    consent (vorzeitiger Maßnahmebeginn); then the period starts with the earliest project.
+    """
+    from ..applications.early_start import approved_early_start
+
+    notice = ctx.subject
+    issued_on = ctx.now.astimezone(BERLIN).date()
+    early = approved_early_start(notice.application) if notice.application else None
+    start = min(issued_on, early) if early is not None else issued_on
+    ends = [p.period_end for p in notice.application.projects] if notice.application else []
+    _start, end = funding_period(issued_on, [*ends, notice.period_end])
+    notice.period_start, notice.period_end = start, max(end, start)
 
 
 @effect("render_notice")
