@@ -50,7 +50,7 @@ def test_preview_is_the_letter_marked_draft_unsealed_and_not_stored(make_web, wo
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     text = text_of(response.data)
-    assert "ENTWURF" in text
+    assert "ENTWURF – nicht erlassen, nicht gesiegelt" in text
     assert drafted.file_reference in text
     assert "Rechtsbehelfsbelehrung" in text
     assert world.users.reviewer2.name in text  # the one who would sign

@@ -75,6 +75,7 @@ class LetterPDF(FPDF):
 
     def new_page(self) -> None:
         """Start a page, with the draft watermark when this is a preview."""
+        font = (self.font_family or FAMILY, self.font_style, self.font_size_pt or 11)
         self.add_page()
         if self.draft:
             with self.artifact():
@@ -84,6 +85,7 @@ class LetterPDF(FPDF):
                     self.text(self.w / 2 - 75, self.h / 2 + 12, DRAFT_MARK)
                 self.set_text_color(0, 0, 0)
             self.set_xy(LEFT, TOP)
+        self.set_font(*font)  # a paragraph broken across pages goes on in its own font
 
     def footer(self) -> None:
         """Page numbers and the sender on every page, as an artifact."""

@@ -13,6 +13,7 @@ from .layout import LINE, SENDER_ADDRESS
 from .text import german_date, one_line
 
 REPRESENTED = "vertreten durch"
+DRAFT_NOTE = "ENTWURF – nicht erlassen, nicht gesiegelt, nicht bekanntgegeben"
 
 
 def represented_by(notice) -> str:
@@ -72,6 +73,9 @@ def head(pdf, notice, signer) -> None:
     """Write letterhead, address field and information block of the first page."""
     pdf.new_page()
     pdf.letterhead()
+    if pdf.draft:  # the watermark is an artifact; this line tells screen readers too
+        pdf.set_y(36)
+        pdf.paragraph(DRAFT_NOTE, style="B")
     pdf.address_field(address_lines(notice))
     pdf.info_block(info_rows(notice, signer))
     pdf.set_y(max(pdf.get_y() + 4, 105))
