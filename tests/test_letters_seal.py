@@ -54,6 +54,7 @@ def test_seal_keeps_the_pdf_a_identification_as_incremental_update(seal):
         assert document.open_metadata()["pdfaid:part"] == "2"
         assert "/AcroForm" not in document.Root
     with pikepdf.open(io.BytesIO(sealed)) as document:
+        assert all(str(page.obj.Tabs) == "/S" for page in document.pages)  # PDF/UA 7.18.3
         assert document.open_metadata()["pdfaid:part"] == "2"
         assert "/StructTreeRoot" in document.Root
 

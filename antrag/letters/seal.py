@@ -148,4 +148,16 @@ def seal_pdf(data: bytes, seal: SealConfig, *, reason: str, location: str = "Mai
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    _tab_order_by_structure(writer)
     return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+
+
+def _tab_order_by_structure(writer) -> None:
+    """Give every page /Tabs /S: the seal adds an annotation, and PDF/UA (7.18.3) asks it."""
+    from pyhanko.pdf_utils import generic
+
+    for index in range(int(writer.root["/Pages"]["/Count"])):
+        page_ref, _ = writer.find_page_for_modification(index)
+        page = page_ref.get_object()
+        page["/Tabs"] = generic.NameObject("/S")
+        writer.update_container(page)
