@@ -122,3 +122,12 @@ def test_issue_without_seal_is_refused_with_a_reason(app, make_web, world, make_
         act(found, "issue", world.users.reviewer)
     db.session.rollback()
     assert db.session.get(type(found), found.id).pdf_stored_name is None
+
+
+def test_sealing_works_where_an_event_loop_runs(seal):
+    import asyncio
+
+    async def inside_a_loop():
+        return render_funding_notice(notice(), SIGNER, seal=seal)
+
+    assert_sealed_whole(verify(asyncio.run(inside_a_loop()), seal.cert), seal.cert)

@@ -9,10 +9,12 @@ The seal is appended as an incremental update, so the PDF/A file it covers stays
 byte what was rendered, and it covers the whole document.
 """
 
+import asyncio
 import io
 import logging
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -149,7 +151,21 @@ def seal_pdf(data: bytes, seal: SealConfig, *, reason: str, location: str = "Mai
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     _tab_order_by_structure(writer)
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return _outside_event_loop(lambda: signers.sign_pdf(writer, metadata, signer=signer)).getvalue()
+
+
+def _outside_event_loop(call):
+    """Run `call` here, or in a helper thread where an event loop runs in this one.
+
+    pyHanko's synchronous `sign_pdf` starts its own loop with `asyncio.run`, which fails
+    inside a running loop (an async server, a test driving a browser).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def _tab_order_by_structure(writer) -> None:
