@@ -7,6 +7,7 @@ the version it was issued with.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -37,7 +38,14 @@ class Conditions:
 
 def load(path: str | Path | None = None) -> Conditions:
     """Return the conditions stored at `path` (the shipped version when None)."""
-    raw = yaml.safe_load(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
+    path = Path(path or DEFAULT_PATH)
+    return _load(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, _mtime: int) -> Conditions:
+    """Read and parse the file once per version of it on disk."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     day = raw["date"]
     if not isinstance(day, date):
         day = date.fromisoformat(str(day))

@@ -10,7 +10,8 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 FAMILY = "Lato"
-STYLES = {"": "Lato-Regular.ttf", "B": "Lato-Bold.ttf", "I": "Lato-Italic.ttf"}
+# Only the styles the letters use: each registered font is parsed for every letter.
+STYLES = {"": "Lato-Regular.ttf", "B": "Lato-Bold.ttf"}
 
 
 def font_folder() -> Path:
@@ -21,7 +22,7 @@ def font_folder() -> Path:
 
 
 def font_path(style: str = "") -> Path:
-    """Return the TrueType file of `style` ("" regular, "B" bold, "I" italic)."""
+    """Return the TrueType file of `style` ("" regular, "B" bold)."""
     return font_folder() / STYLES[style]
 
 
