@@ -66,6 +66,17 @@ class Config:
     # start even before it (False). The VV text does not settle it; see
     # antrag/applications/early_start.py.
     EARLY_START_NOT_BEFORE_CONSENT = True
+    # The electronic seal (PAdES) on every issued notice: PEM files of the seal certificate
+    # and its private key, and the key's passphrase if it has one (see README, "The seal").
+    # Without them, development and tests make a self-signed seal in the instance folder;
+    # production (NOTICE_SEAL_DEVELOPMENT = False) refuses to issue and check-deploy fails.
+    NOTICE_SEAL_CERT = None
+    NOTICE_SEAL_KEY = None
+    NOTICE_SEAL_PASSPHRASE = None
+    NOTICE_SEAL_DEVELOPMENT = True
+    # The general conditions (ANBest-K) attached to every funding notice: a YAML file with
+    # title, version, date, source and sections; None takes antrag/letters/data/anbest_k.yaml.
+    ANBEST_K_PATH = None
     # The operator of the site, shown in the imprint, the privacy notice and the
     # accessibility statement (see README, "Legal pages"); set them for production.
     OPERATOR_NAME = "Ministerium des Innern und für Sport Rheinland-Pfalz"
@@ -112,7 +123,14 @@ class Config:
             values["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
         if os.environ.get("SECRET_KEY"):
             values["SECRET_KEY"] = os.environ["SECRET_KEY"]
-        for key in ("UPLOAD_FOLDER", "WORKFLOWS_DIR", "PUBLIC_URL", "LOG_FILE", *LEGAL_TEXT):
+        for key in (
+            "UPLOAD_FOLDER",
+            "WORKFLOWS_DIR",
+            "PUBLIC_URL",
+            "LOG_FILE",
+            *LEGAL_TEXT,
+            *LETTERS,
+        ):
             if os.environ.get(key):
                 values[key] = os.environ[key]
         values.update(_log_level_from_environment())
@@ -137,6 +155,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
     MAIL_BACKEND = "smtp"
+    NOTICE_SEAL_DEVELOPMENT = False
 
 
 class TestingConfig(Config):
@@ -174,6 +193,7 @@ LEGAL_TEXT = (
     "ACCESSIBILITY_CONTACT_EMAIL",
     "ACCESSIBILITY_STATEMENT_DATE",
 )
+LETTERS = ("NOTICE_SEAL_CERT", "NOTICE_SEAL_KEY", "NOTICE_SEAL_PASSPHRASE", "ANBEST_K_PATH")
 SECURITY_NUMBERS = (
     "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS",

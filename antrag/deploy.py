@@ -6,7 +6,8 @@ Each problem has a level:
 - "error": unsafe, the command exits 1 (debug on, a weak or development secret key, cookies
   without Secure/HttpOnly/SameSite, CSRF off, mail that is not sent or may hang, a public URL
   without https, demo data loading, no request size limit, uploads under the web root,
-  SQLite served by several workers, placeholder contact addresses on the legal pages);
+  SQLite served by several workers, placeholder contact addresses on the legal pages, no
+  seal for the notices);
 - "warning": allowed but worth a decision, listed without failing (SQLite served by a single
   worker: it works, but it binds the service to one machine and serialises every write;
   production is PostgreSQL). `--strict` makes warnings fail too.
@@ -169,6 +170,9 @@ def find_problems(
                 f"{address or 'no address'}; set a real address",
             )
 
+    from .letters.checks import letter_problems
+
+    problems += [Problem(*found) for found in letter_problems(config)]
     return sorted(problems, key=lambda p: p.level != "error")
 
 

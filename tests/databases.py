@@ -4,9 +4,13 @@ Set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:55432/postgres) to r
 suite on PostgreSQL; otherwise it runs on SQLite files.
 """
 
+import atexit
 import os
 import shutil
+import tempfile
 import uuid
+from functools import cache
+from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -23,12 +27,24 @@ def on_postgres() -> bool:
     return bool(SERVER_URL)
 
 
+@cache
+def test_seal() -> dict:
+    """Return the seal settings of this test process: a self-signed seal made once."""
+    from antrag.letters.seal import make_self_signed
+
+    folder = Path(tempfile.mkdtemp(prefix="antrag-seal-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    seal = make_self_signed(folder)
+    return {"NOTICE_SEAL_CERT": str(seal.cert), "NOTICE_SEAL_KEY": str(seal.key)}
+
+
 def base_config(uri: str, folder) -> dict:
     """Return the test configuration for a database URI and a scratch folder."""
     return {
         "SQLALCHEMY_DATABASE_URI": uri,
         "UPLOAD_FOLDER": str(folder / "uploads"),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        **test_seal(),
     }
 
 

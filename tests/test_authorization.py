@@ -206,6 +206,8 @@ AFTER_TABLE = [
     ("/bescheide/", (302, 200, 200, 200, 403, 403)),
     ("/bescheide/{notice}", (302, 200, 404, 200, 404, 404)),
     ("/bescheide/{notice}/pdf", (302, 200, 404, 200, 404, 404)),
+    # The preview exists only while the notice is drafted (see test_letters_preview.py).
+    ("/bescheide/{notice}/vorschau.pdf", (302, 404, 404, 404, 404, 404)),
     ("/bescheide/abrufe/{call_off}", (302, 200, 404, 200, 404, 404)),
     ("/bescheide/nachweise/{proof}", (302, 200, 404, 200, 404, 404)),
     ("/haushalt/", (302, 403, 403, 200, 403, 200)),

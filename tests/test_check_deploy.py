@@ -13,7 +13,16 @@ def production_config(tmp_path) -> dict:
     """Return what a production deployment runs with: ProductionConfig plus its environment."""
     config = {name: getattr(ProductionConfig, name) for name in dir(ProductionConfig)}
     config = {name: value for name, value in config.items() if name.isupper()}
+    seal = tmp_path / "seal"
+    seal.mkdir(exist_ok=True)
+    (seal / "cert.pem").write_text("certificate")
+    (seal / "key.pem").write_text("key")
+    anbest_k = tmp_path / "anbest_k.yaml"
+    anbest_k.write_text(VERIFIED_ANBEST_K, encoding="utf-8")
     return config | {
+        "NOTICE_SEAL_CERT": str(seal / "cert.pem"),
+        "NOTICE_SEAL_KEY": str(seal / "key.pem"),
+        "ANBEST_K_PATH": str(anbest_k),
         "SECRET_KEY": "k7Vq0x3N-production-key-from-the-vault-9fZ2",
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://antrag@127.0.0.1:1/antrag",
         "PUBLIC_URL": "https://antrag.rlp.de",
@@ -23,6 +32,17 @@ def production_config(tmp_path) -> dict:
         "PRIVACY_OFFICER_EMAIL": "datenschutz@mdi.rlp.de",
         "ACCESSIBILITY_CONTACT_EMAIL": "barrierefreiheit@mdi.rlp.de",
     }
+
+
+VERIFIED_ANBEST_K = """
+title: Allgemeine Nebenbestimmungen (ANBest-K)
+short: ANBest-K
+version: Anlage zu VV Nr. 5.1 zu § 44 LHO
+date: 2002-12-20
+source: MinBl.
+verified: true
+sections: [{heading: "1. Anforderung", text: "Text."}]
+"""
 
 
 def settings(problems) -> list[str]:
@@ -67,6 +87,10 @@ UNSAFE = [
     ({"OPERATOR_EMAIL": "digitale-stadt@mdi.example"}, "OPERATOR_EMAIL"),
     ({"PRIVACY_OFFICER_EMAIL": ""}, "PRIVACY_OFFICER_EMAIL"),
     ({"ACCESSIBILITY_CONTACT_EMAIL": "a11y@localhost"}, "ACCESSIBILITY_CONTACT_EMAIL"),
+    ({"NOTICE_SEAL_CERT": None}, "NOTICE_SEAL_CERT"),
+    ({"NOTICE_SEAL_KEY": "/nowhere/seal-key.pem"}, "NOTICE_SEAL_KEY"),
+    ({"NOTICE_SEAL_DEVELOPMENT": True}, "NOTICE_SEAL_DEVELOPMENT"),
+    ({"ANBEST_K_PATH": "/nowhere/anbest_k.yaml"}, "ANBEST_K_PATH"),
 ]
 
 
@@ -163,3 +187,9 @@ def test_cli_flags_the_upload_folder_in_static(tmp_path):
     result = app.test_cli_runner().invoke(args=["check-deploy"])
     assert result.exit_code == 1
     assert "ERROR: UPLOAD_FOLDER:" in result.output
+
+
+def test_unverified_conditions_are_a_warning(tmp_path):
+    config = production_config(tmp_path) | {"ANBEST_K_PATH": None}  # the shipped, unverified text
+    problems = find_problems(config, environ={}, static_folder=STATIC)
+    assert [(p.setting, p.level) for p in problems] == [("ANBEST_K_PATH", "warning")]

@@ -103,6 +103,14 @@ class FundingNotice(db.Model):
         """Only the city concerned and the ministry see a notice (else: 404)."""
         return _city_or_ministry(user, self.municipality_id)
 
+    def can_preview(self, user) -> bool:
+        """A reviewer with signing authority previews the letter while it is drafted."""
+        return (
+            getattr(user, "role", None) == "reviewer"
+            and getattr(user, "can_sign", False) is True
+            and self.case.state == "drafted"
+        )
+
     @property
     def court(self) -> Court:
         """Return the administrative court an action against this notice goes to."""

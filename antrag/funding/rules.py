@@ -211,8 +211,8 @@ def start_funding_period(ctx) -> None:
 
 @effect("render_notice")
 def render_notice(ctx) -> None:
-    """Sign the notice, render its PDF once and store it outside the web root with its hash."""
-    from .document import render_notice_pdf
+    """Seal the notice, render its PDF once and store it outside the web root with its hash."""
+    from ..letters import SealUnavailable, render_funding_notice
 
     notice = ctx.subject
     if notice.pdf_stored_name is not None:
@@ -223,9 +223,18 @@ def render_notice(ctx) -> None:
     notice.issued_at = ctx.now
     notice.issued_by_id = ctx.actor.id
     notice.issued_by = ctx.actor
-    notice.pdf_stored_name, notice.pdf_sha256 = storage.write_new(
-        render_notice_pdf(notice, ctx.actor)
-    )
+    try:
+        pdf = render_funding_notice(notice, ctx.actor)
+    except SealUnavailable:
+        logger.exception("Notice %s not issued: the seal is unavailable", notice.file_reference)
+        raise GuardRefused(
+            _(
+                "Der Bescheid kann nicht erlassen werden, weil das elektronische Siegel des "
+                "Ministeriums nicht verfügbar ist. Bitte wenden Sie sich an den Betrieb."
+            ),
+            guard="signing_authority",
+        ) from None
+    notice.pdf_stored_name, notice.pdf_sha256 = storage.write_new(pdf)
 
 
 @guard(

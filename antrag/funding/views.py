@@ -1,5 +1,7 @@
 """Pages of funding notices, their call-offs of funds and proofs of use."""
 
+import io
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -26,6 +28,14 @@ bp = Blueprint("funding", __name__, url_prefix="/bescheide")
 def funding_notice_of(application) -> FundingNotice | None:
     """Return the notice of an application, if one was drafted."""
     return db.session.scalar(select(FundingNotice).filter_by(application_id=application.id))
+
+
+@bp.app_template_global()
+def notice_conditions() -> str:
+    """Return how notices name their general conditions (ANBest-K, version and date)."""
+    from ..letters.anbest import configured
+
+    return configured().named
 
 
 @bp.route("/")
@@ -95,6 +105,29 @@ def notice_pdf(notice_id: int):
         abort(404)
     name = f"Foerderbescheid-{found.file_reference}.pdf"
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+@bp.route("/<int:notice_id>/vorschau.pdf")
+@login_required
+def notice_preview(notice_id: int):
+    """The drafted notice as it would be issued, marked "Entwurf": not sealed, not stored."""
+    from ..law.courts import NoCompetentCourt
+    from ..letters import render_funding_notice
+
+    found = load_visible(FundingNotice, notice_id)
+    if found.case.state != "drafted":
+        abort(404)
+    if not found.can_preview(current_user):
+        abort(403)
+    try:
+        data = render_funding_notice(found, current_user, draft=True)
+    except NoCompetentCourt:
+        flash(_("Für den Entwurf ist kein zuständiges Verwaltungsgericht bekannt."), "error")
+        return redirect(url_for(".notice", notice_id=found.id))
+    name = f"Entwurf-Foerderbescheid-{found.file_reference}.pdf"
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<int:notice_id>/abrufe", methods=["POST"])
