@@ -182,6 +182,12 @@ def commit_budget(ctx) -> None:
     budget.commit(ctx.subject, ctx.case.id)
 
 
+@effect("release_commitment")
+def release_commitment(ctx) -> None:
+    """Give the commitment of a notice the court annulled back to the round's budget."""
+    budget.annul(ctx.subject, ctx.case.id)
+
+
 @effect("release_reservation")
 def release_reservation(ctx) -> None:
     """Give the amount of a notice that will not be issued back to the round."""
@@ -238,8 +244,13 @@ def make_final(ctx) -> None:
 
 @effect("create_proof_of_use")
 def create_proof_of_use(ctx) -> None:
-    """Open the proof of use, due six months after the funding period ends."""
+    """Open the proof of use, due six months after the funding period ends.
+
+    A notice that becomes final again after a late action already has its proof of use.
+    """
     notice = ctx.subject
+    if db.session.scalar(select(ProofOfUse.id).filter_by(notice_id=notice.id)) is not None:
+        return
     proof = ProofOfUse(notice_id=notice.id, notice=notice)
     case = engine.start("proof_of_use", proof, ctx.actor)
     due_day = add_months(notice.period_end, PROOF_MONTHS_AFTER_PERIOD)
@@ -247,6 +258,18 @@ def create_proof_of_use(ctx) -> None:
 
 
 # --- call-off of funds ------------------------------------------------------------------
+
+
+@guard(
+    "notice_not_contested",
+    _l(
+        "Gegen den Bescheid ist Klage erhoben. Solange das Verfahren läuft, wird nichts "
+        "ausgezahlt; das Ministerium trägt den Ausgang des Verfahrens ein."
+    ),
+)
+def notice_not_contested(ctx) -> bool:
+    """No call-off is checked or paid while an action against the notice is pending."""
+    return ctx.subject.notice.case.state == "final"
 
 
 def left_for(call_off: CallOff) -> Decimal:
