@@ -268,7 +268,11 @@ def create_proof_of_use(ctx) -> None:
     ),
 )
 def notice_not_contested(ctx) -> bool:
-    """No call-off is checked or paid while an action against the notice is pending."""
+    """No call-off is checked or paid while an action against the notice is pending.
+
+    The action has suspensive effect (§ 80 (1) VwGO) and the notice is not final; the
+    ministry pays only on a final notice (see `request_call_off`).
+    """
     return ctx.subject.notice.case.state == "final"
 
 
