@@ -194,3 +194,61 @@ def test_the_page_shows_the_service_facts(make_application, world, make_web):
         select(OutboxMessage).where(OutboxMessage.template == "notice_issued")
     ).first()
     assert notice.action_period_ends_on.strftime("%d.%m.%Y") in mail.body
+
+
+def test_the_representative_declares_and_revokes_the_consent(world, make_web):
+    world.users.speyer.may_represent = True
+    db.session.commit()
+    web = make_web(world.users.speyer)
+    assert web.post("/bescheide/einwilligung", {}).status_code == 422  # not confirmed
+    assert web.post("/bescheide/einwilligung", {"confirm_consent": "y"}).status_code == 302
+    declared = consent.current_consent(world.speyer.id)
+    assert declared is not None and declared.declared_by_id == world.users.speyer.id
+    assert web.post("/bescheide/einwilligung", {"decision": "revoke"}).status_code == 302
+    assert consent.current_consent(world.speyer.id) is None
+
+
+def test_an_account_that_may_not_represent_cannot_consent(world, make_web):
+    world.users.speyer.may_represent = False
+    db.session.commit()
+    web = make_web(world.users.speyer)
+    page = web.get("/bescheide/einwilligung").get_data(as_text=True)
+    assert "nur, wer die Kommune vertreten darf" in page
+    assert web.post("/bescheide/einwilligung", {"confirm_consent": "y"}).status_code == 403
+    assert consent.current_consent(world.speyer.id) is None
+
+
+def test_the_retrieve_button_downloads_the_notice(make_application, world, make_web):
+    notice = _provided(make_application, world, datetime.now(UTC))
+    web = make_web(world.users.speyer)
+    form = {"trigger": "retrieve", "version": notice.case.version}
+    response = web.post(f"/bescheide/{notice.id}/aktion", form)
+    assert response.status_code == 302 and response.location.endswith(f"/{notice.id}/pdf")
+    db.session.expire_all()
+    assert notice.case.state == "issued" and notice.retrieved_at is not None
+
+
+def test_the_action_form_takes_its_inputs_and_names_a_missing_one(
+    make_application, world, make_web
+):
+    notice = issued_notice(make_application, world)
+    web = make_web(world.users.reviewer)
+    page = web.get(f"/bescheide/{notice.id}").get_data(as_text=True)
+    assert 'name="input_action_filed_on"' in page and 'type="date"' in page
+    form = {"trigger": "record_action", "version": notice.case.version, "comment": ""}
+    refused = web.post(f"/bescheide/{notice.id}/aktion", form | {"input_action_filed_on": ""})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Klage erhoben am" in text
+    today = datetime.now(BERLIN).date().isoformat()
+    inputs = {"input_action_filed_on": today, "input_court_file_number": "3 K 9/26.NW"}
+    assert web.post(f"/bescheide/{notice.id}/aktion", form | inputs).status_code == 302
+    db.session.expire_all()
+    assert notice.case.state == "contested" and notice.action_court_file_number == "3 K 9/26.NW"
+
+
+def test_a_filing_day_in_the_future_is_refused(make_application, world):
+    notice = issued_notice(make_application, world)
+    tomorrow = (datetime.now(BERLIN).date() + timedelta(days=1)).isoformat()
+    inputs = {"action_filed_on": tomorrow, "court_file_number": "3 K 4/26.NW"}
+    with pytest.raises(GuardRefused, match="nicht in der Zukunft"):
+        act(notice, "record_action", world.users.reviewer, inputs=inputs)

@@ -73,7 +73,9 @@ def action_dates_valid(ctx) -> bool:
     """Filing and decision days are not in the future; a decision follows the filing."""
     filed = ctx.inputs.get("action_filed_on") or ctx.subject.action_filed_on
     decided = ctx.inputs.get("decided_on")
-    if filed is None or filed > _today(ctx):
+    if filed is None:  # asked before the form is filled: the required input is checked apart
+        return True
+    if filed > _today(ctx):
         return False
     return decided is None or filed <= decided <= _today(ctx)
 
