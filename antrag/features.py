@@ -17,6 +17,7 @@ MODULES = (
     "antrag.applications.rules",
     "antrag.funding.models",
     "antrag.funding.rules",
+    "antrag.funding.proof_rules",
     "antrag.notices.consent",
     "antrag.notices.models",
     "antrag.notices.rules",

@@ -321,7 +321,8 @@ def call_off(found, user) -> dict:
 
 
 def proof_of_use(found, user) -> dict:
-    from ..funding.rules import paid, proof_gaps, spent
+    from ..funding.proof_rules import proof_gaps, spent
+    from ..funding.rules import paid
 
     lines = {line.project_id: line for line in found.lines}
     return {

@@ -1,4 +1,4 @@
-"""Guards and effects of the funding notice, call-off and proof-of-use workflows."""
+"""Guards and effects of the funding notice and call-off workflows (proof of use: proof_rules)."""
 
 import logging
 from datetime import date, datetime, time
@@ -21,7 +21,7 @@ from ..formats import format_money
 from ..law.courts import NoCompetentCourt
 from . import budget, storage
 from .file_reference import next_file_reference
-from .models import FINANCING_TYPE, CallOff, ExpenditureLine, FundingNotice, ProofOfUse
+from .models import FINANCING_TYPE, CallOff, FundingNotice, ProofOfUse
 
 logger = logging.getLogger(__name__)
 # Call-offs in these states no longer count against what is left of a notice.
@@ -312,64 +312,3 @@ def record_payment(ctx) -> None:
     """Book the payment against the round and mark the call-off paid."""
     ctx.subject.paid_at = ctx.now
     budget.pay(ctx.subject.notice, ctx.subject.amount, ctx.case.id)
-
-
-# --- proof of use -----------------------------------------------------------------------
-
-
-def proof_gaps(proof: ProofOfUse) -> list[str]:
-    """Return the labels of what the proof of use still lacks."""
-    gaps = []
-    if not (proof.report or "").strip():
-        gaps.append(_("Sachbericht"))
-    reported = {line.project_id for line in proof.lines}
-    for number, project in enumerate(proof.notice.application.projects, start=1):
-        if project.id not in reported:
-            gaps.append(
-                _(
-                    "Ausgaben für Projekt %(number)s (%(title)s)",
-                    number=number,
-                    title=project.title,
-                )
-            )
-    return gaps
-
-
-@guard(
-    "proof_complete",
-    lambda ctx: _(
-        "Der Verwendungsnachweis ist noch unvollständig. Es fehlen: %(missing)s.",
-        missing="; ".join(proof_gaps(ctx.subject)),
-    ),
-)
-def proof_complete(ctx) -> bool:
-    """The report and the expenditure of every project are there."""
-    return not proof_gaps(ctx.subject)
-
-
-@effect("mark_proof_submitted")
-def mark_proof_submitted(ctx) -> None:
-    """Remember when the proof of use was submitted."""
-    ctx.subject.submitted_at = ctx.now
-
-
-def spent(proof: ProofOfUse) -> Decimal:
-    """Return the expenditure the city reported in total."""
-    return sum((line.spent for line in proof.lines), Decimal("0.00"))
-
-
-@effect("settle_proof")
-def settle_proof(ctx) -> None:
-    """Set the reclaim (paid minus spent, when positive), book it and close the notice."""
-    proof = ctx.subject
-    notice = proof.notice
-    difference = paid(notice) - spent(proof)
-    proof.reclaim_amount = max(difference, Decimal("0.00"))
-    if proof.reclaim_amount > 0:
-        budget.reclaim(notice, proof.reclaim_amount, ctx.case.id)
-    engine.fire(notice.case_id, "close", engine.SYSTEM, version=notice.case.version)
-
-
-def lines_by_project(proof: ProofOfUse) -> dict[int, ExpenditureLine]:
-    """Return the proof's expenditure lines keyed by project id."""
-    return {line.project_id: line for line in proof.lines}

@@ -18,7 +18,8 @@ from . import storage
 from .forms import CallOffForm, ProofForm, ProofUploadForm
 from .models import CallOff, FundingNotice, ProofAttachment, ProofOfUse
 from .operations import attach_to_proof, request_call_off, save_proof
-from .rules import called_off, lines_by_project, paid, proof_gaps, spent
+from .proof_rules import lines_by_project, proof_gaps, spent
+from .rules import called_off, paid
 
 bp = Blueprint("funding", __name__, url_prefix="/bescheide")
 
