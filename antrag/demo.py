@@ -199,9 +199,13 @@ class Replay:
                     inputs, comment = {"kickoff_on": date.fromisoformat(comment)}, None
             if action == "notice:waive_appeal":
                 inputs = {"represents_as": story.REPRESENTS_AS}
+            if actor == "system":  # a time-out, fired only once its due date has passed
+                if case.due_at is None or case.due_at > now():
+                    raise ValueError(f"{city.ags}: {action} is not due at {now()}")
+                actor = engine.SYSTEM
             who = (
                 actor
-                if isinstance(actor, User)
+                if isinstance(actor, User) or actor is engine.SYSTEM
                 else self.users[city.ags if actor == "city" else actor]
             )
             trigger = action.partition(":")[2] or action

@@ -247,7 +247,11 @@ STORIES = (
                ("2019-04-23 14:50", "propose_approval", "r1", APPROVAL),
                ("2019-04-25 09:15", "approve", "r2", "Mitgezeichnet."),
                ("2019-04-30 13:00", "mentoring:accept", "mentor", None),
-               ("2019-05-14 11:45", "notice:issue", "r2", None)),
+               # Posted Tue 14.05.2019, made known Fri 17.05.2019 (§ 41 (2) VwVfG, then the
+               # third day); the action period ended Mon 17.06.2019: the timer's run after
+               # midnight made the notice final.
+               ("2019-05-14 11:45", "notice:issue", "r2", None),
+               ("2019-06-18 00:15", "notice:become_final", "system", None)),
     ),
     CityStory(
         "second", "07133006", "digital@bad-kreuznach.example", "Anna Schmitt",

@@ -24,6 +24,7 @@ from antrag.programme.models import Round
 PAGES = {
     "membership": "/antraege/{id}",
     "funding_notice": "/bescheide/{id}",
+    "rejection_notice": "/bescheide/ablehnungen/{id}",
     "call_off": "/bescheide/abrufe/{id}",
     "proof_of_use": "/bescheide/nachweise/{id}",
     "mentoring": "/mentoring/zuordnungen/{id}",

@@ -248,7 +248,9 @@ def test_a_case_from_empty_draft_to_closed_notice_through_the_api_alone(people, 
     assert pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Disposition"].startswith("attachment")
 
-    notice = _fire(city, notice_path, "waive_appeal", notice["version"])
+    refused = city.fire(notice_path, "waive_appeal", notice["version"])
+    assert refused.status_code == 422 and "confirm_waiver" in refused.get_json()["errors"]
+    notice = _fire(city, notice_path, "waive_appeal", notice["version"], confirm_waiver=True)
     assert notice["state"] == "final" and notice["appeal_waived_at"] and notice["final_at"]
     mentoring_path = _mentoring(api, world)
     call_off_paths = _call_offs(api, notice_path)

@@ -179,7 +179,7 @@ def test_posts_without_csrf_token_are_refused(make_web, world, path):
 @pytest.fixture
 def after_decision(world, make_application):
     """Speyer approved: a final notice with a call-off and a proof of use, a mentor assigned."""
-    from funding_support import final_notice, proof_of
+    from funding_support import act, final_notice, proof_of
 
     from antrag.funding.models import CallOff
     from antrag.funding.operations import request_call_off
@@ -192,7 +192,15 @@ def after_decision(world, make_application):
     db.session.commit()
     assignment = db.session.scalars(db.select(MentoringAssignment)).one()
     assert assignment.mentor_id == world.users.mentor.id
+    from conftest import extra_round
+
+    from antrag.notices.rejection_rules import rejection_notice_of
+
+    rejected = make_application("rejected", round_=extra_round(world, "Abgelehnte Runde"))
+    rejection = rejection_notice_of(rejected)
+    act(rejection, "issue", world.users.reviewer)
     return {
+        "rejection": rejection.id,
         "notice": notice.id,
         "call_off": db.session.get(CallOff, call_off.id).id,
         "proof": proof_of(notice).id,
@@ -210,6 +218,9 @@ AFTER_TABLE = [
     ("/bescheide/{notice}/vorschau.pdf", (302, 404, 404, 404, 404, 404)),
     ("/bescheide/abrufe/{call_off}", (302, 200, 404, 200, 404, 404)),
     ("/bescheide/nachweise/{proof}", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/ablehnungen/{rejection}", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/ablehnungen/{rejection}/pdf", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/einwilligung", (302, 200, 200, 403, 403, 403)),
     ("/haushalt/", (302, 403, 403, 200, 403, 200)),
     ("/haushalt/runden/{round}", (302, 403, 403, 200, 403, 200)),
     ("/mentoring", (302, 302, 302, 302, 200, 302)),

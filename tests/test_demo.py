@@ -231,3 +231,27 @@ def test_each_issued_notice_names_the_court_of_its_city(demo):
         text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
         assert f"beim {courts[notice.municipality.name]}," in text
         assert "Verwaltungsgericht Mainz" not in text
+
+
+def test_woerths_notice_became_final_when_the_period_from_its_service_ended(demo):
+    from datetime import date
+
+    from antrag.engine.calendar import BERLIN
+
+    woerth = db.session.scalar(
+        select(FundingNotice).join(Municipality).where(Municipality.name == "Wörth am Rhein")
+    )
+    assert (woerth.service_mode, woerth.posted_on) == ("post", date(2019, 5, 14))
+    assert woerth.made_known_on == date(2019, 5, 17)
+    assert woerth.action_period_ends_on == date(2019, 6, 17)
+    assert woerth.case.state == "final" and woerth.appeal_waived_at is None
+    assert woerth.final_at.astimezone(BERLIN).date() == date(2019, 6, 18)
+
+
+def test_every_pilot_notice_has_its_service_recorded(demo):
+    from datetime import date
+
+    notices = db.session.scalars(select(FundingNotice)).all()
+    issued = [n for n in notices if n.issued_at is not None]
+    assert len(issued) == 4
+    assert {(n.service_mode, n.made_known_on) for n in issued} == {("post", date(2019, 5, 17))}

@@ -92,3 +92,32 @@ def test_retrieval_deadline_is_the_tenth_day_after_provision(provided, last_day)
 )
 def test_the_action_period_ends_a_month_later_on_a_working_day(made_known, end):
     assert action_period_end(made_known) == end
+
+
+@pytest.mark.parametrize(
+    ("posted", "made_known", "end"),
+    [
+        # The examples: posted on a Tuesday in 2019 (three days) ...
+        (date(2019, 5, 14), date(2019, 5, 17), date(2019, 6, 17)),  # 17 June 2019: Monday
+        # ... and on a Thursday in 2025 (four days, over the month's end and a weekend).
+        (date(2025, 7, 31), date(2025, 8, 4), date(2025, 9, 4)),
+        (date(2024, 12, 27), date(2024, 12, 30), date(2025, 1, 30)),  # posted over the new year
+        (date(2025, 12, 29), date(2026, 1, 2), date(2026, 2, 2)),
+    ],
+)
+def test_posting_day_to_the_end_of_the_action_period(posted, made_known, end):
+    assert made_known_by_post(posted) == made_known
+    assert action_period_end(made_known) == end
+
+
+@pytest.mark.parametrize(
+    ("made_known", "end"),
+    [
+        (date(2019, 5, 17), date(2020, 5, 18)),  # 17 May 2020 is a Sunday
+        (date(2024, 2, 29), date(2025, 2, 28)),  # no 29 February in 2025
+        (date(2025, 8, 4), date(2026, 8, 4)),
+        (date(2024, 12, 25), date(2025, 12, 29)),  # Christmas, then the weekend
+    ],
+)
+def test_wrong_instructions_make_the_period_one_year(made_known, end):
+    assert action_period_end(made_known, instructions_wrong=True) == end

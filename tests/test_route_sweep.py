@@ -23,6 +23,7 @@ from antrag.extensions import db
 from antrag.funding.operations import attach_to_proof, request_call_off
 from antrag.mail.models import OutboxMessage
 from antrag.mentoring.models import MentoringAssignment, MentoringGap
+from antrag.notices.rejection_rules import rejection_notice_of
 
 LOGGED_IN = ("own_city", "wrong_city", "reviewer", "mentor", "admin", "pending")
 # The only page an account waiting for confirmation opens (besides the public ones).
@@ -41,7 +42,7 @@ PUBLIC |= {
 }
 # Pages about one city's cases: the wrong city gets 404, the admin 403 or 404.
 CASE_PREFIXES = ("/antraege/<", "/bescheide/<", "/bescheide/abrufe/", "/bescheide/nachweise/")
-CASE_PREFIXES += ("/mentoring/zuordnungen/", "/api/v1/")
+CASE_PREFIXES += ("/bescheide/ablehnungen/", "/mentoring/zuordnungen/", "/api/v1/")
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -89,6 +90,9 @@ def ids(world, make_application):
     make_application("approved", municipality=world.andernach, round_=earlier)
     submitted = make_application("submitted")
     draft = make_application("draft", round_=extra_round(world, "Spätere Runde"))
+    rejected = make_application("rejected", round_=extra_round(world, "Abgelehnte Runde"))
+    rejection = rejection_notice_of(rejected)
+    act(rejection, "issue", u.reviewer)
     notice = notice_of(approved)
     act(notice, "issue", u.reviewer)
     act(notice, "waive_appeal", u.speyer)
@@ -121,6 +125,7 @@ def ids(world, make_application):
         ("applications", "object_id"): [a.id for a in applications],
         ("applications", "attachment_id"): attachments,
         ("bescheide", "notice_id"): [notice.id],
+        ("ablehnungen", "notice_id"): [rejection.id],
         ("funding-notices", "object_id"): [notice.id],
         ("abrufe", "call_off_id"): [call_off.id],
         ("call-offs", "object_id"): [call_off.id],

@@ -8,7 +8,7 @@ has two notices, the hash chain verifies and no response was a 5xx.
 """
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from databases import on_postgres
 from form_support import project_start
@@ -29,6 +29,7 @@ from antrag.applications.models import Application, Project
 from antrag.applications.storage import minimal_pdf
 from antrag.clock import frozen_at
 from antrag.db_types import utcnow
+from antrag.engine.calendar import BERLIN
 from antrag.engine.workflows import workflows
 from antrag.extensions import db
 from antrag.funding.models import FundingNotice
@@ -195,9 +196,18 @@ class Journeys(RuleBasedStateMachine):
             return
         case, who, action = moves[pick % len(moves)]
         # What a person fills in or ticks on the page for these actions.
+        today = datetime.now(BERLIN).date().isoformat()
+        decided = {"input_decided_on": today}
         extra = {
             "kick_off": {"kickoff_on": "01.03.2027"},
             "waive_appeal": {"confirm_waiver": "y"},
+            "record_action": {
+                "input_action_filed_on": today,
+                "input_court_file_number": "3 K 1/26",
+            },
+            "action_dismissed": decided,
+            "action_withdrawn": decided,
+            "annul": decided,
         }.get(action.trigger)
         comment = self._comment_for(action.transition)
         response = self._fire(who, case, action.trigger, case.version, comment, extra)

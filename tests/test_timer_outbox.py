@@ -54,11 +54,16 @@ def test_submit_writes_mail_to_reviewers_and_city_in_the_same_transaction(make_a
     assert received[0].subject.startswith("Ihr Antrag ist eingegangen")
 
 
-def test_decision_mail_names_the_outcome(make_application, world):
-    make_application("approved")
+@pytest.mark.parametrize("state", ["approved", "rejected"])
+def test_the_decision_mail_announces_the_notice_and_does_not_read_as_the_decision(
+    make_application, world, state
+):
+    make_application(state)
     (mail,) = _outbox("decision")
     assert mail.recipient == world.users.speyer.email
-    assert "Bewilligt" in mail.subject
+    assert "Bescheid wird vorbereitet" in mail.subject
+    assert "noch keine Entscheidung" in mail.body
+    assert "Bewilligt" not in mail.body and "Abgelehnt" not in mail.body
 
 
 def test_change_request_reminder_is_written_once_shortly_before_the_due_date(make_application):

@@ -56,6 +56,11 @@ REQUEST_SCHEMAS = {
                     "additionalProperties": {"type": ["string", "number", "null"]},
                 }
             ),
+            "confirm_waiver": {
+                "type": "boolean",
+                "description": "Bei `waive_appeal` Pflicht und `true`: Der Verzicht auf "
+                "Rechtsbehelfe kann nicht widerrufen werden.",
+            },
         },
         "required": ["trigger", "version"],
         "additionalProperties": False,

@@ -72,6 +72,22 @@ RESOURCE_PROPERTIES = {
         "issued_at": nullable(DATE_TIME),
         "appeal_waived_at": nullable(DATE_TIME),
         "final_at": nullable(DATE_TIME),
+        "service": closed(
+            {
+                "mode": nullable({"type": "string", "enum": ["post", "electronic"]}),
+                "posted_on": nullable(DATE),
+                "provided_at": nullable(DATE_TIME),
+                "retrieved_at": nullable(DATE_TIME),
+                "made_known_on": nullable(DATE),
+                "action_period_ends_on": nullable(DATE),
+                "action_filed_on": nullable(DATE),
+                "action_court_file_number": nullable(TEXT),
+                "action_outcome": nullable(
+                    {"type": "string", "enum": ["dismissed", "withdrawn", "annulled"]}
+                ),
+                "action_decided_on": nullable(DATE),
+            }
+        ),
         "pdf_url": nullable(URL),
         "pdf_sha256": nullable(SHA256),
         "figures": closed(dict.fromkeys(("approved", "called_off", "paid", "left"), AMOUNT)),

@@ -212,7 +212,9 @@ def detail_view(resource: Resource, object_id: int):
     return jsonify(resource.represent(found, current_user, detail=True))
 
 
-TRANSITION_FIELDS = ("trigger", "version", "comment", "inputs")
+TRANSITION_FIELDS = ("trigger", "version", "comment", "inputs", "confirm_waiver")
+# Triggers that declare something the city cannot take back: the body confirms it.
+CONFIRMED_TRIGGERS = {"waive_appeal": "confirm_waiver"}
 COMMENT_LIMIT = 5000
 
 
@@ -243,6 +245,12 @@ def transitions_view(resource: Resource, object_id: int):
             elif isinstance(value, str) and text_problem(value, multiline=True):
                 # What no input may hold; the engine then holds each to its declared kind.
                 errors[f"inputs.{key}"] = text_problem(value, multiline=True)
+    confirmation = CONFIRMED_TRIGGERS.get(trigger) if isinstance(trigger, str) else None
+    if confirmation and body.get(confirmation) is not True:
+        errors[confirmation] = (
+            "Der Verzicht auf Rechtsbehelfe kann nicht widerrufen werden. Bitte bestätigen Sie "
+            "die Erklärung mit „confirm_waiver“: true."
+        )
     if errors:
         raise invalid(errors)
     try:

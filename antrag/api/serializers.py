@@ -303,6 +303,7 @@ def funding_notice(found, user) -> dict:
         "issued_at": moment(found.issued_at),
         "appeal_waived_at": moment(found.appeal_waived_at),
         "final_at": moment(found.final_at),
+        "service": service(found),
         "pdf_url": url_for("api.notice_pdf", object_id=found.id) if found.pdf_stored_name else None,
         "pdf_sha256": found.pdf_sha256,
         "figures": {
@@ -337,7 +338,8 @@ def call_off(found, user) -> dict:
 
 
 def proof_of_use(found, user) -> dict:
-    from ..funding.rules import paid, proof_gaps, spent
+    from ..funding.proof_rules import proof_gaps, spent
+    from ..funding.rules import paid
 
     lines = {line.project_id: line for line in found.lines}
     return {
@@ -401,4 +403,20 @@ def mentoring_gap(gap, mentors: list[dict]) -> dict:
         ),
         "flagged_at": moment(gap.created_at),
         "mentors": mentors,
+    }
+
+
+def service(found) -> dict:
+    """Return how a notice was served and the action period it started (§ 41 VwVfG)."""
+    return {
+        "mode": found.service_mode,
+        "posted_on": day(found.posted_on),
+        "provided_at": moment(found.provided_at),
+        "retrieved_at": moment(found.retrieved_at),
+        "made_known_on": day(found.made_known_on),
+        "action_period_ends_on": day(found.action_period_ends_on),
+        "action_filed_on": day(found.action_filed_on),
+        "action_court_file_number": found.action_court_file_number,
+        "action_outcome": found.action_outcome,
+        "action_decided_on": day(found.action_decided_on),
     }

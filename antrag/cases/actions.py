@@ -10,6 +10,9 @@ from ..extensions import db
 from ..i18n import label
 from ..routing import parse_id
 
+# Form fields of a transition's declared inputs are named `input_<name>` (case/actions.html).
+INPUT_PREFIX = "input_"
+
 
 def posted_version(raw) -> int:
     """Return the case version a form was rendered with; a missing or bad one is a 400."""
@@ -22,7 +25,8 @@ def posted_version(raw) -> int:
 def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
     """Fire the posted trigger on the subject's case as the current user.
 
-    A missing required input re-renders the page through `render(subject, failed=…)` with
+    Declared inputs come from the form fields `input_<name>`, besides what the view passes
+    in `inputs` (which wins). A missing required input re-renders the page through `render(subject, failed=…)` with
     status 422 and the typed comment kept; other refusals go to the central error pages.
     On success the request commits once and redirects to `success_url`.
     """
@@ -31,6 +35,12 @@ def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
         abort(400)
     version = posted_version(request.form.get("version"))
     comment = request.form.get("comment")
+    typed = {
+        key.removeprefix(INPUT_PREFIX): value
+        for key, value in request.form.items()
+        if key.startswith(INPUT_PREFIX)
+    }
+    inputs = typed | (inputs or {}) if typed or inputs is not None else None
     try:
         ctx = engine.fire(
             subject.case_id,
@@ -45,6 +55,7 @@ def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
         db.session.rollback()
         subject = db.session.get(type(subject), subject.id)
         failed = {"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
+        failed["inputs"] = typed
         return render(subject, failed=failed), 422
     db.session.commit()
     new_state = label(ctx.definition.states[ctx.transition.dest].label)

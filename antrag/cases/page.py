@@ -163,9 +163,12 @@ def action_error_items(view: CaseView, trigger: str, errors: dict) -> list[tuple
     """Return (field id, label, message) of a refused action for the error summary."""
     transition = view.definition.transition(trigger)
     items = []
+    declared = {i.name: i for i in transition.inputs} if transition is not None else {}
     for name, message in errors.items():
         if name == "comment" and transition is not None:
             items.append((f"comment-{trigger}", label(transition.comment_label), message))
+        elif name in declared:
+            items.append((f"input-{trigger}-{name}", label(declared[name].label), message))
         else:
             items.append(("case-actions-title", name, message))
     return items

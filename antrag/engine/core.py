@@ -309,7 +309,8 @@ def _compare_and_set(
     """Move the case with `UPDATE … WHERE id AND state AND version`; refuse if it moved.
 
     `extra` holds further case columns set by the transition's case effects, written in
-    the same statement.
+    the same statement; a due date among them replaces the declared one (a period that
+    runs from a recorded fact, such as the day a notice was made known).
     """
     due = (
         due_at(
@@ -321,12 +322,15 @@ def _compare_and_set(
         if transition.due
         else None
     )
-    values = extra | {
-        "state": transition.dest,
-        "version": version + 1,
-        "updated_at": now,
-        "due_at": due,
-    }
+    values = (
+        {"due_at": due}
+        | extra
+        | {
+            "state": transition.dest,
+            "version": version + 1,
+            "updated_at": now,
+        }
+    )
     result = db.session.execute(
         update(Case)
         .where(Case.id == case.id, Case.state == from_state, Case.version == version)

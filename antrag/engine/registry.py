@@ -25,8 +25,10 @@ class Guard:
 
 GUARDS: dict[str, Guard] = {}
 EFFECTS: dict[str, Callable] = {}
-# Effects that only set columns of the case itself: they return the values, and the engine
-# writes them in its compare-and-set UPDATE rather than in a second statement.
+# Effects that set columns of the case itself: they return the values, and the engine
+# writes them in its compare-and-set UPDATE rather than in a second statement. They run
+# before the other effects; one may record on its subject the fact it derives them from
+# (a notice's service, from which the case's due date follows).
 CASE_EFFECTS: set[str] = set()
 SUBJECTS: dict[str, type] = {}
 

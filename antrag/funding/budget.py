@@ -90,6 +90,15 @@ def reclaim(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry
     return _book(notice, "reclaim", amount, case_id)
 
 
+def annul(notice: FundingNotice, case_id: int) -> BudgetEntry:
+    """Give the commitment of an annulled notice back to the round (ledger kind annulment).
+
+    What was paid on it stays booked as paid; getting it back is a reclaim of its own.
+    """
+    _move(notice, None, committed=Round.committed - notice.amount)
+    return _book(notice, "annulment", notice.amount, case_id)
+
+
 def _move(notice: FundingNotice, condition, **totals) -> bool:
     """Change the round's running totals in one UPDATE if `condition` holds; return whether."""
     statement = update(Round).where(Round.id == notice.round_id)

@@ -15,7 +15,7 @@ from .models import BudgetEntry, FundingNotice
 ZERO = Decimal("0.00")
 # Running total on Round → the ledger kinds that raise it (+1) or lower it (−1).
 TOTALS = {
-    "committed": {"commitment": 1},
+    "committed": {"commitment": 1, "annulment": -1},
     "reserved": {"reservation": 1, "release": -1},
     "paid": {"payment": 1},
     "reclaimed": {"reclaim": 1},
@@ -26,6 +26,7 @@ KIND_LABELS = {
     "commitment": N_("Bindung"),
     "payment": N_("Auszahlung"),
     "reclaim": N_("Rückforderung"),
+    "annulment": N_("Aufhebung der Bindung"),
 }
 TOTAL_LABELS = {
     "committed": N_("Gebunden"),
@@ -34,7 +35,7 @@ TOTAL_LABELS = {
     "reclaimed": N_("Zurückgefordert"),
 }
 # Notice states in which the notice's amount is committed against the round's budget.
-COMMITTED_STATES = ("issued", "final", "closed")
+COMMITTED_STATES = ("provided", "not_retrieved", "issued", "contested", "final", "closed")
 # The state in which a notice's amount is reserved: approved, not yet issued.
 RESERVED_STATE = "drafted"
 

@@ -10,6 +10,7 @@ from ..db_types import Money, UTCDateTime, utcnow
 from ..engine import registry
 from ..extensions import db
 from ..law.courts import Court, competent_court
+from ..notices.service import ACTION_OUTCOME_CHECK, SERVICE_MODE_CHECK, ServiceRecord
 
 FINANCING_TYPE = "Festbetragsfinanzierung"
 
@@ -47,7 +48,7 @@ class FileReferenceCounter(db.Model):
 
 
 @registry.subject("funding_notice")
-class FundingNotice(db.Model):
+class FundingNotice(ServiceRecord, db.Model):
     """The funding notice of an approved application; immutable once issued."""
 
     __tablename__ = "funding_notice"
@@ -57,6 +58,8 @@ class FundingNotice(db.Model):
         CheckConstraint(
             "period_start IS NULL OR period_end >= period_start", name="period_ordered"
         ),
+        CheckConstraint(SERVICE_MODE_CHECK, name="service_mode_known"),
+        CheckConstraint(ACTION_OUTCOME_CHECK, name="action_outcome_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,12 +121,15 @@ class FundingNotice(db.Model):
 
 
 class BudgetEntry(db.Model):
-    """One line of a round's ledger: reservation, release, commitment, payment or reclaim."""
+    """One line of a round's ledger: reservation, release, commitment, payment, reclaim, annulment.
+
+    An annulment gives the commitment of a notice the court annulled back to the round.
+    """
 
     __tablename__ = "budget_entry"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim')",
+            "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment')",
             name="kind_known",
         ),
         CheckConstraint("amount > 0", name="amount_positive"),

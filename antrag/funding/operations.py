@@ -41,6 +41,13 @@ def left_of(notice: FundingNotice) -> Decimal:
 
 def request_call_off(user, notice: FundingNotice, amount: Decimal, note: str | None) -> CallOff:
     """Start a call-off of `amount` against the final notice; never more than is left."""
+    if notice.case.state == "contested":
+        raise WrongState(
+            _(
+                "Gegen den Bescheid ist Klage erhoben. Solange das Verfahren läuft, können "
+                "keine Mittel abgerufen werden."
+            )
+        )
     if notice.case.state != "final":
         raise WrongState(
             _("Mittel können erst abgerufen werden, wenn der Bescheid bestandskräftig ist.")

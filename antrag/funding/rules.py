@@ -1,4 +1,4 @@
-"""Guards and effects of the funding notice, call-off and proof-of-use workflows."""
+"""Guards and effects of the funding notice and call-off workflows (proof of use: proof_rules)."""
 
 import logging
 from datetime import date, datetime, time
@@ -19,9 +19,10 @@ from ..engine.registry import GUARDS
 from ..extensions import db
 from ..formats import format_money
 from ..law.courts import NoCompetentCourt
-from . import budget, storage
+from ..notices.issuing import issue_letter
+from . import budget
 from .file_reference import next_file_reference
-from .models import FINANCING_TYPE, CallOff, ExpenditureLine, FundingNotice, ProofOfUse
+from .models import FINANCING_TYPE, CallOff, FundingNotice, ProofOfUse
 
 logger = logging.getLogger(__name__)
 # Call-offs in these states no longer count against what is left of a notice.
@@ -185,6 +186,12 @@ def commit_budget(ctx) -> None:
     budget.commit(ctx.subject, ctx.case.id)
 
 
+@effect("release_commitment")
+def release_commitment(ctx) -> None:
+    """Give the commitment of a notice the court annulled back to the round's budget."""
+    budget.annul(ctx.subject, ctx.case.id)
+
+
 @effect("release_reservation")
 def release_reservation(ctx) -> None:
     """Give the amount of a notice that will not be issued back to the round."""
@@ -211,30 +218,10 @@ def start_funding_period(ctx) -> None:
 
 @effect("render_notice")
 def render_notice(ctx) -> None:
-    """Seal the notice, render its PDF once and store it outside the web root with its hash."""
-    from ..letters import SealUnavailable, render_funding_notice
+    """Seal the funding notice, render its PDF once and store it with its hash."""
+    from ..letters import render_funding_notice
 
-    notice = ctx.subject
-    if notice.pdf_stored_name is not None:
-        raise GuardRefused(
-            _("Der Bescheid ist bereits erlassen und kann nicht neu erzeugt werden."),
-            guard="signing_authority",
-        )
-    notice.issued_at = ctx.now
-    notice.issued_by_id = ctx.actor.id
-    notice.issued_by = ctx.actor
-    try:
-        pdf = render_funding_notice(notice, ctx.actor)
-    except SealUnavailable:
-        logger.exception("Notice %s not issued: the seal is unavailable", notice.file_reference)
-        raise GuardRefused(
-            _(
-                "Der Bescheid kann nicht erlassen werden, weil das elektronische Siegel des "
-                "Ministeriums nicht verfügbar ist. Bitte wenden Sie sich an den Betrieb."
-            ),
-            guard="signing_authority",
-        ) from None
-    notice.pdf_stored_name, notice.pdf_sha256 = storage.write_new(pdf)
+    issue_letter(ctx, render_funding_notice)
 
 
 @guard(
@@ -268,8 +255,13 @@ def make_final(ctx) -> None:
 
 @effect("create_proof_of_use")
 def create_proof_of_use(ctx) -> None:
-    """Open the proof of use, due six months after the funding period ends."""
+    """Open the proof of use, due six months after the funding period ends.
+
+    A notice that becomes final again after a late action already has its proof of use.
+    """
     notice = ctx.subject
+    if db.session.scalar(select(ProofOfUse.id).filter_by(notice_id=notice.id)) is not None:
+        return
     proof = ProofOfUse(notice_id=notice.id, notice=notice)
     case = engine.start("proof_of_use", proof, ctx.actor)
     due_day = add_months(notice.period_end, PROOF_MONTHS_AFTER_PERIOD)
@@ -277,6 +269,22 @@ def create_proof_of_use(ctx) -> None:
 
 
 # --- call-off of funds ------------------------------------------------------------------
+
+
+@guard(
+    "notice_not_contested",
+    _l(
+        "Gegen den Bescheid ist Klage erhoben. Solange das Verfahren läuft, wird nichts "
+        "ausgezahlt; das Ministerium trägt den Ausgang des Verfahrens ein."
+    ),
+)
+def notice_not_contested(ctx) -> bool:
+    """No call-off is checked or paid while an action against the notice is pending.
+
+    The action has suspensive effect (§ 80 (1) VwGO) and the notice is not final; the
+    ministry pays only on a final notice (see `request_call_off`).
+    """
+    return ctx.subject.notice.case.state == "final"
 
 
 def left_for(call_off: CallOff) -> Decimal:
@@ -315,64 +323,3 @@ def record_payment(ctx) -> None:
     """Book the payment against the round and mark the call-off paid."""
     ctx.subject.paid_at = ctx.now
     budget.pay(ctx.subject.notice, ctx.subject.amount, ctx.case.id)
-
-
-# --- proof of use -----------------------------------------------------------------------
-
-
-def proof_gaps(proof: ProofOfUse) -> list[str]:
-    """Return the labels of what the proof of use still lacks."""
-    gaps = []
-    if not (proof.report or "").strip():
-        gaps.append(_("Sachbericht"))
-    reported = {line.project_id for line in proof.lines}
-    for number, project in enumerate(proof.notice.application.projects, start=1):
-        if project.id not in reported:
-            gaps.append(
-                _(
-                    "Ausgaben für Projekt %(number)s (%(title)s)",
-                    number=number,
-                    title=project.title,
-                )
-            )
-    return gaps
-
-
-@guard(
-    "proof_complete",
-    lambda ctx: _(
-        "Der Verwendungsnachweis ist noch unvollständig. Es fehlen: %(missing)s.",
-        missing="; ".join(proof_gaps(ctx.subject)),
-    ),
-)
-def proof_complete(ctx) -> bool:
-    """The report and the expenditure of every project are there."""
-    return not proof_gaps(ctx.subject)
-
-
-@effect("mark_proof_submitted")
-def mark_proof_submitted(ctx) -> None:
-    """Remember when the proof of use was submitted."""
-    ctx.subject.submitted_at = ctx.now
-
-
-def spent(proof: ProofOfUse) -> Decimal:
-    """Return the expenditure the city reported in total."""
-    return sum((line.spent for line in proof.lines), Decimal("0.00"))
-
-
-@effect("settle_proof")
-def settle_proof(ctx) -> None:
-    """Set the reclaim (paid minus spent, when positive), book it and close the notice."""
-    proof = ctx.subject
-    notice = proof.notice
-    difference = paid(notice) - spent(proof)
-    proof.reclaim_amount = max(difference, Decimal("0.00"))
-    if proof.reclaim_amount > 0:
-        budget.reclaim(notice, proof.reclaim_amount, ctx.case.id)
-    engine.fire(notice.case_id, "close", engine.SYSTEM, version=notice.case.version)
-
-
-def lines_by_project(proof: ProofOfUse) -> dict[int, ExpenditureLine]:
-    """Return the proof's expenditure lines keyed by project id."""
-    return {line.project_id: line for line in proof.lines}

@@ -15,11 +15,13 @@ from ..engine.errors import InvalidInput, WrongState
 from ..engine.models import Case
 from ..extensions import db
 from ..idempotency import forms as once
+from ..notices.retrieval import retrieve_on_download
 from . import storage
 from .forms import CallOffForm, ProofForm, ProofUploadForm
 from .models import CallOff, FundingNotice, ProofAttachment, ProofOfUse
 from .operations import attach_to_proof, request_call_off, save_proof
-from .rules import called_off, lines_by_project, paid, proof_gaps, spent
+from .proof_rules import lines_by_project, proof_gaps, spent
+from .rules import called_off, paid
 
 bp = Blueprint("funding", __name__, url_prefix="/bescheide")
 
@@ -78,7 +80,7 @@ def notice(notice_id: int):
 @bp.route("/<int:notice_id>/aktion", methods=["POST"])
 @login_required
 def notice_act(notice_id: int):
-    """Fire one action of the notice (issue, waive appeal).
+    """Fire one action of the notice (issue, retrieve, waive appeal, record an action).
 
     The waiver needs the declaration confirmed and records the function in which the
     declaring person represents the city (see `may_represent_city`).
@@ -92,7 +94,10 @@ def notice_act(notice_id: int):
             failed["comment"] = request.form.get("comment", "")
             return _render_notice(found, failed=failed), 422
         inputs = {"represents_as": current_user.represents_as}
-    return fire_posted(found, _render_notice, url_for(".notice", notice_id=found.id), inputs)
+    target = url_for(".notice", notice_id=found.id)
+    if request.form.get("trigger") == "retrieve":  # retrieving is downloading the notice
+        target = url_for(".notice_pdf", notice_id=found.id)
+    return fire_posted(found, _render_notice, target, inputs)
 
 
 @bp.route("/<int:notice_id>/pdf")
@@ -100,6 +105,7 @@ def notice_act(notice_id: int):
 def notice_pdf(notice_id: int):
     """Send the issued notice as a PDF download."""
     found = load_visible(FundingNotice, notice_id)
+    retrieve_on_download(found)
     path = storage.notice_pdf_path(found)
     if path is None or not path.is_file():
         abort(404)

@@ -43,6 +43,12 @@ RETRIEVAL_DAYS = 10
 # (§ 68 (1) S. 2 Nr. 1 VwGO).
 ACTION_PERIOD_MONTHS = 1
 
+# § 58 (2) S. 1 VwGO: where the instructions on legal remedies (Rechtsbehelfsbelehrung)
+# were missing or wrong, the action may be brought "innerhalb eines Jahres seit Zustellung,
+# Eröffnung oder Verkündung". Text as checked (December 2026):
+# https://haufe.de/recht/deutsches-anwalt-office-premium/zap-222021-rechtsprechungsuebersicht-zum-oeffentlichen-r-viii-verwaltungsprozessrecht_idesk_PI17574_HI14915820.html
+WRONG_INSTRUCTIONS_PERIOD_MONTHS = 12
+
 
 def postal_fiction_days(posted: date) -> int:
     """Return after how many days an act posted on `posted` counts as made known."""
@@ -96,12 +102,17 @@ def add_months(start: date, months: int) -> date:
     raise ValueError(start)  # unreachable: every month has 28 days
 
 
-def action_period_end(made_known: date, months: int = ACTION_PERIOD_MONTHS) -> date:
+def action_period_end(
+    made_known: date, months: int = ACTION_PERIOD_MONTHS, *, instructions_wrong: bool = False
+) -> date:
     """Return the last day of the action period against an act made known on `made_known`.
 
     § 74 (1) VwGO: one month from being made known, computed by § 57 (2) VwGO with
     § 222 (1) ZPO and §§ 187 (1), 188 (2), (3) BGB (see `add_months`); an end on a
     Saturday, Sunday or public holiday of Rhineland-Palatinate, where the competent
-    court sits, moves to the next working day (§ 222 (2) ZPO).
+    court sits, moves to the next working day (§ 222 (2) ZPO). With `instructions_wrong`
+    the period is one year (§ 58 (2) S. 1 VwGO), computed the same way (§ 57 (2) VwGO).
     """
+    if instructions_wrong:
+        months = WRONG_INSTRUCTIONS_PERIOD_MONTHS
     return next_working_day(add_months(made_known, months))

@@ -149,8 +149,16 @@ def build_scene(app, world, make_application) -> dict:
     assignment = db.session.scalar(
         select(MentoringAssignment).filter_by(application_id=notice.application_id)
     )
+    from conftest import extra_round
+
+    from antrag.notices.rejection_rules import rejection_notice_of
+
+    rejected = make_application("rejected", round_=extra_round(world, "Dritte Runde"))
+    world.users.reviewer.can_sign = True
+    db.session.commit()
     _add_failing_routes(app)
     return {
+        "rejection": rejection_notice_of(rejected).id,
         "approved": notice.application_id,
         "notice": notice.id,
         "call_off": call_off.id,

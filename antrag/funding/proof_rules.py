@@ -1,0 +1,69 @@
+"""Guards and effects of the proof-of-use workflow (Verwendungsnachweis)."""
+
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from .. import engine
+from ..engine import effect, guard
+from . import budget
+from .models import ExpenditureLine, ProofOfUse
+from .rules import paid
+
+
+def proof_gaps(proof: ProofOfUse) -> list[str]:
+    """Return the labels of what the proof of use still lacks."""
+    gaps = []
+    if not (proof.report or "").strip():
+        gaps.append(_("Sachbericht"))
+    reported = {line.project_id for line in proof.lines}
+    for number, project in enumerate(proof.notice.application.projects, start=1):
+        if project.id not in reported:
+            gaps.append(
+                _(
+                    "Ausgaben für Projekt %(number)s (%(title)s)",
+                    number=number,
+                    title=project.title,
+                )
+            )
+    return gaps
+
+
+@guard(
+    "proof_complete",
+    lambda ctx: _(
+        "Der Verwendungsnachweis ist noch unvollständig. Es fehlen: %(missing)s.",
+        missing="; ".join(proof_gaps(ctx.subject)),
+    ),
+)
+def proof_complete(ctx) -> bool:
+    """The report and the expenditure of every project are there."""
+    return not proof_gaps(ctx.subject)
+
+
+@effect("mark_proof_submitted")
+def mark_proof_submitted(ctx) -> None:
+    """Remember when the proof of use was submitted."""
+    ctx.subject.submitted_at = ctx.now
+
+
+def spent(proof: ProofOfUse) -> Decimal:
+    """Return the expenditure the city reported in total."""
+    return sum((line.spent for line in proof.lines), Decimal("0.00"))
+
+
+@effect("settle_proof")
+def settle_proof(ctx) -> None:
+    """Set the reclaim (paid minus spent, when positive), book it and close the notice."""
+    proof = ctx.subject
+    notice = proof.notice
+    difference = paid(notice) - spent(proof)
+    proof.reclaim_amount = max(difference, Decimal("0.00"))
+    if proof.reclaim_amount > 0:
+        budget.reclaim(notice, proof.reclaim_amount, ctx.case.id)
+    engine.fire(notice.case_id, "close", engine.SYSTEM, version=notice.case.version)
+
+
+def lines_by_project(proof: ProofOfUse) -> dict[int, ExpenditureLine]:
+    """Return the proof's expenditure lines keyed by project id."""
+    return {line.project_id: line for line in proof.lines}

@@ -1,0 +1,1 @@
+"""What every notice (Bescheid) shares: its service (Bekanntgabe), its period, a filed action."""

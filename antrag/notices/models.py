@@ -1,0 +1,79 @@
+"""The rejection notice (Ablehnungsbescheid) of a co-signed rejection."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, utcnow
+from ..engine import registry
+from ..extensions import db
+from ..law.courts import Court, competent_court
+from .service import ACTION_OUTCOME_CHECK, SERVICE_MODE_CHECK, ServiceRecord
+
+
+@registry.subject("rejection_notice")
+class RejectionNotice(ServiceRecord, db.Model):
+    """The written decision refusing an application, with its reasons (§ 39 VwVfG)."""
+
+    __tablename__ = "rejection_notice"
+    __table_args__ = (
+        CheckConstraint(SERVICE_MODE_CHECK, name="service_mode_known"),
+        CheckConstraint(ACTION_OUTCOME_CHECK, name="action_outcome_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    file_reference: Mapped[str] = mapped_column(String(20), unique=True)
+    reasons: Mapped[str] = mapped_column(Text)
+    addressee_name: Mapped[str] = mapped_column(String(200))
+    addressee_head: Mapped[str | None] = mapped_column(String(200))
+    addressee_address: Mapped[str | None] = mapped_column(String(400))
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    pdf_stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    appeal_waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case = relationship("Case", lazy="joined", innerjoin=True)
+    application = relationship("Application")
+    round = relationship("Round")
+    municipality = relationship("Municipality")
+    issued_by = relationship("User")
+
+    ENDPOINT = "notices.rejection"
+    RECIPIENTS = ("applicant", "reviewers")
+
+    def url_values(self) -> dict:
+        """Return the URL values of the rejection notice page (with ENDPOINT)."""
+        return {"notice_id": self.id}
+
+    def recipients(self, kind: str) -> list:
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        from ..funding.models import _recipients
+
+        return _recipients(self.municipality_id, kind)
+
+    def can_view(self, user) -> bool:
+        """Only the city concerned and the ministry see a notice (else: 404)."""
+        from ..funding.models import _city_or_ministry
+
+        return _city_or_ministry(user, self.municipality_id)
+
+    def can_edit_reasons(self, user) -> bool:
+        """Who may sign edits the reasons while the notice is a draft."""
+        return (
+            getattr(user, "role", None) == "reviewer"
+            and getattr(user, "can_sign", False) is True
+            and self.case.state == "drafted"
+        )
+
+    @property
+    def court(self) -> Court:
+        """Return the administrative court an action against this notice goes to."""
+        return competent_court(self.municipality.ags)
