@@ -28,6 +28,8 @@ EFFECTS: dict[str, Callable] = {}
 # Effects that only set columns of the case itself: they return the values, and the engine
 # writes them in its compare-and-set UPDATE rather than in a second statement.
 CASE_EFFECTS: set[str] = set()
+# Effects that issue a letter (an administrative act); policy demands signing authority.
+LETTER_EFFECTS: set[str] = set()
 SUBJECTS: dict[str, type] = {}
 
 
@@ -43,11 +45,13 @@ def guard(name: str, message: str | Callable):
     return decorator
 
 
-def effect(name: str, *, on_case: bool = False):
+def effect(name: str, *, on_case: bool = False, letter: bool = False):
     """Register an effect function under `name`; it receives the TransitionContext.
 
     With `on_case`, the function returns a dict of the case's own column values instead of
     changing anything itself; the engine applies them in the transition's compare-and-set.
+    With `letter`, the effect issues a letter: policy demands the guard `signing_authority`
+    on every transition that runs it.
     """
 
     def decorator(func):
@@ -56,6 +60,8 @@ def effect(name: str, *, on_case: bool = False):
         EFFECTS[name] = func
         if on_case:
             CASE_EFFECTS.add(name)
+        if letter:
+            LETTER_EFFECTS.add(name)
         return func
 
     return decorator
