@@ -72,7 +72,9 @@ def _check_file_name(d: WorkflowDefinition, path: Path, problems: list[str]) -> 
     if match is None:
         return
     if path.parent.name != d.name:
-        problems.append(f"{d.path}:1: workflow '{d.name}' lies in the folder of '{path.parent.name}'")
+        problems.append(
+            f"{d.path}:1: workflow '{d.name}' lies in the folder of '{path.parent.name}'"
+        )
     if int(match.group(1)) != d.version:
         problems.append(f"{d.path}:1: the file {path.name} declares version {d.version}")
 

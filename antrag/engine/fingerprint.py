@@ -87,4 +87,3 @@ def _show(value) -> str:
     if value is None:
         return "(none)"
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-

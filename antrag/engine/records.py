@@ -63,8 +63,14 @@ def read_state(connection) -> DatabaseState | None:
             row.fingerprint, row.canonical, row.source, row.first_used_at
         )
         for row in connection.execute(
-            select(fp.c.workflow, fp.c.version, fp.c.fingerprint, fp.c.canonical, fp.c.source,
-                   fp.c.first_used_at)
+            select(
+                fp.c.workflow,
+                fp.c.version,
+                fp.c.fingerprint,
+                fp.c.canonical,
+                fp.c.source,
+                fp.c.first_used_at,
+            )
         )
     }
     ct = Case.__table__
@@ -170,9 +176,9 @@ def check_at_startup(app, definitions: list[WorkflowDefinition]) -> None:
     ):
         return
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        if not Path(url.database).exists():
-            return
+    on_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if on_file and not Path(url.database).exists():
+        return
     with app.app_context():
         try:
             with db.engine.connect() as connection:
