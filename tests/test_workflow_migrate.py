@@ -221,3 +221,24 @@ def test_the_timer_runs_the_moved_cases_on_the_new_version(version_two, cases):
 
     assert report.fired == [(changes, "expire_changes")]
     assert db.session.get(Case, changes).state == "withdrawn"
+
+
+def test_the_case_page_shows_the_move_and_the_rules_of_each_entry(version_two, cases, world):
+    from conftest import IsolatedClient, WebClient
+
+    from antrag.applications.models import Application
+
+    review, _ = cases
+    migrate(version_two, "--map", "in_review=under_review")
+    application_id = db.session.scalar(select(Application.id).filter_by(case_id=review))
+    fingerprint = version_two.extensions["antrag.workflows"].get("membership", 2).fingerprint
+    version_two.test_client_class = IsolatedClient
+    web = WebClient(version_two.test_client())
+    web.login(world.users.reviewer)
+
+    response = web.get(f"/antraege/{application_id}")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[:500]
+    assert "Auf Version 2 umgestellt" in page
+    assert f"v2 · {fingerprint[:12]}" in page and "v1 · " in page
