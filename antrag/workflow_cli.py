@@ -153,7 +153,8 @@ def _when(value) -> str:
 @workflows_cli.command("show")
 @click.argument("name")
 @click.option("--dir", "directory", help="Folder with the *.yaml definitions.")
-def show(name, directory):
+@click.option("--version", "version", type=int, help="The version to show (default: newest).")
+def show(name, directory, version):
     """Print states, transitions, roles, guards and a Mermaid diagram of workflow NAME."""
     features.load()
     try:
@@ -168,12 +169,22 @@ def show(name, directory):
             err=True,
         )
         sys.exit(1)
+    if version is not None:
+        matching = [d for d in matching if d.version == version]
+        if not matching:
+            click.echo(f"No version {version} of {name!r}.", err=True)
+            sys.exit(1)
     click.echo(describe(matching[-1]))
 
 
 def describe(d: WorkflowDefinition) -> str:
     """Return a plain-text description of a definition followed by its Mermaid diagram."""
-    lines = [f"{d.label} ({d.name}, version {d.version}, subject: {d.subject})", "", "States:"]
+    lines = [
+        f"{d.label} ({d.name}, version {d.version}, subject: {d.subject})",
+        f"Fingerprint: {d.fingerprint}",
+        "",
+        "States:",
+    ]
     for state in d.state_order():
         s = d.states[state]
         flags = " [final]" if s.final else (f" [next: {s.actor}]" if s.actor else "")
@@ -187,6 +198,8 @@ def describe(d: WorkflowDefinition) -> str:
             lines.append(f"      guards: {', '.join(t.guards)}")
         if t.effects:
             lines.append(f"      effects: {', '.join(t.effects)}")
+        if t.decision:
+            lines.append(f"      decision: {t.decision} (four eyes)")
         if t.comment == "required":
             lines.append(f"      requires: {t.comment_label}")
         if t.due:

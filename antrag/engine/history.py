@@ -46,8 +46,9 @@ def hashed_content(entry: HistoryEntry) -> dict:
         "inputs": entry.inputs,
         "created_at": entry.created_at.isoformat(timespec="microseconds"),
     }
-    if entry.definition_fingerprint is not None:
-        content["fingerprint"] = entry.definition_fingerprint
+    fingerprint = getattr(entry, "definition_fingerprint", None)
+    if fingerprint is not None:
+        content["definition_fingerprint"] = fingerprint
     return content
 
 
