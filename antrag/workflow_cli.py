@@ -50,13 +50,14 @@ def check(directory, database, no_database):
     url = None if no_database else _database_url(database)
     state = None
     if url is not None:
+        engine = create_engine(url)
         try:
-            engine = create_engine(url)
             with engine.connect() as connection:
                 state = records.read_state(connection)
-            engine.dispose()
         except SQLAlchemyError as exc:
             _fail([f"database: cannot read the published versions: {exc.__class__.__name__}"])
+        finally:
+            engine.dispose()
         if state is not None:
             problems = records.compare(definitions, state)
             if problems:

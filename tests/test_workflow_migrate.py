@@ -84,9 +84,11 @@ def version_two(app, config, workflows_dir, cases):
 
 
 def migrate(app, *args):
-    return app.test_cli_runner().invoke(
+    result = app.test_cli_runner().invoke(
         workflows_cli, ["migrate", "membership", "--from", "1", "--to", "2", *args]
     )
+    db.session.remove()  # as the end of the command's process would
+    return result
 
 
 def states(case_ids):
@@ -197,6 +199,8 @@ def test_after_the_move_the_old_file_may_go_and_the_cases_run_on(
         )
         db.session.commit()
         assert db.session.get(Case, review).state == "proposed_rejection"
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_an_actor_must_be_an_admin_account(version_two, cases, world):

@@ -44,6 +44,13 @@ def app(config):
         db.engine.dispose()
 
 
+def dispose(other) -> None:
+    """Close the connections of an app a test made besides its own."""
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def membership_file(folder: Path, version: int = 1) -> Path:
     return folder / "membership" / f"v{version}.yaml"
 
@@ -131,7 +138,7 @@ def test_comments_and_unused_versions_may_change(app, config, workflows_dir, mak
     edit(membership_file(workflows_dir), "name: membership\n", "# edited\nname: membership\n")
     edit(workflows_dir / "mentoring" / "v1.yaml", "label: ", "label: Neu – ")  # no case yet
 
-    create_app(config)  # does not raise
+    dispose(create_app(config))  # does not raise
     result = check(workflows_dir, config)
 
     assert result.exit_code == 0, result.output
@@ -176,6 +183,7 @@ def test_a_new_version_beside_the_old_one_starts_new_cases(app, config, workflow
         db.session.commit()
         assert case.workflow_version == 2
         assert engine.workflows().get("membership", 1).version == 1  # still loaded
+    dispose(second)
 
 
 def test_a_startup_on_an_unmigrated_database_does_not_check(tmp_path, workflows_dir):

@@ -181,18 +181,25 @@ def check_at_startup(app, definitions: list[WorkflowDefinition]) -> None:
         return
     with app.app_context():
         try:
-            with db.engine.connect() as connection:
-                state = read_state(connection)
-        except OperationalError as exc:
-            logger.warning("Workflow versions not checked, the database is unreachable: %s", exc)
-            return
-        if state is None:
-            return
-        problems = compare(definitions, state)
-        if problems:
-            raise DefinitionError(problems)
-        adopted = adopt(definitions, state)
-        if adopted:
-            db.session.commit()
-            logger.info("Workflow versions recorded as published: %s", ", ".join(adopted))
-        db.session.remove()
+            _check(definitions)
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection of start-up outlives it (workers fork after)
+
+
+def _check(definitions: list[WorkflowDefinition]) -> None:
+    try:
+        with db.engine.connect() as connection:
+            state = read_state(connection)
+    except OperationalError as exc:
+        logger.warning("Workflow versions not checked, the database is unreachable: %s", exc)
+        return
+    if state is None:
+        return
+    problems = compare(definitions, state)
+    if problems:
+        raise DefinitionError(problems)
+    adopted = adopt(definitions, state)
+    if adopted:
+        db.session.commit()
+        logger.info("Workflow versions recorded as published: %s", ", ".join(adopted))
