@@ -48,9 +48,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     features.load()
+    from .engine.records import check_at_startup
     from .engine.workflows import EXTENSION_KEY, WorkflowSet
 
-    app.extensions[EXTENSION_KEY] = WorkflowSet.from_directory(app.config["WORKFLOWS_DIR"])
+    workflow_set = WorkflowSet.from_directory(app.config["WORKFLOWS_DIR"])
+    check_at_startup(app, workflow_set.all())  # published versions unchanged, used ones there
+    app.extensions[EXTENSION_KEY] = workflow_set
 
     from . import cli, errors, web
     from .limits import rates

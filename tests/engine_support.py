@@ -8,7 +8,7 @@ from antrag.engine.registry import GUARDS
 from config import Config
 
 features.load()
-MEMBERSHIP = load_file(Path(Config.WORKFLOWS_DIR) / "membership.yaml")
+MEMBERSHIP = load_file(Path(Config.WORKFLOWS_DIR) / "membership" / "v1.yaml")
 FOUR_EYES = GUARDS["four_eyes"].message
 
 

@@ -56,6 +56,12 @@ def paid_call_off(notice, amount: str, world):
     return call_off
 
 
+def accept_proof(proof, world):
+    """Propose the acceptance (reviewer) and co-sign it (reviewer2): four eyes settle a proof."""
+    act(proof, "propose_acceptance", world.users.reviewer)
+    act(proof, "accept", world.users.reviewer2)
+
+
 def _city(world, municipality):
     return {world.speyer.id: world.users.speyer, world.andernach.id: world.users.andernach}[
         municipality.id

@@ -191,8 +191,9 @@ def _call_offs(api, notice_path) -> list[str]:
 
 
 def _proof(api, notice) -> str:
-    """Speyer reports 45,000 spent against 50,000 paid; Anna accepts: 5,000 are reclaimed."""
-    city, anna = api["speyer"], api["reviewer"]
+    """Speyer reports 45,000 spent against 50,000 paid; Anna proposes the acceptance, Ben
+    co-signs it: 5,000 are reclaimed."""
+    city, anna, ben = api["speyer"], api["reviewer"], api["reviewer2"]
     [proof] = assert_ok(city.get("/proofs-of-use"))["items"]
     assert proof["id"] == notice["proof_of_use_id"] and proof["state"] == "due"
     path = f"/proofs-of-use/{proof['id']}"
@@ -219,7 +220,11 @@ def _proof(api, notice) -> str:
     assert city.get(document["url"]).mimetype == "application/pdf"
     body = _fire(city, path, "submit", body["version"])
     assert body["state"] == "submitted" and body["editable"] is False
-    body = _fire(anna, path, "accept", body["version"])
+    body = _fire(anna, path, "propose_acceptance", body["version"])
+    assert body["state"] == "acceptance_proposed"
+    refused = assert_problem(anna.fire(path, "accept", body["version"]), 422, "guard")
+    assert refused["guard"] == "four_eyes"
+    body = _fire(ben, path, "accept", body["version"])
     expected_reclaim = Decimal(body["paid"]) - Decimal(body["spent_total"])
     assert (body["state"], body["reclaim_amount"]) == ("accepted", f"{expected_reclaim:.2f}")
     assert body["reclaim_amount"] == "5000.00"

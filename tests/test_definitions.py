@@ -15,19 +15,19 @@ from antrag.engine.registry import EFFECTS, GUARDS, ROLES
 from antrag.workflow_cli import workflows_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKFLOW_FILES = sorted((ROOT / "workflows").glob("*.yaml"))
-MEMBERSHIP_TEXT = (ROOT / "workflows" / "membership.yaml").read_text(encoding="utf-8")
+WORKFLOW_FILES = sorted((ROOT / "workflows").rglob("*.yaml"))
+MEMBERSHIP_TEXT = (ROOT / "workflows" / "membership" / "v1.yaml").read_text(encoding="utf-8")
 
 features.load()  # the registries of guards, effects and subjects
 
 
-@pytest.fixture(params=WORKFLOW_FILES, ids=[p.name for p in WORKFLOW_FILES])
+@pytest.fixture(params=WORKFLOW_FILES, ids=[f"{p.parent.name}/{p.name}" for p in WORKFLOW_FILES])
 def definition(request):
     return load_file(request.param)
 
 
 def test_there_are_workflow_files():
-    assert any(p.name == "membership.yaml" for p in WORKFLOW_FILES)
+    assert any(p.parts[-2:] == ("membership", "v1.yaml") for p in WORKFLOW_FILES)
 
 
 def test_every_target_exists(definition):
@@ -172,7 +172,7 @@ def write_broken(folder: Path, name: str) -> tuple[Path, int, str]:
     """Write the broken variant `name` as broken.yaml; return its path, expected line, message."""
     edit, marker, message = BROKEN[name]
     text = edit(MEMBERSHIP_TEXT)
-    assert text != MEMBERSHIP_TEXT, "the edit no longer applies to membership.yaml"
+    assert text != MEMBERSHIP_TEXT, "the edit no longer applies to membership/v1.yaml"
     lines = text.splitlines()
     line = max(n for n, content in enumerate(lines, start=1) if marker in content)
     path = folder / "broken.yaml"

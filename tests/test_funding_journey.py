@@ -72,7 +72,8 @@ def test_notice_issued_waived_called_off_twice_proved_with_reclaim_and_closed(
     )
     db.session.expire_all()
     _act(city, f"{url}/aktion", "submit", proof.case.version)
-    _act(anna, f"{url}/aktion", "accept", proof.case.version)
+    _act(anna, f"{url}/aktion", "propose_acceptance", proof.case.version)
+    _act(ben, f"{url}/aktion", "accept", proof.case.version)
     assert proof.reclaim_amount == Decimal("5000.00")
     assert notice.case.state == "closed"
     page = city.get(base).get_data(as_text=True).replace("\xa0", " ")

@@ -1,10 +1,11 @@
-"""Proof of use: the city reports, a reviewer asks for changes or accepts; reclaim and close."""
+"""Proof of use: the city reports, a reviewer asks for changes or proposes the acceptance,
+a second reviewer co-signs it (four eyes); reclaim and close."""
 
 import io
 from decimal import Decimal
 
 import pytest
-from funding_support import act, final_notice, paid_call_off, proof_of
+from funding_support import accept_proof, act, final_notice, paid_call_off, proof_of
 from sqlalchemy import func, select
 
 from antrag.applications.storage import minimal_pdf
@@ -39,7 +40,7 @@ def test_proof_accepted_with_a_reclaim_closes_the_notice(make_application, world
     act(proof, "request_changes", world.users.reviewer, comment="Bitte Belege beifügen.")
     assert proof.case.state == "changes_requested" and proof.case.due_at is not None
     act(proof, "submit", world.users.speyer)
-    act(proof, "accept", world.users.reviewer)
+    accept_proof(proof, world)
     db.session.expire_all()
     assert proof.case.state == "accepted"
     assert proof.reclaim_amount == Decimal("5000.00")
@@ -48,13 +49,30 @@ def test_proof_accepted_with_a_reclaim_closes_the_notice(make_application, world
     assert world.round.available == Decimal("243000.00") - Decimal("60750.00") + Decimal("5000.00")
 
 
+def test_the_reviewer_who_proposed_the_acceptance_cannot_cosign_it(make_application, world):
+    notice = final_notice(make_application, world)
+    paid_call_off(notice, "30000.00", world)
+    proof = proof_of(notice)
+    _report(proof, world, "30000.00")
+    act(proof, "submit", world.users.speyer)
+    act(proof, "propose_acceptance", world.users.reviewer)
+    assert proof.case.state == "acceptance_proposed" and proof.reclaim_amount is None
+
+    with pytest.raises(GuardRefused, match="Vier-Augen-Prinzip"):
+        act(proof, "accept", world.users.reviewer)
+    db.session.rollback()
+    act(proof, "send_back", world.users.reviewer2, comment="Beleg 3 fehlt.")
+
+    assert proof.case.state == "submitted" and notice.case.state == "final"
+
+
 def test_no_reclaim_when_everything_paid_was_spent(make_application, world):
     notice = final_notice(make_application, world)
     paid_call_off(notice, "30000.00", world)
     proof = proof_of(notice)
     _report(proof, world, "35000.00")
     act(proof, "submit", world.users.speyer)
-    act(proof, "accept", world.users.reviewer)
+    accept_proof(proof, world)
     assert proof.reclaim_amount == Decimal("0.00")
     assert (
         db.session.scalar(select(func.count()).select_from(BudgetEntry).filter_by(kind="reclaim"))
@@ -70,7 +88,7 @@ def test_the_ledger_reconciles_to_the_cent(make_application, world):
     proof = proof_of(notice)
     _report(proof, world, "44999.99")
     act(proof, "submit", world.users.speyer)
-    act(proof, "accept", world.users.reviewer)
+    accept_proof(proof, world)
     db.session.expire_all()
     rnd = world.round
 

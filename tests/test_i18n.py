@@ -143,7 +143,7 @@ def test_the_case_page_shows_workflow_labels_dates_and_money_in_english(
     web.login(world.users.speyer)
     page = web.get(f"/antraege/{application.id}").get_data(as_text=True)
     assert "Membership application with funding request: Speyer" in page
-    assert "Changes requested" in page  # the state's label from workflows/membership.yaml
+    assert "Changes requested" in page  # the state's label from workflows/membership/v1.yaml
     assert "Submit revised application" in page  # a transition's label
     assert "14 May 2019, 08:30" in page
     assert "€60,750.00" in page and "60.750,00 €" not in page

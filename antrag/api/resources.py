@@ -174,7 +174,7 @@ def _filters(resource: Resource, query):
     errors: dict[str, str] = {}
     state = request.args.get("state")
     if state is not None:
-        states = engine.workflows().current(resource.workflow).states
+        states = engine.workflows().state_labels(resource.workflow)  # of every version
         if state not in states:
             errors["state"] = "Diesen Status gibt es nicht. Möglich sind: " + ", ".join(states)
         else:

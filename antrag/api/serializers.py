@@ -95,7 +95,13 @@ def history_entry(entry) -> dict:
         "seq": entry.seq,
         "at": moment(entry.created_at),
         "trigger": entry.trigger,
-        "label": transition.label if transition else "Vorgang angelegt",
+        "label": (
+            f"Auf Version {entry.workflow_version} umgestellt"
+            if entry.trigger == "migrate"
+            else transition.label
+            if transition
+            else "Vorgang angelegt"
+        ),
         "from_state": entry.from_state,
         "from_label": label(entry.from_state),
         "to_state": entry.to_state,

@@ -4,6 +4,7 @@ Nothing here knows the membership workflow; labels come from the definition the 
 on, so later workflows (notice, mentoring) reuse `templates/case/*.html` with `case_view`.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from flask_babel import gettext
 from ..accounts.models import ROLE_LABELS
 from ..engine import Action, Case, available_actions, workflows
 from ..engine.definitions import StateDef, WorkflowDefinition
+from ..engine.migration import TRIGGER as MIGRATE
 from ..i18n import N_, label
 
 # Who must act, as the sentence "Am Zug: …" ends.
@@ -54,6 +56,7 @@ class HistoryRow:
     from_label: str | None
     to_label: str
     comment: str | None
+    rules: str = ""  # the workflow version and the start of its fingerprint
 
 
 @dataclass(frozen=True)
@@ -131,18 +134,41 @@ def history_rows(case: Case) -> list[HistoryRow]:
     for entry in case.history:
         definition = workflows().get(entry.workflow, entry.workflow_version)
         transition = definition.transition(entry.trigger)
+        before = definition
+        if entry.trigger == MIGRATE:  # the state it left belongs to the version it left
+            before = _version_left(entry) or definition
+            action = gettext("Auf Version %(version)s umgestellt", version=entry.workflow_version)
+        else:
+            action = label(transition.label) if transition else gettext("Vorgang angelegt")
         rows.append(
             HistoryRow(
                 at=entry.created_at,
                 actor_name=entry.actor_name,
                 role_label=label(HISTORY_ROLE_LABELS.get(entry.actor_role, entry.actor_role)),
-                action_label=label(transition.label) if transition else gettext("Vorgang angelegt"),
-                from_label=_label(definition, entry.from_state),
+                action_label=action,
+                from_label=_label(before, entry.from_state),
                 to_label=_label(definition, entry.to_state) or entry.to_state,
                 comment=entry.comment,
+                rules=_rules(entry),
             )
         )
     return rows
+
+
+def _version_left(entry) -> WorkflowDefinition | None:
+    """Return the definition a migrated case left, if it is still loaded."""
+    try:
+        version = json.loads(entry.inputs or "{}").get("from_version")
+        return workflows().get(entry.workflow, version)
+    except (KeyError, ValueError, AttributeError):
+        return None
+
+
+def _rules(entry) -> str:
+    """Return e.g. `v1 · 5fb362f0a334`: the rules the entry ran under."""
+    if not entry.definition_fingerprint:
+        return f"v{entry.workflow_version}"
+    return f"v{entry.workflow_version} · {entry.definition_fingerprint[:12]}"
 
 
 def _label(definition: WorkflowDefinition, state: str | None) -> str | None:

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..i18n import label
 from ..input_text import text_problem
 from ..mail import outbox
-from . import history
+from . import history, records
 from .calendar import due_at
 from .definitions import TransitionDef, WorkflowDefinition
 from .errors import (
@@ -104,7 +104,10 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     subject.case = case  # the relationship orders the inserts: case first, then subject
     db.session.add(subject)
     db.session.flush()
-    history.append(_entry(case, "start", None, definition.initial, actor, comment, {}, now))
+    records.record(definition)  # the version is published from its first case on
+    history.append(
+        _entry(case, "start", None, definition.initial, actor, comment, {}, now, definition)
+    )
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
     return case
 
@@ -181,7 +184,15 @@ def fire(
     _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
     ctx.entry = history.append(
         _entry(
-            case, trigger, from_state, transition.dest, actor, clean_comment, clean_inputs, ctx.now
+            case,
+            trigger,
+            from_state,
+            transition.dest,
+            actor,
+            clean_comment,
+            clean_inputs,
+            ctx.now,
+            definition,
         )
     )
     for run_effect in effects:
@@ -343,8 +354,13 @@ def _compare_and_set(
         set_committed_value(case, key, value)
 
 
-def _entry(case, trigger, from_state, to_state, actor, comment, inputs, now) -> HistoryEntry:
-    """Build the history entry of a transition (the chain fields are set by history.append)."""
+def _entry(
+    case, trigger, from_state, to_state, actor, comment, inputs, now, definition
+) -> HistoryEntry:
+    """Build the history entry of a transition (the chain fields are set by history.append).
+
+    The entry records the fingerprint of the definition it ran under.
+    """
     return HistoryEntry(
         case_id=case.id,
         workflow=case.workflow,
@@ -358,6 +374,7 @@ def _entry(case, trigger, from_state, to_state, actor, comment, inputs, now) -> 
         comment=comment,
         inputs=history.canonical_inputs(inputs),
         created_at=now,
+        definition_fingerprint=definition.fingerprint or None,
     )
 
 

@@ -5,15 +5,27 @@ every problem with the file and line it stems from, so that a broken definition 
 start-up with a message a person can act on.
 """
 
-from collections import deque
-from dataclasses import dataclass, field
+import dataclasses
+import re
 from pathlib import Path
 
 import yaml
 
+from .fingerprint import fingerprint
+from .spec import (  # noqa: F401  (re-exported: the shapes used to live here)
+    DECISION_KINDS,
+    DUE_UNITS,
+    Due,
+    InputDef,
+    Mail,
+    StateDef,
+    TransitionDef,
+    WorkflowDefinition,
+)
 from .validation import validate
 
-DUE_UNITS = ("days", "working_days", "months", "action_period")
+# workflows/<name>/v<version>.yaml: each published version in its own file, side by side.
+VERSION_FILE_RE = re.compile(r"^v([1-9][0-9]*)\.yaml$")
 
 
 class DefinitionError(Exception):
@@ -22,99 +34,6 @@ class DefinitionError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class Mail:
-    """A message to write to the outbox: who gets it and which template renders it."""
-
-    to: str  # a recipient kind known to the subject (e.g. applicant, reviewers) or assignee
-    template: str  # templates/mail/<template>.txt
-
-
-@dataclass(frozen=True)
-class StateDef:
-    """A state with its German label, finality, who must act in it and its due-date reminder."""
-
-    name: str
-    label: str
-    final: bool = False
-    actor: str | None = None  # the role that must act next
-    hint: str = ""  # German: what happens next
-    reminder: Mail | None = None  # sent once shortly before the state's due date
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class InputDef:
-    """An input a transition requires or accepts besides the comment."""
-
-    name: str
-    label: str
-    kind: str = "text"
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class Due:
-    """A due date set when a transition enters its destination."""
-
-    amount: int
-    unit: str  # one of DUE_UNITS
-
-
-@dataclass(frozen=True)
-class TransitionDef:
-    """One declared transition: trigger, sources, destination, roles, guards, inputs, effects."""
-
-    trigger: str
-    label: str
-    sources: tuple[str, ...]
-    dest: str
-    roles: tuple[str, ...]
-    guards: tuple[str, ...] = ()
-    effects: tuple[str, ...] = ()
-    inputs: tuple[InputDef, ...] = ()
-    comment: str = "optional"  # required | optional | none
-    comment_label: str = "Kommentar"
-    due: Due | None = None
-    timeout: bool = False  # fired by the timer (`flask tick`) once the case's due date has passed
-    notify: tuple[Mail, ...] = ()
-    style: str = "secondary"
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class WorkflowDefinition:
-    """A whole workflow, as declared in one file."""
-
-    name: str
-    version: int
-    label: str
-    subject: str
-    initial: str
-    states: dict[str, StateDef]
-    transitions: tuple[TransitionDef, ...]
-    path: str = ""
-    by_trigger: dict[str, TransitionDef] = field(default_factory=dict, compare=False)
-
-    def transition(self, trigger: str) -> TransitionDef | None:
-        """Return the transition declared for `trigger`, or None."""
-        return self.by_trigger.get(trigger)
-
-    def outgoing(self, state: str) -> list[TransitionDef]:
-        """Return the transitions that may leave `state`, in declaration order."""
-        return [t for t in self.transitions if state in t.sources]
-
-    def state_order(self) -> list[str]:
-        """Return the states in breadth-first order from the initial state."""
-        seen, queue = [self.initial], deque([self.initial])
-        while queue:
-            for t in self.outgoing(queue.popleft()):
-                if t.dest in self.states and t.dest not in seen:
-                    seen.append(t.dest)
-                    queue.append(t.dest)
-        return seen + [s for s in self.states if s not in seen]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -141,9 +60,23 @@ def load_file(path: Path) -> WorkflowDefinition:
     definition = _build(raw, label, problems)
     if definition is not None:
         validate(definition, problems)
+        _check_file_name(definition, Path(path), problems)
     if problems:
         raise DefinitionError(problems)
-    return definition
+    return dataclasses.replace(definition, fingerprint=fingerprint(definition))
+
+
+def _check_file_name(d: WorkflowDefinition, path: Path, problems: list[str]) -> None:
+    """A file named `v<N>.yaml` lies in the folder of its workflow and holds version N."""
+    match = VERSION_FILE_RE.match(path.name)
+    if match is None:
+        return
+    if path.parent.name != d.name:
+        problems.append(
+            f"{d.path}:1: workflow '{d.name}' lies in the folder of '{path.parent.name}'"
+        )
+    if int(match.group(1)) != d.version:
+        problems.append(f"{d.path}:1: the file {path.name} declares version {d.version}")
 
 
 def _display_path(path: Path) -> str:
@@ -155,9 +88,12 @@ def _display_path(path: Path) -> str:
 
 
 def load_directory(directory: Path) -> list[WorkflowDefinition]:
-    """Load every `*.yaml` file of `directory`; collect the problems of all files at once."""
+    """Load every `*.yaml` file below `directory`; collect the problems of all files at once.
+
+    Versions live side by side, `workflows/<name>/v<N>.yaml`; a flat `<name>.yaml` loads too.
+    """
     definitions, problems = [], []
-    files = sorted(Path(directory).glob("*.yaml"))
+    files = sorted(Path(directory).rglob("*.yaml"))
     if not files:
         raise DefinitionError([f"{directory}: no workflow definitions (*.yaml) found"])
     for path in files:
@@ -291,6 +227,7 @@ def _build_transition(spec, label: str, problems: list[str]) -> TransitionDef | 
             if m is not None
         ),
         style=str(spec.get("style", "secondary")),
+        decision=str(spec["decision"]) if spec.get("decision") is not None else None,
         line=line,
     )
 

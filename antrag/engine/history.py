@@ -26,8 +26,12 @@ def entry_hash(entry: HistoryEntry, prev_hash: str) -> str:
 
 
 def hashed_content(entry: HistoryEntry) -> dict:
-    """Return the fields of an entry that its hash covers (besides the previous hash)."""
-    return {
+    """Return the fields of an entry that its hash covers (besides the previous hash).
+
+    The definition's fingerprint is covered where the entry has one (entries written before
+    migration 0016 have none, and their hashes stay as they were).
+    """
+    content = {
         "seq": entry.seq,
         "case_id": entry.case_id,
         "workflow": entry.workflow,
@@ -42,6 +46,10 @@ def hashed_content(entry: HistoryEntry) -> dict:
         "inputs": entry.inputs,
         "created_at": entry.created_at.isoformat(timespec="microseconds"),
     }
+    fingerprint = getattr(entry, "definition_fingerprint", None)
+    if fingerprint is not None:
+        content["definition_fingerprint"] = fingerprint
+    return content
 
 
 def append(entry: HistoryEntry) -> HistoryEntry:

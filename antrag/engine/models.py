@@ -64,6 +64,8 @@ class HistoryEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The fingerprint of the workflow definition the entry ran under (None before 0016).
+    definition_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     case = relationship("Case", back_populates="history")
 
@@ -95,3 +97,24 @@ class ReminderSent(db.Model):
     state: Mapped[str] = mapped_column(String(64))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WorkflowFingerprint(db.Model):
+    """A published workflow version: the fingerprint and canonical form it had when first used.
+
+    Written the first time a version is used (see `records.py`); a definition whose content
+    differs under the same version is refused from then on.
+    """
+
+    __tablename__ = "workflow_fingerprint"
+    __table_args__ = (
+        db.UniqueConstraint("workflow", "version", name="uq_workflow_fingerprint_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    canonical: Mapped[str] = mapped_column(Text)  # canonical JSON, to name what changed
+    source: Mapped[str] = mapped_column(String(300))  # the file it was loaded from
+    first_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -30,6 +30,8 @@ EFFECTS: dict[str, Callable] = {}
 # before the other effects; one may record on its subject the fact it derives them from
 # (a notice's service, from which the case's due date follows).
 CASE_EFFECTS: set[str] = set()
+# Effects that issue a letter (an administrative act); policy demands signing authority.
+LETTER_EFFECTS: set[str] = set()
 SUBJECTS: dict[str, type] = {}
 
 
@@ -45,11 +47,13 @@ def guard(name: str, message: str | Callable):
     return decorator
 
 
-def effect(name: str, *, on_case: bool = False):
+def effect(name: str, *, on_case: bool = False, letter: bool = False):
     """Register an effect function under `name`; it receives the TransitionContext.
 
     With `on_case`, the function returns a dict of the case's own column values instead of
     changing anything itself; the engine applies them in the transition's compare-and-set.
+    With `letter`, the effect issues a letter: policy demands the guard `signing_authority`
+    on every transition that runs it.
     """
 
     def decorator(func):
@@ -58,6 +62,8 @@ def effect(name: str, *, on_case: bool = False):
         EFFECTS[name] = func
         if on_case:
             CASE_EFFECTS.add(name)
+        if letter:
+            LETTER_EFFECTS.add(name)
         return func
 
     return decorator

@@ -1,19 +1,23 @@
-"""Semantic checks of a loaded workflow definition: names, targets, reachability, registries."""
+"""Semantic checks of a loaded workflow definition: names, targets, reachability, registries.
+
+Imports only the shapes (`spec`), the registries and the policy; the loader
+(`definitions`) calls it, never the other way round.
+"""
 
 import re
 from collections import deque
-from typing import TYPE_CHECKING
 
+from . import policy
 from .registry import EFFECTS, GUARDS, ROLES, SUBJECTS
-
-if TYPE_CHECKING:
-    from .definitions import WorkflowDefinition
+from .spec import DECISION_KINDS, WorkflowDefinition
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 INPUT_KINDS = ("text", "amount", "date", "file")
+# History entries the engine writes itself: a case's start and its move to another version.
+RESERVED_TRIGGERS = ("start", "migrate")
 
 
-def validate(d: "WorkflowDefinition", problems: list[str]) -> None:
+def validate(d: WorkflowDefinition, problems: list[str]) -> None:
     """Check names, targets, reachability, ways out, roles, guards and effects."""
     at = d.path
     if not NAME_RE.match(d.name):
@@ -62,6 +66,10 @@ def validate(d: "WorkflowDefinition", problems: list[str]) -> None:
             _check_mail(d, mail, where, problems)
         if t.comment not in ("required", "optional", "none"):
             problems.append(f"{where}: comment must be required, optional or none")
+        if t.decision is not None and t.decision not in DECISION_KINDS:
+            problems.append(f"{where}: decision must be one of {', '.join(DECISION_KINDS)}")
+        if t.trigger in RESERVED_TRIGGERS:
+            problems.append(f"{where}: the trigger name '{t.trigger}' is the engine's own")
     if d.initial in d.states:
         reachable = _reachable(d)
         for s in d.states.values():
@@ -69,9 +77,10 @@ def validate(d: "WorkflowDefinition", problems: list[str]) -> None:
                 problems.append(f"{at}:{s.line}: state '{s.name}' is unreachable")
             if not s.final and not d.outgoing(s.name):
                 problems.append(f"{at}:{s.line}: state '{s.name}' is not final and has no way out")
+    policy.enforce(d, problems)
 
 
-def _reachable(d: "WorkflowDefinition") -> set[str]:
+def _reachable(d: WorkflowDefinition) -> set[str]:
     """Return the states reachable from the initial state."""
     seen, queue = {d.initial}, deque([d.initial])
     while queue:
@@ -82,7 +91,7 @@ def _reachable(d: "WorkflowDefinition") -> set[str]:
     return seen
 
 
-def _check_mail(d: "WorkflowDefinition", mail, where: str, problems: list[str]) -> None:
+def _check_mail(d: WorkflowDefinition, mail, where: str, problems: list[str]) -> None:
     """A mail goes to the case's assignee or a recipient kind its subject knows."""
     known = getattr(SUBJECTS.get(d.subject), "RECIPIENTS", ())
     if mail.to != "assignee" and mail.to not in known:

@@ -89,6 +89,17 @@ class WorkflowSet:
         """Return the shared machine of a definition."""
         return self._machines[(name, version)]
 
+    def state_labels(self, name: str) -> dict[str, str]:
+        """Return the label of every state of any loaded version of `name` (newest label wins).
+
+        Lists that show cases of several versions side by side label each state by this.
+        """
+        labels: dict[str, str] = {}
+        for d in sorted(self._by_key.values(), key=lambda d: d.version):
+            if d.name == name:
+                labels.update({state: s.label for state, s in d.states.items()})
+        return labels
+
     def all(self) -> list[WorkflowDefinition]:
         """Return every loaded definition."""
         return list(self._by_key.values())

@@ -32,8 +32,8 @@ SESSION_KEY = "meeting_registrations"  # meeting id -> the registration made in 
 @bp.context_processor
 def template_labels() -> dict:
     """Give the meeting templates the translated labels of the registration states."""
-    states = engine.workflows().current(WORKFLOW).states
-    return {"state_labels": {name: _(s.label) for name, s in states.items()}, "is_staff": is_staff}
+    states = engine.workflows().state_labels(WORKFLOW)  # of every version a case may run on
+    return {"state_labels": {name: _(text) for name, text in states.items()}, "is_staff": is_staff}
 
 
 @bp.route("/")

@@ -39,9 +39,9 @@ def _labels() -> dict:
             label(FIELDS_OF_ACTION[t]) for t in sorted(topics) if t in FIELDS_OF_ACTION
         )
 
-    states = engine.workflows().current(WORKFLOW).states
     return {
-        "state_labels": {name: s.label for name, s in states.items()},
+        # of every version a case may run on
+        "state_labels": engine.workflows().state_labels(WORKFLOW),
         "topic_labels": topic_labels,
     }
 

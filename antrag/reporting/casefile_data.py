@@ -13,7 +13,9 @@ from ..mentoring.models import MentoringAssignment
 HASH_METHOD = (
     "SHA-256 over the canonical JSON (sorted keys, separators ',' and ':', UTF-8, non-ASCII "
     "kept) of the object {seq, case_id, workflow, workflow_version, trigger, from, to, actor_id, "
-    "actor_name, actor_role, comment, inputs, created_at, prev}, where prev is prev_hash."
+    "actor_name, actor_role, comment, inputs, created_at, prev}, where prev is prev_hash, plus "
+    "definition_fingerprint (the SHA-256 of the workflow definition the entry ran under) where "
+    "the entry has one."
 )
 
 

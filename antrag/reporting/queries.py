@@ -73,7 +73,9 @@ def state_labels(workflow: str) -> dict[str, str]:
     """Return the states of the current definition with their labels, the final states last."""
     definition = workflows().current(workflow)
     order = sorted(definition.state_order(), key=lambda name: definition.states[name].final)
-    return {name: definition.states[name].label for name in order}
+    labels = {name: definition.states[name].label for name in order}
+    # States that only older versions still running have come last.
+    return labels | workflows().state_labels(workflow) | labels
 
 
 def applications_per_state() -> tuple[dict[str, str], list[StateCounts]]:
