@@ -1,7 +1,7 @@
 """Published workflow versions with their fingerprints; the fingerprint on every history entry.
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-04 23:00:00
 
 """
@@ -13,7 +13,7 @@ from antrag.db_types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0011'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
