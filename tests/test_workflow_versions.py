@@ -109,8 +109,8 @@ def test_editing_a_used_version_in_place_stops_start_up_naming_file_version_and_
     path = membership_file(workflows_dir)
     edit(
         path,
-        "guards: [four_eyes, single_open_application, budget_left]",
-        "guards: [four_eyes, single_open_application]",
+        "guards: [four_eyes, single_open_application, early_start_approved_if_begun, budget_left]",
+        "guards: [four_eyes, single_open_application, early_start_approved_if_begun]",
     )
 
     with pytest.raises(DefinitionError) as refused:
