@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from databases import base_config
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from antrag import create_app
 from antrag.engine import history
@@ -89,6 +89,15 @@ def migrate(app, *args):
     )
     db.session.remove()  # as the end of the command's process would
     return result
+
+
+def here(obj):
+    """Return `obj` loaded in the current app's session.
+
+    The world is built in the first app's session; touching its expired attributes under
+    another app instance would open a connection of the first app that nothing closes.
+    """
+    return db.session.get(type(obj), inspect(obj).identity[0])
 
 
 def states(case_ids):
@@ -193,7 +202,7 @@ def test_after_the_move_the_old_file_may_go_and_the_cases_run_on(
         engine.fire(
             review,
             "propose_rejection",
-            world.users.reviewer,
+            here(world.users.reviewer),
             version=case.version,
             comment="Nicht förderfähig.",
         )
@@ -205,13 +214,13 @@ def test_after_the_move_the_old_file_may_go_and_the_cases_run_on(
 
 def test_an_actor_must_be_an_admin_account(version_two, cases, world):
     refused = migrate(version_two, "--map", "in_review=under_review", "--actor", "nobody@x.de")
-    named = migrate(
-        version_two, "--map", "in_review=under_review", "--actor", world.users.admin.email
-    )
+    admin = here(world.users.admin)
+    email, name = admin.email, admin.display_name
+    named = migrate(version_two, "--map", "in_review=under_review", "--actor", email)
 
     assert refused.exit_code == 2 and "no admin account" in refused.output
     assert named.exit_code == 0, named.output
-    assert world.users.admin.display_name in named.output
+    assert name in named.output
 
 
 def test_the_timer_runs_the_moved_cases_on_the_new_version(version_two, cases):
@@ -238,7 +247,7 @@ def test_the_case_page_shows_the_move_and_the_rules_of_each_entry(version_two, c
     fingerprint = version_two.extensions["antrag.workflows"].get("membership", 2).fingerprint
     version_two.test_client_class = IsolatedClient
     web = WebClient(version_two.test_client())
-    web.login(world.users.reviewer)
+    web.login(here(world.users.reviewer))
 
     response = web.get(f"/antraege/{application_id}")
 

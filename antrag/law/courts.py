@@ -22,7 +22,7 @@ ADDRESS_SOURCE = (
     "vgtr.justiz.rlp.de) and the Ministry of Justice's press releases, read 2026-12-04. "
     "Koblenz: the court sits in the Justizzentrum in the Deinhardpassage (jm.rlp.de, press "
     "release on the minister's visit); house number and postcode as the Oberverwaltungsgericht "
-    "in the same building publishes them (\"Deinhardpassage 1, 56068 Koblenz\", contact "
+    'in the same building publishes them ("Deinhardpassage 1, 56068 Koblenz", contact '
     "lines of its open-source repositories). Trier: Egbertstraße 20a since 1 October 2012 "
     "(Trierischer Volksfreund on the move; de.wikipedia.org, Verwaltungsgericht Trier)."
 )
