@@ -8,9 +8,11 @@ figures of the Statistisches Landesamt Rheinland-Pfalz.
 SEAT_ADDRESSES holds the postal addresses of the administrations (Stadtverwaltung), for
 the letters: from the infoboxes "Adresse der Stadtverwaltung" of the cities' German
 Wikipedia articles (as mirrored on the pages found, versions 2020–2024) and the cities' own
-pages where they show it (kaiserslautern.de). Cities whose address could not be confirmed
-from a source are left without one (the issue of a notice then names what is missing):
-Mayen, Neuwied, Bad Kreuznach, Idar-Oberstein, Bingen am Rhein. Mainz: the Rathaus is being
+pages where they show it (kaiserslautern.de; bingen.de: "Burg Klopp, 55411 Bingen am
+Rhein"; idar-oberstein.de: council meetings in the Rathaus, Georg-Maus-Str. 2). Mayen's
+Rathaus has no house number ("Rosengasse"); Bad Kreuznach's "Hochstraße 48" comes from an
+older mirror (2006) only – check it before production. A city whose address cannot be
+confirmed is left without one (the issue of a notice then names what is missing). Mainz: the Rathaus is being
 renovated, the infobox gives Große Bleiche 46; Ludwigshafen: the Rathaus tower was
 demolished after 2021, Rathausplatz 20 is what the infobox and the city's information point
 there give; Trier's administration has no house number ("Am Augustinerhof").
@@ -78,6 +80,11 @@ SEAT_ADDRESSES: dict[str, tuple[str, str, str]] = {
     "07319000": ("Marktplatz 2", "67547", "Worms"),
     "07320000": ("Herzogstraße 1", "66482", "Zweibrücken"),
     "07137003": ("Läufstraße 11", "56626", "Andernach"),
+    "07137068": ("Rosengasse", "56727", "Mayen"),
+    "07138045": ("Engerser Landstraße 17", "56564", "Neuwied"),
+    "07133006": ("Hochstraße 48", "55545", "Bad Kreuznach"),
+    "07134045": ("Georg-Maus-Straße 2", "55743", "Idar-Oberstein"),
+    "07339005": ("Burg Klopp", "55411", "Bingen am Rhein"),
     "07141075": ("Kirchstraße 1", "56112", "Lahnstein"),
     "07339030": ("Fridtjof-Nansen-Platz 1", "55218", "Ingelheim am Rhein"),
     "07334501": ("Mozartstraße 2", "76744", "Wörth am Rhein"),
