@@ -182,3 +182,24 @@ def test_case_page_links_the_case_file_for_reviewers_only(make_web, world, make_
     link = f'href="/auswertung/akten/{application.id}"'
     assert link in make_web(world.users.reviewer).get(f"/antraege/{application.id}").text
     assert link not in make_web(world.users.speyer).get(f"/antraege/{application.id}").text
+
+
+def test_a_rejected_application_carries_its_rejection_notice(make_web, world, make_application):
+    from funding_support import act
+
+    from antrag.notices.rejection_rules import rejection_notice_of
+
+    application = make_application("rejected")
+    rejection = rejection_notice_of(application)
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    act(rejection, "issue", world.users.reviewer)
+
+    archive = _download(make_web, world.users.reviewer, application)
+
+    name = f"bescheid/Ablehnungsbescheid-{safe_name(rejection.file_reference)}.pdf"
+    assert archive.read(name) == notice_pdf_path(rejection).read_bytes()
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["missing"] == []
+    history = json.loads(archive.read("verlauf.json"))
+    assert "rejection_notice" in json.dumps(history)

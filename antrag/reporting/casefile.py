@@ -99,7 +99,7 @@ def _json(data) -> bytes:
 
 
 def _documents(writer: _Writer, application, parts: dict) -> None:
-    """Add the application's uploads, the notice PDF and the proof-of-use documents."""
+    """Add the application's uploads, the notices' PDFs and the proof-of-use documents."""
     for a in application.attachments:
         name = f"anhaenge/antrag/{a.id}-{safe_name(a.original_name)}"
         writer.add_file(
@@ -109,6 +109,11 @@ def _documents(writer: _Writer, application, parts: dict) -> None:
     if notice is not None and notice.pdf_stored_name:
         name = f"bescheid/Zuwendungsbescheid-{safe_name(notice.file_reference)}.pdf"
         writer.add_file(name, notice_pdf_path(notice), _("Zuwendungsbescheid"), notice.pdf_sha256)
+    rejection = parts["rejection"]
+    if rejection is not None and rejection.pdf_stored_name:
+        name = f"bescheid/Ablehnungsbescheid-{safe_name(rejection.file_reference)}.pdf"
+        path = notice_pdf_path(rejection)
+        writer.add_file(name, path, _("Ablehnungsbescheid"), rejection.pdf_sha256)
     proof = parts["proof"]
     for d in proof.attachments if proof is not None else []:
         name = f"anhaenge/verwendungsnachweis/{d.id}-{safe_name(d.original_name)}"

@@ -9,6 +9,7 @@ from ..engine.workflows import workflows
 from ..extensions import db
 from ..funding.models import FundingNotice, ProofOfUse
 from ..mentoring.models import MentoringAssignment
+from ..notices.models import RejectionNotice
 
 HASH_METHOD = (
     "SHA-256 over the canonical JSON (sorted keys, separators ',' and ':', UTF-8, non-ASCII "
@@ -43,8 +44,9 @@ def _state(case: Case) -> dict:
 
 
 def related(application: Application) -> dict:
-    """Return the application's notice, call-offs, proof of use and mentoring assignments."""
+    """Return the application's notices, call-offs, proof of use and mentoring assignments."""
     notice = db.session.scalar(select(FundingNotice).filter_by(application_id=application.id))
+    rejection = db.session.scalar(select(RejectionNotice).filter_by(application_id=application.id))
     proof = None
     if notice is not None:
         proof = db.session.scalar(select(ProofOfUse).filter_by(notice_id=notice.id))
@@ -55,6 +57,7 @@ def related(application: Application) -> dict:
     ).all()
     return {
         "notice": notice,
+        "rejection": rejection,
         "call_offs": list(notice.call_offs) if notice is not None else [],
         "proof": proof,
         "assignments": assignments,
@@ -63,7 +66,8 @@ def related(application: Application) -> dict:
 
 def cases_of(application: Application, parts: dict) -> list[Case]:
     """Return every case belonging to the application, its own first."""
-    subjects = [application, parts["notice"], *parts["call_offs"], parts["proof"]]
+    subjects = [application, parts["notice"], parts["rejection"], *parts["call_offs"]]
+    subjects.append(parts["proof"])
     subjects += parts["assignments"]
     return [s.case for s in subjects if s is not None]
 
