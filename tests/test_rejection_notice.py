@@ -92,3 +92,16 @@ def test_the_city_waives_and_the_rejection_becomes_final(rejection, world, make_
     assert web.post(url, form | {"confirm_waiver": "y"}).status_code == 302
     db.session.expire_all()
     assert rejection.case.state == "final" and rejection.appeal_waived_at is not None
+
+
+def test_the_notice_list_shows_rejections_to_the_city_concerned_and_the_ministry(
+    rejection, world, make_web
+):
+    link = f"/bescheide/ablehnungen/{rejection.id}"
+    ministry = make_web(world.users.reviewer).get("/bescheide/").get_data(as_text=True)
+    city = make_web(world.users.speyer).get("/bescheide/").get_data(as_text=True)
+    other = make_web(world.users.andernach).get("/bescheide/").get_data(as_text=True)
+
+    assert "Ablehnungsbescheide" in ministry and link in ministry
+    assert link in city and rejection.file_reference in city
+    assert link not in other and "Ablehnungsbescheide" not in other

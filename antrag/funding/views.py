@@ -15,6 +15,7 @@ from ..engine.errors import InvalidInput, WrongState
 from ..engine.models import Case
 from ..extensions import db
 from ..idempotency import forms as once
+from ..notices.models import RejectionNotice
 from ..notices.retrieval import retrieve_on_download
 from . import storage
 from .forms import CallOffForm, ProofForm, ProofUploadForm
@@ -61,9 +62,17 @@ def index():
             .group_by(CallOff.notice_id)
         ).all()
     )
+    rejections = select(RejectionNotice).order_by(
+        RejectionNotice.created_at.desc(), RejectionNotice.id.desc()
+    )
+    if current_user.role == "applicant":
+        rejections = rejections.where(
+            RejectionNotice.municipality_id == current_user.municipality_id
+        )
     return render_template(
         "funding/index.html",
         notices=notices,
+        rejections=db.session.scalars(rejections).all(),
         proofs=proofs,
         open_call_offs=open_call_offs,
         state_label=state_label,
