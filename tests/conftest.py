@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from databases import Template, base_config
+from databases import SERVER_URL, Template, base_config
 from flask.testing import FlaskClient
 from form_support import form_tokens
 from jinja2 import BytecodeCache
@@ -18,6 +18,24 @@ from antrag.db_types import utcnow
 from antrag.extensions import db
 
 PASSWORD = "korrekt-pferd-batterie"
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, leave out the tests whose subject does not depend on the database.
+
+    `make test` runs the whole suite on SQLite and then again on PostgreSQL (`.ci/run`).
+    Tests marked `database_agnostic` (PDF documents, legal arithmetic, catalogs, browser
+    journeys and accessibility) would only repeat themselves there; everything that reads or
+    writes through the app's queries, constraints and races runs on both.
+    """
+    if not SERVER_URL:
+        return
+    kept, left_out = [], []
+    for item in items:
+        (left_out if item.get_closest_marker("database_agnostic") else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 class _MemoryBytecodeCache(BytecodeCache):

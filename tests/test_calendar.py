@@ -12,6 +12,9 @@ from antrag.engine.calendar import (
     public_holidays,
 )
 
+# PDF, law and catalog behaviour: the SQLite run covers it (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 
 # Karfreitag, Ostermontag, Christi Himmelfahrt, Pfingstmontag, Fronleichnam
 @pytest.mark.parametrize(

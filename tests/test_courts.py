@@ -15,6 +15,9 @@ from antrag.law.courts import (
 from antrag.programme import rlp_municipalities
 from antrag.programme.models import RLP_DISTRICTS
 
+# PDF, law and catalog behaviour: the SQLite run covers it (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 EXPECTED = {
     KOBLENZ: {
         "07111", "07131", "07132", "07133", "07134", "07135",

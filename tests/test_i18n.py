@@ -12,6 +12,9 @@ from antrag.engine.calendar import BERLIN
 from antrag.extensions import db
 from antrag.i18n import TRANSLATIONS_DIR, extract_messages
 
+# PDF, law and catalog behaviour: the SQLite run covers it (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 PO_PATH = TRANSLATIONS_DIR / "en" / "LC_MESSAGES" / "messages.po"
 MO_PATH = TRANSLATIONS_DIR / "en" / "LC_MESSAGES" / "messages.mo"
 PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sdif]|\{(\w+)\}")

@@ -13,6 +13,9 @@ from antrag.law.periods import (
     retrieval_deadline,
 )
 
+# PDF, law and catalog behaviour: the SQLite run covers it (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 
 @pytest.mark.parametrize(
     ("posted", "made_known"),

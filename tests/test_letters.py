@@ -11,6 +11,9 @@ from antrag.law.courts import competent_court
 from antrag.letters import amount_in_words, clean, render_funding_notice, render_rejection_notice
 from antrag.letters.anbest import load
 
+# PDF, law and catalog behaviour: the SQLite run covers it (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 
 def funding(**changes) -> str:
     return text_of(render_funding_notice(notice(**changes), SIGNER, draft=True))

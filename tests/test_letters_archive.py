@@ -10,6 +10,9 @@ from letters_support import SIGNER, notice
 from antrag.letters import render_funding_notice, render_rejection_notice
 from antrag.letters.seal import make_self_signed
 
+# PDF, law and catalog behaviour: the SQLite run covers it (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 
 @pytest.fixture(scope="module")
 def seal(tmp_path_factory):

@@ -16,6 +16,9 @@ from antrag.extensions import db
 from antrag.letters import SealUnavailable, render_funding_notice, render_rejection_notice
 from antrag.letters.seal import FIELD_NAME, SealConfig, configured_seal, make_self_signed
 
+# PDF, law and catalog behaviour: the SQLite run covers it (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 
 def verify(pdf: bytes, cert_path) -> object:
     """Return pyHanko's status of the one seal of `pdf`, trusting only `cert_path`."""

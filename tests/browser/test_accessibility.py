@@ -20,7 +20,7 @@ from .axe_support import (
 )
 from .test_journey import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.database_agnostic]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from .test_journey import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.database_agnostic]
 
 
 def api_status(server, secret: str) -> tuple[int, dict]:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from antrag.applications.storage import minimal_pdf
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.database_agnostic]
 
 MAX_TABS = 80
 
