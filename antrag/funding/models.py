@@ -47,8 +47,35 @@ class FileReferenceCounter(db.Model):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class NoticeToCity:
+    """What every notice to a city shares: who is mailed, who sees it, who signs, its court."""
+
+    RECIPIENTS = ("applicant", "reviewers")
+
+    def recipients(self, kind: str) -> list:
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        return _recipients(self.municipality_id, kind)
+
+    def can_view(self, user) -> bool:
+        """Only the city concerned and the ministry see a notice (else: 404)."""
+        return _city_or_ministry(user, self.municipality_id)
+
+    def can_sign_draft(self, user) -> bool:
+        """A reviewer with signing authority previews and completes the letter while drafted."""
+        return (
+            getattr(user, "role", None) == "reviewer"
+            and getattr(user, "can_sign", False) is True
+            and self.case.state == "drafted"
+        )
+
+    @property
+    def court(self) -> Court:
+        """Return the administrative court an action against this notice goes to."""
+        return competent_court(self.municipality.ags)
+
+
 @registry.subject("funding_notice")
-class FundingNotice(ServiceRecord, db.Model):
+class FundingNotice(NoticeToCity, ServiceRecord, db.Model):
     """The funding notice of an approved application; immutable once issued."""
 
     __tablename__ = "funding_notice"
@@ -92,32 +119,10 @@ class FundingNotice(ServiceRecord, db.Model):
     call_offs = relationship("CallOff", back_populates="notice", order_by="CallOff.id")
 
     ENDPOINT = "funding.notice"
-    RECIPIENTS = ("applicant", "reviewers")
 
     def url_values(self) -> dict:
         """Return the URL values of the notice page (with ENDPOINT)."""
         return {"notice_id": self.id}
-
-    def recipients(self, kind: str) -> list:
-        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
-        return _recipients(self.municipality_id, kind)
-
-    def can_view(self, user) -> bool:
-        """Only the city concerned and the ministry see a notice (else: 404)."""
-        return _city_or_ministry(user, self.municipality_id)
-
-    def can_preview(self, user) -> bool:
-        """A reviewer with signing authority previews the letter while it is drafted."""
-        return (
-            getattr(user, "role", None) == "reviewer"
-            and getattr(user, "can_sign", False) is True
-            and self.case.state == "drafted"
-        )
-
-    @property
-    def court(self) -> Court:
-        """Return the administrative court an action against this notice goes to."""
-        return competent_court(self.municipality.ags)
 
 
 class BudgetEntry(db.Model):

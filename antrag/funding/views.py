@@ -132,7 +132,7 @@ def notice_preview(notice_id: int):
     found = load_visible(FundingNotice, notice_id)
     if found.case.state != "drafted":
         abort(404)
-    if not found.can_preview(current_user):
+    if not found.can_sign_draft(current_user):
         abort(403)
     try:
         data = render_funding_notice(found, current_user, draft=True)

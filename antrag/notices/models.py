@@ -8,12 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import UTCDateTime, utcnow
 from ..engine import registry
 from ..extensions import db
-from ..law.courts import Court, competent_court
+from ..funding.models import NoticeToCity
 from .service import ACTION_OUTCOME_CHECK, SERVICE_MODE_CHECK, ServiceRecord
 
 
 @registry.subject("rejection_notice")
-class RejectionNotice(ServiceRecord, db.Model):
+class RejectionNotice(NoticeToCity, ServiceRecord, db.Model):
     """The written decision refusing an application, with its reasons (§ 39 VwVfG)."""
 
     __tablename__ = "rejection_notice"
@@ -47,33 +47,7 @@ class RejectionNotice(ServiceRecord, db.Model):
     issued_by = relationship("User")
 
     ENDPOINT = "notices.rejection"
-    RECIPIENTS = ("applicant", "reviewers")
 
     def url_values(self) -> dict:
         """Return the URL values of the rejection notice page (with ENDPOINT)."""
         return {"notice_id": self.id}
-
-    def recipients(self, kind: str) -> list:
-        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
-        from ..funding.models import _recipients
-
-        return _recipients(self.municipality_id, kind)
-
-    def can_view(self, user) -> bool:
-        """Only the city concerned and the ministry see a notice (else: 404)."""
-        from ..funding.models import _city_or_ministry
-
-        return _city_or_ministry(user, self.municipality_id)
-
-    def can_edit_reasons(self, user) -> bool:
-        """Who may sign edits the reasons while the notice is a draft."""
-        return (
-            getattr(user, "role", None) == "reviewer"
-            and getattr(user, "can_sign", False) is True
-            and self.case.state == "drafted"
-        )
-
-    @property
-    def court(self) -> Court:
-        """Return the administrative court an action against this notice goes to."""
-        return competent_court(self.municipality.ags)

@@ -57,7 +57,7 @@ def rejection_act(notice_id: int):
 def rejection_reasons(notice_id: int):
     """Save the reasons of a drafted rejection notice (who may sign edits them)."""
     found = load_visible(RejectionNotice, notice_id)
-    if not found.can_edit_reasons(current_user):
+    if not found.can_sign_draft(current_user):
         abort(403)
     reasons = request.form.get("reasons", "")
     problem = text_problem(reasons, multiline=True)
