@@ -1,13 +1,13 @@
 """Service of notices (§ 41 VwVfG): by post or for retrieval, the period from service, actions."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from funding_support import act, final_notice, issued_notice, notice_of
 from sqlalchemy import select
 
-from antrag.clock import frozen_at
+from antrag.clock import frozen_at, now
 from antrag.engine import timer
 from antrag.engine.calendar import BERLIN
 from antrag.engine.errors import GuardRefused, WrongState
@@ -17,6 +17,18 @@ from antrag.funding.models import BudgetEntry
 from antrag.funding.operations import request_call_off
 from antrag.mail.models import OutboxMessage
 from antrag.notices import consent
+
+
+@pytest.fixture(autouse=True)
+def half_past_midnight_in_berlin():
+    """Freeze the clock at 00:30 Berlin time today, when the UTC date is still yesterday's.
+
+    "Today" cannot move during a test, and a day computed in UTC instead of Berlin time
+    (filing day, posting day, made known) would show as a wrong date.
+    """
+    today = datetime.now(BERLIN).date()
+    with frozen_at(datetime.combine(today, time(0, 30), tzinfo=BERLIN)) as moment:
+        yield moment
 
 
 def _signer(world):
@@ -124,7 +136,7 @@ def test_not_retrieved_in_ten_days_the_ministry_is_told_and_posts_it(make_applic
 
 def test_a_filed_action_stops_finality_and_payments(make_application, world):
     notice = issued_notice(make_application, world)
-    today = datetime.now(BERLIN).date().isoformat()
+    today = now().astimezone(BERLIN).date().isoformat()
     filed = {"action_filed_on": today, "court_file_number": "3 K 1/26.NW"}
     act(notice, "record_action", world.users.reviewer, inputs=filed)
     assert notice.case.state == "contested" and notice.case.due_at is None
@@ -143,7 +155,7 @@ def test_a_late_action_against_a_final_notice_blocks_the_release(make_applicatio
     call_off = request_call_off(world.users.speyer, notice, Decimal("1000.00"), None)
     db.session.commit()
     act(call_off, "check", world.users.reviewer)
-    today = datetime.now(BERLIN).date().isoformat()
+    today = now().astimezone(BERLIN).date().isoformat()
     act(
         notice,
         "record_action",
@@ -161,7 +173,7 @@ def test_a_late_action_against_a_final_notice_blocks_the_release(make_applicatio
 def test_an_annulled_notice_gives_its_commitment_back(make_application, world):
     notice = issued_notice(make_application, world)
     committed = world.round.committed
-    today = datetime.now(BERLIN).date().isoformat()
+    today = now().astimezone(BERLIN).date().isoformat()
     act(
         notice,
         "record_action",
@@ -219,7 +231,7 @@ def test_an_account_that_may_not_represent_cannot_consent(world, make_web):
 
 
 def test_the_retrieve_button_downloads_the_notice(make_application, world, make_web):
-    notice = _provided(make_application, world, datetime.now(UTC))
+    notice = _provided(make_application, world, now())
     web = make_web(world.users.speyer)
     form = {"trigger": "retrieve", "version": notice.case.version}
     response = web.post(f"/bescheide/{notice.id}/aktion", form)
@@ -239,7 +251,7 @@ def test_the_action_form_takes_its_inputs_and_names_a_missing_one(
     refused = web.post(f"/bescheide/{notice.id}/aktion", form | {"input_action_filed_on": ""})
     text = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "Klage erhoben am" in text
-    today = datetime.now(BERLIN).date().isoformat()
+    today = now().astimezone(BERLIN).date().isoformat()
     inputs = {"input_action_filed_on": today, "input_court_file_number": "3 K 9/26.NW"}
     assert web.post(f"/bescheide/{notice.id}/aktion", form | inputs).status_code == 302
     db.session.expire_all()
@@ -248,7 +260,7 @@ def test_the_action_form_takes_its_inputs_and_names_a_missing_one(
 
 def test_a_filing_day_in_the_future_is_refused(make_application, world):
     notice = issued_notice(make_application, world)
-    tomorrow = (datetime.now(BERLIN).date() + timedelta(days=1)).isoformat()
+    tomorrow = (now().astimezone(BERLIN).date() + timedelta(days=1)).isoformat()
     inputs = {"action_filed_on": tomorrow, "court_file_number": "3 K 4/26.NW"}
     with pytest.raises(GuardRefused, match="nicht in der Zukunft"):
         act(notice, "record_action", world.users.reviewer, inputs=inputs)
