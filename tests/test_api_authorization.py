@@ -20,6 +20,7 @@ from antrag.engine.models import Case
 from antrag.extensions import db
 from antrag.funding.operations import attach_to_proof, request_call_off
 from antrag.mentoring.models import MentoringAssignment, MentoringGap
+from antrag.notices.rejection_rules import rejection_notice_of
 
 ROLES = ("anonymous", "own_city", "other_city", "reviewer", "mentor", "other_mentor", "admin")
 UPLOAD = "upload"  # the body of a row that sends a PDF as multipart
@@ -70,6 +71,7 @@ def objects(world, make_application):
     approved = make_application("approved", round_=earlier)
     other_approved = make_application("approved", municipality=world.andernach, round_=earlier)
     submitted = make_application("submitted")
+    rejected = make_application("rejected", municipality=world.andernach)
     draft = make_application("draft", round_=extra_round(world, "Spätere Runde"))
     notice = notice_of(approved)
     act(notice, "issue", u.reviewer)
@@ -93,6 +95,8 @@ def objects(world, make_application):
         "draft_attachment": draft.council_resolution.id,
         "notice": notice.id,
         "other_notice": notice_of(other_approved).id,
+        "rejection": rejection_notice_of(rejected).id,
+        "v_rejection": rejection_notice_of(rejected).case.version,
         "call_off": call_off.id,
         "proof": proof.id,
         "proof_attachment": document.id,
@@ -144,6 +148,10 @@ GET_TABLE = [
     ("/funding-notices/{notice}/pdf",                            (401, 200, 404, 200, 404, 404, 404)),
     ("/funding-notices/{other_notice}",                          (401, 404, 200, 200, 404, 404, 404)),
     ("/funding-notices/{other_notice}/pdf",                      (401, 404, 404, 404, 404, 404, 404)),
+    ("/rejection-notices",                                       (401, 200, 200, 200, 200, 200, 200)),
+    ("/rejection-notices/{rejection}",                           (401, 404, 200, 200, 404, 404, 404)),
+    ("/rejection-notices/{rejection}/history",                   (401, 404, 200, 200, 404, 404, 404)),
+    ("/rejection-notices/{rejection}/pdf",                       (401, 404, 404, 404, 404, 404, 404)),
     ("/call-offs",                                               (401, 200, 200, 200, 200, 200, 200)),
     ("/call-offs/{call_off}",                                    (401, 200, 404, 200, 404, 404, 404)),
     ("/call-offs/{call_off}/history",                            (401, 200, 404, 200, 404, 404, 404)),
@@ -186,6 +194,8 @@ WRITE_TABLE = [
     ("POST", "/funding-notices/{notice}/transitions", _transition("close", "v_notice"), (401, 403, 404, 403, 404, 404, 404)),
     ("POST", "/funding-notices/{other_notice}/transitions",
      _transition("issue", "v_other_notice"),                                        (401, 404, 403, 200, 404, 404, 404)),
+    ("POST", "/rejection-notices/{rejection}/transitions",
+     _transition("issue", "v_rejection"),                                           (401, 404, 403, 200, 404, 404, 404)),
     ("POST", "/call-offs/{call_off}/transitions", _transition("check", "v_call_off"), (401, 403, 404, 200, 404, 404, 404)),
     ("POST", "/call-offs/{call_off}/transitions",
      _transition("withdraw", "v_call_off"),                                         (401, 200, 404, 403, 404, 404, 404)),
@@ -270,7 +280,7 @@ def test_every_api_endpoint_is_in_a_table(app):
     adapter = app.url_map.bind("antrag.test")
     ids = dict.fromkeys(
         ("approved", "other_approved", "submitted", "draft", "notice", "other_notice"), 1
-    ) | dict.fromkeys(("call_off", "proof", "assignment", "gap"), 1)
+    ) | dict.fromkeys(("call_off", "proof", "assignment", "gap", "rejection"), 1)
     ids |= dict.fromkeys(
         ("approved_attachment", "submitted_attachment", "draft_attachment", "proof_attachment"), 1
     )

@@ -1,16 +1,20 @@
 """The rejection notice: a co-signed rejection gives a written decision with reasons (§ 39 VwVfG)."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
+from api_support import Api, assert_ok, assert_problem, token_for
 from funding_support import act
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from antrag.clock import frozen_at
 from antrag.engine.errors import GuardRefused
 from antrag.extensions import db
 from antrag.files import upload_folder
 from antrag.mail.models import OutboxMessage
+from antrag.notices import consent
 from antrag.notices.models import RejectionNotice
 from antrag.notices.rejection_rules import rejection_notice_of
 
@@ -105,3 +109,28 @@ def test_the_notice_list_shows_rejections_to_the_city_concerned_and_the_ministry
     assert "Ablehnungsbescheide" in ministry and link in ministry
     assert link in city and rejection.file_reference in city
     assert link not in other and "Ablehnungsbescheide" not in other
+
+
+def test_the_api_shows_the_rejection_and_the_citys_download_retrieves_it(rejection, world, client):
+    """Through the API as on the web: reasons, court, service; the first download counts."""
+    world.users.reviewer.can_sign = True
+    world.users.speyer.may_represent = True
+    consent.declare(world.users.speyer)
+    db.session.commit()
+    with frozen_at(datetime(2025, 7, 31, 9, tzinfo=UTC)):
+        act(rejection, "issue_electronically", world.users.reviewer)
+    city = Api(client, token_for(world.users.speyer))
+    url = f"/rejection-notices/{rejection.id}"
+
+    body = assert_ok(city.get(url))
+    assert body["reasons"] == rejection.reasons and body["state"] == "provided"
+    assert body["court"] == "Verwaltungsgericht Neustadt an der Weinstraße"
+    assert body["service"]["mode"] == "electronic" and body["service"]["made_known_on"] is None
+    with frozen_at(datetime(2025, 8, 1, 10, tzinfo=UTC)):
+        pdf = city.get(body["pdf_url"].removeprefix("/api/v1"))
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    service = assert_ok(city.get(url))["service"]
+    assert (service["retrieved_at"][:10], service["made_known_on"]) == ("2025-08-01", "2025-08-02")
+    other = Api(client, token_for(world.users.andernach))
+    assert_problem(other.get(url), 404)
+    assert_problem(other.get(f"{url}/pdf"), 404)

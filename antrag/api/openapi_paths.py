@@ -126,20 +126,26 @@ def add_other_paths(paths: dict) -> None:
         upload_description="Lädt den Ratsbeschluss als PDF hoch (`multipart/form-data`).",
         download=("application_attachment", "Anlage herunterladen"),
     )
-    add(
-        paths,
-        "/funding-notices/{object_id}/pdf",
-        "get",
-        operation(
-            "notice_pdf",
-            "Förderbescheid als PDF",
-            notices,
-            description="Der Bescheid, wie er beim Erlass gespeichert wurde.",
-            parameters=(path_id(),),
-            ok=pdf_ok("Der Bescheid."),
-            problems=OBJECT_READ,
-        ),
-    )
+    for collection, operation_id, tag, title in (
+        ("funding-notices", "notice_pdf", notices, "Förderbescheid als PDF"),
+        ("rejection-notices", "rejection_notice_pdf", "Ablehnungsbescheide", "Ablehnung als PDF"),
+    ):
+        add(
+            paths,
+            f"/{collection}/{{object_id}}/pdf",
+            "get",
+            operation(
+                operation_id,
+                title,
+                tag,
+                description="Der Bescheid, wie er beim Erlass gespeichert wurde. Der erste Abruf "
+                "durch die Kommune gibt einen elektronisch bereitgestellten Bescheid bekannt "
+                "(§ 41 Abs. 2a VwVfG).",
+                parameters=(path_id(),),
+                ok=pdf_ok("Der Bescheid."),
+                problems=OBJECT_READ,
+            ),
+        )
     add(
         paths,
         "/funding-notices/{object_id}/call-offs",

@@ -18,6 +18,24 @@ from .openapi_schemas import (
     ref,
 )
 
+# How a notice was served and the action period it started (§ 41 VwVfG, § 74 VwGO).
+SERVICE = closed(
+    {
+        "mode": nullable({"type": "string", "enum": ["post", "electronic"]}),
+        "posted_on": nullable(DATE),
+        "provided_at": nullable(DATE_TIME),
+        "retrieved_at": nullable(DATE_TIME),
+        "made_known_on": nullable(DATE),
+        "action_period_ends_on": nullable(DATE),
+        "action_filed_on": nullable(DATE),
+        "action_court_file_number": nullable(TEXT),
+        "action_outcome": nullable(
+            {"type": "string", "enum": ["dismissed", "withdrawn", "annulled"]}
+        ),
+        "action_decided_on": nullable(DATE),
+    }
+)
+
 # The fields of each workflow-driven resource besides its case fields, links and actions.
 RESOURCE_PROPERTIES = {
     "application": {
@@ -72,27 +90,31 @@ RESOURCE_PROPERTIES = {
         "issued_at": nullable(DATE_TIME),
         "appeal_waived_at": nullable(DATE_TIME),
         "final_at": nullable(DATE_TIME),
-        "service": closed(
-            {
-                "mode": nullable({"type": "string", "enum": ["post", "electronic"]}),
-                "posted_on": nullable(DATE),
-                "provided_at": nullable(DATE_TIME),
-                "retrieved_at": nullable(DATE_TIME),
-                "made_known_on": nullable(DATE),
-                "action_period_ends_on": nullable(DATE),
-                "action_filed_on": nullable(DATE),
-                "action_court_file_number": nullable(TEXT),
-                "action_outcome": nullable(
-                    {"type": "string", "enum": ["dismissed", "withdrawn", "annulled"]}
-                ),
-                "action_decided_on": nullable(DATE),
-            }
-        ),
+        "court": nullable(TEXT),
+        "service": SERVICE,
         "pdf_url": nullable(URL),
         "pdf_sha256": nullable(SHA256),
         "figures": closed(dict.fromkeys(("approved", "called_off", "paid", "left"), AMOUNT)),
         "call_off_ids": array(ID),
         "proof_of_use_id": nullable(ID),
+    },
+    "rejection_notice": {
+        "id": ID,
+        "file_reference": TEXT,
+        "application_id": ID,
+        "round": ref("RoundRef"),
+        "municipality": ref("MunicipalityRef"),
+        "reasons": TEXT,
+        "addressee_name": TEXT,
+        "addressee_head": nullable(TEXT),
+        "addressee_address": nullable(TEXT),
+        "court": nullable(TEXT),
+        "issued_at": nullable(DATE_TIME),
+        "appeal_waived_at": nullable(DATE_TIME),
+        "final_at": nullable(DATE_TIME),
+        "service": SERVICE,
+        "pdf_url": nullable(URL),
+        "pdf_sha256": nullable(SHA256),
     },
     "call_off": {
         "id": ID,

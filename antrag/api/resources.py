@@ -20,6 +20,7 @@ from ..extensions import db
 from ..funding.models import CallOff, FundingNotice, ProofOfUse
 from ..input_text import text_problem
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
+from ..notices.models import RejectionNotice
 from ..routing import MAX_ID
 from . import serializers
 from .blueprint import bp
@@ -89,6 +90,15 @@ def _notice_visible(user):
     return false()
 
 
+def _rejection_visible(user):
+    """Rejection notices: the city concerned and the ministry (as the funding notices)."""
+    if user.role == "applicant":
+        return RejectionNotice.municipality_id == user.municipality_id
+    if user.role == "reviewer":
+        return RejectionNotice.id.is_not(None)
+    return false()
+
+
 def _mentoring_visible(user):
     if user.role == "mentor":
         return MentoringAssignment.mentor_id == user.id
@@ -120,6 +130,17 @@ RESOURCES = (
         _notice_visible,
         FundingNotice.round_id,
         FundingNotice.municipality_id,
+    ),
+    Resource(
+        "rejection-notices",
+        "rejection_notice",
+        "Ablehnungsbescheide",
+        RejectionNotice,
+        "rejection_notice",
+        serializers.rejection_notice,
+        _rejection_visible,
+        RejectionNotice.round_id,
+        RejectionNotice.municipality_id,
     ),
     Resource(
         "call-offs",

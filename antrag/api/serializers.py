@@ -309,6 +309,7 @@ def funding_notice(found, user) -> dict:
         "issued_at": moment(found.issued_at),
         "appeal_waived_at": moment(found.appeal_waived_at),
         "final_at": moment(found.final_at),
+        "court": court_name(found),
         "service": service(found),
         "pdf_url": url_for("api.notice_pdf", object_id=found.id) if found.pdf_stored_name else None,
         "pdf_sha256": found.pdf_sha256,
@@ -320,6 +321,31 @@ def funding_notice(found, user) -> dict:
         },
         "call_off_ids": [c.id for c in found.call_offs],
         "proof_of_use_id": proof.id if proof else None,
+    }
+
+
+def rejection_notice(found, user) -> dict:
+    return {
+        "id": found.id,
+        "file_reference": found.file_reference,
+        "application_id": found.application_id,
+        "round": ref(found.round, "name"),
+        "municipality": municipality_ref(found.municipality),
+        "reasons": found.reasons,
+        "addressee_name": found.addressee_name,
+        "addressee_head": found.addressee_head,
+        "addressee_address": found.addressee_address,
+        "court": court_name(found),
+        "issued_at": moment(found.issued_at),
+        "appeal_waived_at": moment(found.appeal_waived_at),
+        "final_at": moment(found.final_at),
+        "service": service(found),
+        "pdf_url": (
+            url_for("api.rejection_notice_pdf", object_id=found.id)
+            if found.pdf_stored_name
+            else None
+        ),
+        "pdf_sha256": found.pdf_sha256,
     }
 
 
@@ -410,6 +436,16 @@ def mentoring_gap(gap, mentors: list[dict]) -> dict:
         "flagged_at": moment(gap.created_at),
         "mentors": mentors,
     }
+
+
+def court_name(found) -> str | None:
+    """Return the administrative court an action against a notice goes to (None if unknown)."""
+    from ..law.courts import NoCompetentCourt
+
+    try:
+        return found.court.name
+    except NoCompetentCourt:
+        return None
 
 
 def service(found) -> dict:

@@ -23,6 +23,7 @@ from ..funding.operations import attach_to_proof, request_call_off, save_proof
 from ..input_text import text_problem
 from ..mentoring.models import MentoringGap
 from ..mentoring.operations import MentoringRefused, mentor_loads, propose_for_gap
+from ..notices.models import RejectionNotice
 from ..notices.retrieval import retrieve_on_download
 from ..programme.models import Municipality, Round
 from ..routing import parse_id
@@ -248,6 +249,15 @@ def notice_pdf(object_id: int):
     retrieve_on_download(found)  # a city's first download retrieves a notice provided to it
     path = funding_storage.notice_pdf_path(found)
     return _file(path, "application/pdf", f"Foerderbescheid-{found.file_reference}.pdf")
+
+
+@bp.get("/rejection-notices/<int:object_id>/pdf")
+def rejection_notice_pdf(object_id: int):
+    """The issued rejection notice as the PDF that was stored when it was issued."""
+    found = get_visible(RejectionNotice, object_id, current_user)
+    retrieve_on_download(found)  # a city's first download retrieves a notice provided to it
+    path = funding_storage.notice_pdf_path(found)
+    return _file(path, "application/pdf", f"Ablehnungsbescheid-{found.file_reference}.pdf")
 
 
 @bp.post("/funding-notices/<int:object_id>/call-offs")
