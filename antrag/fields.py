@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, TextAreaField
 from wtforms.widgets import TextInput
 
-from .formats import format_amount, format_date, parse_amount, parse_date
+from .formats import format_amount, format_input_date, parse_amount, parse_date
 from .input_text import text_problem
 
 
@@ -46,13 +46,13 @@ class GermanDecimalField(_GermanField):
 
 
 class GermanDateField(_GermanField):
-    """A date typed as `14.05.2019`; `data` is a date or None."""
+    """A date typed as `14.05.2019` (in every language); `data` is a date or None."""
 
     def parse(self, text):
         return parse_date(text)
 
     def format(self, value) -> str:
-        return format_date(value)
+        return format_input_date(value)
 
 
 def _refuse_control_characters(form) -> bool:

@@ -13,6 +13,10 @@ from .engine.calendar import BERLIN
 
 _AMOUNT_RE = re.compile(r"^(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d{1,2}))?$")
 _DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What people type besides `14.05.2019`: the English form the English pages show
+# (`14 May 2019`, `14 May, 2019`, `May 14, 2019`), month names in English (C locale).
+_WORDED_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d %b, %Y", "%b %d, %Y", "%B %d, %Y")
 
 
 def _locale() -> str:
@@ -42,13 +46,29 @@ def parse_amount(text: str) -> Decimal:
 
 
 def parse_date(text: str) -> date:
-    """Parse a German date such as `14.05.2019`; raise ValueError with a German message."""
-    match = _DATE_RE.match((text or "").strip())
+    """Parse a date as typed: `14.05.2019`, `2019-05-14` or `14 May 2019`; raise ValueError.
+
+    Whatever a date field shows must come back unchanged (in German and in English); the
+    fields show `14.05.2019` in both languages, as amounts keep the German format.
+    """
+    cleaned = (text or "").strip()
+    if _ISO_DATE_RE.match(cleaned):
+        return _checked(cleaned, *(int(part) for part in reversed(cleaned.split("-"))))
+    match = _DATE_RE.match(cleaned)
     if not match:
+        for pattern in _WORDED_DATE_FORMATS:
+            try:
+                return datetime.strptime(cleaned, pattern).date()
+            except ValueError:
+                continue
         raise ValueError(
             _("Bitte geben Sie ein Datum im Format TT.MM.JJJJ an, zum Beispiel 14.05.2019.")
         )
-    day, month, year = (int(g) for g in match.groups())
+    return _checked(cleaned, *(int(g) for g in match.groups()))
+
+
+def _checked(text: str, day: int, month: int, year: int) -> date:
+    """Return the date, or raise ValueError naming a day the calendar does not have."""
     try:
         return date(year, month, day)
     except ValueError:
@@ -79,6 +99,11 @@ def format_money(value: Decimal | None) -> str:
     if value is None:
         return "–"
     return format_currency(value, "EUR", locale=_locale())
+
+
+def format_input_date(value: date | None) -> str:
+    """Format a date for an input field: `14.05.2019` in every language (empty for None)."""
+    return "" if value is None else value.strftime("%d.%m.%Y")
 
 
 def format_date(value: date | None) -> str:

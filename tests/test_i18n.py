@@ -1,7 +1,7 @@
 """Languages: German by default, English selectable, every string in the catalog, locale formats."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -225,3 +225,37 @@ def test_english_formats_outside_pages(app):
         assert format_money(Decimal("60750")) == "€60,750.00"
         assert format_date(datetime(2019, 5, 14, 10, 0, tzinfo=BERLIN).date()) == "14 May 2019"
         assert format_datetime(datetime(2019, 5, 14, 8, 30, tzinfo=BERLIN)) == "14 May 2019, 08:30"
+
+
+def test_a_date_in_a_form_comes_back_unchanged_in_english(make_web, world, make_application):
+    """The edit form shows a saved date the way its field reads it, in English too."""
+    from test_applications_web import _form
+
+    application = make_application("draft")
+    project = application.projects[0]
+    web = english(make_web())
+    web.login(world.users.speyer)
+    url = f"/antraege/{application.id}/bearbeiten"
+    page = web.get(url).get_data(as_text=True)
+    shown = {
+        name: re.search(rf'name="projects-0-{name}"[^>]*value="([^"]*)"', page).group(1)
+        for name in ("period_start", "period_end")
+    }
+    assert shown["period_start"] == project.period_start.strftime("%d.%m.%Y")
+
+    form = _form(application, **{"projects-0-project_id": str(project.id)})
+    form |= {f"projects-0-{name}": value for name, value in shown.items()}
+    response = web.post(url, form)
+    errors = re.findall(r"error-message[^>]*>([^<]*)", response.get_data(as_text=True))
+    assert (response.status_code, errors) == (302, [])
+    db.session.expire_all()
+    assert db.session.get(type(project), project.id).period_start == project.period_start
+
+
+@pytest.mark.parametrize(
+    "typed", ["01.03.2027", "1.3.2027", "2027-03-01", "1 Mar 2027", "1 March 2027", "Mar 1, 2027"]
+)
+def test_a_date_field_reads_what_either_language_shows(typed):
+    from antrag.formats import parse_date
+
+    assert parse_date(typed) == date(2027, 3, 1)
