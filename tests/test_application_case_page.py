@@ -218,6 +218,12 @@ def test_unknown_trigger_is_refused(web, world, make_application):
 # --- four eyes ------------------------------------------------------------------------------
 
 
+def _outbox(template: str) -> list:
+    from antrag.mail.models import OutboxMessage
+
+    return list(db.session.scalars(select(OutboxMessage).filter_by(template=template)))
+
+
 def test_proposer_sees_four_eyes_reason_and_second_reviewer_approves(
     make_web, world, make_application
 ):
@@ -228,7 +234,12 @@ def test_proposer_sees_four_eyes_reason_and_second_reviewer_approves(
     page = anna.get(_detail(application)).get_data(as_text=True)
     assert "Bewilligung mitzeichnen</button>" not in page
     assert "Nach dem Vier-Augen-Prinzip entscheidet eine zweite Person" in page
+    assert "also Sie" not in page
+    assert "eine zweite Person im Ministerium (Vier-Augen-Prinzip), nicht Sie" in page
     assert _act(anna, application, "approve").status_code == 422
+    asked = {m.recipient for m in _outbox("proposal_to_cosign")}
+    assert world.users.reviewer.email not in asked and world.users.reviewer2.email in asked
+    assert "also Sie" in ben.get(_detail(application)).get_data(as_text=True)
 
     assert "Bewilligung mitzeichnen</button>" in ben.get(_detail(application)).get_data(
         as_text=True

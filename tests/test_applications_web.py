@@ -126,6 +126,32 @@ def test_second_create_in_same_round_leads_to_existing(web, world, make_applicat
     assert len(db.session.scalars(select(Application)).all()) == 1
 
 
+def test_a_member_city_is_not_offered_a_new_membership(web, world, make_application, client):
+    """A city whose membership was approved applies in no further round (web and API)."""
+    from api_support import Api, assert_problem, token_for
+    from conftest import extra_round
+
+    later = extra_round(world, "Spätere Runde")
+    web.login(world.users.speyer)
+    web.get("/antraege/")  # opened while the city was not yet a member
+    approved = make_application("approved")
+    page = web.get("/antraege/").get_data(as_text=True)
+    assert "Antrag anlegen" not in page and "ist Mitglied des Netzwerks" in page
+    assert f"/antraege/{approved.id}" in page
+
+    response = web.post("/antraege/neu", {"round_id": str(later.id)})
+    assert response.headers["Location"].endswith(f"/antraege/{approved.id}")
+    problem = assert_problem(
+        Api(client, token_for(world.users.speyer)).post(
+            "/applications", json={"round_id": later.id}
+        ),
+        409,
+    )
+    assert "bereits Mitglied" in problem["detail"]
+    assert problem["existing"].endswith(f"/applications/{approved.id}")
+    assert len(db.session.scalars(select(Application)).all()) == 1
+
+
 def test_create_without_round_is_bad_request(web, world):
     web.login(world.users.speyer)
     assert web.post("/antraege/neu", {}).status_code == 400

@@ -110,5 +110,6 @@ def test_the_checker_sees_why_they_cannot_release(make_application, world, make_
     html = make_web(world.users.reviewer).get(f"/bescheide/abrufe/{call_off.id}").get_data(True)
     assert "Vier-Augen-Prinzip" in html
     assert 'value="release"' not in html
+    assert "also Sie" not in html and "eine zweite Person im Ministerium" in html
     html = make_web(world.users.reviewer2).get(f"/bescheide/abrufe/{call_off.id}").get_data(True)
-    assert 'value="release"' in html
+    assert 'value="release"' in html and "also Sie" in html

@@ -67,6 +67,10 @@ def test_the_representative_sees_the_declaration_and_waives_with_the_confirmatio
     assert _post_waiver(web, notice, confirm_waiver="y").status_code == 302
     db.session.expire_all()
     assert notice.case.state == "final" and notice.appeal_waived_at is not None
+    page = web.get(f"/bescheide/{notice.id}").get_data(as_text=True)
+    assert "keine Aktion" not in page
+    assert 'Ihre nächsten Schritte auf dieser Seite: <a href="#mittel-abrufen">' in page
+    assert 'id="mittel-abrufen"' in page
 
 
 def test_without_the_confirmation_the_field_says_so_and_nothing_changes(

@@ -10,7 +10,7 @@ from ..engine.errors import EngineError, NotAllowed, WrongState
 from ..extensions import db
 from .forms import APPLICATION_FIELDS, PROJECT_FIELDS
 from .models import Application, Project
-from .queries import blocking_application
+from .queries import blocking_application, membership_of
 from .storage import store_pdf
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,16 @@ def create_application(user, round_) -> Application:
                 round=round_.name,
                 municipality=municipality.name,
             )
+        )
+    membership = membership_of(municipality.id)
+    if membership is not None:
+        raise CreationRefused(
+            _(
+                "%(municipality)s ist bereits Mitglied des Netzwerks; ein neuer Beitrittsantrag "
+                "ist nicht nötig.",
+                municipality=municipality.name,
+            ),
+            membership,
         )
     existing = blocking_application(municipality.id, round_.id)
     application = _insert_draft(user, round_) if existing is None else None

@@ -23,6 +23,24 @@ def applications_of(municipality_id: int) -> list[Application]:
     )
 
 
+def membership_of(municipality_id: int) -> Application | None:
+    """Return the city's approved membership application (the first), if it is a member.
+
+    Membership of the network is granted once: a member city applies in no further round.
+    """
+    return db.session.scalar(
+        select(Application)
+        .join(Case, Case.id == Application.case_id)
+        .where(
+            Application.municipality_id == municipality_id,
+            Case.workflow == "membership",
+            Case.state == "approved",
+        )
+        .order_by(Application.id)
+        .limit(1)
+    )
+
+
 def blocking_application(municipality_id: int, round_id: int) -> Application | None:
     """Return the city's application in the round that is still running or approved, if any."""
     return db.session.scalar(

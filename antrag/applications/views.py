@@ -28,6 +28,7 @@ bp = Blueprint("applications", __name__, url_prefix="/antraege")
 def index():
     """The city's applications and the rounds it may apply to now."""
     municipality = current_user.municipality
+    membership = queries.membership_of(municipality.id)
     rounds = [
         (r, queries.blocking_application(municipality.id, r.id))
         for r in queries.open_rounds_for(municipality)
@@ -35,7 +36,8 @@ def index():
     return render_template(
         "applications/index.html",
         applications=queries.applications_of(municipality.id),
-        rounds=rounds,
+        membership=membership,
+        rounds=[] if membership is not None else rounds,
         state_label=state_label,
     )
 

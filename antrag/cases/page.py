@@ -14,6 +14,7 @@ from ..accounts.models import ROLE_LABELS
 from ..engine import Action, Case, available_actions, workflows
 from ..engine.definitions import StateDef, WorkflowDefinition
 from ..engine.migration import TRIGGER as MIGRATE
+from ..engine.policy import FOUR_EYES_GUARDS, SIGNING_GUARD
 from ..i18n import N_, label
 
 # Who must act, as the sentence "Am Zug: …" ends.
@@ -87,16 +88,40 @@ def build_case_view(case: Case, viewer, subject=None) -> CaseView:
     """Collect status, progress, history and the viewer's actions of `case`."""
     definition = workflows().get(case.workflow, case.workflow_version)
     state = definition.states[case.state]
+    actions = available_actions(case, viewer, subject)
+    actor_label, viewer_acts = who_acts(state, viewer, actions)
     return CaseView(
         case=case,
         definition=definition,
         state=state,
-        actor_label=label(ACTOR_LABELS.get(state.actor)) if state.actor else None,
-        viewer_acts=state.actor is not None and state.actor == viewer.role,
+        actor_label=actor_label,
+        viewer_acts=viewer_acts,
         steps=progress_steps(definition, case),
         history=history_rows(case),
-        actions=available_actions(case, viewer, subject),
+        actions=actions,
     )
+
+
+def who_acts(state: StateDef, viewer, actions: list[Action]) -> tuple[str | None, bool]:
+    """Return who must act in `state`, as "Am Zug: …" ends, and whether the viewer can.
+
+    The viewer acts only with an action allowed now. A reviewer whom four eyes bars from the
+    step the state waits for (who proposed, who checked a call-off) reads that a second
+    person must act, even where a side step (refuse, send back) is open to her; one without
+    signing authority reads that a person with it must.
+    """
+    if state.actor is None:
+        return None, False
+    if state.actor != getattr(viewer, "role", None):
+        return label(ACTOR_LABELS.get(state.actor)), False
+    refused_by = set().union(*(set(a.transition.guards) for a in actions if not a.allowed))
+    if refused_by & FOUR_EYES_GUARDS:  # the step this state waits for is a second person's
+        return gettext("eine zweite Person im Ministerium (Vier-Augen-Prinzip), nicht Sie"), False
+    if any(action.allowed for action in actions):
+        return label(ACTOR_LABELS[state.actor]), True
+    if SIGNING_GUARD in refused_by and not getattr(viewer, "can_sign", False):
+        return gettext("eine Person mit Zeichnungsbefugnis im Ministerium"), False
+    return label(ACTOR_LABELS[state.actor]), False
 
 
 def progress_steps(definition: WorkflowDefinition, case: Case) -> list[Step]:

@@ -45,10 +45,19 @@ def render(template: str, **context) -> tuple[str, str]:
     return first.removeprefix("Betreff:").strip(), body.strip() + "\n"
 
 
+# Mail to these groups asks someone in the group to act next (co-sign, release, check): the
+# person whose step caused it is never among its recipients (they may not act: four eyes).
+GROUPS_WITHOUT_THE_ACTOR = frozenset({"reviewers"})
+
+
 def enqueue(case, subject, mail, **context) -> list[OutboxMessage]:
     """Render `mail` (a definitions.Mail) for each recipient and add it to the outbox."""
     messages = []
-    for user in recipients(case, subject, mail.to):
+    users = recipients(case, subject, mail.to)
+    actor = context.get("actor")
+    if mail.to in GROUPS_WITHOUT_THE_ACTOR and getattr(actor, "id", None) is not None:
+        users = [u for u in users if u.id != actor.id]
+    for user in users:
         title, body = render(
             mail.template,
             case=case,
