@@ -277,6 +277,38 @@ def test_completeness_checklist_on_edit_page(web, world, make_application):
     assert "Vollständigkeit" in page and "Ratsbeschluss (PDF)" in page
 
 
+def test_an_amount_above_the_standard_amount_is_named_in_the_checklist_at_once(
+    web, world, make_application
+):
+    """Saved as a draft (nothing is lost), and the completeness box says at once why it
+    could not be submitted, instead of the submission refusing it later."""
+    application = make_application("draft")
+    web.login(world.users.speyer)
+    form = _form(
+        application,
+        **{
+            "projects-0-project_id": str(application.projects[0].id),
+            "projects-0-period_start": None,
+            "projects-0-period_end": None,
+            "projects-0-estimated_cost": "90.000,00",
+            "requested_amount": "70.000,00",
+            "own_contribution": "20.000,00",
+        },
+    )
+    form |= {
+        f"projects-0-{n}": getattr(application.projects[0], n).strftime("%d.%m.%Y")
+        for n in ("period_start", "period_end")
+    }
+    assert web.post(_edit_url(application), form).status_code == 302
+    assert _reload(application).requested_amount == Decimal("70000.00")
+
+    page = web.get(_edit_url(application)).get_data(as_text=True)
+    checklist = page.split('id="checklist-title"')[1].split("</section>")[0]
+    assert "So kann der Antrag nicht eingereicht werden" in checklist
+    assert "übersteigt den Regelbetrag der Runde" in checklist
+    assert "vollständig und kann" not in checklist
+
+
 # --- uploads --------------------------------------------------------------------------------
 
 

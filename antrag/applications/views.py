@@ -148,6 +148,9 @@ def _render_edit(application: Application, form: ApplicationForm):
         application=application,
         form=form,
         missing=missing_parts(application),
+        # What the stored figures would be refused for at submission, said at once
+        # (an amount above the round's standard amount, a plan that does not balance).
+        plan_problems=[message for _name, message in application.financing_plan().gaps()],
         plan_notes=_plan_notes(application),
         change_request=change_request,
     )
