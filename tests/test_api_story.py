@@ -128,7 +128,7 @@ def _apply_and_get_approved(api, world) -> str:
     assert _action(assert_ok(ben.get(path)), "approve")["allowed"] is True
     body = _fire(ben, path, "approve", body["version"])
     assert body["state"] == "approved" and body["final"] is True
-    entries = _assert_history_ends_in_state(city, path)
+    entries = _assert_history_ends_in_state(anna, path)
     assert [e["trigger"] for e in entries] == [
         "start",
         "submit",
@@ -136,6 +136,15 @@ def _apply_and_get_approved(api, world) -> str:
         "request_changes",
         "resubmit",
         "propose_approval",
+        "approve",
+    ]
+    entries = _assert_history_ends_in_state(city, path)  # without the ministry's proposal
+    assert [e["trigger"] for e in entries] == [
+        "start",
+        "submit",
+        "start_review",
+        "request_changes",
+        "resubmit",
         "approve",
     ]
     assert entries[3]["comment"] == "Bitte Zeitplan präzisieren."

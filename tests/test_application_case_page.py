@@ -258,8 +258,8 @@ def test_progress_and_history_of_an_approved_case(web, world, make_application):
     assert "Änderungen angefordert" in page and "nicht durchlaufen" in page
     assert "<td>Bewilligung mitzeichnen</td>" in page
     assert 'Bewilligung vorgeschlagen <span aria-hidden="true">→</span>' in page
-    assert "Vollständig und förderfähig." in page and "Ministerium (Prüfung)" in page
-    assert " Uhr" in page
+    assert "Ministerium (Prüfung)" in page and " Uhr" in page
+    assert "Vollständig und förderfähig." not in page  # the proposal is the ministry's
 
 
 def test_open_case_lists_every_outcome(web, world, make_application):
@@ -336,3 +336,54 @@ def test_other_city_gets_not_found_everywhere(make_web, world, make_application,
 def test_mentor_and_admin_cannot_see_applications(make_web, world, make_application, who):
     application = make_application("submitted")
     assert make_web(getattr(world.users, who)).get(_detail(application)).status_code == 404
+
+
+def test_the_city_does_not_see_what_is_internal_to_the_ministry(
+    make_web, world, make_application, client
+):
+    """Proposals, send-backs and the co-signer's comment stay in the ministry (and the case
+    file); the city sees the steps it is concerned by, and the comments addressed to it."""
+    from api_support import Api, assert_ok, token_for
+
+    application = make_application("in_review")
+    anna, ben = make_web(world.users.reviewer), make_web(world.users.reviewer2)
+    _act(anna, application, "propose_approval", comment="Intern: förderfähig, knapp.")
+    _act(ben, application, "send_back", comment="Intern: bitte Kosten prüfen.")
+    _act(anna, application, "request_changes", comment="Bitte ergänzen Sie die Kosten.")
+    db.session.expire_all()
+    assert _state(application) == "changes_requested"
+
+    city = make_web(world.users.speyer).get(_detail(application)).get_data(as_text=True)
+    ministry = anna.get(_detail(application)).get_data(as_text=True)
+    for internal in ("Intern: förderfähig", "Intern: bitte Kosten", "Bewilligung vorschlagen<"):
+        assert internal not in city and internal in ministry.replace("</td>", "<")
+    assert "Bitte ergänzen Sie die Kosten." in city
+
+    history = assert_ok(
+        Api(client, token_for(world.users.speyer)).get(f"/applications/{application.id}/history")
+    )["items"]
+    assert [e["trigger"] for e in history] == ["start", "submit", "start_review", "request_changes"]
+    full = assert_ok(
+        Api(client, token_for(world.users.reviewer)).get(f"/applications/{application.id}/history")
+    )["items"]
+    assert "propose_approval" in [e["trigger"] for e in full]
+
+
+def test_the_co_signers_comment_is_withheld_from_the_city(
+    make_web, world, make_application, client
+):
+    from api_support import Api, assert_ok, token_for
+
+    application = make_application("proposed_approval")
+    _act(make_web(world.users.reviewer2), application, "approve", comment="Intern: passt.")
+    city = make_web(world.users.speyer).get(_detail(application)).get_data(as_text=True)
+    assert "Bewilligung mitzeichnen" in city and "Intern: passt." not in city
+    history = assert_ok(
+        Api(client, token_for(world.users.speyer)).get(f"/applications/{application.id}/history")
+    )["items"]
+    approve = history[-1]
+    assert (approve["trigger"], approve["comment"], approve["comment_withheld"]) == (
+        "approve",
+        None,
+        True,
+    )

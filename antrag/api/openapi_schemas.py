@@ -234,10 +234,19 @@ SCHEMAS = {
             "to_label": TEXT,
             "actor": closed({"id": nullable(ID), "name": TEXT, "role": ACTOR, "role_label": TEXT}),
             "comment": nullable(TEXT),
+            "comment_withheld": {
+                "type": "boolean",
+                "const": True,
+                "description": "Nur für Kommunen und Mentoring: der Kommentar ist intern "
+                "(Mitzeichnung); die Entscheidung erreicht die Kommune als Bescheid.",
+            },
             "inputs": {"type": "object"},
             "hash": SHA256,
             "prev_hash": {"type": "string"},
-        }
+        },
+        optional=("comment_withheld",),
+        description="Ein Schritt des Verlaufs. Kommunen und Mentoring sehen die internen "
+        "Schritte des Ministeriums nicht (Vorschläge, Rückgaben).",
     ),
     "History": closed({"items": array(ref("HistoryEntry"))}),
     "Links": closed({"self": URL, "history": URL, "transitions": URL, "html": URL}),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import engine
 from ..applications.models import Application
+from ..cases.visibility import sees_everything, visibility
 from ..engine.errors import InvalidInput
 from ..engine.models import Case, HistoryEntry
 from ..extensions import db
@@ -302,7 +303,18 @@ def history_view(resource: Resource, object_id: int):
     entries = db.session.scalars(
         select(HistoryEntry).where(HistoryEntry.case_id == found.case_id).order_by(HistoryEntry.seq)
     )
-    return jsonify(items=[serializers.history_entry(e) for e in entries])
+    if sees_everything(current_user):
+        return jsonify(items=[serializers.history_entry(e) for e in entries])
+    items = []
+    for entry in entries:  # a city or mentor: without what is internal to the ministry
+        shown, comment_shown = visibility(entry)
+        if shown:
+            item = serializers.history_entry(entry)
+            if not comment_shown:
+                item["comment"] = None
+                item["comment_withheld"] = True
+            items.append(item)
+    return jsonify(items=items)
 
 
 def _register(resource: Resource) -> None:

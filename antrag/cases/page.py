@@ -16,6 +16,7 @@ from ..engine.definitions import StateDef, WorkflowDefinition
 from ..engine.migration import TRIGGER as MIGRATE
 from ..engine.policy import FOUR_EYES_GUARDS, SIGNING_GUARD
 from ..i18n import N_, label
+from .visibility import sees_everything, visibility
 
 # Who must act, as the sentence "Am Zug: …" ends.
 ACTOR_LABELS = {
@@ -97,7 +98,7 @@ def build_case_view(case: Case, viewer, subject=None) -> CaseView:
         actor_label=actor_label,
         viewer_acts=viewer_acts,
         steps=progress_steps(definition, case),
-        history=history_rows(case),
+        history=history_rows(case, viewer),
         actions=actions,
     )
 
@@ -153,10 +154,18 @@ def progress_steps(definition: WorkflowDefinition, case: Case) -> list[Step]:
     return steps
 
 
-def history_rows(case: Case) -> list[HistoryRow]:
-    """Return the case's history, oldest first, with labels of the version each entry ran on."""
+def history_rows(case: Case, viewer=None) -> list[HistoryRow]:
+    """Return the case's history, oldest first, with labels of the version each entry ran on.
+
+    Without a viewer (the case file) or for the ministry: everything; for a city or a mentor
+    without what is internal to the ministry (see `visibility`).
+    """
     rows = []
+    everything = viewer is None or sees_everything(viewer)
     for entry in case.history:
+        shown, comment_shown = (True, True) if everything else visibility(entry)
+        if not shown:
+            continue
         definition = workflows().get(entry.workflow, entry.workflow_version)
         transition = definition.transition(entry.trigger)
         before = definition
@@ -173,7 +182,7 @@ def history_rows(case: Case) -> list[HistoryRow]:
                 action_label=action,
                 from_label=_label(before, entry.from_state),
                 to_label=_label(definition, entry.to_state) or entry.to_state,
-                comment=entry.comment,
+                comment=entry.comment if comment_shown else None,
                 rules=_rules(entry),
             )
         )
