@@ -33,6 +33,7 @@ MODULES = (
     "antrag.meetings.models",
     "antrag.meetings.rules",
     "antrag.idempotency.models",
+    "antrag.messages.models",
     "antrag.limits.models",
 )
 

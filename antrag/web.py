@@ -140,6 +140,11 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(network_bp)
     app.register_blueprint(reporting_bp)
+    from .messages.views import bp as messages_bp
+    from .messages.views import conversation_link
+
+    app.register_blueprint(messages_bp)
+    app.add_template_global(conversation_link, "conversation_link")
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")

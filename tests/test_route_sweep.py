@@ -43,6 +43,7 @@ PUBLIC |= {
 # Pages about one city's cases: the wrong city gets 404, the admin 403 or 404.
 CASE_PREFIXES = ("/antraege/<", "/bescheide/<", "/bescheide/abrufe/", "/bescheide/nachweise/")
 CASE_PREFIXES += ("/bescheide/ablehnungen/", "/mentoring/zuordnungen/", "/api/v1/")
+CASE_PREFIXES += ("/vorgaenge/",)
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -99,6 +100,7 @@ def ids(world, make_application):
     call_off = request_call_off(u.speyer, notice, notice.amount / 4, None)
     proof = proof_of(notice)
     document = attach_to_proof(u.speyer, proof, proof.case.version, minimal_pdf("Beleg"), "B.pdf")
+    note = _message_with_attachment(u.speyer, approved)
     other_mentor = create_user(
         email="zweiter.mentor@kl.digital",
         name="Zweiter Mentor",
@@ -126,8 +128,11 @@ def ids(world, make_application):
         ("applications", "attachment_id"): attachments,
         ("bescheide", "notice_id"): [notice.id],
         ("ablehnungen", "notice_id"): [rejection.id],
+        ("rejection-notices", "object_id"): [rejection.id],
         ("funding-notices", "object_id"): [notice.id],
         ("abrufe", "call_off_id"): [call_off.id],
+        ("vorgaenge", "case_id"): [approved.case_id],
+        ("vorgaenge", "message_id"): [note.id],
         ("call-offs", "object_id"): [call_off.id],
         ("nachweise", "proof_id"): [proof.id],
         ("nachweise", "attachment_id"): [document.id],
@@ -156,6 +161,18 @@ def ids(world, make_application):
         ("zugangsanfragen", "request_id"): [access_request.id],
         ("static", "filename"): ["antrag.css", "favicon.svg"],
     }
+
+
+def _message_with_attachment(author, application):
+    """A message of the city on its application, with a PDF."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from antrag.messages.operations import post_message
+
+    upload = FileStorage(io.BytesIO(minimal_pdf("Anlage")), filename="Anlage.pdf")
+    return post_message(author, application.case, application, "Eine Frage.", upload=upload)
 
 
 def _meeting_objects(world):
