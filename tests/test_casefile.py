@@ -203,3 +203,29 @@ def test_a_rejected_application_carries_its_rejection_notice(make_web, world, ma
     assert manifest["missing"] == []
     history = json.loads(archive.read("verlauf.json"))
     assert "rejection_notice" in json.dumps(history)
+
+
+def test_messages_and_internal_notes_are_in_the_case_file(make_web, world, make_application):
+    """The ministry's file keeps the conversation of every case of the application."""
+    from werkzeug.datastructures import FileStorage
+
+    from antrag.messages.operations import post_message
+
+    application = make_application("in_review")
+    letter = minimal_pdf("Schreiben")
+    upload = FileStorage(io.BytesIO(letter), filename="Schreiben.pdf")
+    case = application.case
+    post_message(world.users.speyer, case, application, "Frage der Kommune.", upload=upload)
+    post_message(world.users.reviewer, case, application, "Interner Vermerk.", internal=True)
+    db.session.commit()
+
+    archive = _download(make_web, world.users.reviewer, application)
+
+    messages = json.loads(archive.read("nachrichten.json"))
+    assert [(m["body"], m["internal"]) for m in messages] == [
+        ("Frage der Kommune.", False),
+        ("Interner Vermerk.", True),
+    ]
+    name = f"anhaenge/nachrichten/{messages[0]['id']}-Schreiben.pdf"
+    assert archive.read(name) == letter
+    assert messages[0]["attachment_sha256"] == hashlib.sha256(letter).hexdigest()

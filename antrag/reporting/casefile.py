@@ -16,10 +16,12 @@ from pathlib import Path
 
 from flask import render_template
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..applications.storage import path_of
 from ..cases.page import history_rows
 from ..db_types import utcnow
+from ..extensions import db
 from ..funding.storage import notice_pdf_path, proof_attachment_path
 from . import casefile_data
 
@@ -121,6 +123,42 @@ def _documents(writer: _Writer, application, parts: dict) -> None:
         writer.add_file(name, proof_attachment_path(d), description, d.sha256)
 
 
+def _messages(writer: _Writer, cases) -> None:
+    """Add the messages of every case of the file (internal notes too) and their PDFs."""
+    from ..files import upload_folder
+    from ..messages.models import CaseMessage
+
+    ids = [case.id for case in cases]
+    found = db.session.scalars(
+        select(CaseMessage)
+        .where(CaseMessage.case_id.in_(ids))
+        .order_by(CaseMessage.created_at, CaseMessage.id)
+    ).all()
+    if not found:
+        return
+    rows = [
+        {
+            "id": m.id,
+            "case_id": m.case_id,
+            "at": m.created_at.isoformat(),
+            "author": m.author_name,
+            "author_role": m.author_role,
+            "internal": m.internal,
+            "body": m.body,
+            "attachment": m.attachment_name,
+            "attachment_sha256": m.attachment_sha256,
+        }
+        for m in found
+    ]
+    writer.add_bytes("nachrichten.json", _json(rows), _("Nachrichten und interne Notizen (JSON)"))
+    for m in found:
+        if m.attachment_stored_name:
+            name = f"anhaenge/nachrichten/{m.id}-{safe_name(m.attachment_name)}"
+            description = _("Anlage zu einer Nachricht: %(name)s", name=m.attachment_name)
+            path = upload_folder() / m.attachment_stored_name
+            writer.add_file(name, path, description, m.attachment_sha256)
+
+
 def write(application, target, exported_by) -> list[Member]:
     """Write the case file of `application` as a ZIP into the binary file `target`."""
     parts = casefile_data.related(application)
@@ -133,6 +171,7 @@ def write(application, target, exported_by) -> list[Member]:
         writer.add_bytes("antrag.json", _json(data), _("Antragsdaten (JSON)"))
         writer.add_bytes("verlauf.json", _json(history), _("Verlauf mit Hash-Kette (JSON)"))
         _documents(writer, application, parts)
+        _messages(writer, cases)
         summary = render_template(
             "reporting/casefile_summary.html",
             application=application,
