@@ -48,10 +48,12 @@ def visible_amendments() -> list[AmendmentNotice]:
 
 
 @bp.route("/<int:notice_id>/aenderungen/neu", methods=["GET", "POST"])
-@role_required("reviewer")
+@login_required
 def new(notice_id: int):
-    """Draft an amendment notice to a funding notice (the ministry)."""
+    """Draft an amendment notice to a funding notice (the ministry; the city: 403)."""
     notice = load_visible(FundingNotice, notice_id)
+    if current_user.role != "reviewer":
+        abort(403)
     form = AmendmentForm()
     if request.method == "GET":
         return render_template("amendments/form.html", notice=notice, form=form)
