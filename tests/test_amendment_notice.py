@@ -67,9 +67,9 @@ def pdf_text(amendment) -> str:
 def history(notice) -> list[HistoryEntry]:
     return list(
         db.session.scalars(
-            select(HistoryEntry).where(HistoryEntry.case_id == notice.case_id).order_by(
-                HistoryEntry.seq
-            )
+            select(HistoryEntry)
+            .where(HistoryEntry.case_id == notice.case_id)
+            .order_by(HistoryEntry.seq)
         )
     )
 
@@ -89,7 +89,9 @@ def test_an_extension_takes_effect_when_made_known_and_moves_the_proof_due_date(
     assert amendment.case.state == "issued" and amendment.applied_at is not None
     assert notice.period_end == new_end and amendment.previous_period_end == old_end
     proof_due = proof_of(notice).case.due_at.astimezone(BERLIN).date()
-    assert proof_due == date(new_end.year + (new_end.month + 5) // 12, (new_end.month + 5) % 12 + 1, new_end.day)
+    assert proof_due == date(
+        new_end.year + (new_end.month + 5) // 12, (new_end.month + 5) % 12 + 1, new_end.day
+    )
     last = history(notice)[-1]
     assert last.trigger == "amend_final" and last.actor_role == "system"
     assert last.comment.startswith("Geändert durch Änderungsbescheid vom")
@@ -120,17 +122,41 @@ def test_a_reduction_below_what_was_paid_is_refused(make_application, world):
     assert amendment.case.state == "drafted"
 
 
-def test_a_call_off_after_the_co_signature_stops_the_issue(make_application, world):
+def test_a_call_off_above_a_co_signed_reduction_is_refused(make_application, world):
     notice = final_notice(make_application, world)
     amendment = draft(notice, world, new_amount=Decimal("30000.00"))
     act(amendment, "propose", world.users.reviewer)
     act(amendment, "co_sign", world.users.reviewer2)
+    with pytest.raises(InvalidInput, match="prüfen"):
+        request_call_off(world.users.speyer, notice, Decimal("40000.00"), None)
+    db.session.rollback()
+    act(amendment, "discard", world.users.reviewer, comment="Die Kommune braucht alles.")
     request_call_off(world.users.speyer, notice, Decimal("40000.00"), None)
     db.session.commit()
+
+
+def test_the_issue_checks_the_reduction_again_under_the_notices_lock(make_application, world):
+    notice = final_notice(make_application, world)
+    amendment = draft(notice, world, new_amount=Decimal("30000.00"))
+    act(amendment, "propose", world.users.reviewer)
+    act(amendment, "co_sign", world.users.reviewer2)
     world.users.reviewer.can_sign = True
     db.session.commit()
+    # A call-off that slipped in concurrently (the guards ran before it committed).
+    from antrag import engine
+    from antrag.funding.models import CallOff
+
+    engine.start(
+        "call_off",
+        CallOff(notice=notice, amount=Decimal("40000.00"), requested_by_id=world.users.speyer.id),
+        world.users.speyer,
+    )
+    db.session.commit()
+    from antrag.amendments.applying import lock_and_check
+
     with pytest.raises(GuardRefused, match="bereits abgerufen"):
-        act(amendment, "issue", world.users.reviewer)
+        lock_and_check(amendment)
+    db.session.rollback()
 
 
 def test_a_reduction_lowers_the_commitment_and_the_ledger_reconciles(make_application, world):
@@ -207,8 +233,12 @@ def test_an_amendment_needs_a_change_and_reasons_and_a_reviewer(make_application
     assert set(refused.value.errors) == {"changes", "reasons"}
     with pytest.raises(NotAllowed):
         draft_amendment(
-            world.users.speyer, notice, new_amount=None, new_period_end=None,
-            condition="x", reasons="y",
+            world.users.speyer,
+            notice,
+            new_amount=None,
+            new_period_end=None,
+            condition="x",
+            reasons="y",
         )
 
 
@@ -221,3 +251,19 @@ def test_the_city_sees_the_amendment_only_once_issued(make_application, world):
     assert amendment.can_view(world.users.speyer)
     assert not amendment.can_view(world.users.pirmasens)
     assert amendment.decisive_data()["additional_condition"] == "Eine Auflage."
+
+
+def test_a_signed_reduction_caps_call_offs_before_it_takes_effect(make_application, world):
+    notice = final_notice(make_application, world)
+    amendment = draft(notice, world, new_amount=Decimal("30000.00"))
+    issue(amendment, world)
+    assert amendment.case.state == "served" and notice.amount == Decimal("60750.00")
+    with pytest.raises(InvalidInput) as refused:
+        request_call_off(world.users.speyer, notice, Decimal("40000.00"), None)
+    assert "30.000,00" in refused.value.errors["amount"]
+    db.session.rollback()
+    request_call_off(world.users.speyer, notice, Decimal("30000.00"), None)
+    db.session.commit()
+    take_effect(amendment)
+    assert amendment.case.state == "issued" and notice.amount == Decimal("30000.00")
+    assert reconcile(notice.round) == []

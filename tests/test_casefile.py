@@ -212,8 +212,12 @@ def test_the_case_file_carries_the_amendments_pdf_and_history(make_web, world, m
 
     notice = final_notice(make_application, world)
     amendment = draft_amendment(
-        world.users.reviewer, notice, new_amount=None, new_period_end=None,
-        condition="Halbjährlicher Bericht.", reasons="Gründe.",
+        world.users.reviewer,
+        notice,
+        new_amount=None,
+        new_period_end=None,
+        condition="Halbjährlicher Bericht.",
+        reasons="Gründe.",
     )
     world.users.reviewer.can_sign = True
     db.session.commit()

@@ -53,10 +53,18 @@ def _issued_amendment(notice, world):
 
     u = world.users
     amendment = draft_amendment(
-        u.reviewer, notice, new_amount=None, new_period_end=None, condition="Bericht.",
+        u.reviewer,
+        notice,
+        new_amount=None,
+        new_period_end=None,
+        condition="Bericht.",
         reasons="Gründe.",
     )
-    for trigger, actor in (("propose", u.reviewer), ("co_sign", u.reviewer2), ("issue", u.reviewer)):
+    for trigger, actor in (
+        ("propose", u.reviewer),
+        ("co_sign", u.reviewer2),
+        ("issue", u.reviewer),
+    ):
         act(amendment, trigger, actor)
     return amendment
 

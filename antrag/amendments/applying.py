@@ -9,23 +9,27 @@ on SQLite), so that a call-off that locks it too cannot slip under a reduction.
 """
 
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import engine
 from ..engine.calendar import BERLIN, add_months
 from ..engine.errors import GuardRefused
+from ..engine.models import Case
 from ..engine.workflows import workflows
 from ..extensions import db
 from ..formats import format_date, format_money
 from ..funding import budget
 from ..funding.models import FundingNotice, ProofOfUse
 from ..funding.rules import PROOF_MONTHS_AFTER_PERIOD, called_off
-from .models import NoticeCondition
+from .models import AmendmentNotice, NoticeCondition
 
 # The funding notice's self-transition per state it may be amended in (funding_notice v2).
 AMEND_TRIGGERS = {"issued": "amend", "final": "amend_final"}
+# Amendment states between the co-signature and taking effect: the reduction is decided.
+SIGNED_PENDING_STATES = ("cosigned", "provided", "not_retrieved", "served")
 # Proof-of-use states whose due date follows the funding period.
 PROOF_DUE_STATES = ("due",)
 
@@ -56,13 +60,36 @@ def proof_due_day(period_end: date) -> date:
 
 
 def lock_notice(notice_id: int) -> FundingNotice:
-    """Lock the funding notice's row for this transaction and return it freshly read."""
-    return db.session.execute(
-        select(FundingNotice)
-        .where(FundingNotice.id == notice_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    """Lock the funding notice's row for this transaction and return it freshly read.
+
+    The same lock a call-off request takes (`funding.operations.lock_notice`), so the two
+    queue up: a call-off sees the reduced amount, or the reduction sees the call-off.
+    """
+    from ..funding.operations import lock_notice as lock_row
+
+    notice = db.session.get(FundingNotice, notice_id)
+    lock_row(notice)
+    db.session.refresh(notice)
+    return notice
+
+
+def pending_ceiling(notice: FundingNotice) -> Decimal:
+    """Return the notice's amount, or the lowest amount of a signed reduction not yet in effect.
+
+    Between issue and Bekanntgabe the reduction is decided but the notice not yet changed;
+    call-offs must not take what it will take away.
+    """
+    lowest = db.session.scalar(
+        select(func.min(AmendmentNotice.new_amount))
+        .join(Case, Case.id == AmendmentNotice.case_id)
+        .where(
+            AmendmentNotice.notice_id == notice.id,
+            AmendmentNotice.new_amount.is_not(None),
+            AmendmentNotice.applied_at.is_(None),
+            Case.state.in_(SIGNED_PENDING_STATES),
+        )
+    )
+    return notice.amount if lowest is None else min(notice.amount, Decimal(lowest))
 
 
 def lock_and_check(amendment) -> FundingNotice:

@@ -91,9 +91,7 @@ def edit(amendment_id: int):
     if not form.validate():
         return _render(found, form=form), 422
     try:
-        edit_amendment(
-            current_user, found, posted_version(form.version.data), **form.values()
-        )
+        edit_amendment(current_user, found, posted_version(form.version.data), **form.values())
     except InvalidInput as exc:
         db.session.rollback()
         _field_errors(form, exc)

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from ..amendments.models import AmendmentNotice
 from ..applications.models import FIELDS_OF_ACTION, Application
 from ..engine import history
 from ..engine.models import Case, HistoryEntry
@@ -9,7 +10,6 @@ from ..engine.workflows import workflows
 from ..extensions import db
 from ..funding.models import FundingNotice, ProofOfUse
 from ..mentoring.models import MentoringAssignment
-from ..amendments.models import AmendmentNotice
 from ..notices.models import RejectionNotice
 
 HASH_METHOD = (
