@@ -85,3 +85,34 @@ def test_preview_is_marked_draft_and_the_issued_pdf_is_the_citys(notice, world, 
     assert amendment.file_reference in listing
     notice_page = city.get(f"/bescheide/{notice.id}").get_data(as_text=True)
     assert amendment.file_reference in notice_page and "entwerfen" not in notice_page
+
+
+def test_the_notice_page_shows_the_condition_once_in_effect(notice, world, make_web):
+    from datetime import timedelta
+
+    from antrag.amendments.operations import draft_amendment
+    from antrag.engine import timer
+    from antrag.engine.calendar import BERLIN
+
+    amendment = draft_amendment(
+        world.users.reviewer,
+        notice,
+        new_amount=None,
+        new_period_end=None,
+        condition="Halbjährlicher Bericht an das Ministerium.",
+        reasons="Gründe.",
+    )
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    for trigger, actor in (
+        ("propose", world.users.reviewer),
+        ("co_sign", world.users.reviewer2),
+        ("issue", world.users.reviewer),
+    ):
+        act(amendment, trigger, actor)
+    day = datetime.combine(amendment.made_known_on, datetime.min.time(), tzinfo=BERLIN)
+    with frozen_at(day + timedelta(hours=8)):
+        timer.tick()
+        page = make_web(world.users.speyer).get(f"/bescheide/{notice.id}").get_data(as_text=True)
+    assert "Halbjährlicher Bericht an das Ministerium." in page
+    assert "Geändert durch Änderungsbescheid vom" in page

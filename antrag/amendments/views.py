@@ -36,6 +36,14 @@ def amendments_of(notice) -> list[AmendmentNotice]:
 
 
 @bp.app_template_global()
+def added_conditions(notice) -> list:
+    """Return the conditions amendments in effect added to a funding notice."""
+    from .applying import conditions_of
+
+    return conditions_of(notice)
+
+
+@bp.app_template_global()
 def visible_amendments() -> list[AmendmentNotice]:
     """Return every amendment the current user may see, newest first (the notice list)."""
     query = select(AmendmentNotice).order_by(AmendmentNotice.id.desc())
