@@ -1,7 +1,7 @@
 """The amendment's pages: drafting on the notice, the case page, preview, PDF and the lists."""
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from funding_support import act, final_notice
@@ -116,3 +116,43 @@ def test_the_notice_page_shows_the_condition_once_in_effect(notice, world, make_
         page = make_web(world.users.speyer).get(f"/bescheide/{notice.id}").get_data(as_text=True)
     assert "Halbjährlicher Bericht an das Ministerium." in page
     assert "Geändert durch Änderungsbescheid vom" in page
+
+
+def test_provided_electronically_it_takes_effect_the_day_after_the_citys_download(
+    notice, world, make_web
+):
+    from datetime import timedelta
+
+    from antrag.amendments.operations import draft_amendment
+    from antrag.engine import timer
+    from antrag.engine.calendar import BERLIN
+    from antrag.notices import consent
+
+    world.users.speyer.may_represent = True
+    consent.declare(world.users.speyer)
+    world.users.reviewer.can_sign = True
+    amendment = draft_amendment(
+        world.users.reviewer,
+        notice,
+        new_amount=None,
+        new_period_end=notice.period_end + timedelta(days=30),
+        condition=None,
+        reasons="Gründe.",
+    )
+    db.session.commit()
+    act(amendment, "propose", world.users.reviewer)
+    act(amendment, "co_sign", world.users.reviewer2)
+    act(amendment, "issue_electronically", world.users.reviewer)
+    assert amendment.case.state == "provided"
+    city = make_web(world.users.speyer)
+    assert city.get(f"/bescheide/aenderungen/{amendment.id}/pdf").status_code == 200
+    db.session.expire_all()
+    assert amendment.case.state == "served"
+    assert amendment.made_known_on == date(2026, 3, 3)  # the day after the download
+    with frozen_at(datetime(2026, 3, 2, 22, tzinfo=BERLIN)):
+        assert timer.tick().fired == []  # not yet made known
+    with frozen_at(datetime(2026, 3, 3, 0, 5, tzinfo=BERLIN)):
+        timer.tick()
+    db.session.expire_all()
+    assert amendment.case.state == "issued"
+    assert db.session.get(type(notice), notice.id).period_end == amendment.new_period_end
