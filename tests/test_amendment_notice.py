@@ -267,3 +267,32 @@ def test_a_signed_reduction_caps_call_offs_before_it_takes_effect(make_applicati
     take_effect(amendment)
     assert amendment.case.state == "issued" and notice.amount == Decimal("30000.00")
     assert reconcile(notice.round) == []
+
+
+def test_applying_a_reduction_waits_for_the_call_off_holding_the_notice(
+    make_application, world, database_uri
+):
+    """PostgreSQL: a call-off request's row lock on the notice holds the reduction back."""
+    if not database_uri.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises every write transaction")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from antrag.amendments.applying import lock_and_check
+
+    notice = final_notice(make_application, world)
+    amendment = draft(notice, world, new_amount=Decimal("30000.00"))
+    other = create_engine(database_uri)
+    try:
+        with other.connect() as connection:
+            # what request_call_off does first: the no-op UPDATE that locks the notice row
+            connection.execute(
+                text("UPDATE funding_notice SET id = id WHERE id = :id"), {"id": notice.id}
+            )
+            db.session.execute(text("SET LOCAL lock_timeout = '300ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                lock_and_check(amendment)
+            db.session.rollback()
+            connection.rollback()
+    finally:
+        other.dispose()
