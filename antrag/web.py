@@ -126,9 +126,11 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(budget_bp)
     app.register_blueprint(funding_bp)
+    from .amendments.views import bp as amendments_bp
     from .notices.views import bp as notices_bp
 
     app.register_blueprint(notices_bp)
+    app.register_blueprint(amendments_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
     from .accounts.access_views import bp as access_bp

@@ -199,7 +199,18 @@ def after_decision(world, make_application):
     rejected = make_application("rejected", round_=extra_round(world, "Abgelehnte Runde"))
     rejection = rejection_notice_of(rejected)
     act(rejection, "issue", world.users.reviewer)
+    from antrag.amendments.operations import draft_amendment
+
+    changes = {"new_amount": None, "new_period_end": None, "reasons": "Gründe."}
+    amendment = draft_amendment(world.users.reviewer, notice, condition="Bericht.", **changes)
+    amendment_draft = draft_amendment(world.users.reviewer, notice, condition="Entwurf.", **changes)
+    db.session.commit()
+    act(amendment, "propose", world.users.reviewer)
+    act(amendment, "co_sign", world.users.reviewer2)
+    act(amendment, "issue", world.users.reviewer)
     return {
+        "amendment": amendment.id,
+        "amendment_draft": amendment_draft.id,
         "rejection": rejection.id,
         "notice": notice.id,
         "call_off": db.session.get(CallOff, call_off.id).id,
@@ -221,6 +232,12 @@ AFTER_TABLE = [
     ("/bescheide/ablehnungen/{rejection}", (302, 200, 404, 200, 404, 404)),
     ("/bescheide/ablehnungen/{rejection}/pdf", (302, 200, 404, 200, 404, 404)),
     ("/bescheide/einwilligung", (302, 200, 200, 403, 403, 403)),
+    # An amendment: the city sees its own once issued, never a draft; only the ministry drafts.
+    ("/bescheide/aenderungen/{amendment}", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/aenderungen/{amendment}/pdf", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/aenderungen/{amendment_draft}", (302, 404, 404, 200, 404, 404)),
+    ("/bescheide/aenderungen/{amendment_draft}/pdf", (302, 404, 404, 404, 404, 404)),
+    ("/bescheide/{notice}/aenderungen/neu", (302, 403, 404, 200, 404, 404)),
     ("/haushalt/", (302, 403, 403, 200, 403, 200)),
     ("/haushalt/runden/{round}", (302, 403, 403, 200, 403, 200)),
     ("/mentoring", (302, 302, 302, 302, 200, 302)),

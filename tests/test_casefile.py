@@ -229,3 +229,30 @@ def test_messages_and_internal_notes_are_in_the_case_file(make_web, world, make_
     name = f"anhaenge/nachrichten/{messages[0]['id']}-Schreiben.pdf"
     assert archive.read(name) == letter
     assert messages[0]["attachment_sha256"] == hashlib.sha256(letter).hexdigest()
+
+
+def test_the_case_file_carries_the_amendments_pdf_and_history(make_web, world, make_application):
+    from funding_support import act
+
+    from antrag.amendments.operations import draft_amendment
+
+    notice = final_notice(make_application, world)
+    amendment = draft_amendment(
+        world.users.reviewer,
+        notice,
+        new_amount=None,
+        new_period_end=None,
+        condition="Halbjährlicher Bericht.",
+        reasons="Gründe.",
+    )
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    act(amendment, "propose", world.users.reviewer)
+    act(amendment, "co_sign", world.users.reviewer2)
+    act(amendment, "issue", world.users.reviewer)
+
+    archive = _download(make_web, world.users.reviewer, notice.application)
+
+    name = f"bescheid/Aenderungsbescheid-{safe_name(amendment.file_reference)}.pdf"
+    assert archive.read(name) == notice_pdf_path(amendment).read_bytes()
+    assert "amendment_notice" in json.dumps(json.loads(archive.read("verlauf.json")))

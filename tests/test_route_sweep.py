@@ -44,7 +44,30 @@ PUBLIC |= {
 CASE_PREFIXES = ("/antraege/<", "/bescheide/<", "/bescheide/abrufe/", "/bescheide/nachweise/")
 CASE_PREFIXES += ("/bescheide/ablehnungen/", "/mentoring/zuordnungen/", "/api/v1/")
 CASE_PREFIXES += ("/vorgaenge/",)
+CASE_PREFIXES += ("/bescheide/aenderungen/",)
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _issued_amendment(notice, world):
+    """An amendment of `notice` adding a condition, co-signed and issued by post."""
+    from antrag.amendments.operations import draft_amendment
+
+    u = world.users
+    amendment = draft_amendment(
+        u.reviewer,
+        notice,
+        new_amount=None,
+        new_period_end=None,
+        condition="Bericht.",
+        reasons="Gründe.",
+    )
+    for trigger, actor in (
+        ("propose", u.reviewer),
+        ("co_sign", u.reviewer2),
+        ("issue", u.reviewer),
+    ):
+        act(amendment, trigger, actor)
+    return amendment
 
 
 def _users(world):
@@ -98,6 +121,7 @@ def ids(world, make_application):
     act(notice, "issue", u.reviewer)
     act(notice, "waive_appeal", u.speyer)
     call_off = request_call_off(u.speyer, notice, notice.amount / 4, None)
+    amendment = _issued_amendment(notice, world)
     proof = proof_of(notice)
     document = attach_to_proof(u.speyer, proof, proof.case.version, minimal_pdf("Beleg"), "B.pdf")
     note = _message_with_attachment(u.speyer, approved)
@@ -129,6 +153,7 @@ def ids(world, make_application):
         ("bescheide", "notice_id"): [notice.id],
         ("ablehnungen", "notice_id"): [rejection.id],
         ("rejection-notices", "object_id"): [rejection.id],
+        ("aenderungen", "amendment_id"): [amendment.id],
         ("funding-notices", "object_id"): [notice.id],
         ("abrufe", "call_off_id"): [call_off.id],
         ("vorgaenge", "case_id"): [approved.case_id],

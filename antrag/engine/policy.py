@@ -37,6 +37,8 @@ REQUIRED_DECISIONS: dict[str, dict[str, str]] = {
     "membership": {"approve": "rights", "reject": "rights"},
     "call_off": {"release": "money"},
     "proof_of_use": {"accept": "money"},
+    # An amendment lowers the amount or changes the conditions of a grant: a second person.
+    "amendment_notice": {"co_sign": "money"},
 }
 
 # Effects that make a transition a decision about money or rights, whatever its name.
@@ -48,7 +50,7 @@ DECISION_EFFECTS: dict[str, str] = {
 }
 
 # Effects that issue a letter; more are registered with `@effect(name, letter=True)`.
-LETTER_EFFECTS = frozenset({"render_notice", "render_rejection_notice"})
+LETTER_EFFECTS = frozenset({"render_notice", "render_rejection_notice", "render_amendment_notice"})
 
 
 def letter_effects() -> frozenset[str]:

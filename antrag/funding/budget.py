@@ -90,6 +90,15 @@ def reclaim(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry
     return _book(notice, "reclaim", amount, case_id)
 
 
+def reduce(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
+    """Lower the notice's commitment by `amount` (an amendment's partial revocation, § 49 VwVfG).
+
+    The amount flows back into what the round can commit; the caller holds the notice's lock.
+    """
+    _move(notice, None, committed=Round.committed - amount)
+    return _book(notice, "reduction", amount, case_id)
+
+
 def annul(notice: FundingNotice, case_id: int) -> BudgetEntry:
     """Give the commitment of an annulled notice back to the round (ledger kind annulment).
 

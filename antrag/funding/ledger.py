@@ -15,7 +15,7 @@ from .models import BudgetEntry, FundingNotice
 ZERO = Decimal("0.00")
 # Running total on Round → the ledger kinds that raise it (+1) or lower it (−1).
 TOTALS = {
-    "committed": {"commitment": 1, "annulment": -1},
+    "committed": {"commitment": 1, "annulment": -1, "reduction": -1},
     "reserved": {"reservation": 1, "release": -1},
     "paid": {"payment": 1},
     "reclaimed": {"reclaim": 1},
@@ -27,6 +27,7 @@ KIND_LABELS = {
     "payment": N_("Auszahlung"),
     "reclaim": N_("Rückforderung"),
     "annulment": N_("Aufhebung der Bindung"),
+    "reduction": N_("Minderung durch Änderungsbescheid"),
 }
 TOTAL_LABELS = {
     "committed": N_("Gebunden"),

@@ -128,13 +128,15 @@ class FundingNotice(NoticeToCity, ServiceRecord, db.Model):
 class BudgetEntry(db.Model):
     """One line of a round's ledger: reservation, release, commitment, payment, reclaim, annulment.
 
-    An annulment gives the commitment of a notice the court annulled back to the round.
+    An annulment gives the commitment of a notice the court annulled back to the round; a
+    reduction gives back the part an amendment notice took off the amount.
     """
 
     __tablename__ = "budget_entry"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment')",
+            "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment', "
+            "'reduction')",
             name="kind_known",
         ),
         CheckConstraint("amount > 0", name="amount_positive"),

@@ -35,8 +35,10 @@ def lock_notice(notice: FundingNotice) -> None:
 
 
 def left_of(notice: FundingNotice) -> Decimal:
-    """Return what is left of the notice to call off."""
-    return notice.amount - called_off(notice)
+    """Return what is left of the notice to call off (less a signed reduction not yet in effect)."""
+    from ..amendments.applying import pending_ceiling
+
+    return pending_ceiling(notice) - called_off(notice)
 
 
 def request_call_off(user, notice: FundingNotice, amount: Decimal, note: str | None) -> CallOff:

@@ -288,8 +288,11 @@ def notice_not_contested(ctx) -> bool:
 
 
 def left_for(call_off: CallOff) -> Decimal:
-    """Return what is left of the notice besides this call-off."""
-    return call_off.notice.amount - called_off(call_off.notice, exclude_id=call_off.id)
+    """Return what is left of the notice besides this call-off (and a pending reduction)."""
+    from ..amendments.applying import pending_ceiling
+
+    notice = call_off.notice
+    return pending_ceiling(notice) - called_off(notice, exclude_id=call_off.id)
 
 
 @guard(

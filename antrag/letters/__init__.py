@@ -6,9 +6,10 @@ font, tagged structure, XMP identification) and sealed with the ministry's elect
 
     render_funding_notice(notice, signer, *, draft=False) -> bytes
     render_rejection_notice(notice, signer, *, draft=False) -> bytes
+    render_amendment_notice(notice, signer, *, draft=False) -> bytes
 """
 
-from . import funding, rejection
+from . import amendment, funding, rejection
 from .anbest import configured as configured_conditions
 from .layout import LetterPDF
 from .parts import letter_day
@@ -19,6 +20,7 @@ __all__ = [
     "SealUnavailable",
     "amount_in_words",
     "clean",
+    "render_amendment_notice",
     "german_date",
     "render_funding_notice",
     "render_rejection_notice",
@@ -59,4 +61,21 @@ def render_rejection_notice(notice, signer, *, draft: bool = False, seal=None) -
         return data
     return seal_pdf(
         data, seal or current_seal(), reason=f"{rejection.TITLE} {notice.file_reference}"
+    )
+
+
+def render_amendment_notice(notice, signer, *, draft: bool = False, seal=None) -> bytes:
+    """Return the amendment notice as PDF bytes: sealed, or unsealed and marked when `draft`."""
+    pdf = LetterPDF(
+        title=_title(amendment.TITLE, notice, draft),
+        subject=f"{amendment.SUBJECT} – {notice.addressee_name}",
+        created_at=letter_day(notice),
+        draft=draft,
+    )
+    amendment.render(pdf, notice, signer)
+    data = pdf.finish()
+    if draft:
+        return data
+    return seal_pdf(
+        data, seal or current_seal(), reason=f"{amendment.TITLE} {notice.file_reference}"
     )

@@ -8,7 +8,14 @@ from .models import CaseMessage
 PARTIES = ("applicant", "reviewer")
 # The workflows whose cases are between a city and the ministry (not mentoring, meetings).
 CONVERSATION_WORKFLOWS = frozenset(
-    {"membership", "funding_notice", "rejection_notice", "call_off", "proof_of_use"}
+    {
+        "membership",
+        "funding_notice",
+        "rejection_notice",
+        "amendment_notice",
+        "call_off",
+        "proof_of_use",
+    }
 )
 
 

@@ -116,6 +116,11 @@ def _documents(writer: _Writer, application, parts: dict) -> None:
         name = f"bescheid/Ablehnungsbescheid-{safe_name(rejection.file_reference)}.pdf"
         path = notice_pdf_path(rejection)
         writer.add_file(name, path, _("Ablehnungsbescheid"), rejection.pdf_sha256)
+    for amendment in parts.get("amendments", []):
+        if amendment.pdf_stored_name:
+            name = f"bescheid/Aenderungsbescheid-{safe_name(amendment.file_reference)}.pdf"
+            path = notice_pdf_path(amendment)
+            writer.add_file(name, path, _("Änderungsbescheid"), amendment.pdf_sha256)
     proof = parts["proof"]
     for d in proof.attachments if proof is not None else []:
         name = f"anhaenge/verwendungsnachweis/{d.id}-{safe_name(d.original_name)}"

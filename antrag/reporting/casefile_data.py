@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from ..amendments.models import AmendmentNotice
 from ..applications.models import FIELDS_OF_ACTION, Application
 from ..engine import history
 from ..engine.models import Case, HistoryEntry
@@ -47,9 +48,12 @@ def related(application: Application) -> dict:
     """Return the application's notices, call-offs, proof of use and mentoring assignments."""
     notice = db.session.scalar(select(FundingNotice).filter_by(application_id=application.id))
     rejection = db.session.scalar(select(RejectionNotice).filter_by(application_id=application.id))
-    proof = None
+    proof, amendments = None, []
     if notice is not None:
         proof = db.session.scalar(select(ProofOfUse).filter_by(notice_id=notice.id))
+        amendments = db.session.scalars(
+            select(AmendmentNotice).filter_by(notice_id=notice.id).order_by(AmendmentNotice.id)
+        ).all()
     assignments = db.session.scalars(
         select(MentoringAssignment)
         .filter_by(application_id=application.id)
@@ -58,6 +62,7 @@ def related(application: Application) -> dict:
     return {
         "notice": notice,
         "rejection": rejection,
+        "amendments": list(amendments),
         "call_offs": list(notice.call_offs) if notice is not None else [],
         "proof": proof,
         "assignments": assignments,
@@ -67,6 +72,7 @@ def related(application: Application) -> dict:
 def cases_of(application: Application, parts: dict) -> list[Case]:
     """Return every case belonging to the application, its own first."""
     subjects = [application, parts["notice"], parts["rejection"], *parts["call_offs"]]
+    subjects += parts.get("amendments", [])
     subjects.append(parts["proof"])
     subjects += parts["assignments"]
     return [s.case for s in subjects if s is not None]

@@ -1,0 +1,1 @@
+"""Amendment notices (Änderungsbescheide) to a funding notice in force."""
