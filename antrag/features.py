@@ -25,6 +25,8 @@ MODULES = (
     "antrag.notices.models",
     "antrag.notices.rules",
     "antrag.notices.rejection_rules",
+    "antrag.reclaim.models",
+    "antrag.reclaim.rules",
     "antrag.mentoring.models",
     "antrag.mentoring.rules",
     "antrag.api.models",
