@@ -72,6 +72,9 @@ class Config:
     RECLAIM_HEARING_WEEKS = 4
     RECLAIM_PAYMENT_MONTHS = 1
     RECLAIM_INTEREST_DAY_COUNT = "act/365"
+    # A base-rate file to use instead of the shipped antrag/law/data/base_rates.yaml (e.g. one
+    # updated by operations before a release carries the new half-year's rate).
+    RECLAIM_BASE_RATES_FILE = None
     # The electronic seal (PAdES) on every issued notice: PEM files of the seal certificate
     # and its private key, and the key's passphrase if it has one (see README, "The seal").
     # Without them, development and tests make a self-signed seal in the instance folder;

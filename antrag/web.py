@@ -129,6 +129,9 @@ def init_app(app: Flask) -> None:
     from .notices.views import bp as notices_bp
 
     app.register_blueprint(notices_bp)
+    from .reclaim.views import bp as reclaim_bp
+
+    app.register_blueprint(reclaim_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
     from .accounts.access_views import bp as access_bp

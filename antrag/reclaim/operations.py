@@ -3,6 +3,7 @@
 import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from ..formats import format_money
 from ..funding.file_reference import next_file_reference
 from ..funding.models import CallOff, FundingNotice
 from ..funding.rules import paid
-from ..law.interest import Interest, base_rates, interest
+from ..law.interest import BaseRates, Interest, base_rates, interest, load_rates
 from ..law.periods import add_months
 from ..locks import lock_name
 from .models import Reclaim
@@ -75,7 +76,13 @@ def reclaim_interest(reclaim: Reclaim, until: date) -> Interest:
     """Return the interest of the reclaim from its interest start up to and including `until`."""
     start = reclaim.interest_from or default_interest_start(reclaim)
     day_count = current_app.config.get("RECLAIM_INTEREST_DAY_COUNT", "act/365")
-    return interest(reclaim.amount, start, until, base_rates(), day_count)
+    return interest(reclaim.amount, start, until, configured_rates(), day_count)
+
+
+def configured_rates() -> BaseRates:
+    """Return the base rates: the file RECLAIM_BASE_RATES_FILE names, else the shipped one."""
+    path = current_app.config.get("RECLAIM_BASE_RATES_FILE")
+    return load_rates(Path(path)) if path else base_rates()
 
 
 def payment_deadline(made_known: date) -> date:
