@@ -43,6 +43,7 @@ PUBLIC |= {
 # Pages about one city's cases: the wrong city gets 404, the admin 403 or 404.
 CASE_PREFIXES = ("/antraege/<", "/bescheide/<", "/bescheide/abrufe/", "/bescheide/nachweise/")
 CASE_PREFIXES += ("/bescheide/ablehnungen/", "/mentoring/zuordnungen/", "/api/v1/")
+CASE_PREFIXES += ("/rueckforderungen/",)
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -98,6 +99,7 @@ def ids(world, make_application):
     act(notice, "waive_appeal", u.speyer)
     call_off = request_call_off(u.speyer, notice, notice.amount / 4, None)
     proof = proof_of(notice)
+    reclaim = _reclaim(notice, u.reviewer)
     document = attach_to_proof(u.speyer, proof, proof.case.version, minimal_pdf("Beleg"), "B.pdf")
     other_mentor = create_user(
         email="zweiter.mentor@kl.digital",
@@ -130,6 +132,7 @@ def ids(world, make_application):
         ("abrufe", "call_off_id"): [call_off.id],
         ("call-offs", "object_id"): [call_off.id],
         ("nachweise", "proof_id"): [proof.id],
+        ("rueckforderungen", "reclaim_id"): [reclaim.id],
         ("nachweise", "attachment_id"): [document.id],
         ("proofs-of-use", "object_id"): [proof.id],
         ("proofs-of-use", "attachment_id"): [document.id],
@@ -156,6 +159,26 @@ def ids(world, make_application):
         ("zugangsanfragen", "request_id"): [access_request.id],
         ("static", "filename"): ["antrag.css", "favicon.svg"],
     }
+
+
+def _reclaim(notice, reviewer):
+    """A reclaim of Speyer's notice in its hearing (a purpose not met)."""
+    from antrag import engine
+    from antrag.db_types import utcnow
+    from antrag.reclaim.operations import new_reclaim
+
+    reclaim = new_reclaim(
+        notice,
+        ground="purpose_not_met",
+        amount=notice.amount / 4,
+        reason="Projekt nicht umgesetzt.",
+        facts_known_on=utcnow().date(),
+        file_reference="DS-2099-0001",
+    )
+    engine.start("reclaim", reclaim, reviewer)
+    db.session.commit()
+    act(reclaim, "send_hearing", reviewer)
+    return reclaim
 
 
 def _meeting_objects(world):

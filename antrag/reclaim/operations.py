@@ -95,7 +95,7 @@ def hearing_deadline(today: date) -> date:
     return today + timedelta(weeks=int(current_app.config.get("RECLAIM_HEARING_WEEKS", 4)))
 
 
-def _new_reclaim(notice: FundingNotice, **values) -> Reclaim:
+def new_reclaim(notice: FundingNotice, **values) -> Reclaim:
     municipality = notice.municipality
     return Reclaim(
         notice_id=notice.id,
@@ -112,7 +112,7 @@ def _new_reclaim(notice: FundingNotice, **values) -> Reclaim:
 def open_for_proof(proof, actor, now: datetime) -> Reclaim:
     """Start the reclaim of an accepted proof that recognised less than was paid."""
     today = berlin_today(now)
-    reclaim = _new_reclaim(
+    reclaim = new_reclaim(
         proof.notice,
         proof_id=proof.id,
         ground="overpaid",
@@ -157,7 +157,7 @@ def open_by_reviewer(
         errors["facts_known_on"] = _("Der Tag der Kenntnis darf nicht in der Zukunft liegen.")
     if errors:
         raise InvalidInput(_("Bitte prüfen Sie Ihre Eingaben."), errors=errors)
-    reclaim = _new_reclaim(
+    reclaim = new_reclaim(
         notice,
         ground="purpose_not_met",
         amount=amount,

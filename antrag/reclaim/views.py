@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import engine
 from ..applications.storage import UploadRefused, check_pdf, safe_display_name
-from ..auth import load_visible, role_required
+from ..auth import load_visible
 from ..cases.actions import fire_posted, posted_version
 from ..cases.page import action_error_items, build_case_view
 from ..engine.errors import InvalidInput
@@ -53,10 +53,12 @@ def act(reclaim_id: int):
 
 
 @bp.route("/bescheide/<int:notice_id>/neu", methods=["GET", "POST"])
-@role_required("reviewer")
+@login_required
 def open_for_notice(notice_id: int):
     """A reviewer opens a reclaim against a funding notice whose purpose was not met."""
     notice = load_visible(FundingNotice, notice_id)
+    if current_user.role != "reviewer":
+        abort(403)
     form = OpenReclaimForm()
     if request.method == "GET" or not form.validate():
         status = 200 if request.method == "GET" else 422
@@ -78,7 +80,7 @@ def open_for_notice(notice_id: int):
 
 
 @bp.route("/<int:reclaim_id>/stellungnahme", methods=["POST"])
-@role_required("applicant")
+@login_required
 def answer_upload(reclaim_id: int):
     """The city attaches a PDF to its answer while the hearing runs."""
     found = load_visible(Reclaim, reclaim_id)
