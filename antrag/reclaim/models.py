@@ -21,7 +21,9 @@ from ..notices.service import ACTION_OUTCOME_CHECK, SERVICE_MODE_CHECK, ServiceR
 
 GROUNDS = ("overpaid", "purpose_not_met")
 # § 49 Abs. 3 Satz 2 with § 48 Abs. 4 Satz 1 VwVfG: revocation only within one year from
-# the day the authority learned the facts that justify it.
+# the day the authority learned the facts that justify it (all facts relevant to the
+# decision: BVerwG GrSen, 19.12.1984, BVerwGE 70, 356). The end is not moved off a weekend:
+# it is the authority's own period, and acting earlier is always safe.
 REVOCATION_PERIOD_MONTHS = 12
 # Reclaim states in which the decided amount is booked as due (ledger kind reclaim_due).
 DUE_STATES = ("decided", "provided", "not_retrieved", "issued", "final", "contested")
