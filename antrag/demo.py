@@ -33,13 +33,13 @@ from .extensions import db
 from .formats import format_date
 from .funding.models import FundingNotice
 from .funding.operations import request_call_off
-from .reclaim.operations import open_by_reviewer, reclaims_of
 from .meetings import demo as meeting_demo
 from .mentoring.models import MentoringAssignment
 from .network import demo as network_demo
 from .programme.models import Municipality, Programme
 from .programme.operations import create_municipality, create_programme, create_round
 from .programme.rlp_municipalities import CITIES, seat_address
+from .reclaim.operations import open_by_reviewer, reclaims_of
 
 logger = logging.getLogger(__name__)
 demo_cli = AppGroup("demo", help="Load the demo data and list its logins.")

@@ -40,7 +40,9 @@ def overpaid_reclaim(make_application, world, paid: str = "30000.00", spent: str
     paid_call_off(notice, paid, world)
     proof = proof_of(notice)
     project = proof.notice.application.projects[0]
-    save_proof(world.users.speyer, proof, proof.case.version, "Umgesetzt.", {project.id: Decimal(spent)})
+    save_proof(
+        world.users.speyer, proof, proof.case.version, "Umgesetzt.", {project.id: Decimal(spent)}
+    )
     db.session.commit()
     act(proof, "submit", world.users.speyer)
     accept_proof(proof, world)

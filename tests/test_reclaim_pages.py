@@ -41,7 +41,11 @@ def test_the_city_answers_the_hearing_on_the_web_with_a_pdf(make_application, wo
     db.session.expire_all()
     answer = web.post(
         f"/rueckforderungen/{reclaim.id}/aktion",
-        {"trigger": "answer", "version": reclaim.case.version, "comment": "Wir bitten um Nachsicht."},
+        {
+            "trigger": "answer",
+            "version": reclaim.case.version,
+            "comment": "Wir bitten um Nachsicht.",
+        },
     )
     assert answer.status_code == 302
     db.session.expire_all()
@@ -63,7 +67,8 @@ def test_another_city_sees_nothing_and_the_city_cannot_decide(make_application, 
     db.session.rollback()
     web = make_web(world.users.speyer)
     refused = web.post(
-        f"/rueckforderungen/{reclaim.id}/aktion", {"trigger": "decide", "version": reclaim.case.version}
+        f"/rueckforderungen/{reclaim.id}/aktion",
+        {"trigger": "decide", "version": reclaim.case.version},
     )
     assert refused.status_code == 403
     assert reclaim.case.state == "decision_proposed"
@@ -78,15 +83,19 @@ def test_the_hearing_letter_names_amount_and_deadline(make_application, world):
     assert "innerhalb eines Monats nach seiner Bekanntgabe Klage" not in text  # no act
 
 
-def test_the_reclaim_notice_shows_amount_interest_table_and_court(
-    make_application, world, rates_file  # noqa: F811
-):
+@pytest.mark.usefixtures("rates_file")
+def test_the_reclaim_notice_shows_amount_interest_table_and_court(make_application, world):
     reclaim = overpaid_reclaim(make_application, world)
     heard(reclaim, world)
     start = reclaim.facts_known_on  # the money was paid today; the decision comes 10 days later
     with frozen_at(now() + timedelta(days=10)):
-        act(reclaim, "propose_decision", world.users.reviewer,
-            comment="Die Mittel blieben ungenutzt.", inputs={"interest_from": start})
+        act(
+            reclaim,
+            "propose_decision",
+            world.users.reviewer,
+            comment="Die Mittel blieben ungenutzt.",
+            inputs={"interest_from": start},
+        )
         act(reclaim, "decide", world.users.reviewer2)
         act(reclaim, "issue", world.users.reviewer)
     text = _text(reclaim.pdf_stored_name)
@@ -109,7 +118,11 @@ def test_the_notice_page_lists_the_reclaim_and_the_reviewer_opens_one(
     body = web.get(f"/bescheide/{reclaim.notice_id}").get_data(as_text=True)
     assert f"Rückforderung {reclaim.file_reference}" in body
     url = f"/rueckforderungen/bescheide/{reclaim.notice_id}/neu"
-    bad = web.fill(url, {"amount": "99.999,00", "reason": "Zweck verfehlt.", "facts_known_on": "01.01.2026"})
+    bad = web.fill(
+        url, {"amount": "99.999,00", "reason": "Zweck verfehlt.", "facts_known_on": "01.01.2026"}
+    )
     assert bad.status_code == 422 and "höchstens 25.000,00" in bad.get_data(as_text=True)
-    good = web.fill(url, {"amount": "1.000,00", "reason": "Zweck verfehlt.", "facts_known_on": "01.01.2026"})
+    good = web.fill(
+        url, {"amount": "1.000,00", "reason": "Zweck verfehlt.", "facts_known_on": "01.01.2026"}
+    )
     assert good.status_code == 302 and "/rueckforderungen/" in good.headers["Location"]

@@ -24,7 +24,9 @@ GRANT = Decimal("60750.00")
 
 def _kinds(reclaim) -> list[str]:
     rows = db.session.scalars(
-        select(BudgetEntry.kind).where(BudgetEntry.case_id == reclaim.case_id).order_by(BudgetEntry.id)
+        select(BudgetEntry.kind)
+        .where(BudgetEntry.case_id == reclaim.case_id)
+        .order_by(BudgetEntry.id)
     )
     return list(rows)
 
@@ -40,13 +42,19 @@ def test_the_accepted_proof_opens_a_reclaim_and_books_nothing_yet(make_applicati
     reconciles(world.round)
 
 
-def test_the_whole_procedure_books_due_then_received(make_application, world, rates_file):
+@pytest.mark.usefixtures("rates_file")
+def test_the_whole_procedure_books_due_then_received(make_application, world):
     reclaim = overpaid_reclaim(make_application, world)
     heard(reclaim, world)
     assert reclaim.case.state == "heard" and reclaim.hearing_pdf_sha256
     reconciles(world.round)
 
-    act(reclaim, "propose_decision", world.users.reviewer, comment="Die Mittel wurden nicht verwendet.")
+    act(
+        reclaim,
+        "propose_decision",
+        world.users.reviewer,
+        comment="Die Mittel wurden nicht verwendet.",
+    )
     assert reclaim.interest_from == reclaim.facts_known_on  # paid today: the default start
     reconciles(world.round)
     act(reclaim, "decide", world.users.reviewer2)
@@ -66,11 +74,19 @@ def test_the_whole_procedure_books_due_then_received(make_application, world, ra
         received_on = later.astimezone(BERLIN).date()
         total = Decimal("5000.00") + _expected_interest(reclaim, received_on)
         with pytest.raises(GuardRefused, match="Teilzahlungen"):
-            act(reclaim, "record_receipt", world.users.reviewer,
-                inputs={"received_on": received_on, "received_amount": Decimal("5000.00")})
+            act(
+                reclaim,
+                "record_receipt",
+                world.users.reviewer,
+                inputs={"received_on": received_on, "received_amount": Decimal("5000.00")},
+            )
         db.session.rollback()
-        act(reclaim, "record_receipt", world.users.reviewer,
-            inputs={"received_on": received_on, "received_amount": total})
+        act(
+            reclaim,
+            "record_receipt",
+            world.users.reviewer,
+            inputs={"received_on": received_on, "received_amount": total},
+        )
     db.session.expire_all()
     assert reclaim.case.state == "closed"
     assert reclaim.interest_received == total - Decimal("5000.00") > 0
@@ -79,8 +95,13 @@ def test_the_whole_procedure_books_due_then_received(make_application, world, ra
     assert _kinds(reclaim) == ["reclaim_due", "reclaim_received"]
     reconciles(world.round)
     mails = {m.template for m in db.session.scalars(select(OutboxMessage))}
-    assert {"reclaim_hearing", "reclaim_answered", "reclaim_to_cosign", "reclaim_issued",
-            "reclaim_received"} <= mails
+    assert {
+        "reclaim_hearing",
+        "reclaim_answered",
+        "reclaim_to_cosign",
+        "reclaim_issued",
+        "reclaim_received",
+    } <= mails
 
 
 def _expected_interest(reclaim, received_on) -> Decimal:
@@ -132,15 +153,24 @@ def test_the_amount_cannot_exceed_what_was_paid(make_application, world):
     reclaim = overpaid_reclaim(make_application, world)
     heard(reclaim, world)
     with pytest.raises(GuardRefused, match="höchstens 30.000,00"):
-        act(reclaim, "propose_decision", world.users.reviewer, comment="B.",
-            inputs={"amount": Decimal("30000.01")})
+        act(
+            reclaim,
+            "propose_decision",
+            world.users.reviewer,
+            comment="B.",
+            inputs={"amount": Decimal("30000.01")},
+        )
 
 
 def test_the_hearing_deadline_runs_out_by_the_timer(make_application, world):
     reclaim = overpaid_reclaim(make_application, world)
     with pytest.raises(GuardRefused, match="mindestens 14 Tage"):
-        act(reclaim, "send_hearing", world.users.reviewer,
-            inputs={"answer_deadline": reclaim.facts_known_on + timedelta(days=13)})
+        act(
+            reclaim,
+            "send_hearing",
+            world.users.reviewer,
+            inputs={"answer_deadline": reclaim.facts_known_on + timedelta(days=13)},
+        )
     db.session.rollback()
     act(reclaim, "send_hearing", world.users.reviewer)
     deadline = reclaim.hearing_deadline

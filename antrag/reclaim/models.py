@@ -49,7 +49,9 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
             "received_amount IS NULL OR received_amount = amount + interest_received",
             name="received_in_full",
         ),
-        CheckConstraint("interest_received IS NULL OR interest_received >= 0", name="interest_positive"),
+        CheckConstraint(
+            "interest_received IS NULL OR interest_received >= 0", name="interest_positive"
+        ),
         CheckConstraint(SERVICE_MODE_CHECK, name="service_mode_known"),
         CheckConstraint(ACTION_OUTCOME_CHECK, name="action_outcome_known"),
     )

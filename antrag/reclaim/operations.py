@@ -172,4 +172,6 @@ def open_by_reviewer(
 
 def reclaims_of(notice: FundingNotice) -> list[Reclaim]:
     """Return the notice's reclaims, oldest first."""
-    return list(db.session.scalars(select(Reclaim).filter_by(notice_id=notice.id).order_by(Reclaim.id)))
+    return list(
+        db.session.scalars(select(Reclaim).filter_by(notice_id=notice.id).order_by(Reclaim.id))
+    )
