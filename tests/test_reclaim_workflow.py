@@ -205,3 +205,49 @@ def test_a_reviewer_opens_a_reclaim_for_a_purpose_not_met(make_application, worl
     assert reclaim.ground == "purpose_not_met" and reclaim.case.state == "opened"
     with pytest.raises(InvalidInput):  # everything paid is claimed already
         open_by_reviewer(world.users.reviewer, notice, Decimal("0.01"), "Noch einmal.", today)
+
+
+def _decided(make_application, world):
+    reclaim = overpaid_reclaim(make_application, world)
+    heard(reclaim, world)
+    act(reclaim, "propose_decision", world.users.reviewer, comment="Begründung.")
+    act(reclaim, "decide", world.users.reviewer2)
+    return reclaim
+
+
+def test_an_annulled_reclaim_notice_takes_the_due_amount_off_the_books(make_application, world):
+    reclaim = _decided(make_application, world)
+    act(reclaim, "issue", world.users.reviewer)
+    today = now().astimezone(BERLIN).date()
+    act(
+        reclaim,
+        "record_action",
+        world.users.reviewer,
+        inputs={"action_filed_on": today, "court_file_number": "3 K 1/26.NW"},
+    )
+    assert reclaim.case.state == "contested"
+    reconciles(world.round)
+    act(reclaim, "annul", world.users.reviewer, comment="Aufgehoben.", inputs={"decided_on": today})
+    db.session.expire_all()
+    assert reclaim.case.state == "annulled" and world.round.reclaim_due == 0
+    assert _kinds(reclaim) == ["reclaim_due", "reclaim_cancelled"]
+    reconciles(world.round)
+
+
+def test_retrieved_electronically_the_payment_deadline_runs_from_the_day_after(
+    make_application, world
+):
+    from antrag.notices import consent
+
+    world.users.speyer.may_represent = True
+    world.users.speyer.represents_as = "Bürgermeisterin"
+    consent.declare(world.users.speyer)
+    db.session.commit()
+    reclaim = _decided(make_application, world)
+    act(reclaim, "issue_electronically", world.users.reviewer)
+    assert reclaim.case.state == "provided" and reclaim.payment_due_on is None
+    act(reclaim, "retrieve", world.users.speyer)
+    assert reclaim.case.state == "issued"
+    assert reclaim.made_known_on == now().astimezone(BERLIN).date() + timedelta(days=1)
+    assert reclaim.payment_due_on > reclaim.made_known_on
+    reconciles(world.round)
