@@ -126,3 +126,32 @@ def test_the_notice_page_lists_the_reclaim_and_the_reviewer_opens_one(
         url, {"amount": "1.000,00", "reason": "Zweck verfehlt.", "facts_known_on": "01.01.2026"}
     )
     assert good.status_code == 302 and "/rueckforderungen/" in good.headers["Location"]
+
+
+@pytest.mark.usefixtures("rates_file")
+def test_the_reviewer_records_the_receipt_in_german_figures(make_application, world, make_web):
+    from antrag.engine.calendar import BERLIN
+    from antrag.formats import format_amount
+    from antrag.reclaim.operations import reclaim_interest
+
+    reclaim = overpaid_reclaim(make_application, world)
+    heard(reclaim, world)
+    act(reclaim, "propose_decision", world.users.reviewer, comment="Begründung.")
+    act(reclaim, "decide", world.users.reviewer2)
+    act(reclaim, "issue", world.users.reviewer)
+    later = now() + timedelta(days=20)
+    with frozen_at(later):
+        day = later.astimezone(BERLIN).date()
+        total = reclaim.amount + reclaim_interest(reclaim, day).total
+        web = make_web(world.users.reviewer)
+        page = web.get(f"/rueckforderungen/{reclaim.id}").get_data(as_text=True)
+        assert "Zinsen insgesamt" in page and format_amount(total) in page
+        url = f"/rueckforderungen/{reclaim.id}/aktion"
+        form = {"trigger": "record_receipt", "version": reclaim.case.version}
+        form["input_received_on"] = day.isoformat()
+        bad = web.post(url, form | {"input_received_amount": "fünf"})
+        assert bad.status_code == 422 and "Betrag in Euro" in bad.get_data(as_text=True)
+        good = web.post(url, form | {"input_received_amount": format_amount(total)})
+        assert good.status_code == 302
+    db.session.expire_all()
+    assert reclaim.case.state == "closed" and reclaim.received_amount == total

@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 from .. import engine
 from ..applications.storage import UploadRefused, check_pdf, safe_display_name
 from ..auth import load_visible
-from ..cases.actions import fire_posted, posted_version
+from ..cases.actions import INPUT_PREFIX, fire_posted, posted_version
 from ..cases.page import action_error_items, build_case_view
 from ..engine.errors import InvalidInput
 from ..extensions import db
 from ..files import upload_folder, write_new
+from ..formats import parse_amount
 from ..funding.models import FundingNotice
 from ..funding.rules import paid
 from ..idempotency import forms as once
@@ -23,6 +24,8 @@ from .forms import AnswerUploadForm, OpenReclaimForm
 from .models import Reclaim
 
 bp = Blueprint("reclaim", __name__, url_prefix="/rueckforderungen")
+# Inputs of kind amount, typed in German form on the case page.
+AMOUNT_INPUTS = {"propose_decision": ("amount",), "record_receipt": ("received_amount",)}
 
 
 @bp.app_template_global()
@@ -43,13 +46,32 @@ def page(reclaim_id: int):
 def act(reclaim_id: int):
     """Fire one action of the reclaim (hearing, answer, decision, issue, receipt …)."""
     found = load_visible(Reclaim, reclaim_id)
-    inputs = None
-    if request.form.get("trigger") == "waive_appeal" and current_user.may_represent:
+    trigger = request.form.get("trigger", "")
+    inputs, errors = _amounts(trigger)
+    if errors:
+        failed = {"trigger": trigger, "errors": errors, "comment": request.form.get("comment", "")}
+        failed["inputs"] = {k.removeprefix(INPUT_PREFIX): v for k, v in request.form.items()}
+        return _render(found, failed=failed), 422
+    if trigger == "waive_appeal" and current_user.may_represent:
         inputs = {"represents_as": current_user.represents_as}
     target = url_for(".page", reclaim_id=found.id)
     if request.form.get("trigger") == "retrieve":
         target = url_for(".notice_pdf", reclaim_id=found.id)
     return fire_posted(found, _render, target, inputs)
+
+
+def _amounts(trigger: str) -> tuple[dict | None, dict]:
+    """Read the amount inputs as German amounts (5.000,00); return (inputs, field errors)."""
+    inputs, errors = {}, {}
+    for name in AMOUNT_INPUTS.get(trigger, ()):
+        text = request.form.get(INPUT_PREFIX + name, "").strip()
+        if not text:
+            continue
+        try:
+            inputs[name] = parse_amount(text)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    return inputs or None, errors
 
 
 @bp.route("/bescheide/<int:notice_id>/neu", methods=["GET", "POST"])
