@@ -66,6 +66,15 @@ class Config:
     # start even before it (False). The VV text does not settle it; see
     # antrag/applications/early_start.py.
     EARLY_START_NOT_BEFORE_CONSENT = True
+    # Reclaims (Rückforderung): the default answer period of the hearing (§ 28 VwVfG), the
+    # payment deadline after the reclaim notice took effect, and the day-count convention of
+    # the interest (§ 49a (3) VwVfG; "act/365" or "act/act", see antrag/law/interest.py).
+    RECLAIM_HEARING_WEEKS = 4
+    RECLAIM_PAYMENT_MONTHS = 1
+    RECLAIM_INTEREST_DAY_COUNT = "act/365"
+    # A base-rate file to use instead of the shipped antrag/law/data/base_rates.yaml (e.g. one
+    # updated by operations before a release carries the new half-year's rate).
+    RECLAIM_BASE_RATES_FILE = None
     # The electronic seal (PAdES) on every issued notice: PEM files of the seal certificate
     # and its private key, and the key's passphrase if it has one (see README, "The seal").
     # Without them, development and tests make a self-signed seal in the instance folder;

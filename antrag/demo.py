@@ -39,6 +39,7 @@ from .network import demo as network_demo
 from .programme.models import Municipality, Programme
 from .programme.operations import create_municipality, create_programme, create_round
 from .programme.rlp_municipalities import CITIES, seat_address
+from .reclaim.operations import open_by_reviewer, reclaims_of
 
 logger = logging.getLogger(__name__)
 demo_cli = AppGroup("demo", help="Load the demo data and list its logins.")
@@ -105,7 +106,8 @@ class Replay:
     def _recent(self, days_ago: int, number: int) -> datetime:
         """Return a moment `days_ago` days back, inside the open round and before now."""
         day = self.now.date() - timedelta(days=days_ago)
-        moment = datetime.combine(day, time(10, 7 * number), tzinfo=BERLIN)
+        minutes = 7 * number  # a long story's later steps spill over into the next hours
+        moment = datetime.combine(day, time(10 + minutes // 60, minutes % 60), tzinfo=BERLIN)
         return min(max(moment, self._opening()), self.now - timedelta(minutes=1))
 
     def _opening(self) -> datetime:
@@ -187,6 +189,8 @@ class Replay:
             self.fill(city, revised=True)
         elif action.startswith("call_off:"):
             self.call_off(city, action.removeprefix("call_off:"), actor, comment)
+        elif action.startswith("reclaim:"):
+            self.reclaim(city, action.removeprefix("reclaim:"), actor, comment)
         else:
             application = self.applications[city.ags]
             case, inputs = application.case, None
@@ -225,6 +229,15 @@ class Replay:
             request_call_off(self.users[city.ags], notice, Decimal(what), comment)
             return
         newest = max(notice.call_offs, key=lambda c: c.id)
+        engine.fire(newest.case_id, what, self.users[actor], version=newest.case.version)
+
+    def reclaim(self, city: story.CityStory, what: str, actor: str, comment: str | None) -> None:
+        """Open a reclaim (`what` is an amount) or move the newest one on (a trigger)."""
+        notice = self._notice(self.applications[city.ags])
+        if what[0].isdigit():
+            open_by_reviewer(self.users[actor], notice, Decimal(what), comment, now().date())
+            return
+        newest = reclaims_of(notice)[-1]
         engine.fire(newest.case_id, what, self.users[actor], version=newest.case.version)
 
     @staticmethod

@@ -107,7 +107,8 @@ class CityStory:
     `fill`, `revise`, a trigger of the membership workflow, `notice:<trigger>` or
     `mentoring:<trigger>` (fired on the application's notice or newest mentoring
     assignment; a kick-off's comment is its date), `call_off:<amount>` to request funds or
-    `call_off:<trigger>` for the newest call-off; `actor` is `city`, `r1`, `r2` or `mentor`
+    `call_off:<trigger>` for the newest call-off, `reclaim:<amount>` to open a reclaim for a
+    purpose not met (the comment its facts) or `reclaim:<trigger>` for the newest one; `actor` is `city`, `r1`, `r2` or `mentor`
     (the assignment's mentor). Project periods written as "+1-MM-DD" fall in the year after the demo is loaded.
     """
 
@@ -130,6 +131,11 @@ class CityStory:
 APPROVAL = (
     "Antrag vollständig, Ratsbeschluss liegt vor, die Projekte passen zu den Zielen des "
     "Netzwerks. Bewilligung des Regelbetrags von 60.750,00 € empfohlen."
+)
+RECLAIM_REASON = (
+    "Die Stadt hat mitgeteilt, dass das Projekt „Parkleitsystem Altstadt“ nicht umgesetzt "
+    "wird. Der darauf entfallende Teil der ausgezahlten Mittel (8.000,00 €) wurde nicht für "
+    "den Zuwendungszweck verwendet."
 )
 # The officers who waive declare for their city by a power of attorney (§ 47 GemO RLP).
 REPRESENTS_AS = "bevollmächtigt durch Vollmacht der Stadtspitze vom 02.05.2019"
@@ -171,7 +177,10 @@ STORIES = (
                ("2019-05-20 09:00", "notice:waive_appeal", "city", WAIVER),
                ("2019-07-01 10:00", "call_off:30000.00", "city", "Erste Tranche Bürgerbüro"),
                ("2019-07-03 11:00", "call_off:check", "r1", None),
-               ("2019-07-04 09:30", "call_off:release", "r2", None)),
+               ("2019-07-04 09:30", "call_off:release", "r2", None),
+               # Project 2 (Parkleitsystem) was given up: the ministry reclaims its share.
+               (12, "reclaim:8000.00", "r1", RECLAIM_REASON),
+               (10, "reclaim:send_hearing", "r1", None)),
     ),
     CityStory(
         "pilot", "07137003", "digital@andernach.example", "Stefan Wagner",

@@ -27,6 +27,8 @@ MODULES = (
     "antrag.notices.rejection_rules",
     "antrag.amendments.models",
     "antrag.amendments.rules",
+    "antrag.reclaim.models",
+    "antrag.reclaim.rules",
     "antrag.mentoring.models",
     "antrag.mentoring.rules",
     "antrag.api.models",

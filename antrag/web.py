@@ -131,6 +131,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(notices_bp)
     app.register_blueprint(amendments_bp)
+    from .reclaim.views import bp as reclaim_bp
+
+    app.register_blueprint(reclaim_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
     from .accounts.access_views import bp as access_bp

@@ -208,9 +208,11 @@ def after_decision(world, make_application):
     act(amendment, "propose", world.users.reviewer)
     act(amendment, "co_sign", world.users.reviewer2)
     act(amendment, "issue", world.users.reviewer)
+    reclaim = _reclaim_in_hearing(notice, world.users.reviewer)
     return {
         "amendment": amendment.id,
         "amendment_draft": amendment_draft.id,
+        "reclaim": reclaim.id,
         "rejection": rejection.id,
         "notice": notice.id,
         "call_off": db.session.get(CallOff, call_off.id).id,
@@ -218,6 +220,28 @@ def after_decision(world, make_application):
         "assignment": assignment.id,
         "round": world.round.id,
     }
+
+
+def _reclaim_in_hearing(notice, reviewer):
+    """A reclaim of Speyer's notice whose hearing letter was sent."""
+    from funding_support import act
+
+    from antrag import engine
+    from antrag.db_types import utcnow
+    from antrag.reclaim.operations import new_reclaim
+
+    reclaim = new_reclaim(
+        notice,
+        ground="purpose_not_met",
+        amount=notice.amount / 4,
+        reason="Projekt nicht umgesetzt.",
+        facts_known_on=utcnow().date(),
+        file_reference="DS-2099-0001",
+    )
+    engine.start("reclaim", reclaim, reviewer)
+    db.session.commit()
+    act(reclaim, "send_hearing", reviewer)
+    return reclaim
 
 
 #          page                                          anon own  other rev  ment adm
@@ -238,6 +262,12 @@ AFTER_TABLE = [
     ("/bescheide/aenderungen/{amendment_draft}", (302, 404, 404, 200, 404, 404)),
     ("/bescheide/aenderungen/{amendment_draft}/pdf", (302, 404, 404, 404, 404, 404)),
     ("/bescheide/{notice}/aenderungen/neu", (302, 403, 404, 200, 404, 404)),
+    ("/rueckforderungen/{reclaim}", (302, 200, 404, 200, 404, 404)),
+    ("/rueckforderungen/{reclaim}/anhoerung.pdf", (302, 200, 404, 200, 404, 404)),
+    # No notice and no answer document yet: nothing to send.
+    ("/rueckforderungen/{reclaim}/bescheid.pdf", (302, 404, 404, 404, 404, 404)),
+    ("/rueckforderungen/{reclaim}/stellungnahme.pdf", (302, 404, 404, 404, 404, 404)),
+    ("/rueckforderungen/bescheide/{notice}/neu", (302, 403, 404, 200, 404, 404)),
     ("/haushalt/", (302, 403, 403, 200, 403, 200)),
     ("/haushalt/runden/{round}", (302, 403, 403, 200, 403, 200)),
     ("/mentoring", (302, 302, 302, 302, 200, 302)),

@@ -85,6 +85,7 @@ def test_figures_follow_the_ledger(world, booked):
         "reserved": Decimal("0.00"),
         "paid": Decimal("20000.00"),
         "reclaimed": Decimal("0.00"),
+        "reclaim_due": Decimal("0.00"),
         "available": Decimal("121500.00"),
     }
     assert ledger.reconcile(world.round) == []

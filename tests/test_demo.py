@@ -255,3 +255,12 @@ def test_every_pilot_notice_has_its_service_recorded(demo):
     issued = [n for n in notices if n.issued_at is not None]
     assert len(issued) == 4
     assert {(n.service_mode, n.made_known_on) for n in issued} == {("post", date(2019, 5, 17))}
+
+
+def test_speyer_is_heard_on_a_reclaim_with_its_deadline_running(demo):
+    from antrag.reclaim.models import Reclaim
+
+    (reclaim,) = db.session.scalars(select(Reclaim)).all()
+    assert reclaim.municipality.name == "Speyer" and reclaim.case.state == "hearing"
+    assert reclaim.amount == Decimal("8000.00") and reclaim.hearing_pdf_sha256
+    assert reclaim.case.due_at > now()

@@ -45,6 +45,7 @@ CASE_PREFIXES = ("/antraege/<", "/bescheide/<", "/bescheide/abrufe/", "/bescheid
 CASE_PREFIXES += ("/bescheide/ablehnungen/", "/mentoring/zuordnungen/", "/api/v1/")
 CASE_PREFIXES += ("/vorgaenge/",)
 CASE_PREFIXES += ("/bescheide/aenderungen/",)
+CASE_PREFIXES += ("/rueckforderungen/",)
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -123,6 +124,7 @@ def ids(world, make_application):
     call_off = request_call_off(u.speyer, notice, notice.amount / 4, None)
     amendment = _issued_amendment(notice, world)
     proof = proof_of(notice)
+    reclaim = _reclaim(notice, u.reviewer)
     document = attach_to_proof(u.speyer, proof, proof.case.version, minimal_pdf("Beleg"), "B.pdf")
     note = _message_with_attachment(u.speyer, approved)
     other_mentor = create_user(
@@ -160,6 +162,7 @@ def ids(world, make_application):
         ("vorgaenge", "message_id"): [note.id],
         ("call-offs", "object_id"): [call_off.id],
         ("nachweise", "proof_id"): [proof.id],
+        ("rueckforderungen", "reclaim_id"): [reclaim.id],
         ("nachweise", "attachment_id"): [document.id],
         ("proofs-of-use", "object_id"): [proof.id],
         ("proofs-of-use", "attachment_id"): [document.id],
@@ -198,6 +201,26 @@ def _message_with_attachment(author, application):
 
     upload = FileStorage(io.BytesIO(minimal_pdf("Anlage")), filename="Anlage.pdf")
     return post_message(author, application.case, application, "Eine Frage.", upload=upload)
+
+
+def _reclaim(notice, reviewer):
+    """A reclaim of Speyer's notice in its hearing (a purpose not met)."""
+    from antrag import engine
+    from antrag.db_types import utcnow
+    from antrag.reclaim.operations import new_reclaim
+
+    reclaim = new_reclaim(
+        notice,
+        ground="purpose_not_met",
+        amount=notice.amount / 4,
+        reason="Projekt nicht umgesetzt.",
+        facts_known_on=utcnow().date(),
+        file_reference="DS-2099-0001",
+    )
+    engine.start("reclaim", reclaim, reviewer)
+    db.session.commit()
+    act(reclaim, "send_hearing", reviewer)
+    return reclaim
 
 
 def _meeting_objects(world):

@@ -130,7 +130,10 @@ SCHEMAS = {
         }
     ),
     "Budget": closed(
-        dict.fromkeys(("total", "committed", "reserved", "paid", "reclaimed", "available"), AMOUNT),
+        dict.fromkeys(
+            ("total", "committed", "reserved", "paid", "reclaimed", "reclaim_due", "available"),
+            AMOUNT,
+        ),
         description="Haushaltszahlen einer Runde (nur Ministerium und Administration).",
     ),
     "Round": closed(

@@ -173,6 +173,7 @@ def round_(found, user) -> dict:
             "reserved": money(found.reserved),
             "paid": money(found.paid),
             "reclaimed": money(found.reclaimed),
+            "reclaim_due": money(found.reclaim_due),
             "available": money(found.available),
         }
     return body

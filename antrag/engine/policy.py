@@ -32,13 +32,15 @@ FOUR_EYES_GUARDS = frozenset({"four_eyes", "four_eyes_release"})
 SIGNING_GUARD = "signing_authority"
 
 # workflow -> {trigger: kind}: the decisions each workflow must declare, with four eyes.
-# Extend it when a workflow gains a decision (issue 13: the reclaim decision).
+# Extend it when a workflow gains a decision.
 REQUIRED_DECISIONS: dict[str, dict[str, str]] = {
     "membership": {"approve": "rights", "reject": "rights"},
     "call_off": {"release": "money"},
     "proof_of_use": {"accept": "money"},
     # An amendment lowers the amount or changes the conditions of a grant: a second person.
     "amendment_notice": {"co_sign": "money"},
+    # The reclaim decision fixes what the city owes; dropping it waives the state's claim.
+    "reclaim": {"decide": "money", "drop": "money"},
 }
 
 # Effects that make a transition a decision about money or rights, whatever its name.
@@ -47,10 +49,18 @@ DECISION_EFFECTS: dict[str, str] = {
     "reserve_budget": "money",
     "record_payment": "money",
     "settle_proof": "money",
+    "fix_reclaim": "money",
 }
 
 # Effects that issue a letter; more are registered with `@effect(name, letter=True)`.
-LETTER_EFFECTS = frozenset({"render_notice", "render_rejection_notice", "render_amendment_notice"})
+LETTER_EFFECTS = frozenset(
+    {
+        "render_notice",
+        "render_rejection_notice",
+        "render_amendment_notice",
+        "render_reclaim_notice",
+    }
+)
 
 
 def letter_effects() -> frozenset[str]:

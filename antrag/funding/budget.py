@@ -84,10 +84,25 @@ def pay(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
     return _book(notice, "payment", amount, case_id)
 
 
-def reclaim(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
-    """Book a reclaim of `amount`: it flows back into what the round can commit."""
-    _move(notice, None, reclaimed=Round.reclaimed + amount)
-    return _book(notice, "reclaim", amount, case_id)
+def reclaim_due(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
+    """Book a decided reclaim as due (ledger kind reclaim_due): not yet money the round has."""
+    _move(notice, None, reclaim_due=Round.reclaim_due + amount)
+    return _book(notice, "reclaim_due", amount, case_id)
+
+
+def reclaim_received(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
+    """Book the money of a reclaim received: no longer due, and available to the round again.
+
+    Interest is not booked here: it is revenue of the state, not of the round's budget.
+    """
+    _move(notice, None, reclaim_due=Round.reclaim_due - amount, reclaimed=Round.reclaimed + amount)
+    return _book(notice, "reclaim_received", amount, case_id)
+
+
+def reclaim_cancelled(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
+    """Take a due reclaim off the books (the court annulled the reclaim notice)."""
+    _move(notice, None, reclaim_due=Round.reclaim_due - amount)
+    return _book(notice, "reclaim_cancelled", amount, case_id)
 
 
 def reduce(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
@@ -126,5 +141,5 @@ def _book(notice: FundingNotice, kind: str, amount: Decimal, case_id: int) -> Bu
     )
     db.session.add(entry)
     db.session.flush()
-    db.session.expire(notice.round, ["committed", "reserved", "paid", "reclaimed"])
+    db.session.expire(notice.round, ["committed", "reserved", "paid", "reclaimed", "reclaim_due"])
     return entry

@@ -23,7 +23,8 @@ BAR_LABELS = {
     "committed": N_("Gebunden"),
     "reserved": N_("Vorgemerkt"),
     "paid": N_("Ausgezahlt"),
-    "reclaimed": N_("Zurückgefordert"),
+    "reclaim_due": N_("Rückforderung festgesetzt"),
+    "reclaimed": N_("Rückforderung eingegangen"),
     "available": N_("Verfügbar"),
 }
 CHART_WIDTH = 400  # SVG units available for the longest bar

@@ -18,7 +18,9 @@ TOTALS = {
     "committed": {"commitment": 1, "annulment": -1, "reduction": -1},
     "reserved": {"reservation": 1, "release": -1},
     "paid": {"payment": 1},
-    "reclaimed": {"reclaim": 1},
+    # The legacy kind `reclaim` was booked at the proof's acceptance and counted as received.
+    "reclaimed": {"reclaim": 1, "reclaim_received": 1},
+    "reclaim_due": {"reclaim_due": 1, "reclaim_received": -1, "reclaim_cancelled": -1},
 }
 KIND_LABELS = {
     "reservation": N_("Vormerkung"),
@@ -28,12 +30,16 @@ KIND_LABELS = {
     "reclaim": N_("Rückforderung"),
     "annulment": N_("Aufhebung der Bindung"),
     "reduction": N_("Minderung durch Änderungsbescheid"),
+    "reclaim_due": N_("Rückforderung festgesetzt"),
+    "reclaim_received": N_("Rückforderung eingegangen"),
+    "reclaim_cancelled": N_("Rückforderung aufgehoben"),
 }
 TOTAL_LABELS = {
     "committed": N_("Gebunden"),
     "reserved": N_("Vorgemerkt"),
     "paid": N_("Ausgezahlt"),
-    "reclaimed": N_("Zurückgefordert"),
+    "reclaimed": N_("Rückforderung eingegangen"),
+    "reclaim_due": N_("Rückforderung festgesetzt"),
 }
 # Notice states in which the notice's amount is committed against the round's budget.
 COMMITTED_STATES = ("provided", "not_retrieved", "issued", "contested", "final", "closed")
@@ -47,13 +53,14 @@ def _money(value) -> Decimal:
 
 
 def figures(round_) -> dict[str, Decimal]:
-    """Return the round's budget, committed, reserved, paid, reclaimed and available amounts."""
+    """Return the round's budget, committed, reserved, paid, reclaimed, due and available amounts."""
     return {
         "budget": round_.budget,
         "committed": round_.committed,
         "reserved": round_.reserved,
         "paid": round_.paid,
         "reclaimed": round_.reclaimed,
+        "reclaim_due": round_.reclaim_due,
         "available": round_.available,
     }
 
@@ -166,4 +173,26 @@ def reconcile(round_) -> list[str]:
                 ledger=format_money(ledger["reserved"]),
             )
         )
+    due = reclaims_due(round_)
+    if due != ledger["reclaim_due"]:
+        problems.append(
+            _(
+                "Die festgesetzten Rückforderungen ergeben %(reclaims)s, "
+                "die Buchungen „Rückforderung festgesetzt“ %(ledger)s.",
+                reclaims=format_money(due),
+                ledger=format_money(ledger["reclaim_due"]),
+            )
+        )
     return problems + _overpaid_notices(round_) + _foreign_entries(round_)
+
+
+def reclaims_due(round_) -> Decimal:
+    """Return the sum of the round's reclaims decided and not yet received or annulled."""
+    from ..reclaim.models import DUE_STATES, Reclaim
+
+    total = db.session.scalar(
+        select(func.sum(Reclaim.amount))
+        .join(Case, Reclaim.case_id == Case.id)
+        .where(Reclaim.round_id == round_.id, Case.state.in_(DUE_STATES))
+    )
+    return _money(total)

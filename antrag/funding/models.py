@@ -126,17 +126,20 @@ class FundingNotice(NoticeToCity, ServiceRecord, db.Model):
 
 
 class BudgetEntry(db.Model):
-    """One line of a round's ledger: reservation, release, commitment, payment, reclaim, annulment.
+    """One line of a round's ledger: reservation, release, commitment, payment, annulment, reclaims.
 
     An annulment gives the commitment of a notice the court annulled back to the round; a
-    reduction gives back the part an amendment notice took off the amount.
+    reduction gives back the part an amendment notice took off the amount. A
+    reclaim decided is booked `reclaim_due`, its money received `reclaim_received` (only then
+    available to the round), an annulled reclaim notice `reclaim_cancelled`. The old kind
+    `reclaim` (booked at the proof's acceptance before migration 0019) counts as received.
     """
 
     __tablename__ = "budget_entry"
     __table_args__ = (
         CheckConstraint(
             "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment', "
-            "'reduction')",
+            "'reduction', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')",
             name="kind_known",
         ),
         CheckConstraint("amount > 0", name="amount_positive"),

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from .. import engine
 from ..engine import effect, guard
-from . import budget
 from .models import ExpenditureLine, ProofOfUse
 from .rules import paid
 
@@ -54,13 +53,19 @@ def spent(proof: ProofOfUse) -> Decimal:
 
 @effect("settle_proof")
 def settle_proof(ctx) -> None:
-    """Set the reclaim (paid minus spent, when positive), book it and close the notice."""
+    """Set the reclaim (paid minus spent, when positive), open its procedure, close the notice.
+
+    The reclaim is not booked here: it runs as a case of its own (workflow `reclaim`) and
+    reaches the ledger when it is decided (reclaim_due) and when the money is received.
+    """
     proof = ctx.subject
     notice = proof.notice
     difference = paid(notice) - spent(proof)
     proof.reclaim_amount = max(difference, Decimal("0.00"))
     if proof.reclaim_amount > 0:
-        budget.reclaim(notice, proof.reclaim_amount, ctx.case.id)
+        from ..reclaim.operations import open_for_proof
+
+        open_for_proof(proof, ctx.actor, ctx.now)
     engine.fire(notice.case_id, "close", engine.SYSTEM, version=notice.case.version)
 
 

@@ -7,9 +7,13 @@ font, tagged structure, XMP identification) and sealed with the ministry's elect
     render_funding_notice(notice, signer, *, draft=False) -> bytes
     render_rejection_notice(notice, signer, *, draft=False) -> bytes
     render_amendment_notice(notice, signer, *, draft=False) -> bytes
+    render_reclaim_hearing(reclaim, signer) -> bytes   (the hearing letter, § 28 VwVfG)
+    render_reclaim_notice(reclaim, signer, *, draft=False) -> bytes
 """
 
+from ..engine.calendar import BERLIN
 from . import amendment, funding, rejection
+from . import reclaim as reclaim_letters
 from .anbest import configured as configured_conditions
 from .layout import LetterPDF
 from .parts import letter_day
@@ -23,6 +27,8 @@ __all__ = [
     "render_amendment_notice",
     "german_date",
     "render_funding_notice",
+    "render_reclaim_hearing",
+    "render_reclaim_notice",
     "render_rejection_notice",
 ]
 
@@ -78,4 +84,40 @@ def render_amendment_notice(notice, signer, *, draft: bool = False, seal=None) -
         return data
     return seal_pdf(
         data, seal or current_seal(), reason=f"{amendment.TITLE} {notice.file_reference}"
+    )
+
+
+def render_reclaim_hearing(reclaim, signer, *, seal=None) -> bytes:
+    """Return the hearing letter of a reclaim as sealed PDF bytes (no administrative act)."""
+    pdf = LetterPDF(
+        title=f"{reclaim_letters.HEARING_TITLE} {reclaim.file_reference}",
+        subject=f"{reclaim_letters.SUBJECT} – {reclaim.addressee_name}",
+        created_at=reclaim.hearing_sent_at or letter_day(reclaim),
+        draft=False,
+    )
+    reclaim_letters.render_hearing(pdf, reclaim, signer)
+    reason = f"{reclaim_letters.HEARING_TITLE} {reclaim.file_reference}"
+    return seal_pdf(pdf.finish(), seal or current_seal(), reason=reason)
+
+
+def render_reclaim_notice(reclaim, signer, *, draft: bool = False, seal=None) -> bytes:
+    """Return the reclaim notice as PDF bytes, with the interest to the letter day."""
+    from flask import current_app
+
+    from ..reclaim.operations import reclaim_interest
+
+    pdf = LetterPDF(
+        title=_title(reclaim_letters.TITLE, reclaim, draft),
+        subject=f"{reclaim_letters.SUBJECT} – {reclaim.addressee_name}",
+        created_at=letter_day(reclaim),
+        draft=draft,
+    )
+    day = letter_day(reclaim).astimezone(BERLIN).date()
+    day_count = current_app.config.get("RECLAIM_INTEREST_DAY_COUNT", "act/365")
+    reclaim_letters.render_notice(pdf, reclaim, signer, reclaim_interest(reclaim, day), day_count)
+    data = pdf.finish()
+    if draft:
+        return data
+    return seal_pdf(
+        data, seal or current_seal(), reason=f"{reclaim_letters.TITLE} {reclaim.file_reference}"
     )

@@ -156,6 +156,7 @@ class Round(db.Model):
             name="ledger_positive",
         ),
         CheckConstraint("committed + reserved <= budget + reclaimed", name="budget_not_overspent"),
+        CheckConstraint("reclaim_due >= 0", name="reclaim_due_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,7 +175,12 @@ class Round(db.Model):
     committed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     reserved: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
+    # Reclaims received (and the legacy kind `reclaim`): they count as available again.
     reclaimed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
+    # Reclaims decided but not yet received ("Rückforderung festgesetzt"): not available.
+    reclaim_due: Mapped[Decimal] = mapped_column(
+        Money(), default=Decimal("0.00"), server_default="0"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     programme = relationship("Programme", back_populates="rounds")
@@ -182,7 +188,11 @@ class Round(db.Model):
 
     @property
     def available(self) -> Decimal:
-        """Return what the round can still promise: budget − committed − reserved + reclaimed."""
+        """Return what the round can still promise: budget − committed − reserved + reclaimed.
+
+        A reclaim counts only once its money is received (`reclaimed`); one merely decided
+        (`reclaim_due`) does not.
+        """
         return self.budget - self.committed - self.reserved + self.reclaimed
 
     @property

@@ -1,7 +1,7 @@
 """Amendment notices (Änderungsbescheide), the conditions they add, ledger kind `reduction`.
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0019
 Create Date: 2026-12-05 01:30:00
 
 """
@@ -13,7 +13,7 @@ import antrag.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0016'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
@@ -24,12 +24,14 @@ ACTION_OUTCOME_CHECK = (
 CHANGE_CHECK = (
     "new_amount IS NOT NULL OR new_period_end IS NOT NULL OR additional_condition IS NOT NULL"
 )
+# The kinds as migration 0019 (reclaim) left them, and with the reduction added.
 KINDS_BEFORE = (
-    "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment')"
+    "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment', "
+    "'reclaim_due', 'reclaim_received', 'reclaim_cancelled')"
 )
 KINDS_AFTER = (
     "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment', "
-    "'reduction')"
+    "'reduction', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')"
 )
 
 

@@ -1,0 +1,1 @@
+"""The reclaim procedure (Rückforderung): hearing, decision, payment and receipt of the money."""
