@@ -167,6 +167,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_amount, "amount")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    from .payments.bank import formatted_iban
+
+    app.add_template_filter(formatted_iban, "iban")
 
     from . import i18n
 

@@ -126,15 +126,18 @@ class FundingNotice(NoticeToCity, ServiceRecord, db.Model):
 
 
 class BudgetEntry(db.Model):
-    """One line of a round's ledger: reservation, release, commitment, payment, reclaim, annulment.
+    """One line of a round's ledger: reservation, release, commitment, order, payment, reclaim…
 
+    An order books a released call-off as ordered (angewiesen); its payment, once the
+    treasury confirms it, moves the amount from ordered to paid.
     An annulment gives the commitment of a notice the court annulled back to the round.
     """
 
     __tablename__ = "budget_entry"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment')",
+            "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
+            "'annulment')",
             name="kind_known",
         ),
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -180,16 +183,32 @@ class CallOff(_PartOfNotice, db.Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The city's account when it called off (None on call-offs from before migration 0017).
+    payee_iban: Mapped[str | None] = mapped_column(String(34))
+    payee_bic: Mapped[str | None] = mapped_column(String(11))
+    account_holder: Mapped[str | None] = mapped_column(String(70))
 
     case = relationship("Case", lazy="joined", innerjoin=True)
     notice = relationship("FundingNotice", back_populates="call_offs")
     requested_by = relationship("User")
+    payment_order = relationship("PaymentOrder", back_populates="call_off", uselist=False)
 
     ENDPOINT = "funding.call_off"
 
     def url_values(self) -> dict:
         """Return the URL values of the call-off page (with ENDPOINT)."""
         return {"call_off_id": self.id}
+
+    def decisive_data(self) -> dict:
+        """Return the call-off's decisive fields as JSON-safe values."""
+        return {
+            "notice_id": self.notice_id,
+            "amount": str(self.amount),
+            "requested_by_id": self.requested_by_id,
+            "payee_iban": self.payee_iban,
+            "payee_bic": self.payee_bic,
+            "account_holder": self.account_holder,
+        }
 
 
 @registry.subject("proof_of_use")
