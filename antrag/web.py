@@ -140,6 +140,9 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(network_bp)
     app.register_blueprint(reporting_bp)
+    from .payments.views import bp as payments_bp
+
+    app.register_blueprint(payments_bp)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")

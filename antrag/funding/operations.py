@@ -12,8 +12,8 @@ from ..engine.errors import InvalidInput, WrongState
 from ..extensions import db
 from ..formats import format_money
 from ..mail import outbox
-from .models import CallOff, ExpenditureLine, FundingNotice, ProofOfUse
 from .call_off_rules import call_off_block
+from .models import CallOff, ExpenditureLine, FundingNotice, ProofOfUse
 from .rules import called_off
 from .storage import store_proof_pdf
 

@@ -47,8 +47,10 @@ def _value_date_problem(ctx) -> str | None:
     value_date = ctx.inputs.get("value_date")
     order = ctx.subject.payment_order
     today = ctx.now.astimezone(BERLIN).date()
-    if value_date is None or order is None:
+    if order is None:
         return _("Zu diesem Abruf gibt es keine Auszahlungsanordnung.")
+    if value_date is None:  # asked before the form is filled: the required input is checked apart
+        return None
     if value_date > today:
         return _("Die Wertstellung kann nicht in der Zukunft liegen.")
     if value_date < order.ordered_on:
