@@ -171,7 +171,8 @@ STORIES = (
                ("2019-05-20 09:00", "notice:waive_appeal", "city", WAIVER),
                ("2019-07-01 10:00", "call_off:30000.00", "city", "Erste Tranche Bürgerbüro"),
                ("2019-07-03 11:00", "call_off:check", "r1", None),
-               ("2019-07-04 09:30", "call_off:release", "r2", None)),
+               ("2019-07-04 09:30", "call_off:release", "r2", None),
+               ("2019-07-09 08:45", "call_off:confirm_payment", "r1", None)),
     ),
     CityStory(
         "pilot", "07137003", "digital@andernach.example", "Stefan Wagner",

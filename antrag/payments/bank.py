@@ -99,6 +99,17 @@ def account_of(municipality) -> Account | None:
     return Account(iban=iban, bic=municipality.bic or derived_bic(iban), holder=holder)
 
 
+# Demo accounts: a real bank code (so that schwifty derives the BIC) with made-up account
+# numbers 99<AGS>; never a real account of a city.
+DEMO_BANK_CODE = "55050120"
+
+
+def demo_account(ags: str, name: str) -> dict:
+    """Return a fictitious but checksum-valid account for the demo city `ags` (master data)."""
+    iban = str(IBAN.generate("DE", bank_code=DEMO_BANK_CODE, account_code=f"99{ags}"))
+    return {"iban": iban, "bic": derived_bic(iban), "account_holder": f"Stadtkasse {name} (Demo)"}
+
+
 def formatted_iban(iban: str | None) -> str:
     """Return the IBAN in groups of four for reading ("DE89 3704 …")."""
     if not iban:
