@@ -171,7 +171,6 @@ def find_problems(
             )
 
     from .letters.checks import letter_problems
-
     from .payments.checks import payment_problems
 
     problems += [Problem(*found) for found in letter_problems(config)]

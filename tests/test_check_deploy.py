@@ -201,4 +201,3 @@ def test_unverified_conditions_are_a_warning(tmp_path):
     config = production_config(tmp_path) | {"ANBEST_K_PATH": None}  # the shipped, unverified text
     problems = find_problems(config, environ={}, static_folder=STATIC)
     assert [(p.setting, p.level) for p in problems] == [("ANBEST_K_PATH", "warning")]
-

@@ -282,3 +282,8 @@ class ProofAttachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The call-off's payment order lives in its own package; import it so the mapper finds it
+# wherever the funding models are used.
+from ..payments import models as _payment_models  # noqa: E402, F401

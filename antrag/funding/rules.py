@@ -65,15 +65,27 @@ def called_off(notice: FundingNotice, exclude_id: int | None = None) -> Decimal:
     return Decimal(db.session.scalar(query)).quantize(CENT)
 
 
-def paid(notice: FundingNotice) -> Decimal:
-    """Return the sum of the notice's paid call-offs."""
+def _in_state(notice: FundingNotice, state: str) -> Decimal:
     return Decimal(
         db.session.scalar(
             select(func.coalesce(func.sum(CallOff.amount), 0))
             .join(Case, Case.id == CallOff.case_id)
-            .where(CallOff.notice_id == notice.id, Case.state == "paid")
+            .where(CallOff.notice_id == notice.id, Case.state == state)
         )
     ).quantize(CENT)
+
+
+def paid(notice: FundingNotice) -> Decimal:
+    """Return the sum of the notice's paid call-offs: payments the treasury confirmed.
+
+    (Call-offs on workflow v1 count from their release, which paid at once.)
+    """
+    return _in_state(notice, "paid")
+
+
+def ordered(notice: FundingNotice) -> Decimal:
+    """Return the sum of the notice's call-offs ordered for payment, not yet confirmed paid."""
+    return _in_state(notice, "ordered")
 
 
 # --- funding notice ---------------------------------------------------------------------
