@@ -51,16 +51,13 @@ def import_confirmations(user, data: bytes) -> ImportReport:
         if order is None:
             report.problems.append(_problem(booking, _("keine Auszahlungsanordnung dazu")))
         elif booking.amount != order.amount or booking.currency not in (None, "EUR"):
-            report.problems.append(
-                _problem(
-                    booking,
-                    _(
-                        "Betrag %(paid)s weicht von der Anordnung (%(ordered)s) ab",
-                        paid=f"{booking.amount} {booking.currency or ''}".strip(),
-                        ordered=format_money(order.amount),
-                    ),
-                )
+            reported = " ".join(str(part) for part in (booking.amount, booking.currency) if part)
+            message = _(
+                "Betrag %(paid)s weicht von der Anordnung (%(ordered)s) ab",
+                paid=reported,
+                ordered=format_money(order.amount),
             )
+            report.problems.append(_problem(booking, message))
         elif order.confirmed_at is not None:
             report.already.append(order.number)
         elif booking.value_date is None:
