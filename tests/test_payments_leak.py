@@ -139,3 +139,17 @@ def test_the_call_off_names_the_account_as_it_was_requested(make_application, wo
     db.session.commit()
     assert call_off.payee_iban == "DE20547500109999990001"
     assert call_off.account_holder == "Stadtkasse Speyer" and call_off.payee_bic == "MALADE51SPY"
+
+
+def test_the_city_without_an_account_is_told_why_and_keeps_its_input(
+    make_application, world, make_web
+):
+    notice = final_notice(make_application, world)
+    world.speyer.iban = None
+    db.session.commit()
+    web = make_web(world.users.speyer)
+    web.get(f"/bescheide/{notice.id}")
+    response = web.post(f"/bescheide/{notice.id}/abrufe", {"amount": "1.234,00"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "keine gültige Bankverbindung" in html
+    assert "1.234,00" in html

@@ -161,6 +161,10 @@ def request_call_off_view(notice_id: int):
         db.session.rollback()
         form.amount.errors = [exc.errors["amount"]]
         return _render_notice(db.session.get(FundingNotice, notice_id), call_off_form=form), 422
+    except WrongState as exc:  # no account, proof submitted, notice not final: say why
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_notice(db.session.get(FundingNotice, notice_id), call_off_form=form), 422
     target = submission.leads_to(url_for(".call_off", call_off_id=call_off.id))
     db.session.commit()
     flash(_("Der Mittelabruf wurde an das Ministerium übermittelt."), "success")
