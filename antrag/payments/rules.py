@@ -120,16 +120,18 @@ def order_payment(ctx) -> PaymentOrder:
 
 @effect("record_confirmed_payment")
 def record_confirmed_payment(ctx) -> None:
-    """Mark the order confirmed (once: a guarded UPDATE) and book the payment."""
+    """Mark the order confirmed (once: a guarded UPDATE) and book the payment.
+
+    The source is "manual"; the camt.054 import re-marks it in the same savepoint.
+    """
     call_off = ctx.subject
-    source = ctx.inputs.get("source", "manual")
     result = db.session.execute(
         update(PaymentOrder)
         .where(PaymentOrder.call_off_id == call_off.id, PaymentOrder.confirmed_at.is_(None))
         .values(
             confirmed_at=ctx.now,
             value_date=ctx.inputs["value_date"],
-            confirmation_source=source,
+            confirmation_source="manual",
             confirmed_by_id=ctx.actor.id,
         )
         .execution_options(synchronize_session=False)
