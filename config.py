@@ -86,6 +86,14 @@ class Config:
     # The general conditions (ANBest-K) attached to every funding notice: a YAML file with
     # title, version, date, source and sections; None takes antrag/letters/data/anbest_k.yaml.
     ANBEST_K_PATH = None
+    # Payment orders (see README, "Payments"): the state treasury's account the pain.001
+    # credit transfers are drawn on. Production must set them (check-deploy fails without);
+    # development and tests use the fictitious demo account of DevelopmentConfig.
+    PAYMENT_DEBTOR_NAME = None
+    PAYMENT_DEBTOR_IBAN = None
+    PAYMENT_DEBTOR_BIC = None
+    # A payment order falls due this many working days (Rhineland-Palatinate) after release.
+    PAYMENT_DUE_WORKING_DAYS = 5
     # The operator of the site, shown in the imprint, the privacy notice and the
     # accessibility statement (see README, "Legal pages"); set them for production.
     OPERATOR_NAME = "Ministerium des Innern und für Sport Rheinland-Pfalz"
@@ -139,6 +147,7 @@ class Config:
             "LOG_FILE",
             *LEGAL_TEXT,
             *LETTERS,
+            *PAYMENT_TEXT,
         ):
             if os.environ.get(key):
                 values[key] = os.environ[key]
@@ -149,11 +158,23 @@ class Config:
         return values
 
 
+# A fictitious treasury account for development and tests (valid checksum, no real bank
+# account: the account number is made up); check-deploy refuses it in production.
+DEMO_DEBTOR = {
+    "PAYMENT_DEBTOR_NAME": "Landeshauptkasse Rheinland-Pfalz (Demo)",
+    "PAYMENT_DEBTOR_IBAN": "DE11550000000000001017",
+    "PAYMENT_DEBTOR_BIC": "MARKDEF1550",
+}
+
+
 class DevelopmentConfig(Config):
     """Local use with `make run`: SQLite in the instance folder, a generated secret key."""
 
     DEBUG = False
     LOAD_DEMO_DATA = True
+    PAYMENT_DEBTOR_NAME = DEMO_DEBTOR["PAYMENT_DEBTOR_NAME"]
+    PAYMENT_DEBTOR_IBAN = DEMO_DEBTOR["PAYMENT_DEBTOR_IBAN"]
+    PAYMENT_DEBTOR_BIC = DEMO_DEBTOR["PAYMENT_DEBTOR_BIC"]
 
 
 class ProductionConfig(Config):
@@ -172,6 +193,9 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    PAYMENT_DEBTOR_NAME = DEMO_DEBTOR["PAYMENT_DEBTOR_NAME"]
+    PAYMENT_DEBTOR_IBAN = DEMO_DEBTOR["PAYMENT_DEBTOR_IBAN"]
+    PAYMENT_DEBTOR_BIC = DEMO_DEBTOR["PAYMENT_DEBTOR_BIC"]
 
 
 CONFIGS = {
@@ -203,7 +227,9 @@ LEGAL_TEXT = (
     "ACCESSIBILITY_STATEMENT_DATE",
 )
 LETTERS = ("NOTICE_SEAL_CERT", "NOTICE_SEAL_KEY", "NOTICE_SEAL_PASSPHRASE", "ANBEST_K_PATH")
+PAYMENT_TEXT = ("PAYMENT_DEBTOR_NAME", "PAYMENT_DEBTOR_IBAN", "PAYMENT_DEBTOR_BIC")
 SECURITY_NUMBERS = (
+    "PAYMENT_DUE_WORKING_DAYS",
     "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS",
     "LOGIN_MAX_ATTEMPTS",

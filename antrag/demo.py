@@ -36,6 +36,7 @@ from .funding.operations import request_call_off
 from .meetings import demo as meeting_demo
 from .mentoring.models import MentoringAssignment
 from .network import demo as network_demo
+from .payments.bank import demo_account
 from .programme.models import Municipality, Programme
 from .programme.operations import create_municipality, create_programme, create_round
 from .programme.rlp_municipalities import CITIES, seat_address
@@ -129,6 +130,7 @@ class Replay:
                 population=city.population,
                 head_title=heads.get(city.ags),
                 **seat_address(city.ags),
+                **demo_account(city.ags, city.name),
             )
         create_programme(
             name=story.PROGRAMME,
@@ -229,7 +231,12 @@ class Replay:
             request_call_off(self.users[city.ags], notice, Decimal(what), comment)
             return
         newest = max(notice.call_offs, key=lambda c: c.id)
-        engine.fire(newest.case_id, what, self.users[actor], version=newest.case.version)
+        inputs = None
+        if what == "confirm_payment":  # the treasury paid on the day the story confirms it
+            inputs = {"value_date": now().astimezone(BERLIN).date()}
+        engine.fire(
+            newest.case_id, what, self.users[actor], version=newest.case.version, inputs=inputs
+        )
 
     def reclaim(self, city: story.CityStory, what: str, actor: str, comment: str | None) -> None:
         """Open a reclaim (`what` is an amount) or move the newest one on (a trigger)."""

@@ -178,6 +178,7 @@ STORIES = (
                ("2019-07-01 10:00", "call_off:30000.00", "city", "Erste Tranche Bürgerbüro"),
                ("2019-07-03 11:00", "call_off:check", "r1", None),
                ("2019-07-04 09:30", "call_off:release", "r2", None),
+               ("2019-07-09 08:45", "call_off:confirm_payment", "r1", None),
                # Project 2 (Parkleitsystem) was given up: the ministry reclaims its share.
                (12, "reclaim:8000.00", "r1", RECLAIM_REASON),
                (10, "reclaim:send_hearing", "r1", None)),

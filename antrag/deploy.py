@@ -171,8 +171,10 @@ def find_problems(
             )
 
     from .letters.checks import letter_problems
+    from .payments.checks import payment_problems
 
     problems += [Problem(*found) for found in letter_problems(config)]
+    problems += [Problem(*found) for found in payment_problems(config)]
     return sorted(problems, key=lambda p: p.level != "error")
 
 

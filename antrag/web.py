@@ -150,6 +150,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(messages_bp)
     app.add_template_global(conversation_link, "conversation_link")
+    from .payments.views import bp as payments_bp
+
+    app.register_blueprint(payments_bp)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
@@ -177,6 +180,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_amount, "amount")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    from .payments.bank import formatted_iban
+
+    app.add_template_filter(formatted_iban, "iban")
 
     from . import i18n
 

@@ -209,7 +209,8 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
     speyer = Municipality(
         ags="07318000", name="Speyer", kind="kreisfreie_stadt", is_city=True, population=50741,
         head_title="Oberbürgermeister", street="Maximilianstraße 100", postal_code="67346",
-        town="Speyer",
+        town="Speyer", iban="DE20547500109999990001", bic="MALADE51SPY",
+        account_holder="Stadtkasse Speyer",
     )  # fmt: skip
     andernach = Municipality(
         ags="07137003",
@@ -221,11 +222,13 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
         street="Läufstraße 11",
         postal_code="56626",
         town="Andernach",
+        iban="DE93576500109999990001",
+        account_holder="Stadtkasse Andernach",
     )
     pirmasens = Municipality(
         ags="07317000", name="Pirmasens", kind="kreisfreie_stadt", is_city=True, population=40584,
         head_title="Oberbürgermeister", street="Exerzierplatzstraße 17", postal_code="66953",
-        town="Pirmasens",
+        town="Pirmasens", iban="DE81542500109999990001", account_holder="Stadtkasse Pirmasens",
     )  # fmt: skip
     # The legal basis a notice names: the guideline (invented for the tests) and the budget
     # item of the round.

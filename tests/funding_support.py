@@ -5,6 +5,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from antrag import engine
+from antrag.clock import now
+from antrag.engine.calendar import BERLIN
 from antrag.extensions import db
 from antrag.funding.models import FundingNotice, ProofOfUse
 from antrag.funding.operations import request_call_off
@@ -47,12 +49,25 @@ def final_notice(make_application, world, municipality=None) -> FundingNotice:
     return notice
 
 
-def paid_call_off(notice, amount: str, world):
-    """Request, check (reviewer) and release (reviewer2) a call-off of `amount`."""
+def ordered_call_off(notice, amount: str, world):
+    """Request, check (reviewer) and release (reviewer2) a call-off: its payment is ordered."""
     call_off = request_call_off(world.users.speyer, notice, Decimal(amount), None)
     db.session.commit()
     act(call_off, "check", world.users.reviewer)
     act(call_off, "release", world.users.reviewer2)
+    return call_off
+
+
+def confirm_payment(call_off, world, value_date=None):
+    """Confirm the ordered payment by hand (reviewer), with today's value date by default."""
+    day = value_date or now().astimezone(BERLIN).date()
+    return act(call_off, "confirm_payment", world.users.reviewer, inputs={"value_date": day})
+
+
+def paid_call_off(notice, amount: str, world):
+    """Request, check, release a call-off and confirm its payment: it is paid."""
+    call_off = ordered_call_off(notice, amount, world)
+    confirm_payment(call_off, world)
     return call_off
 
 

@@ -11,7 +11,9 @@ from api_support import Api, assert_ok, assert_problem, token_for
 from form_support import project_start
 
 from antrag.applications.storage import minimal_pdf
+from antrag.clock import now
 from antrag.engine import history
+from antrag.engine.calendar import BERLIN
 from antrag.extensions import db
 
 FIELDS = {
@@ -194,7 +196,13 @@ def _call_offs(api, notice_path) -> list[str]:
     refused = assert_problem(anna.fire(path, "release", body["version"]), 422, "guard")
     assert refused["guard"] == "four_eyes_release"
     body = _fire(ben, path, "release", body["version"])
+    order = body["payment_order"]
+    assert body["state"] == "ordered" and not body["paid_at"] and order["amount"] == "50000.00"
+    assert body["account"]["iban"] == order["iban"] and order["value_date"] is None
+    today = now().astimezone(BERLIN).date().isoformat()
+    body = _fire(anna, path, "confirm_payment", body["version"], inputs={"value_date": today})
     assert body["state"] == "paid" and body["paid_at"]
+    assert body["payment_order"]["value_date"] == today
     _assert_history_ends_in_state(city, path)
     return [path]
 
@@ -272,6 +280,7 @@ def test_a_case_from_empty_draft_to_closed_notice_through_the_api_alone(people, 
     assert notice["figures"] == {
         "approved": "60750.00",
         "called_off": "50000.00",
+        "ordered": "0.00",
         "paid": "50000.00",
         "left": "10750.00",
     }

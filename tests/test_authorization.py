@@ -169,9 +169,19 @@ def test_only_applicants_create_applications(make_web, world, role):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/antraege/neu", "/abmelden", "/konto/api-tokens"])
+@pytest.mark.parametrize("role", ["anonymous", "own_city", "mentor", "admin"])
+def test_only_reviewers_import_payment_confirmations(make_web, world, role):
+    web = make_web(_users(world)[role])
+    web.get("/anmelden")
+    response = web.post("/zahlungen/bestaetigungen", {})
+    assert response.status_code == (302 if role == "anonymous" else 403)
+
+
+@pytest.mark.parametrize(
+    "path", ["/antraege/neu", "/abmelden", "/konto/api-tokens", "/zahlungen/bestaetigungen"]
+)
 def test_posts_without_csrf_token_are_refused(make_web, world, path):
-    web = make_web(world.users.speyer)
+    web = make_web(world.users.reviewer if path.startswith("/zahlungen") else world.users.speyer)
     response = web.post(path, {"round_id": world.round.id}, csrf=False)
     assert response.status_code == 400
 
@@ -270,6 +280,11 @@ AFTER_TABLE = [
     ("/rueckforderungen/bescheide/{notice}/neu", (302, 403, 404, 200, 404, 404)),
     ("/haushalt/", (302, 403, 403, 200, 403, 200)),
     ("/haushalt/runden/{round}", (302, 403, 403, 200, 403, 200)),
+    # Payment orders are the ministry clerks' work; an export of a day without orders
+    # sends the clerk back to the page (302).
+    ("/zahlungen/", (302, 403, 403, 200, 403, 403)),
+    ("/zahlungen/export.csv", (302, 403, 403, 302, 403, 403)),
+    ("/zahlungen/export.xml", (302, 403, 403, 302, 403, 403)),
     ("/mentoring", (302, 302, 302, 302, 200, 302)),
     ("/mentoring/zuordnungen/{assignment}", (302, 404, 404, 200, 200, 404)),
     ("/mentoring/ministerium", (302, 403, 403, 200, 403, 403)),

@@ -50,8 +50,21 @@ def make_notice(world, make_application):
 
 
 def book(notice, kind, amount, *, total=True):
-    """Write a ledger entry and, unless `total` is False, move the round's running total."""
+    """Write a ledger entry and, unless `total` is False, move the round's running total.
+
+    A payment is booked with the order before it (ordered + and −: the total stays).
+    """
     amount = Decimal(amount)
+    if kind == "payment":
+        db.session.add(
+            BudgetEntry(
+                round_id=notice.round_id,
+                notice_id=notice.id,
+                kind="order",
+                amount=amount,
+                case_id=notice.case_id,
+            )
+        )
     db.session.add(
         BudgetEntry(
             round_id=notice.round_id,
@@ -83,6 +96,7 @@ def test_figures_follow_the_ledger(world, booked):
         "budget": Decimal("243000.00"),
         "committed": Decimal("121500.00"),
         "reserved": Decimal("0.00"),
+        "ordered": Decimal("0.00"),
         "paid": Decimal("20000.00"),
         "reclaimed": Decimal("0.00"),
         "reclaim_due": Decimal("0.00"),
@@ -186,8 +200,8 @@ def test_budget_page_flags_a_ledger_that_does_not_add_up(make_web, world, booked
 def test_round_page_lists_the_ledger_entries(make_web, world, booked):
     html = make_web(world.users.reviewer).get(f"/haushalt/runden/{world.round.id}")
     html = html.get_data(as_text=True)
-    assert html.count('<th scope="row">DS-2019-0001</th>') == 2
-    assert "Bindung" in html and "Auszahlung" in html and "Andernach" in html
+    assert html.count('<th scope="row">DS-2019-0001</th>') == 3  # commitment, order, payment
+    assert "Bindung" in html and "Auszahlungsanordnung" in html and "Andernach" in html
 
 
 def test_unknown_round_is_not_found(make_web, world):

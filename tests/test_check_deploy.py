@@ -31,6 +31,8 @@ def production_config(tmp_path) -> dict:
         "OPERATOR_EMAIL": "digitale-stadt@mdi.rlp.de",
         "PRIVACY_OFFICER_EMAIL": "datenschutz@mdi.rlp.de",
         "ACCESSIBILITY_CONTACT_EMAIL": "barrierefreiheit@mdi.rlp.de",
+        "PAYMENT_DEBTOR_NAME": "Landeshauptkasse Rheinland-Pfalz",
+        "PAYMENT_DEBTOR_IBAN": "DE30545500100001234567",
     }
 
 
@@ -91,6 +93,12 @@ UNSAFE = [
     ({"NOTICE_SEAL_KEY": "/nowhere/seal-key.pem"}, "NOTICE_SEAL_KEY"),
     ({"NOTICE_SEAL_DEVELOPMENT": True}, "NOTICE_SEAL_DEVELOPMENT"),
     ({"ANBEST_K_PATH": "/nowhere/anbest_k.yaml"}, "ANBEST_K_PATH"),
+    # The treasury account the pain.001 files draw on: set, valid, not the demo account.
+    ({"PAYMENT_DEBTOR_IBAN": None}, "PAYMENT_DEBTOR_IBAN"),
+    ({"PAYMENT_DEBTOR_IBAN": "DE11550000000000001017"}, "PAYMENT_DEBTOR_IBAN"),
+    ({"PAYMENT_DEBTOR_IBAN": "DE00545500100001234567"}, "PAYMENT_DEBTOR_IBAN"),
+    ({"PAYMENT_DEBTOR_NAME": ""}, "PAYMENT_DEBTOR_NAME"),
+    ({"PAYMENT_DEBTOR_BIC": "XX"}, "PAYMENT_DEBTOR_BIC"),
 ]
 
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from funding_support import act, final_notice, issued_notice, paid_call_off
+from funding_support import act, confirm_payment, final_notice, issued_notice, paid_call_off
 from sqlalchemy import select
 
 from antrag.engine.errors import GuardRefused, InvalidInput, WrongState
@@ -24,6 +24,7 @@ def test_two_partial_call_offs_are_checked_released_by_a_second_reviewer_and_pai
         act(first, "release", world.users.reviewer)
     db.session.rollback()
     act(first, "release", world.users.reviewer2)
+    confirm_payment(first, world)
     second = paid_call_off(notice, "20000.00", world)
     db.session.expire_all()
     assert [c.case.state for c in (first, second)] == ["paid", "paid"]

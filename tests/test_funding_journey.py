@@ -8,14 +8,17 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from antrag.applications.storage import minimal_pdf
+from antrag.clock import now
+from antrag.engine.calendar import BERLIN
 from antrag.extensions import db
 from antrag.funding import ledger
 from antrag.funding.models import CallOff
 
 
-def _act(web, url, trigger, version, comment=""):
+def _act(web, url, trigger, version, comment="", **inputs):
     web.get(url.removesuffix("/aktion"))
     form = {"trigger": trigger, "version": version, "comment": comment, "confirm_waiver": "y"}
+    form |= {f"input_{name}": value for name, value in inputs.items()}
     response = web.post(url, form)
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
@@ -49,6 +52,13 @@ def test_notice_issued_waived_called_off_twice_proved_with_reclaim_and_closed(
         url = f"/bescheide/abrufe/{call_off.id}/aktion"
         _act(anna, url, "check", call_off.case.version)
         _act(ben, url, "release", call_off.case.version)
+        assert call_off.case.state == "ordered" and call_off.payment_order is not None
+        assert world.round.ordered > 0 and ledger.reconcile(world.round) == []
+        day = now().astimezone(BERLIN).date().isoformat()
+        _act(anna, url, "confirm_payment", call_off.case.version, value_date=day)
+        assert call_off.case.state == "paid"
+        assert ledger.reconcile(world.round) == []
+    assert world.round.ordered == 0 and world.round.paid == Decimal("50000.00")
     proof = proof_of(notice)
     url = f"/bescheide/nachweise/{proof.id}"
     project = notice.application.projects[0]

@@ -191,6 +191,7 @@ def test_budget_per_round_shows_the_ledger_figures(world, make_application):
         "budget": Decimal("243000.00"),
         "committed": Decimal("60750.00"),
         "reserved": Decimal("0.00"),
+        "ordered": Decimal("0.00"),
         "paid": Decimal("0.00"),
         "reclaimed": Decimal("0.00"),
         "reclaim_due": Decimal("0.00"),

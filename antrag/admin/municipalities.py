@@ -27,6 +27,9 @@ def _values(form: MunicipalityForm) -> dict:
         "street": form.street.data,
         "postal_code": form.postal_code.data,
         "town": form.town.data,
+        "iban": form.iban.data,
+        "bic": form.bic.data,
+        "account_holder": form.account_holder.data,
     }
 
 

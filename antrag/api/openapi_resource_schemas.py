@@ -94,7 +94,9 @@ RESOURCE_PROPERTIES = {
         "service": SERVICE,
         "pdf_url": nullable(URL),
         "pdf_sha256": nullable(SHA256),
-        "figures": closed(dict.fromkeys(("approved", "called_off", "paid", "left"), AMOUNT)),
+        "figures": closed(
+            dict.fromkeys(("approved", "called_off", "ordered", "paid", "left"), AMOUNT)
+        ),
         "call_off_ids": array(ID),
         "proof_of_use_id": nullable(ID),
     },
@@ -125,6 +127,8 @@ RESOURCE_PROPERTIES = {
         "note": nullable(TEXT),
         "requested_at": DATE_TIME,
         "paid_at": nullable(DATE_TIME),
+        "account": nullable(ref("BankAccount")),
+        "payment_order": nullable(ref("PaymentOrder")),
     },
     "proof_of_use": {
         "id": ID,

@@ -19,6 +19,7 @@ TEXT = {"type": "string"}
 BOOL = {"type": "boolean"}
 URL = {"type": "string", "format": "uri-reference"}
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+IBAN = {"type": "string", "pattern": "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"}
 ROLE = {"type": "string", "enum": [r for r in ROLES if r != "system"]}
 ACTOR = {"type": "string", "enum": list(ROLES)}
 COMMENT_RULE = {"type": "string", "enum": ["required", "optional", "none"]}
@@ -129,9 +130,40 @@ SCHEMAS = {
             "population": {"type": "integer", "minimum": 0},
         }
     ),
+    "PaymentOrder": closed(
+        {
+            "number": TEXT,
+            "amount": AMOUNT,
+            "payee_name": TEXT,
+            "iban": IBAN,
+            "bic": {"type": ["string", "null"]},
+            "purpose": TEXT,
+            "budget_chapter": {"type": ["string", "null"]},
+            "budget_title": {"type": ["string", "null"]},
+            "budget_year": {"type": "integer"},
+            "ordered_on": DATE,
+            "due_on": DATE,
+            "confirmed_at": nullable(DATE_TIME),
+            "value_date": nullable(DATE),
+        },
+        description="Auszahlungsanordnung eines freigegebenen Mittelabrufs (nur lesbar).",
+    ),
+    "BankAccount": closed(
+        {"iban": IBAN, "bic": {"type": ["string", "null"]}, "holder": TEXT},
+        description="Das Konto, das die Kommune beim Abruf genannt hat.",
+    ),
     "Budget": closed(
         dict.fromkeys(
-            ("total", "committed", "reserved", "paid", "reclaimed", "reclaim_due", "available"),
+            (
+                "total",
+                "committed",
+                "reserved",
+                "ordered",
+                "paid",
+                "reclaimed",
+                "reclaim_due",
+                "available",
+            ),
             AMOUNT,
         ),
         description="Haushaltszahlen einer Runde (nur Ministerium und Administration).",

@@ -171,6 +171,7 @@ def round_(found, user) -> dict:
             "total": money(found.budget),
             "committed": money(found.committed),
             "reserved": money(found.reserved),
+            "ordered": money(found.ordered),
             "paid": money(found.paid),
             "reclaimed": money(found.reclaimed),
             "reclaim_due": money(found.reclaim_due),
@@ -289,7 +290,7 @@ def application(found, user) -> dict:
 
 
 def funding_notice(found, user) -> dict:
-    from ..funding.rules import called_off, paid
+    from ..funding.rules import called_off, ordered, paid
 
     called = called_off(found)
     proof = found_proof(found)
@@ -317,6 +318,7 @@ def funding_notice(found, user) -> dict:
         "figures": {
             "approved": money(found.amount),
             "called_off": money(called),
+            "ordered": money(ordered(found)),
             "paid": money(paid(found)),
             "left": money(found.amount - called),
         },
@@ -367,6 +369,33 @@ def call_off(found, user) -> dict:
         "note": found.note,
         "requested_at": moment(found.created_at),
         "paid_at": moment(found.paid_at),
+        "account": (
+            {"iban": found.payee_iban, "bic": found.payee_bic, "holder": found.account_holder}
+            if found.payee_iban
+            else None
+        ),
+        "payment_order": payment_order(found.payment_order),
+    }
+
+
+def payment_order(order) -> dict | None:
+    """Return the payment order of a released call-off (read-only), or None."""
+    if order is None:
+        return None
+    return {
+        "number": order.number,
+        "amount": money(order.amount),
+        "payee_name": order.payee_name,
+        "iban": order.iban,
+        "bic": order.bic,
+        "purpose": order.purpose,
+        "budget_chapter": order.budget_chapter,
+        "budget_title": order.budget_title,
+        "budget_year": order.budget_year,
+        "ordered_on": day(order.ordered_on),
+        "due_on": day(order.due_on),
+        "confirmed_at": moment(order.confirmed_at),
+        "value_date": day(order.value_date),
     }
 
 

@@ -48,6 +48,7 @@ DECISION_EFFECTS: dict[str, str] = {
     "create_funding_notice": "rights",
     "reserve_budget": "money",
     "record_payment": "money",
+    "order_payment": "money",  # call_off v2: the release orders the payment (§ 70 LHO)
     "settle_proof": "money",
     "fix_reclaim": "money",
 }

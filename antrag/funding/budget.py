@@ -78,9 +78,18 @@ def commit(notice: FundingNotice, case_id: int) -> BudgetEntry:
     return _book(notice, "commitment", amount, case_id)
 
 
-def pay(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
-    """Book a payment of `amount` on the notice's round."""
-    _move(notice, None, paid=Round.paid + amount)
+def order(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
+    """Book a payment order of `amount`: released, not yet confirmed paid (Angewiesen)."""
+    _move(notice, None, ordered=Round.ordered + amount)
+    return _book(notice, "order", amount, case_id)
+
+
+def confirm_payment(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
+    """Book the confirmed payment of an order: `amount` moves from ordered to paid.
+
+    The CHECK `ledger_positive` refuses a payment without an order before it.
+    """
+    _move(notice, None, ordered=Round.ordered - amount, paid=Round.paid + amount)
     return _book(notice, "payment", amount, case_id)
 
 
@@ -114,6 +123,12 @@ def reduce(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
     return _book(notice, "reduction", amount, case_id)
 
 
+def pay(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
+    """Book an order and its payment at once (call-offs on workflow call_off v1 pay on release)."""
+    order(notice, amount, case_id)
+    return confirm_payment(notice, amount, case_id)
+
+
 def annul(notice: FundingNotice, case_id: int) -> BudgetEntry:
     """Give the commitment of an annulled notice back to the round (ledger kind annulment).
 
@@ -141,5 +156,7 @@ def _book(notice: FundingNotice, kind: str, amount: Decimal, case_id: int) -> Bu
     )
     db.session.add(entry)
     db.session.flush()
-    db.session.expire(notice.round, ["committed", "reserved", "paid", "reclaimed", "reclaim_due"])
+    db.session.expire(
+        notice.round, ["committed", "reserved", "ordered", "paid", "reclaimed", "reclaim_due"]
+    )
     return entry

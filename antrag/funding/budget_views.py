@@ -22,6 +22,7 @@ BAR_LABELS = {
     "budget": N_("Gesamtbudget"),
     "committed": N_("Gebunden"),
     "reserved": N_("Vorgemerkt"),
+    "ordered": N_("Angewiesen"),
     "paid": N_("Ausgezahlt"),
     "reclaim_due": N_("Rückforderung festgesetzt"),
     "reclaimed": N_("Rückforderung eingegangen"),

@@ -17,6 +17,7 @@ ZERO = Decimal("0.00")
 TOTALS = {
     "committed": {"commitment": 1, "annulment": -1, "reduction": -1},
     "reserved": {"reservation": 1, "release": -1},
+    "ordered": {"order": 1, "payment": -1},
     "paid": {"payment": 1},
     # The legacy kind `reclaim` was booked at the proof's acceptance and counted as received.
     "reclaimed": {"reclaim": 1, "reclaim_received": 1},
@@ -26,6 +27,7 @@ KIND_LABELS = {
     "reservation": N_("Vormerkung"),
     "release": N_("Auflösung der Vormerkung"),
     "commitment": N_("Bindung"),
+    "order": N_("Auszahlungsanordnung"),
     "payment": N_("Auszahlung"),
     "reclaim": N_("Rückforderung"),
     "annulment": N_("Aufhebung der Bindung"),
@@ -37,6 +39,7 @@ KIND_LABELS = {
 TOTAL_LABELS = {
     "committed": N_("Gebunden"),
     "reserved": N_("Vorgemerkt"),
+    "ordered": N_("Angewiesen"),
     "paid": N_("Ausgezahlt"),
     "reclaimed": N_("Rückforderung eingegangen"),
     "reclaim_due": N_("Rückforderung festgesetzt"),
@@ -53,11 +56,12 @@ def _money(value) -> Decimal:
 
 
 def figures(round_) -> dict[str, Decimal]:
-    """Return the round's budget, committed, reserved, paid, reclaimed, due and available amounts."""
+    """Return the round's budget, committed, reserved, ordered, paid, reclaimed, due, available."""
     return {
         "budget": round_.budget,
         "committed": round_.committed,
         "reserved": round_.reserved,
+        "ordered": round_.ordered,
         "paid": round_.paid,
         "reclaimed": round_.reclaimed,
         "reclaim_due": round_.reclaim_due,
@@ -100,12 +104,15 @@ def reserved_by_notices(round_) -> Decimal:
 
 
 def _overpaid_notices(round_) -> list[str]:
-    """Return the file references of notices with more paid out than granted."""
+    """Return the file references of notices with more ordered or paid out than granted.
+
+    Every payment follows an order of the same amount, so the orders bound both.
+    """
     paid = func.sum(BudgetEntry.amount)
     rows = db.session.execute(
         select(FundingNotice.file_reference, FundingNotice.amount, paid)
         .join(BudgetEntry, BudgetEntry.notice_id == FundingNotice.id)
-        .where(BudgetEntry.round_id == round_.id, BudgetEntry.kind == "payment")
+        .where(BudgetEntry.round_id == round_.id, BudgetEntry.kind == "order")
         .group_by(FundingNotice.id, FundingNotice.file_reference, FundingNotice.amount)
     )
     return [
@@ -183,7 +190,12 @@ def reconcile(round_) -> list[str]:
                 ledger=format_money(ledger["reclaim_due"]),
             )
         )
-    return problems + _overpaid_notices(round_) + _foreign_entries(round_)
+    return (
+        problems
+        + _open_orders_problems(round_, ledger["ordered"])
+        + _overpaid_notices(round_)
+        + _foreign_entries(round_)
+    )
 
 
 def reclaims_due(round_) -> Decimal:
@@ -196,3 +208,26 @@ def reclaims_due(round_) -> Decimal:
         .where(Reclaim.round_id == round_.id, Case.state.in_(DUE_STATES))
     )
     return _money(total)
+
+
+def _open_orders_problems(round_, ordered: Decimal) -> list[str]:
+    """Return a message if the unconfirmed payment orders do not add up to what is ordered."""
+    from ..payments.models import PaymentOrder
+
+    open_orders = _money(
+        db.session.scalar(
+            select(func.sum(PaymentOrder.amount)).where(
+                PaymentOrder.round_id == round_.id, PaymentOrder.confirmed_at.is_(None)
+            )
+        )
+    )
+    if open_orders == ordered:
+        return []
+    return [
+        _(
+            "Die offenen Auszahlungsanordnungen ergeben %(orders)s, "
+            "angewiesen sind im Haushalt %(ledger)s.",
+            orders=format_money(open_orders),
+            ledger=format_money(ordered),
+        )
+    ]

@@ -126,8 +126,10 @@ class FundingNotice(NoticeToCity, ServiceRecord, db.Model):
 
 
 class BudgetEntry(db.Model):
-    """One line of a round's ledger: reservation, release, commitment, payment, annulment, reclaims.
+    """One line of a round's ledger: reservation, release, commitment, order, payment, reclaims…
 
+    An order books a released call-off as ordered (angewiesen); its payment, once the
+    treasury confirms it, moves the amount from ordered to paid.
     An annulment gives the commitment of a notice the court annulled back to the round; a
     reduction gives back the part an amendment notice took off the amount. A
     reclaim decided is booked `reclaim_due`, its money received `reclaim_received` (only then
@@ -138,8 +140,8 @@ class BudgetEntry(db.Model):
     __tablename__ = "budget_entry"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment', "
-            "'reduction', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')",
+            "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
+            "'annulment', 'reduction', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')",
             name="kind_known",
         ),
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -185,16 +187,32 @@ class CallOff(_PartOfNotice, db.Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The city's account when it called off (None on call-offs from before migration 0017).
+    payee_iban: Mapped[str | None] = mapped_column(String(34))
+    payee_bic: Mapped[str | None] = mapped_column(String(11))
+    account_holder: Mapped[str | None] = mapped_column(String(70))
 
     case = relationship("Case", lazy="joined", innerjoin=True)
     notice = relationship("FundingNotice", back_populates="call_offs")
     requested_by = relationship("User")
+    payment_order = relationship("PaymentOrder", back_populates="call_off", uselist=False)
 
     ENDPOINT = "funding.call_off"
 
     def url_values(self) -> dict:
         """Return the URL values of the call-off page (with ENDPOINT)."""
         return {"call_off_id": self.id}
+
+    def decisive_data(self) -> dict:
+        """Return the call-off's decisive fields as JSON-safe values."""
+        return {
+            "notice_id": self.notice_id,
+            "amount": str(self.amount),
+            "requested_by_id": self.requested_by_id,
+            "payee_iban": self.payee_iban,
+            "payee_bic": self.payee_bic,
+            "account_holder": self.account_holder,
+        }
 
 
 @registry.subject("proof_of_use")
@@ -268,3 +286,8 @@ class ProofAttachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The call-off's payment order lives in its own package; import it so the mapper finds it
+# wherever the funding models are used.
+from ..payments import models as _payment_models  # noqa: E402, F401

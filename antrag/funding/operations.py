@@ -12,6 +12,7 @@ from ..engine.errors import InvalidInput, WrongState
 from ..extensions import db
 from ..formats import format_money
 from ..mail import outbox
+from .call_off_rules import call_off_block
 from .models import CallOff, ExpenditureLine, FundingNotice, ProofOfUse
 from .rules import called_off
 from .storage import store_proof_pdf
@@ -42,19 +43,29 @@ def left_of(notice: FundingNotice) -> Decimal:
 
 
 def request_call_off(user, notice: FundingNotice, amount: Decimal, note: str | None) -> CallOff:
-    """Start a call-off of `amount` against the final notice; never more than is left."""
-    if notice.case.state == "contested":
+    """Start a call-off of `amount` against the final notice; never more than is left.
+
+    The call-off names the city's bank account as it is now (IBAN, BIC, holder); the notice
+    row is locked before its state is read, so that a proof of use submitted concurrently
+    either freezes this call-off or refuses it (see `freeze_pending_call_offs`).
+    """
+    from ..payments.bank import account_of
+
+    lock_notice(notice)
+    reason = call_off_block(notice)
+    if reason is not None:
+        raise WrongState(reason)
+    account = account_of(notice.municipality)
+    if account is None:
         raise WrongState(
             _(
-                "Gegen den Bescheid ist Klage erhoben. Solange das Verfahren läuft, können "
-                "keine Mittel abgerufen werden."
+                "Für %(city)s ist keine gültige Bankverbindung (IBAN und Kontoinhaber) "
+                "hinterlegt. Bitte wenden Sie sich an das Ministerium, damit sie in den "
+                "Stammdaten der Kommune eingetragen wird; erst dann können Mittel abgerufen "
+                "werden.",
+                city=notice.municipality.name,
             )
         )
-    if notice.case.state != "final":
-        raise WrongState(
-            _("Mittel können erst abgerufen werden, wenn der Bescheid bestandskräftig ist.")
-        )
-    lock_notice(notice)
     left = left_of(notice)
     if amount <= 0:
         raise InvalidInput(
@@ -70,7 +81,15 @@ def request_call_off(user, notice: FundingNotice, amount: Decimal, note: str | N
                 )
             },
         )
-    call_off = CallOff(notice=notice, amount=amount, note=note or None, requested_by_id=user.id)
+    call_off = CallOff(
+        notice=notice,
+        amount=amount,
+        note=note or None,
+        requested_by_id=user.id,
+        payee_iban=account.iban,
+        payee_bic=account.bic,
+        account_holder=account.holder,
+    )
     case = engine.start("call_off", call_off, user)
     outbox.enqueue(case, call_off, REQUESTED_MAIL)
     logger.info("Call-off %s of %s requested by %s", call_off.id, amount, user.id)

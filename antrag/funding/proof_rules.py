@@ -42,8 +42,11 @@ def proof_complete(ctx) -> bool:
 
 @effect("mark_proof_submitted")
 def mark_proof_submitted(ctx) -> None:
-    """Remember when the proof of use was submitted."""
+    """Remember when the proof of use was submitted; freeze the call-offs still pending."""
+    from ..payments.rules import freeze_pending_call_offs
+
     ctx.subject.submitted_at = ctx.now
+    freeze_pending_call_offs(ctx.subject.notice)
 
 
 def spent(proof: ProofOfUse) -> Decimal:

@@ -65,15 +65,27 @@ def called_off(notice: FundingNotice, exclude_id: int | None = None) -> Decimal:
     return Decimal(db.session.scalar(query)).quantize(CENT)
 
 
-def paid(notice: FundingNotice) -> Decimal:
-    """Return the sum of the notice's paid call-offs."""
+def _in_state(notice: FundingNotice, state: str) -> Decimal:
     return Decimal(
         db.session.scalar(
             select(func.coalesce(func.sum(CallOff.amount), 0))
             .join(Case, Case.id == CallOff.case_id)
-            .where(CallOff.notice_id == notice.id, Case.state == "paid")
+            .where(CallOff.notice_id == notice.id, Case.state == state)
         )
     ).quantize(CENT)
+
+
+def paid(notice: FundingNotice) -> Decimal:
+    """Return the sum of the notice's paid call-offs: payments the treasury confirmed.
+
+    (Call-offs on workflow v1 count from their release, which paid at once.)
+    """
+    return _in_state(notice, "paid")
+
+
+def ordered(notice: FundingNotice) -> Decimal:
+    """Return the sum of the notice's call-offs ordered for payment, not yet confirmed paid."""
+    return _in_state(notice, "ordered")
 
 
 # --- funding notice ---------------------------------------------------------------------
@@ -266,63 +278,3 @@ def create_proof_of_use(ctx) -> None:
     case = engine.start("proof_of_use", proof, ctx.actor)
     due_day = add_months(notice.period_end, PROOF_MONTHS_AFTER_PERIOD)
     case.due_at = datetime.combine(due_day, time(23, 59, 59), tzinfo=BERLIN)
-
-
-# --- call-off of funds ------------------------------------------------------------------
-
-
-@guard(
-    "notice_not_contested",
-    _l(
-        "Gegen den Bescheid ist Klage erhoben. Solange das Verfahren läuft, wird nichts "
-        "ausgezahlt; das Ministerium trägt den Ausgang des Verfahrens ein."
-    ),
-)
-def notice_not_contested(ctx) -> bool:
-    """No call-off is checked or paid while an action against the notice is pending.
-
-    The action has suspensive effect (§ 80 (1) VwGO) and the notice is not final; the
-    ministry pays only on a final notice (see `request_call_off`).
-    """
-    return ctx.subject.notice.case.state == "final"
-
-
-def left_for(call_off: CallOff) -> Decimal:
-    """Return what is left of the notice besides this call-off (and a pending reduction)."""
-    from ..amendments.applying import pending_ceiling
-
-    notice = call_off.notice
-    return pending_ceiling(notice) - called_off(notice, exclude_id=call_off.id)
-
-
-@guard(
-    "within_notice",
-    lambda ctx: _(
-        "Der Abruf übersteigt, was vom Bescheid noch übrig ist (%(amount)s).",
-        amount=format_money(left_for(ctx.subject)),
-    ),
-)
-def within_notice(ctx) -> bool:
-    """The call-off is not more than what is left of the notice."""
-    return ctx.subject.amount <= left_for(ctx.subject)
-
-
-@guard(
-    "four_eyes_release",
-    _l(
-        "Sie haben diesen Abruf selbst geprüft. Nach dem Vier-Augen-Prinzip gibt eine zweite "
-        "Person aus dem Ministerium die Zahlung frei."
-    ),
-)
-def four_eyes_release(ctx) -> bool:
-    """Refuse the reviewer who checked the call-off."""
-    from ..engine.guards import proposer_id
-
-    return ctx.actor.id is not None and proposer_id(ctx) != ctx.actor.id
-
-
-@effect("record_payment")
-def record_payment(ctx) -> None:
-    """Book the payment against the round and mark the call-off paid."""
-    ctx.subject.paid_at = ctx.now
-    budget.pay(ctx.subject.notice, ctx.subject.amount, ctx.case.id)

@@ -18,11 +18,12 @@ from ..idempotency import forms as once
 from ..notices.models import RejectionNotice
 from ..notices.retrieval import retrieve_on_download
 from . import storage
+from .call_off_rules import call_off_block
 from .forms import CallOffForm, ProofForm, ProofUploadForm
 from .models import CallOff, FundingNotice, ProofAttachment, ProofOfUse
 from .operations import attach_to_proof, request_call_off, save_proof
 from .proof_rules import lines_by_project, proof_gaps, spent
-from .rules import called_off, paid
+from .rules import called_off, ordered, paid
 
 bp = Blueprint("funding", __name__, url_prefix="/bescheide")
 
@@ -160,6 +161,10 @@ def request_call_off_view(notice_id: int):
         db.session.rollback()
         form.amount.errors = [exc.errors["amount"]]
         return _render_notice(db.session.get(FundingNotice, notice_id), call_off_form=form), 422
+    except WrongState as exc:  # no account, proof submitted, notice not final: say why
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_notice(db.session.get(FundingNotice, notice_id), call_off_form=form), 422
     target = submission.leads_to(url_for(".call_off", call_off_id=call_off.id))
     db.session.commit()
     flash(_("Der Mittelabruf wurde an das Ministerium übermittelt."), "success")
@@ -284,11 +289,12 @@ def _render_notice(found: FundingNotice, failed=None, call_off_form=None):
     figures = {
         "approved": found.amount,
         "called_off": called,
+        "ordered": ordered(found),
         "paid": paid(found),
         "left": found.amount - called,
     }
     may_call_off = (
-        current_user.role == "applicant" and found.case.state == "final" and figures["left"] > 0
+        current_user.role == "applicant" and call_off_block(found) is None and figures["left"] > 0
     )
     proof_row = db.session.scalar(select(ProofOfUse).filter_by(notice_id=found.id))
     return render_template(

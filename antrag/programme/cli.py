@@ -15,11 +15,18 @@ from .operations import (
     create_municipality,
     create_programme,
     create_round,
+    find_municipality,
     find_programme,
     find_round,
     invite,
     municipalities_by_ags,
+    update_municipality,
 )
+
+# What `update_municipality` takes besides the account (kept as they are by `account`).
+MUNICIPALITY_COLUMNS = (
+    "ags", "name", "kind", "is_city", "population", "head_title", "street", "postal_code", "town",
+)  # fmt: skip
 
 municipalities_cli = AppGroup("municipalities", help="Manage municipalities.")
 rounds_cli = AppGroup("rounds", help="Manage funding rounds.")
@@ -72,6 +79,9 @@ def list_municipalities():
 @click.option("--postal-code", help="Postal code (5 digits).")
 @click.option("--town", help="Town of the postal address.")
 @click.option("--head-title", help="Official title of the head (default: from --kind, GemO).")
+@click.option("--iban", help="IBAN of the account grants are paid to.")
+@click.option("--bic", help="BIC (default: derived from the IBAN where known).")
+@click.option("--account-holder", help="Holder of the account, e.g. 'Stadtkasse Speyer'.")
 @_refusals_exit
 def add_municipality(ags, name, kind, population, city, **addressee):
     """Add the municipality AGS called NAME."""
@@ -80,6 +90,27 @@ def add_municipality(ags, name, kind, population, city, **addressee):
     )
     db.session.commit()
     click.echo(f"Added {municipality.ags} {municipality.name}.")
+
+
+@municipalities_cli.command("account")
+@click.argument("ags")
+@click.option("--iban", required=True, help="IBAN of the account grants are paid to.")
+@click.option("--bic", help="BIC (default: derived from the IBAN where known).")
+@click.option("--account-holder", required=True, help="Holder, e.g. 'Stadtkasse Speyer'.")
+@_refusals_exit
+def set_account(ags, iban, bic, account_holder):
+    """Set the bank account of the municipality AGS (checked like in the admin form)."""
+    municipality = find_municipality(ags)
+    if municipality is None:
+        _fail(f"No municipality with AGS {ags}.")
+    values = {c: getattr(municipality, c) for c in MUNICIPALITY_COLUMNS}
+    values.update(iban=iban, bic=bic, account_holder=account_holder)
+    update_municipality(municipality, **values)
+    db.session.commit()
+    click.echo(
+        f"{municipality.name}: {municipality.iban} ({municipality.bic or 'no BIC'}), "
+        f"{municipality.account_holder}."
+    )
 
 
 @rounds_cli.command("list")

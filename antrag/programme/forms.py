@@ -111,6 +111,17 @@ class MunicipalityForm(AppForm):
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     town = StringField(_l("Ort"), validators=[_max(100)], render_kw={"autocomplete": "off"})
+    iban = StringField(
+        _l("IBAN"),
+        validators=[_max(42)],  # printed form with spaces; checked in operations (schwifty)
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    bic = StringField(
+        _l("BIC (freiwillig)"), validators=[_max(15)], render_kw={"autocomplete": "off"}
+    )
+    account_holder = StringField(
+        _l("Kontoinhaber"), validators=[_max(70)], render_kw={"autocomplete": "off"}
+    )
 
 
 class ProgrammeForm(AppForm):

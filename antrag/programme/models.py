@@ -68,6 +68,10 @@ class Municipality(db.Model):
     street: Mapped[str | None] = mapped_column(String(200))
     postal_code: Mapped[str | None] = mapped_column(String(5))
     town: Mapped[str | None] = mapped_column(String(100))
+    # The account the state pays the city's grants to (payments.bank checks the IBAN).
+    iban: Mapped[str | None] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
+    account_holder: Mapped[str | None] = mapped_column(String(70))
 
     @property
     def kind_label(self) -> str:
@@ -152,7 +156,7 @@ class Round(db.Model):
         # The budget can never be overspent or over-promised, whatever runs concurrently
         # (see funding.budget).
         CheckConstraint(
-            "committed >= 0 AND reserved >= 0 AND paid >= 0 AND reclaimed >= 0",
+            "committed >= 0 AND reserved >= 0 AND ordered >= 0 AND paid >= 0 AND reclaimed >= 0",
             name="ledger_positive",
         ),
         CheckConstraint("committed + reserved <= budget + reclaimed", name="budget_not_overspent"),
@@ -174,6 +178,8 @@ class Round(db.Model):
     # the approvals whose notice is not issued yet; issuing moves the amount to `committed`.
     committed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     reserved: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
+    # Released call-offs whose payment the treasury has not confirmed yet (Angewiesen).
+    ordered: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")
     # Reclaims received (and the legacy kind `reclaim`): they count as available again.
     reclaimed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), server_default="0")

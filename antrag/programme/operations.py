@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..formats import format_money
 from ..i18n import N_
+from ..payments.bank import check_account
 from . import letter_fields
 from .models import ELIGIBILITY, MUNICIPALITY_KINDS, Municipality, Programme, Round, ags_problem
 
@@ -128,6 +129,8 @@ def _check_municipality(values: dict, current: Municipality | None) -> dict:
     values["is_city"] = bool(values.get("is_city", True))
     _legacy_address(values, errors)
     letter_fields.check_addressee(values, errors)
+    if any(key in values for key in ("iban", "bic", "account_holder")):
+        check_account(values, errors)
     if not values["head_title"] and "kind" not in errors:
         values["head_title"] = letter_fields.default_head_title(values["kind"], values["is_city"])
     return errors
@@ -163,7 +166,7 @@ def create_municipality(actor=None, **values) -> Municipality:
 
 
 def update_municipality(municipality: Municipality, actor=None, **values) -> Municipality:
-    """Change a municipality's key, name, kind, city flag, population, head and address."""
+    """Change a municipality's key, name, kind, city flag, population, head, address, account."""
     errors = _check_municipality(values, municipality)
     if errors:
         raise ProgrammeError(errors)

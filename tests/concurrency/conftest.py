@@ -74,6 +74,9 @@ def add_cities(world, count: int) -> list[tuple[Municipality, object]]:
             street=f"Rathausplatz {i + 1}",
             postal_code="67059",
             town=f"Teststadt {i:02d}",
+            # the account a call-off names (fictitious, checksum-valid)
+            iban="DE20547500109999990001",
+            account_holder=f"Stadtkasse Teststadt {i:02d}",
         )
         db.session.add(city)
         world.round.invited.append(city)

@@ -24,14 +24,15 @@ ACTION_OUTCOME_CHECK = (
 CHANGE_CHECK = (
     "new_amount IS NOT NULL OR new_period_end IS NOT NULL OR additional_condition IS NOT NULL"
 )
-# The kinds as migration 0019 (reclaim) left them, and with the reduction added.
+# The kinds as migrations 0017 (orders) and 0019 (reclaims) left them, plus the reduction.
 KINDS_BEFORE = (
-    "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment', "
-    "'reclaim_due', 'reclaim_received', 'reclaim_cancelled')"
+    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
+    "'annulment', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')"
 )
 KINDS_AFTER = (
-    "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment', "
-    "'reduction', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')"
+    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
+    "'annulment', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled', "
+    "'reduction')"
 )
 
 

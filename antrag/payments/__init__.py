@@ -1,0 +1,1 @@
+"""Payment orders (Auszahlungsanordnungen), the bank account of a city, treasury files."""
