@@ -34,6 +34,8 @@ MODULES = (
     "antrag.meetings.rules",
     "antrag.idempotency.models",
     "antrag.limits.models",
+    "antrag.audit.models",
+    "antrag.audit.record",  # after the models whose columns it watches
 )
 
 

@@ -6,6 +6,7 @@ from functools import wraps
 import click
 from flask.cli import AppGroup
 
+from ..audit.actor import actor_option
 from ..extensions import db
 from ..formats import format_amount, format_date, parse_date
 from .forms import parse_signed_amount
@@ -21,8 +22,8 @@ from .operations import (
     municipalities_by_ags,
 )
 
-municipalities_cli = AppGroup("municipalities", help="Manage municipalities.")
-rounds_cli = AppGroup("rounds", help="Manage funding rounds.")
+municipalities_cli = actor_option(AppGroup("municipalities", help="Manage municipalities."))
+rounds_cli = actor_option(AppGroup("rounds", help="Manage funding rounds."))
 
 
 def _fail(message: str):
