@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from engine_support import fire
 from funding_support import issued_notice
+from sql_support import counted_statements
 from sqlalchemy import select, text
 
 from antrag.audit import snapshot
@@ -142,3 +144,24 @@ def test_uploaded_attachment_changed_is_named(make_application, runner):
     assert f"attachment {attachment.id} (application {application.id}): changed file" in (
         result.output
     )
+
+
+def test_snapshot_costs_only_the_subjects_collections(make_application, world):
+    application = make_application("submitted")
+    db.session.expire_all()
+    application = db.session.get(type(application), application.id)
+    version = application.case.version
+
+    with counted_statements() as statements:
+        fire(
+            application, "start_review", world.users.reviewer2, version=version, subject=application
+        )
+
+    selects = [" ".join(s.split()) for s in statements if s.lstrip().startswith("SELECT")]
+    assert [s.split()[1].split(".")[0] for s in selects] == [
+        "user",  # the actor, expired above
+        "project",  # the snapshot: the application's projects …
+        "attachment",  # … and documents
+        "history_chain_head",
+    ]
+    assert not [s for s in statements if "admin_record" in s]
