@@ -158,7 +158,7 @@ def test_snapshot_costs_only_the_subjects_collections(make_application, world):
         )
 
     selects = [" ".join(s.split()) for s in statements if s.lstrip().startswith("SELECT")]
-    assert [s.split()[1].split(".")[0] for s in selects] == [
+    assert [s.split()[1].split(".")[0].strip('"') for s in selects] == [
         "user",  # the actor, expired above
         "project",  # the snapshot: the application's projects …
         "attachment",  # … and documents
