@@ -74,7 +74,10 @@ def check(batch_size: int = 500) -> SubjectReport:
         select(Case.id, Case.workflow, Case.workflow_version, Case.state, HistoryEntry.to_state)
         .add_columns(HistoryEntry.subject_snapshot)
         .join(latest, latest.c.case_id == Case.id)
-        .join(HistoryEntry, HistoryEntry.seq == latest.c.seq)
+        .join(
+            HistoryEntry,
+            (HistoryEntry.case_id == latest.c.case_id) & (HistoryEntry.seq == latest.c.seq),
+        )
         .order_by(Case.id)
     ).all()
     by_model: dict[type, list] = {}

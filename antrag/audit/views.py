@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..admin.blueprint import PAGE_SIZE, bp
 from ..auth import role_required
 from ..extensions import db
+from ..reporting.exports import neutralise
 from . import record
 from .models import AdminRecord
 
@@ -87,14 +88,18 @@ def admin_record_json():
 @bp.route("/protokoll.csv")
 @role_required("admin")
 def admin_record_csv():
-    """Export the record as CSV (UTF-8 with BOM, semicolons); empty cells stand for null."""
+    """Export the record as CSV (UTF-8 with BOM, semicolons) to read; empty cells stand for null.
+
+    Cells a spreadsheet would take for a formula are neutralised as in every export, so the
+    JSON export, not this one, is the one to recompute hashes from.
+    """
     object_type = _object_type()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(FIELDS)
     for row in db.session.scalars(_query(object_type).order_by(AdminRecord.seq)):
         values = exported(row)
-        writer.writerow(["" if values[f] is None else values[f] for f in FIELDS])
+        writer.writerow(["" if values[f] is None else neutralise(str(values[f])) for f in FIELDS])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",
