@@ -6,22 +6,26 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .engine import history
-
-audit_cli = AppGroup("audit", help="Check the integrity of the history.")
+audit_cli = AppGroup("audit", help="Check the integrity of the history and the records.")
 
 
 @audit_cli.command("verify")
 def verify():
-    """Verify the hash chain of the history; exit 1 naming the first broken entry."""
-    checked, broken = history.verify()
-    if broken is not None:
-        where = f"entry #{broken.seq}" + (f" (id {broken.entry_id})" if broken.entry_id else "")
-        click.echo(
-            f"BROKEN at {where}: {broken.reason}. {checked} entries before it verified.", err=True
-        )
+    """Verify the history chain, each case's data, the documents and the administration record.
+
+    Exit 1 naming every finding: the first broken history entry or record, each case whose
+    data no longer matches its latest history entry (fields: recorded → now), each missing
+    or changed document.
+    """
+    from .audit.verify import run
+
+    verdict = run()
+    for line in verdict.lines:
+        click.echo(line)
+    for problem in verdict.problems:
+        click.echo(problem, err=True)
+    if not verdict.ok:
         sys.exit(1)
-    click.echo(f"ok: {checked} history entries verified.")
 
 
 @click.command("tick")

@@ -42,6 +42,8 @@ MODULES = (
     "antrag.idempotency.models",
     "antrag.messages.models",
     "antrag.limits.models",
+    "antrag.audit.models",
+    "antrag.audit.record",  # after the models whose columns it watches
 )
 
 

@@ -43,6 +43,9 @@ def admin_pages(world) -> dict[str, str]:
         "admin.programme_new": url_for("admin.programme_new"),
         "admin.programme_edit": url_for("admin.programme_edit", programme_id=world.programme.id),
         "admin.outbox": url_for("admin.outbox"),
+        "admin.admin_record": url_for("admin.admin_record"),
+        "admin.admin_record_json": url_for("admin.admin_record_json"),
+        "admin.admin_record_csv": url_for("admin.admin_record_csv"),
     }
 
 

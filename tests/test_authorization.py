@@ -289,6 +289,9 @@ AFTER_TABLE = [
     ("/mentoring/zuordnungen/{assignment}", (302, 404, 404, 200, 200, 404)),
     ("/mentoring/ministerium", (302, 403, 403, 200, 403, 403)),
     ("/verwaltung/postausgang", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/protokoll", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/protokoll.json", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/protokoll.csv", (302, 403, 403, 403, 403, 200)),
 ]
 AFTER_CASES = [
     pytest.param(page, role, expected[i], id=f"GET {page} as {role}")

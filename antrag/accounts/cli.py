@@ -5,10 +5,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..audit.actor import actor_option
 from ..extensions import db
 from .operations import AccountError, create_user, set_password, update_user
 
-users_cli = AppGroup("users", help="Manage user accounts.")
+users_cli = actor_option(AppGroup("users", help="Manage user accounts."))
 
 
 @users_cli.command("create")

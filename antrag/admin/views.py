@@ -4,6 +4,7 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from ..accounts.models import User
+from ..audit import views as _record_views  # noqa: F401 - the Verwaltungsprotokoll, also on bp
 from ..auth import role_required
 from ..extensions import db
 from ..mail import views as _outbox_views  # noqa: F401 - the Postausgang page, also on bp

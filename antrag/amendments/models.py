@@ -68,6 +68,8 @@ class AmendmentNotice(NoticeToCity, ServiceRecord, db.Model):
     drafted_by = relationship("User", foreign_keys=[drafted_by_id])
 
     ENDPOINT = "amendments.amendment"
+    # The draft's changes and reasons are edited on its page before it is proposed.
+    EDITED_IN_STATES = ("drafted",)
     NOTICE_KIND = "Änderungsbescheid"
 
     def url_values(self) -> dict:

@@ -25,6 +25,47 @@ ACTOR = {"type": "string", "enum": list(ROLES)}
 COMMENT_RULE = {"type": "string", "enum": ["required", "optional", "none"]}
 
 
+# The fields a history entry's hash covers (antrag.engine.history.hashed_content); the last
+# three only where the entry has them.
+HASHED_CONTENT = {
+    "type": "object",
+    "properties": {
+        "seq": {"type": "integer", "minimum": 1},
+        "case_id": ID,
+        "workflow": TEXT,
+        "workflow_version": {"type": "integer", "minimum": 1},
+        "trigger": TEXT,
+        "from": {"type": ["string", "null"]},
+        "to": TEXT,
+        "actor_id": {"type": ["integer", "null"]},
+        "actor_name": TEXT,
+        "actor_role": ACTOR,
+        "comment": {"type": ["string", "null"]},
+        "inputs": {"type": "string", "description": "canonical JSON, as hashed"},
+        "created_at": TEXT,
+        "definition_fingerprint": SHA256,
+        "subject_snapshot": {"type": "string", "description": "canonical JSON, as hashed"},
+        "subject_hash": SHA256,
+    },
+    "required": [
+        "seq",
+        "case_id",
+        "workflow",
+        "workflow_version",
+        "trigger",
+        "from",
+        "to",
+        "actor_id",
+        "actor_name",
+        "actor_role",
+        "comment",
+        "inputs",
+        "created_at",
+    ],  # fmt: skip
+    "additionalProperties": False,
+}
+
+
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -276,12 +317,17 @@ SCHEMAS = {
                 "(Mitzeichnung); die Entscheidung erreicht die Kommune als Bescheid.",
             },
             "inputs": {"type": "object"},
+            "subject_hash": nullable(SHA256),
+            "hashed_content": HASHED_CONTENT,
             "hash": SHA256,
             "prev_hash": {"type": "string"},
         },
         optional=("comment_withheld",),
-        description="Ein Schritt des Verlaufs. Kommunen und Mentoring sehen die internen "
-        "Schritte des Ministeriums nicht (Vorschläge, Rückgaben).",
+        description="Ein Eintrag des Verlaufs. `hashed_content` enthält genau die Felder, "
+        "über die `hash` gebildet ist (mit `prev` = `prev_hash`); `subject_hash` ist der "
+        "SHA-256 von `hashed_content.subject_snapshot`, den maßgeblichen Daten des Vorgangs "
+        "nach dem Schritt. Kommunen und Mentoring sehen die internen Schritte des Ministeriums "
+        "nicht (Vorschläge, Rückgaben).",
     ),
     "History": closed({"items": array(ref("HistoryEntry"))}),
     "Links": closed({"self": URL, "history": URL, "transitions": URL, "html": URL}),

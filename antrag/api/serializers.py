@@ -14,7 +14,7 @@ from flask import url_for
 from ..accounts.models import ROLE_LABELS
 from ..applications.models import FIELDS_OF_ACTION
 from ..cases.page import ACTOR_LABELS, HISTORY_ROLE_LABELS
-from ..engine import Case, available_actions, workflows
+from ..engine import Case, available_actions, history, workflows
 from ..engine.definitions import WorkflowDefinition
 
 CENT = Decimal("0.01")
@@ -114,6 +114,9 @@ def history_entry(entry) -> dict:
         },
         "comment": entry.comment,
         "inputs": json.loads(entry.inputs or "{}"),
+        "subject_hash": entry.subject_hash,
+        # Exactly what the entry's hash covers, as hashed (README: "Prüfung durch Dritte").
+        "hashed_content": history.hashed_content(entry),
         "hash": entry.hash,
         "prev_hash": entry.prev_hash,
     }

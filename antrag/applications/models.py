@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..audit.snapshot import day, money
 from ..db_types import Money, UTCDateTime, utcnow
 from ..engine import registry
 from ..extensions import db
@@ -142,6 +143,46 @@ class Application(db.Model):
         from .financing import plan_of
 
         return plan_of(self)
+
+    # States in which the city edits the form outside transitions: not compared by audit.
+    EDITED_IN_STATES = EDITABLE_STATES
+
+    def decisive_data(self) -> dict:
+        """Return what the decision rests on: amounts, projects, financing plan, documents."""
+        plan = self.financing_plan()
+        return {
+            "round_id": self.round_id,
+            "municipality_id": self.municipality_id,
+            "requested_amount": money(self.requested_amount),
+            "own_contribution": money(self.own_contribution),
+            "third_party_funds": money(self.third_party_funds),
+            "financing_plan": {
+                "total_cost": money(plan.total_cost),
+                "own_contribution": money(plan.own_contribution),
+                "third_party_funds": money(plan.third_party_funds),
+                "grant": money(plan.grant),
+            },
+            "early_start": {
+                "requested": bool(self.early_start_requested),
+                "approved": self.early_start_approved,
+                "decided_on": day(self.early_start_decided_on),
+            },
+            "projects": [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "description": p.description,
+                    "field_of_action": p.field_of_action,
+                    "period_start": day(p.period_start),
+                    "period_end": day(p.period_end),
+                    "estimated_cost": money(p.estimated_cost),
+                }
+                for p in self.projects
+            ],
+            "attachments": [
+                {"id": a.id, "kind": a.kind, "sha256": a.sha256} for a in self.attachments
+            ],
+        }
 
     def can_view(self, user) -> bool:
         """Return whether `user` may see this application at all (else: 404)."""

@@ -3,7 +3,8 @@
 `fire` does everything in the caller's database transaction and never commits: load the
 case, refuse a stale version, find the transition, check role and object-level access,
 check inputs, run the guards through the shared machine, compare-and-set the state,
-append the history entry, run the effects and write the declared mails to the outbox.
+run the effects, append the history entry (with the subject's snapshot) and write the
+declared mails to the outbox.
 The request or command commits once.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import MachineError
 
+from ..audit.snapshot import seal
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import label
@@ -105,9 +107,8 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     db.session.add(subject)
     db.session.flush()
     records.record(definition)  # the version is published from its first case on
-    history.append(
-        _entry(case, "start", None, definition.initial, actor, comment, {}, now, definition)
-    )
+    entry = _entry(case, "start", None, definition.initial, actor, comment, {}, now, definition)
+    history.append(seal(entry, subject))
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
     return case
 
@@ -182,21 +183,22 @@ def fire(
         else:
             effects.append(EFFECTS[name])
     _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
-    ctx.entry = history.append(
-        _entry(
-            case,
-            trigger,
-            from_state,
-            transition.dest,
-            actor,
-            clean_comment,
-            clean_inputs,
-            ctx.now,
-            definition,
-        )
+    entry = _entry(
+        case,
+        trigger,
+        from_state,
+        transition.dest,
+        actor,
+        clean_comment,
+        clean_inputs,
+        ctx.now,
+        definition,
     )
     for run_effect in effects:
         run_effect(ctx)
+    # Chained after the effects: the entry covers the subject's data as the transition left
+    # it (an issued notice's PDF hash, …); entries of cases the effects start come first.
+    ctx.entry = history.append(seal(entry, subject))
     for mail in transition.notify:
         outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
     db.session.flush()

@@ -29,7 +29,8 @@ def hashed_content(entry: HistoryEntry) -> dict:
     """Return the fields of an entry that its hash covers (besides the previous hash).
 
     The definition's fingerprint is covered where the entry has one (entries written before
-    migration 0016 have none, and their hashes stay as they were).
+    migration 0016 have none, and their hashes stay as they were); so are the subject's
+    snapshot and its hash (from migration 0021 on, for subjects with decisive data).
     """
     content = {
         "seq": entry.seq,
@@ -49,6 +50,10 @@ def hashed_content(entry: HistoryEntry) -> dict:
     fingerprint = getattr(entry, "definition_fingerprint", None)
     if fingerprint is not None:
         content["definition_fingerprint"] = fingerprint
+    for name in ("subject_snapshot", "subject_hash"):
+        value = getattr(entry, name, None)
+        if value is not None:
+            content[name] = value
     return content
 
 

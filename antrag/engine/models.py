@@ -66,6 +66,10 @@ class HistoryEntry(db.Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The fingerprint of the workflow definition the entry ran under (None before 0016).
     definition_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # The subject's decisive data after the transition, as canonical JSON, and its SHA-256
+    # (None before 0021, and for subjects that declare no decisive data; see antrag.audit).
+    subject_snapshot: Mapped[str | None] = mapped_column(Text)
+    subject_hash: Mapped[str | None] = mapped_column(String(64))
 
     case = relationship("Case", back_populates="history")
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..audit.snapshot import day, moment, money
 from ..db_types import Money, UTCDateTime, utcnow
 from ..engine import registry
 from ..extensions import db
@@ -68,6 +69,37 @@ class NoticeToCity:
             and self.case.state == "drafted"
         )
 
+    # The signer completes a drafted letter outside transitions: not compared by audit.
+    EDITED_IN_STATES = ("drafted",)
+
+    def notice_data(self) -> dict:
+        """Return the fields every notice's decisive data shares (addressee, PDF, service)."""
+        return {
+            "municipality_id": self.municipality_id,
+            "application_id": self.application_id,
+            "file_reference": self.file_reference,
+            "addressee_name": self.addressee_name,
+            "addressee_head": self.addressee_head,
+            "addressee_address": self.addressee_address,
+            "issued_at": moment(self.issued_at),
+            "issued_by_id": self.issued_by_id,
+            "pdf_sha256": self.pdf_sha256,
+            "appeal_waived_at": moment(self.appeal_waived_at),
+            "final_at": moment(self.final_at),
+            "service": {
+                "mode": self.service_mode,
+                "posted_on": day(self.posted_on),
+                "provided_at": moment(self.provided_at),
+                "retrieved_at": moment(self.retrieved_at),
+                "made_known_on": day(self.made_known_on),
+                "action_period_ends_on": day(self.action_period_ends_on),
+                "action_filed_on": day(self.action_filed_on),
+                "action_court_file_number": self.action_court_file_number,
+                "action_outcome": self.action_outcome,
+                "action_decided_on": day(self.action_decided_on),
+            },
+        }
+
     @property
     def court(self) -> Court:
         """Return the administrative court an action against this notice goes to."""
@@ -123,6 +155,16 @@ class FundingNotice(NoticeToCity, ServiceRecord, db.Model):
     def url_values(self) -> dict:
         """Return the URL values of the notice page (with ENDPOINT)."""
         return {"notice_id": self.id}
+
+    def decisive_data(self) -> dict:
+        """Return the notice's amount, period, purpose, addressee, PDF hash and service."""
+        return self.notice_data() | {
+            "amount": money(self.amount),
+            "purpose": self.purpose,
+            "period_start": day(self.period_start),
+            "period_end": day(self.period_end),
+            "financing_type": self.financing_type,
+        }
 
 
 class BudgetEntry(db.Model):
@@ -204,14 +246,16 @@ class CallOff(_PartOfNotice, db.Model):
         return {"call_off_id": self.id}
 
     def decisive_data(self) -> dict:
-        """Return the call-off's decisive fields as JSON-safe values."""
+        """Return the call-off's notice, amount, note, requester, account and payment."""
         return {
             "notice_id": self.notice_id,
-            "amount": str(self.amount),
+            "amount": money(self.amount),
+            "note": self.note,
             "requested_by_id": self.requested_by_id,
             "payee_iban": self.payee_iban,
             "payee_bic": self.payee_bic,
             "account_holder": self.account_holder,
+            "paid_at": moment(self.paid_at),
         }
 
 
@@ -244,6 +288,23 @@ class ProofOfUse(_PartOfNotice, db.Model):
     def url_values(self) -> dict:
         """Return the URL values of the proof-of-use page (with ENDPOINT)."""
         return {"proof_id": self.id}
+
+    # The city edits its report outside transitions in these states: not compared by audit.
+    EDITED_IN_STATES = ("due", "changes_requested")
+
+    def decisive_data(self) -> dict:
+        """Return the report, the spending per project, the documents and the reclaim."""
+        return {
+            "notice_id": self.notice_id,
+            "report": self.report,
+            "submitted_at": moment(self.submitted_at),
+            "reclaim_amount": money(self.reclaim_amount),
+            "lines": [
+                {"project_id": line.project_id, "spent": money(line.spent), "note": line.note}
+                for line in self.lines
+            ],
+            "attachments": [{"id": a.id, "sha256": a.sha256} for a in self.attachments],
+        }
 
     def can_edit(self, user) -> bool:
         """The city edits its report while it is due or changes were requested."""

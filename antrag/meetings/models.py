@@ -178,9 +178,22 @@ class MeetingRegistration(db.Model):
     def state(self) -> str:
         return self.case.state
 
+    # `network purge` deletes registrations after the meeting (their cases stay).
+    PURGED_BY_RETENTION = True
+
     def url_values(self) -> dict:
         """Return the URL values of the meeting's registrations page (with ENDPOINT)."""
         return {"meeting_id": self.meeting_id}
+
+    def decisive_data(self) -> dict:
+        """Return the meeting, the city and the number of persons (no personal data: the
+        snapshot outlives the registration, which is deleted after the retention period)."""
+        return {
+            "meeting_id": self.meeting_id,
+            "municipality_id": self.municipality_id,
+            "persons": self.persons,
+            "interested_in_joining": bool(self.interested_in_joining),
+        }
 
     def recipients(self, kind: str) -> list:
         """Registrations have no account recipients; their mail is addressed directly."""

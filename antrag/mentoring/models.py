@@ -48,6 +48,17 @@ class MentoringAssignment(db.Model):
         """Return the URL values of the assignment page (with ENDPOINT)."""
         return {"assignment_id": self.id}
 
+    def decisive_data(self) -> dict:
+        """Return who mentors which city, the attempt, the kick-off and the closing summary."""
+        return {
+            "application_id": self.application_id,
+            "municipality_id": self.municipality_id,
+            "mentor_id": self.mentor_id,
+            "attempt": self.attempt,
+            "kickoff_on": self.kickoff_on.isoformat() if self.kickoff_on else None,
+            "summary": self.summary,
+        }
+
     def recipients(self, kind: str) -> list:
         """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
         from ..accounts.models import User

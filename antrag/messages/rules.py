@@ -15,6 +15,7 @@ CONVERSATION_WORKFLOWS = frozenset(
         "amendment_notice",
         "call_off",
         "proof_of_use",
+        "reclaim",
     }
 )
 

@@ -51,3 +51,7 @@ class RejectionNotice(NoticeToCity, ServiceRecord, db.Model):
     def url_values(self) -> dict:
         """Return the URL values of the rejection notice page (with ENDPOINT)."""
         return {"notice_id": self.id}
+
+    def decisive_data(self) -> dict:
+        """Return the notice's reasons, addressee, PDF hash and service."""
+        return self.notice_data() | {"reasons": self.reasons}

@@ -6,6 +6,7 @@ from functools import wraps
 import click
 from flask.cli import AppGroup
 
+from ..audit.actor import actor_option
 from ..extensions import db
 from ..formats import format_amount, format_date, parse_date
 from .forms import parse_signed_amount
@@ -28,8 +29,8 @@ MUNICIPALITY_COLUMNS = (
     "ags", "name", "kind", "is_city", "population", "head_title", "street", "postal_code", "town",
 )  # fmt: skip
 
-municipalities_cli = AppGroup("municipalities", help="Manage municipalities.")
-rounds_cli = AppGroup("rounds", help="Manage funding rounds.")
+municipalities_cli = actor_option(AppGroup("municipalities", help="Manage municipalities."))
+rounds_cli = actor_option(AppGroup("rounds", help="Manage funding rounds."))
 
 
 def _fail(message: str):

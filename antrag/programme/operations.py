@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..audit import record
 from ..extensions import db
 from ..formats import format_money
 from ..i18n import N_
@@ -301,6 +302,7 @@ def _set_budget(round_: Round, budget: Decimal) -> None:
     approval cannot slip in between the check and the change.
     """
     floor = Round.committed + Round.reserved - Round.reclaimed
+    old = round_.budget
     result = db.session.execute(
         update(Round)
         .where(Round.id == round_.id, floor <= budget)
@@ -320,6 +322,7 @@ def _set_budget(round_: Round, budget: Decimal) -> None:
             }
         )
     set_committed_value(round_, "budget", budget)
+    record.note(round_, "budget", old, budget)  # the guarded UPDATE bypasses the ORM's record
 
 
 def invite(round_: Round, municipalities: list[Municipality], actor=None) -> list[Municipality]:

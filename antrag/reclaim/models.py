@@ -106,6 +106,8 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
     issued_by = relationship("User")
 
     ENDPOINT = "reclaim.page"
+    # The city attaches the PDF of its answer while the hearing runs (no transition).
+    EDITED_IN_STATES = ("hearing",)
 
     def url_values(self) -> dict:
         """Return the URL values of the reclaim page (with ENDPOINT)."""

@@ -16,8 +16,10 @@ HASH_METHOD = (
     "SHA-256 over the canonical JSON (sorted keys, separators ',' and ':', UTF-8, non-ASCII "
     "kept) of the object {seq, case_id, workflow, workflow_version, trigger, from, to, actor_id, "
     "actor_name, actor_role, comment, inputs, created_at, prev}, where prev is prev_hash, plus "
-    "definition_fingerprint (the SHA-256 of the workflow definition the entry ran under) where "
-    "the entry has one."
+    "definition_fingerprint (the SHA-256 of the workflow definition the entry ran under), "
+    "subject_snapshot (the canonical JSON of the case's decisive data after the step) and "
+    "subject_hash (its SHA-256) where the entry has them. Every field of an entry below except "
+    "prev_hash, hash and content_verified is covered; tools/verify_export.py recomputes it."
 )
 
 

@@ -1,0 +1,69 @@
+"""Every check of `flask audit verify`, as lines to print and a verdict."""
+
+from dataclasses import dataclass, field
+
+from ..engine import history
+from . import documents, record, subjects
+
+
+@dataclass
+class Verdict:
+    """What `audit verify` found: lines for the operator, and whether anything is wrong."""
+
+    ok: bool = True
+    lines: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def run() -> Verdict:
+    """Verify the history chain, the subjects, the documents and the administration record."""
+    verdict = Verdict()
+    checked, broken = history.verify()
+    if broken is None:
+        verdict.lines.append(f"ok: {checked} history entries verified.")
+    else:
+        where = f"entry #{broken.seq}" + (f" (id {broken.entry_id})" if broken.entry_id else "")
+        verdict.problems.append(
+            f"BROKEN at {where}: {broken.reason}. {checked} entries before it verified."
+        )
+    _subjects(verdict, subjects.check())
+    _documents(verdict, documents.check())
+    checked, broken = record.verify()
+    if broken is None:
+        verdict.lines.append(f"ok: {checked} administration records verified.")
+    else:
+        verdict.problems.append(
+            f"BROKEN administration record at #{broken.seq}: {broken.reason}. "
+            f"{checked} records before it verified."
+        )
+    verdict.ok = not verdict.problems
+    return verdict
+
+
+def _subjects(verdict: Verdict, report: subjects.SubjectReport) -> None:
+    for mismatch in report.mismatches:
+        verdict.problems.append("DATA CHANGED outside the engine: " + mismatch.describe())
+    if not report.mismatches:
+        verdict.lines.append(
+            f"ok: {report.compared} cases match the snapshot of their latest entry."
+        )
+    skipped = [
+        (report.editable, "in a state where the subject is edited (not compared)"),
+        (report.unrecorded, "whose latest entry predates snapshots (not compared)"),
+        (report.purged, "whose subject was deleted by the retention rules"),
+    ]
+    for count, what in skipped:
+        if count:
+            verdict.lines.append(f"   {count} cases {what}.")
+    for workflow, count in sorted(report.not_covered.items()):
+        verdict.lines.append(
+            f"   not covered: {count} cases of workflow {workflow} (its subject declares no "
+            "decisive_data)."
+        )
+
+
+def _documents(verdict: Verdict, report: documents.DocumentReport) -> None:
+    for problem in report.problems:
+        verdict.problems.append("DOCUMENT " + problem.describe())
+    if not report.problems:
+        verdict.lines.append(f"ok: {report.checked} stored documents match their SHA-256.")
