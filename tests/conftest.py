@@ -223,6 +223,7 @@ def build_world(budget: Decimal = Decimal("243000.00")) -> World:
         postal_code="56626",
         town="Andernach",
         iban="DE93576500109999990001",
+        bic="MALADE51MYN",
         account_holder="Stadtkasse Andernach",
     )
     pirmasens = Municipality(
