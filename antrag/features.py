@@ -20,6 +20,8 @@ MODULES = (
     "antrag.funding.models",
     "antrag.funding.rules",
     "antrag.funding.letter_rules",
+    "antrag.funding.proof_models",
+    "antrag.funding.proof_review",
     "antrag.funding.proof_rules",
     "antrag.notices.consent",
     "antrag.notices.models",

@@ -5,7 +5,15 @@ import io
 from decimal import Decimal
 
 import pytest
-from funding_support import accept_proof, act, final_notice, paid_call_off, proof_of
+from funding_support import (
+    accept_proof,
+    act,
+    final_notice,
+    paid_call_off,
+    proof_of,
+    report_proof,
+    review_proof,
+)
 from sqlalchemy import func, select
 
 from antrag.applications.storage import minimal_pdf
@@ -17,11 +25,7 @@ from antrag.funding.operations import save_proof
 
 
 def _report(proof, world, spent: str):
-    project = proof.notice.application.projects[0]
-    save_proof(
-        world.users.speyer, proof, proof.case.version, "Umgesetzt.", {project.id: Decimal(spent)}
-    )
-    db.session.commit()
+    report_proof(proof, world, spent)
 
 
 def test_an_incomplete_proof_cannot_be_submitted_and_says_what_is_missing(make_application, world):
@@ -46,7 +50,12 @@ def test_proof_accepted_with_a_reclaim_closes_the_notice(make_application, world
     assert proof.reclaim_amount == Decimal("5000.00")
     assert notice.case.state == "closed"
     assert world.round.reclaimed == Decimal("5000.00")
-    assert world.round.available == Decimal("243000.00") - Decimal("60750.00") + Decimal("5000.00")
+    # Closing gave back the 10,750.00 never paid; the 5,000.00 reclaimed flow back too:
+    # the round is charged with the 45,000.00 the city may keep.
+    assert world.round.decommitted == Decimal("10750.00")
+    assert world.round.committed == Decimal("50000.00")
+    assert world.round.available == Decimal("243000.00") - Decimal("45000.00")
+    assert ledger.reconcile(world.round) == []
 
 
 def test_the_reviewer_who_proposed_the_acceptance_cannot_cosign_it(make_application, world):
@@ -55,6 +64,7 @@ def test_the_reviewer_who_proposed_the_acceptance_cannot_cosign_it(make_applicat
     proof = proof_of(notice)
     _report(proof, world, "30000.00")
     act(proof, "submit", world.users.speyer)
+    review_proof(proof, world.users.reviewer)
     act(proof, "propose_acceptance", world.users.reviewer)
     assert proof.case.state == "acceptance_proposed" and proof.reclaim_amount is None
 
@@ -99,8 +109,11 @@ def test_the_ledger_reconciles_to_the_cent(make_application, world):
 
     issued = db.session.scalar(select(func.sum(FundingNotice.amount)))
     paid = sum(c.amount for c in db.session.scalars(select(CallOff)) if c.case.state == "paid")
-    assert Decimal(total("commitment")).quantize(Decimal("0.01")) == rnd.committed == issued
-    assert rnd.committed == notice.amount + other.amount
+    assert Decimal(total("commitment")).quantize(Decimal("0.01")) == issued
+    # The closed notice gives back what it never paid (60,750.00 − 50,000.03).
+    assert Decimal(total("decommitment")).quantize(Decimal("0.01")) == Decimal("10749.97")
+    assert rnd.decommitted == Decimal("10749.97")
+    assert rnd.committed == issued - rnd.decommitted == Decimal("50000.03") + other.amount
     assert Decimal(total("payment")).quantize(Decimal("0.01")) == rnd.paid == paid
     assert Decimal(total("reclaim")).quantize(Decimal("0.01")) == rnd.reclaimed
     assert rnd.reclaimed == proof.reclaim_amount == Decimal("5000.04")

@@ -3,7 +3,17 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import Money, UTCDateTime, utcnow
@@ -125,19 +135,39 @@ class FundingNotice(NoticeToCity, ServiceRecord, db.Model):
         return {"notice_id": self.id}
 
 
-class BudgetEntry(db.Model):
-    """One line of a round's ledger: reservation, release, commitment, payment, reclaim, annulment.
+BUDGET_KINDS = (
+    "reservation",
+    "release",
+    "commitment",
+    "payment",
+    "reclaim",
+    "annulment",
+    "decommitment",
+)
 
-    An annulment gives the commitment of a notice the court annulled back to the round.
+
+class BudgetEntry(db.Model):
+    """One line of a round's ledger: reservation, release, commitment, payment, reclaim, …
+
+    An annulment gives the commitment of a notice the court annulled back to the round; a
+    decommitment gives back the part of a closed notice's commitment that was never paid
+    (at most one per notice, enforced by a partial unique index).
     """
 
     __tablename__ = "budget_entry"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment')",
+            "kind IN (" + ", ".join(f"'{kind}'" for kind in BUDGET_KINDS) + ")",
             name="kind_known",
         ),
         CheckConstraint("amount > 0", name="amount_positive"),
+        Index(
+            "uq_budget_entry_decommitment",
+            "notice_id",
+            unique=True,
+            sqlite_where=text("kind = 'decommitment'"),
+            postgresql_where=text("kind = 'decommitment'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -199,6 +229,8 @@ class ProofOfUse(_PartOfNotice, db.Model):
     __tablename__ = "proof_of_use"
     __table_args__ = (
         CheckConstraint("reclaim_amount IS NULL OR reclaim_amount >= 0", name="reclaim_positive"),
+        CheckConstraint("recognised_total IS NULL OR recognised_total >= 0", name="recognised_positive"),
+        CheckConstraint("entitled_amount IS NULL OR entitled_amount >= 0", name="entitled_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,6 +239,11 @@ class ProofOfUse(_PartOfNotice, db.Model):
     report: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reclaim_amount: Mapped[Decimal | None] = mapped_column(Money())
+    # Fixed by the proposal of the acceptance, stored again by settle_proof on acceptance.
+    recognised_total: Mapped[Decimal | None] = mapped_column(Money())
+    entitled_amount: Mapped[Decimal | None] = mapped_column(Money())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     case = relationship("Case", lazy="joined", innerjoin=True)
@@ -215,6 +252,11 @@ class ProofOfUse(_PartOfNotice, db.Model):
         "ExpenditureLine", cascade="all, delete-orphan", order_by="ExpenditureLine.id"
     )
     attachments = relationship("ProofAttachment", order_by="ProofAttachment.id")
+    receipts = relationship(
+        "ProofReceipt", cascade="all, delete-orphan", order_by="ProofReceipt.id"
+    )
+    funds = relationship("ProofFunds", cascade="all, delete-orphan", order_by="ProofFunds.id")
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
 
     ENDPOINT = "funding.proof"
 
@@ -230,13 +272,34 @@ class ProofOfUse(_PartOfNotice, db.Model):
             and self.case.state in ("due", "changes_requested")
         )
 
+    def can_review(self, user) -> bool:
+        """A ministry reviewer checks the items while the proof is submitted (not proposed)."""
+        return getattr(user, "role", None) == "reviewer" and self.case.state == "submitted"
+
+    def decisive_data(self) -> dict:
+        """Return the proof's decisive figures as JSON-safe values (for the history hash)."""
+        from .proof_models import proof_decisive_data
+
+        return proof_decisive_data(self)
+
 
 class ExpenditureLine(db.Model):
-    """The money spent on one project of the application, as the city reports it."""
+    """The money spent on one project, as the city reports it, and what the reviewer recognises.
+
+    An amount not recognised (recognised below spent) needs the reviewer's reason.
+    """
 
     __tablename__ = "expenditure_line"
     __table_args__ = (
         CheckConstraint("spent >= 0", name="spent_positive"),
+        CheckConstraint(
+            "recognised IS NULL OR (recognised >= 0 AND recognised <= spent)",
+            name="recognised_within_spent",
+        ),
+        CheckConstraint(
+            "recognised IS NULL OR recognised = spent OR not_recognised_reason IS NOT NULL",
+            name="not_recognised_reasoned",
+        ),
         UniqueConstraint("proof_id", "project_id", name="uq_expenditure_line_project"),
     )
 
@@ -245,6 +308,8 @@ class ExpenditureLine(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     spent: Mapped[Decimal] = mapped_column(Money())
     note: Mapped[str | None] = mapped_column(Text)
+    recognised: Mapped[Decimal | None] = mapped_column(Money())
+    not_recognised_reason: Mapped[str | None] = mapped_column(Text)
 
     project = relationship("Project")
 
@@ -263,3 +328,6 @@ class ProofAttachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+from .proof_models import ProofFunds, ProofReceipt  # noqa: E402,F401 - register the tables
