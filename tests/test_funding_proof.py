@@ -157,6 +157,26 @@ def test_the_city_reports_in_german_uploads_a_pdf_and_submits_on_the_web(
     assert [a.original_name for a in proof.attachments] == ["Beleg.pdf"]
     assert db.session.scalar(select(ExpenditureLine.spent)) == Decimal("58000.50")
     web.get(url)
+    refused = web.post(f"{url}/aktion", {"trigger": "submit", "version": proof.case.version})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True).replace("\xa0", " ")
+    assert "Die Belegliste ergibt 0,00 €, angegeben sind Ausgaben von 58.000,50 €" in text
+    web.get(url)
+    listed = web.post(
+        f"{url}/belegliste",
+        {
+            "version": proof.case.version,
+            "project": project.id,
+            "paid_on": "30.09.2019",
+            "payee": "Beispiel GmbH",
+            "purpose": "Rechnung 2019-117",
+            "amount": "58.000,50",
+        },
+    )
+    assert listed.status_code == 302
+    db.session.expire_all()
+    assert [r.amount for r in proof.receipts] == [Decimal("58000.50")]
+    web.get(url)
     done = web.post(f"{url}/aktion", {"trigger": "submit", "version": proof.case.version})
     assert done.status_code == 302
     db.session.expire_all()
