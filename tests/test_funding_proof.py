@@ -21,7 +21,6 @@ from antrag.engine.errors import GuardRefused
 from antrag.extensions import db
 from antrag.funding import ledger
 from antrag.funding.models import BudgetEntry, CallOff, ExpenditureLine, FundingNotice
-from antrag.funding.operations import save_proof
 
 
 def _report(proof, world, spent: str):

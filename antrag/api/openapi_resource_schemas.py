@@ -17,6 +17,7 @@ from .openapi_schemas import (
     page_of,
     ref,
 )
+from .proof_review_fields import REVIEW_PROPERTIES
 
 # The fields of each workflow-driven resource besides its case fields, links and actions.
 RESOURCE_PROPERTIES = {
@@ -120,7 +121,8 @@ RESOURCE_PROPERTIES = {
         "submitted_at": nullable(DATE_TIME),
         "reclaim_amount": nullable(AMOUNT),
         "editable": BOOL,
-    },
+    }
+    | REVIEW_PROPERTIES,
     "mentoring_assignment": {
         "id": ID,
         "application_id": ID,

@@ -119,9 +119,7 @@ def committed_by_notices(round_) -> Decimal:
     """
     open_states = tuple(s for s in COMMITTED_STATES if s != CLOSED_STATE)
     paid = _paid_by_notice(round_)
-    closed = sum(
-        (min(n.amount, paid.get(n.id, ZERO)) for n in _closed_notices(round_)), ZERO
-    )
+    closed = sum((min(n.amount, paid.get(n.id, ZERO)) for n in _closed_notices(round_)), ZERO)
     return _notices_in(round_, open_states) + closed
 
 

@@ -229,8 +229,12 @@ class ProofOfUse(_PartOfNotice, db.Model):
     __tablename__ = "proof_of_use"
     __table_args__ = (
         CheckConstraint("reclaim_amount IS NULL OR reclaim_amount >= 0", name="reclaim_positive"),
-        CheckConstraint("recognised_total IS NULL OR recognised_total >= 0", name="recognised_positive"),
-        CheckConstraint("entitled_amount IS NULL OR entitled_amount >= 0", name="entitled_positive"),
+        CheckConstraint(
+            "recognised_total IS NULL OR recognised_total >= 0", name="recognised_positive"
+        ),
+        CheckConstraint(
+            "entitled_amount IS NULL OR entitled_amount >= 0", name="entitled_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,8 +26,15 @@ def _refuse(errors: dict) -> None:
 
 
 def add_receipt(
-    user, proof: ProofOfUse, version: int, *, project_id: int, paid_on: date, payee: str,
-    purpose: str, amount: Decimal,
+    user,
+    proof: ProofOfUse,
+    version: int,
+    *,
+    project_id: int,
+    paid_on: date,
+    payee: str,
+    purpose: str,
+    amount: Decimal,
 ) -> ProofReceipt:
     """Add a row to the receipts list of one of the application's projects."""
     if project_id not in {p.id for p in proof.notice.application.projects}:
@@ -36,7 +43,10 @@ def add_receipt(
         _refuse({"amount": _("Der Betrag muss größer als 0 sein.")})
     engine.touch(proof.case, version)
     receipt = ProofReceipt(
-        project_id=project_id, paid_on=paid_on, payee=payee.strip(), purpose=purpose.strip(),
+        project_id=project_id,
+        paid_on=paid_on,
+        payee=payee.strip(),
+        purpose=purpose.strip(),
         amount=amount,
     )
     proof.receipts.append(receipt)
@@ -115,7 +125,8 @@ def save_review(user, proof: ProofOfUse, version: int, lines: dict, receipts: di
             continue
         line.recognised = recognised
         line.not_recognised_reason = (
-            (reason or "").strip() or None if recognised is not None and recognised < line.spent
+            (reason or "").strip() or None
+            if recognised is not None and recognised < line.spent
             else None
         )
     for receipt in proof.receipts:

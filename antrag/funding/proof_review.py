@@ -75,10 +75,10 @@ def review_gaps(proof: ProofOfUse) -> list[str]:
             gaps.append(_("anerkannte Ausgaben für %(project)s", project=label))
             continue
         if line.recognised < line.spent and not (line.not_recognised_reason or "").strip():
-            gaps.append(_("Begründung der nicht anerkannten Ausgaben für %(project)s", project=label))
-        refused = sum(
-            (r.amount for r in receipts_of(proof, project.id) if r.not_recognised), ZERO
-        )
+            gaps.append(
+                _("Begründung der nicht anerkannten Ausgaben für %(project)s", project=label)
+            )
+        refused = sum((r.amount for r in receipts_of(proof, project.id) if r.not_recognised), ZERO)
         if line.recognised > line.spent - refused:
             gaps.append(
                 _(
@@ -94,8 +94,7 @@ def review_gaps(proof: ProofOfUse) -> list[str]:
 @guard(
     "proof_reviewed",
     lambda ctx: _(
-        "Die Prüfung des Verwendungsnachweises ist noch nicht vollständig. Es fehlen: "
-        "%(missing)s.",
+        "Die Prüfung des Verwendungsnachweises ist noch nicht vollständig. Es fehlen: %(missing)s.",
         missing="; ".join(review_gaps(ctx.subject)),
     ),
 )

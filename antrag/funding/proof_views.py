@@ -274,9 +274,7 @@ def _summary(found: ProofOfUse) -> dict:
         else recognised_total(found),
         "income": figures.income,
         "third_party": figures.third_party,
-        "entitled": found.entitled_amount
-        if found.entitled_amount is not None
-        else entitled(found),
+        "entitled": found.entitled_amount if found.entitled_amount is not None else entitled(found),
         "paid": paid(found.notice),
         "financing_type": found.notice.financing_type,
     }
