@@ -135,3 +135,17 @@ def save_review(user, proof: ProofOfUse, version: int, lines: dict, receipts: di
         receipt.not_recognised_reason = (reason or "").strip() or None if refused else None
     db.session.flush()
     logger.info("Proof of use %s reviewed by %s", proof.id, user.id)
+
+
+def replace_declarations(proof: ProofOfUse, receipts: list | None, funds: list | None) -> None:
+    """Replace the receipts list and/or the declared funds as a whole (None: keep them).
+
+    Called after `save_proof`, which checked and bumped the case's version in this request.
+    """
+    if receipts is not None:
+        proof.receipts.clear()
+        proof.receipts.extend(ProofReceipt(**row) for row in receipts)
+    if funds is not None:
+        proof.funds.clear()
+        proof.funds.extend(ProofFunds(**row) for row in funds)
+    db.session.flush()
