@@ -86,7 +86,6 @@ def funds_input(body: dict, errors: dict) -> list[dict] | None:
     return funds
 
 
-
 def request_properties(ID, DATE, AMOUNT_INPUT, array) -> dict:  # noqa: N803 - schema constants
     """Return the request schema properties `receipts` and `funds` of ProofOfUseUpdate."""
     text = {"type": "string", "minLength": 1}
