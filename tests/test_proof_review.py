@@ -238,3 +238,54 @@ def test_a_fully_paid_notice_releases_nothing_on_close(make_application, world):
     assert db.session.scalars(select(BudgetEntry).filter_by(kind="decommitment")).all() == []
     assert world.round.decommitted == Decimal("0.00")
     assert ledger.reconcile(world.round) == []
+
+
+def test_the_city_declares_and_removes_funds_and_receipts_on_the_web(
+    make_application, world, make_web
+):
+    proof = proof_of(final_notice(make_application, world))
+    report_proof(proof, world, "1000.00")
+    web = make_web(world.users.speyer)
+    url = f"/bescheide/nachweise/{proof.id}"
+    web.get(url)
+    bad = web.post(
+        f"{url}/mittel",
+        {"version": proof.case.version, "kind": "third_party", "description": "", "amount": "0"},
+    )
+    assert bad.status_code == 422
+    assert "Bitte beschreiben Sie, woher die Mittel stammen." in bad.get_data(as_text=True)
+    web.get(url)
+    added = web.post(
+        f"{url}/mittel",
+        {
+            "version": proof.case.version,
+            "kind": "third_party",
+            "description": "Zuschuss des Landkreises",
+            "amount": "2.500,00",
+        },
+    )
+    assert added.status_code == 302
+    db.session.expire_all()
+    [funds] = proof.funds
+    assert (funds.kind, funds.amount) == ("third_party", Decimal("2500.00"))
+    page = web.get(url).get_data(as_text=True)
+    assert "Zuschuss des Landkreises" in page and "Mittel Dritter" in page
+    [receipt] = proof.receipts
+    gone = web.post(f"{url}/belegliste/{receipt.id}/entfernen", {"version": proof.case.version})
+    assert gone.status_code == 302
+    web.post(f"{url}/mittel/{funds.id}/entfernen", {"version": proof.case.version + 1})
+    db.session.expire_all()
+    assert (proof.receipts, proof.funds) == ([], [])
+
+
+def test_receipts_cannot_change_once_the_proof_is_submitted(submitted, world, make_web):
+    web = make_web(world.users.speyer)
+    url = f"/bescheide/nachweise/{submitted.id}"
+    [receipt] = submitted.receipts
+    response = web.post(
+        f"{url}/belegliste/{receipt.id}/entfernen", {"version": submitted.case.version}
+    )
+    assert response.status_code == 409
+    assert "Eingereicht" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(submitted.receipts) == 1

@@ -1,4 +1,4 @@
-"""Pages of the proof of use: the city's report, receipts list and funds; the ministry's review.
+"""Pages of the proof of use: the city's report, receipts list and funds (review: proof_review_views).
 
 Routes hang on the funding blueprint (`funding.proof`, …). The city edits while it holds
 the pen (`ProofOfUse.can_edit`); a ministry reviewer reviews while the proof is submitted
@@ -20,10 +20,10 @@ from . import storage
 from .forms import ProofForm, ProofUploadForm
 from .models import ProofAttachment, ProofOfUse
 from .operations import attach_to_proof, save_proof
-from .proof_forms import FundsForm, ReceiptForm, RemoveForm, ReviewForm
+from .proof_forms import FundsForm, ReceiptForm, RemoveForm
 from .proof_models import ProofFunds, ProofReceipt
-from .proof_operations import add_funds, add_receipt, remove_funds, remove_receipt, save_review
-from .proof_review import figures_of, receipt_mismatches, recognised_total, review_gaps
+from .proof_operations import add_funds, add_receipt, remove_funds, remove_receipt
+from .proof_review import figures_of, receipt_mismatches, recognised_total
 from .proof_rules import lines_by_project, proof_gaps, spent
 from .rules import paid
 from .views import bp, case_view
@@ -191,33 +191,6 @@ def proof_remove_funds(proof_id: int, funds_id: int):
     return redirect(url_for(".proof", proof_id=found.id) + "#mittel")
 
 
-@bp.route("/nachweise/<int:proof_id>/pruefung", methods=["GET", "POST"])
-@login_required
-def proof_review(proof_id: int):
-    """The ministry's item-by-item review: recognised expenditure, reasons, receipts."""
-    found = load_visible(ProofOfUse, proof_id)
-    if current_user.role != "reviewer":
-        abort(403)
-    if request.method == "GET":
-        return _render_review(found)
-    _check_reviewable(found)
-    form = ReviewForm.for_proof(found, formdata=request.form)
-    if not form.validate():
-        return _render_review(found, form), 422
-    lines, receipts = form.verdict(found)
-    try:
-        save_review(current_user, found, posted_version(form.version.data), lines, receipts)
-    except InvalidInput as exc:
-        db.session.rollback()
-        found = db.session.get(ProofOfUse, proof_id)
-        for name, message in exc.errors.items():
-            getattr(form, name).errors = [message]
-        return _render_review(found, form), 422
-    db.session.commit()
-    flash(_("Die Prüfung wurde gespeichert."), "success")
-    return redirect(url_for(".proof_review", proof_id=found.id))
-
-
 @bp.route("/nachweise/<int:proof_id>/aktion", methods=["POST"])
 @login_required
 def proof_act(proof_id: int):
@@ -248,21 +221,7 @@ def _check_editable(found: ProofOfUse) -> None:
     )
 
 
-def _check_reviewable(found: ProofOfUse) -> None:
-    """Refuse a review outside the state `submitted`, saying why (the proposal fixed it)."""
-    if found.can_review(current_user):
-        return
-    raise WrongState(
-        _(
-            "Der Verwendungsnachweis ist im Status „%(state)s“; die Prüfung kann nur im Status "
-            "„Eingereicht“ geändert werden. Nach dem Vorschlag der Anerkennung stehen die "
-            "Beträge fest; wer sie ändern will, gibt den Vorschlag zurück.",
-            state=state_label(found.case),
-        )
-    )
-
-
-def _summary(found: ProofOfUse) -> dict:
+def summary(found: ProofOfUse) -> dict:
     """Return the review's figures for the pages: recognised, entitled, paid, reclaim."""
     from .proof_review import entitled
 
@@ -278,21 +237,6 @@ def _summary(found: ProofOfUse) -> dict:
         "paid": paid(found.notice),
         "financing_type": found.notice.financing_type,
     }
-
-
-def _render_review(found: ProofOfUse, form=None):
-    """Render the review page (the form only while the proof may be reviewed)."""
-    reviewable = found.can_review(current_user)
-    if reviewable and form is None:
-        form = ReviewForm.for_proof(found)
-    return render_template(
-        "funding/proof_review.html",
-        proof=found,
-        form=form if reviewable else None,
-        gaps=review_gaps(found),
-        summary=_summary(found),
-        state_label=state_label,
-    )
 
 
 def render_proof(found: ProofOfUse, failed=None, form=None, upload_form=None, **forms):
@@ -322,7 +266,10 @@ def render_proof(found: ProofOfUse, failed=None, form=None, upload_form=None, **
         remove_form=RemoveForm(version=version, formdata=None) if editable else None,
         gaps=proof_gaps(found),
         mismatches=receipt_mismatches(found),
-        summary=_summary(found),
+        summary=summary(found),
         paid=paid(found.notice),
         spent=spent(found),
     )
+
+
+from . import proof_review_views  # noqa: E402,F401 - the ministry's review page
