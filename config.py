@@ -75,6 +75,12 @@ class Config:
     # A base-rate file to use instead of the shipped antrag/law/data/base_rates.yaml (e.g. one
     # updated by operations before a release carries the new half-year's rate).
     RECLAIM_BASE_RATES_FILE = None
+    # Whether income and third-party funds the city declares in its proof of use also limit a
+    # fixed-amount grant (Festbetragsfinanzierung, VV Nr. 2.2.3 zu § 44 LHO): True forbids
+    # over-financing (grant ≤ recognised expenditure − declared income and third-party
+    # funds); False (default) reduces the fixed amount only when the recognised expenditure
+    # falls below it, as the VV and ANBest Nr. 2 word it. See antrag/funding/entitlement.py.
+    FIXED_AMOUNT_LIMITED_BY_OTHER_FUNDS = False
     # The electronic seal (PAdES) on every issued notice: PEM files of the seal certificate
     # and its private key, and the key's passphrase if it has one (see README, "The seal").
     # Without them, development and tests make a self-signed seal in the instance folder;

@@ -21,6 +21,8 @@ MODULES = (
     "antrag.funding.rules",
     "antrag.funding.call_off_rules",
     "antrag.funding.letter_rules",
+    "antrag.funding.proof_models",
+    "antrag.funding.proof_review",
     "antrag.funding.proof_rules",
     "antrag.payments.models",
     "antrag.payments.rules",

@@ -71,8 +71,46 @@ def paid_call_off(notice, amount: str, world):
     return call_off
 
 
+def report_proof(proof, world, spent: str, user=None):
+    """Let the city report `spent` on the first project, with one receipt of that amount."""
+    from datetime import date
+
+    from antrag.funding.operations import save_proof
+    from antrag.funding.proof_operations import add_receipt
+
+    user = user or world.users.speyer
+    project = proof.notice.application.projects[0]
+    save_proof(user, proof, proof.case.version, "Umgesetzt.", {project.id: Decimal(spent)})
+    if Decimal(spent) > 0:
+        add_receipt(
+            user,
+            proof,
+            proof.case.version,
+            project_id=project.id,
+            paid_on=date(2019, 9, 30),
+            payee="Beispiel GmbH",
+            purpose="Rechnung 1",
+            amount=Decimal(spent),
+        )
+    db.session.commit()
+
+
+def review_proof(proof, reviewer, recognised: dict | None = None):
+    """Record a reviewer's verdict: project id → (recognised, reason); unnamed: all recognised."""
+    from antrag.funding.proof_operations import save_review
+
+    lines = {line.project_id: (line.spent, None) for line in proof.lines}
+    lines |= recognised or {}
+    save_review(reviewer, proof, proof.case.version, lines, {})
+    db.session.commit()
+
+
 def accept_proof(proof, world):
-    """Propose the acceptance (reviewer) and co-sign it (reviewer2): four eyes settle a proof."""
+    """Review (all recognised unless reviewed), propose (reviewer), co-sign (reviewer2)."""
+    from antrag.funding.proof_review import review_gaps
+
+    if proof.case.workflow_version >= 2 and review_gaps(proof):
+        review_proof(proof, world.users.reviewer)
     act(proof, "propose_acceptance", world.users.reviewer)
     act(proof, "accept", world.users.reviewer2)
 

@@ -207,6 +207,20 @@ def _call_offs(api, notice_path) -> list[str]:
     return [path]
 
 
+def _review_on_the_web(reviewer, path, proof_id, project_id) -> dict:
+    """Recognise the whole expenditure (what the review page does) and return the resource."""
+    from antrag.accounts.models import User
+    from antrag.extensions import db
+    from antrag.funding.models import ProofOfUse
+    from antrag.funding.proof_operations import save_review
+
+    proof = db.session.get(ProofOfUse, proof_id)
+    user = db.session.scalars(db.select(User).filter_by(role="reviewer")).first()
+    save_review(user, proof, proof.case.version, {project_id: (proof.lines[0].spent, None)}, {})
+    db.session.commit()
+    return assert_ok(reviewer.get(path))
+
+
 def _proof(api, notice) -> str:
     """Speyer reports 45,000 spent against 50,000 paid; Anna proposes the acceptance, Ben
     co-signs it: 5,000 are reclaimed."""
@@ -224,10 +238,22 @@ def _proof(api, notice) -> str:
                 "version": proof["version"],
                 "report": "Das Bürgerbüro ist online.",
                 "expenditure": [{"project_id": line["project_id"], "spent": "45000.00"}],
+                "receipts": [
+                    {
+                        "project_id": line["project_id"],
+                        "paid_on": "2019-09-30",
+                        "payee": "Beispiel GmbH",
+                        "purpose": "Rechnung 2019-117",
+                        "amount": "45000.00",
+                    }
+                ],
+                "funds": [{"kind": "income", "description": "Gebühren", "amount": "120.00"}],
             },
         )
     )
     assert (body["spent_total"], body["paid"], body["missing"]) == ("45000.00", "50000.00", [])
+    assert [r["amount"] for r in body["receipts"]] == ["45000.00"]
+    assert body["funds"][0]["kind"] == "income" and body["entitled_amount"] is None
     response = city.upload(
         f"{path}/attachments", minimal_pdf("Rechnung"), body["version"], "Rechnung.pdf"
     )
@@ -237,7 +263,11 @@ def _proof(api, notice) -> str:
     assert city.get(document["url"]).mimetype == "application/pdf"
     body = _fire(city, path, "submit", body["version"])
     assert body["state"] == "submitted" and body["editable"] is False
+    # The ministry records its review on its web page; the API shows it read-only.
+    body = _review_on_the_web(anna, path, proof["id"], line["project_id"])
+    assert body["review"][0]["recognised"] == "45000.00"
     body = _fire(anna, path, "propose_acceptance", body["version"])
+    assert (body["recognised_total"], body["entitled_amount"]) == ("45000.00", "45000.00")
     assert body["state"] == "acceptance_proposed"
     refused = assert_problem(anna.fire(path, "accept", body["version"]), 422, "guard")
     assert refused["guard"] == "four_eyes"

@@ -263,6 +263,7 @@ AFTER_TABLE = [
     ("/bescheide/{notice}/vorschau.pdf", (302, 404, 404, 404, 404, 404)),
     ("/bescheide/abrufe/{call_off}", (302, 200, 404, 200, 404, 404)),
     ("/bescheide/nachweise/{proof}", (302, 200, 404, 200, 404, 404)),
+    ("/bescheide/nachweise/{proof}/pruefung", (302, 403, 404, 200, 404, 404)),
     ("/bescheide/ablehnungen/{rejection}", (302, 200, 404, 200, 404, 404)),
     ("/bescheide/ablehnungen/{rejection}/pdf", (302, 200, 404, 200, 404, 404)),
     ("/bescheide/einwilligung", (302, 200, 200, 403, 403, 403)),

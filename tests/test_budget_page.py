@@ -100,6 +100,7 @@ def test_figures_follow_the_ledger(world, booked):
         "paid": Decimal("20000.00"),
         "reclaimed": Decimal("0.00"),
         "reclaim_due": Decimal("0.00"),
+        "decommitted": Decimal("0.00"),
         "available": Decimal("121500.00"),
     }
     assert ledger.reconcile(world.round) == []
@@ -222,3 +223,43 @@ def test_issuing_through_the_engine_keeps_the_ledger_reconciled(world, make_appl
     db.session.expire_all()
     assert ledger.figures(world.round)["committed"] == Decimal("121500.00")
     assert ledger.reconcile(world.round) == []
+
+
+def test_closing_a_notice_releases_the_unpaid_commitment_visibly(make_web, world, booked):
+    from antrag.funding import budget
+
+    speyer = booked[0]
+    db.session.execute(update(Case).where(Case.id == speyer.case_id).values(state="closed"))
+    budget.decommit(speyer, speyer.case_id)
+    db.session.commit()
+    db.session.expire_all()
+    figures = ledger.figures(world.round)
+    assert (figures["committed"], figures["decommitted"], figures["available"]) == (
+        Decimal("80750.00"),
+        Decimal("40750.00"),
+        Decimal("162250.00"),
+    )
+    assert ledger.reconcile(world.round) == []
+    web = make_web(world.users.reviewer)
+    overview = web.get("/haushalt/").get_data(as_text=True)
+    assert "Freigegeben (nicht ausgezahlt)" in overview and "40.750,00" in overview
+    entries = web.get(f"/haushalt/runden/{world.round.id}").get_data(as_text=True)
+    assert "Freigabe nicht ausgezahlter Mittel" in entries
+
+
+def test_a_closed_notice_without_its_release_does_not_reconcile(world, booked):
+    speyer = booked[0]
+    db.session.execute(update(Case).where(Case.id == speyer.case_id).values(state="closed"))
+    db.session.commit()
+    problems = [p.replace("\xa0", " ") for p in ledger.reconcile(world.round)]
+    assert any("DS-2019-0001 müssten 40.750,00" in p for p in problems)
+
+
+def test_the_budget_table_shows_every_figure_the_ledger_names(make_web, world, booked, monkeypatch):
+    """Another running total (say `ordered`) appears on the page by one entry in FIGURES."""
+    monkeypatch.setitem(ledger.FIGURES, "ordered_demo", "Angewiesen (Test)")
+    monkeypatch.setattr(Round, "ordered_demo", Decimal("1234.56"), raising=False)
+    html = make_web(world.users.reviewer).get("/haushalt/").get_data(as_text=True)
+    assert "Angewiesen (Test)" in html and "1.234,56" in html
+    for label in ("Gebunden", "Vorgemerkt", "Ausgezahlt", "Zurückgefordert", "Verfügbar"):
+        assert label in html

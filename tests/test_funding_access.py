@@ -16,15 +16,17 @@ PAGES = {
     "pdf": "/bescheide/{notice}/pdf",
     "call_off": "/bescheide/abrufe/{call_off}",
     "proof": "/bescheide/nachweise/{proof}",
+    "review": "/bescheide/nachweise/{proof}/pruefung",
 }
 # role → expected status per page; "anonymous" is sent to the login page.
 EXPECTED = {
     "anonymous": dict.fromkeys(PAGES, 302),
-    "own_city": dict.fromkeys(PAGES, 200),
-    "other_city": {"list": 200, "notice": 404, "pdf": 404, "call_off": 404, "proof": 404},
+    # The city sees its proof but not the ministry's review form.
+    "own_city": dict.fromkeys(PAGES, 200) | {"review": 403},
+    "other_city": {"list": 200} | dict.fromkeys(list(PAGES)[1:], 404),
     "reviewer": dict.fromkeys(PAGES, 200),
-    "mentor": {"list": 403, "notice": 404, "pdf": 404, "call_off": 404, "proof": 404},
-    "admin": {"list": 403, "notice": 404, "pdf": 404, "call_off": 404, "proof": 404},
+    "mentor": {"list": 403} | dict.fromkeys(list(PAGES)[1:], 404),
+    "admin": {"list": 403} | dict.fromkeys(list(PAGES)[1:], 404),
 }
 CASES = [(role, page, status) for role, row in EXPECTED.items() for page, status in row.items()]
 
@@ -66,6 +68,16 @@ def test_role_may_open_page(world, funded, make_web, role, page, status):
         ("mentor", "/bescheide/nachweise/{proof}", 404),
         ("reviewer", "/bescheide/nachweise/{proof}", 403),
         ("other_city", "/bescheide/nachweise/{proof}/belege", 404),
+        # Only a ministry reviewer reviews; the city only declares, the ministry never does.
+        ("own_city", "/bescheide/nachweise/{proof}/pruefung", 403),
+        ("other_city", "/bescheide/nachweise/{proof}/pruefung", 404),
+        ("mentor", "/bescheide/nachweise/{proof}/pruefung", 404),
+        ("admin", "/bescheide/nachweise/{proof}/pruefung", 404),
+        ("reviewer", "/bescheide/nachweise/{proof}/belegliste", 403),
+        ("reviewer", "/bescheide/nachweise/{proof}/mittel", 403),
+        ("other_city", "/bescheide/nachweise/{proof}/belegliste", 404),
+        ("other_city", "/bescheide/nachweise/{proof}/mittel", 404),
+        ("mentor", "/bescheide/nachweise/{proof}/mittel", 404),
     ],
 )
 def test_role_may_not_post(world, funded, make_web, role, url, status):

@@ -81,11 +81,43 @@ def test_notice_issued_waived_called_off_twice_proved_with_reclaim_and_closed(
         content_type="multipart/form-data",
     )
     db.session.expire_all()
+    city.get(url)
+    listed = city.post(
+        f"{url}/belegliste",
+        {
+            "version": proof.case.version,
+            "project": project.id,
+            "paid_on": "30.09.2019",
+            "payee": "Beispiel GmbH",
+            "purpose": "Rechnung 2019-117",
+            "amount": "45.000,00",
+        },
+    )
+    assert listed.status_code == 302
+    db.session.expire_all()
     _act(city, f"{url}/aktion", "submit", proof.case.version)
+    # Anna recognises 44,000.00 of the 45,000.00 (one item partly not), with the reason.
+    review = f"{url}/pruefung"
+    anna.get(review)
+    reviewed = anna.post(
+        review,
+        {
+            "version": proof.case.version,
+            f"recognised_{project.id}": "44.000,00",
+            f"reason_{project.id}": "Bewirtung gehört nicht zum Zuwendungszweck.",
+        },
+    )
+    assert reviewed.status_code == 302
+    db.session.expire_all()
     _act(anna, f"{url}/aktion", "propose_acceptance", proof.case.version)
     _act(ben, f"{url}/aktion", "accept", proof.case.version)
-    assert proof.reclaim_amount == Decimal("5000.00")
+    assert (proof.recognised_total, proof.entitled_amount) == (
+        Decimal("44000.00"),
+        Decimal("44000.00"),
+    )
+    assert proof.reclaim_amount == Decimal("6000.00")
     assert notice.case.state == "closed"
+    assert world.round.decommitted == Decimal("10750.00")
     page = city.get(base).get_data(as_text=True).replace("\xa0", " ")
     assert "50.000,00 €" in page and "Abgeschlossen" in page
     assert ledger.reconcile(world.round) == []

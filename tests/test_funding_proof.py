@@ -5,7 +5,15 @@ import io
 from decimal import Decimal
 
 import pytest
-from funding_support import accept_proof, act, final_notice, paid_call_off, proof_of
+from funding_support import (
+    accept_proof,
+    act,
+    final_notice,
+    paid_call_off,
+    proof_of,
+    report_proof,
+    review_proof,
+)
 from sqlalchemy import func, select
 
 from antrag.applications.storage import minimal_pdf
@@ -13,15 +21,10 @@ from antrag.engine.errors import GuardRefused
 from antrag.extensions import db
 from antrag.funding import ledger
 from antrag.funding.models import BudgetEntry, CallOff, ExpenditureLine, FundingNotice
-from antrag.funding.operations import save_proof
 
 
 def _report(proof, world, spent: str):
-    project = proof.notice.application.projects[0]
-    save_proof(
-        world.users.speyer, proof, proof.case.version, "Umgesetzt.", {project.id: Decimal(spent)}
-    )
-    db.session.commit()
+    report_proof(proof, world, spent)
 
 
 def test_an_incomplete_proof_cannot_be_submitted_and_says_what_is_missing(make_application, world):
@@ -45,9 +48,13 @@ def test_proof_accepted_with_a_reclaim_closes_the_notice(make_application, world
     assert proof.case.state == "accepted"
     assert proof.reclaim_amount == Decimal("5000.00")
     assert notice.case.state == "closed"
-    # The reclaim now runs as a procedure of its own: nothing is available until received.
+    # The reclaim runs as a procedure of its own: nothing comes back until it is received.
     assert world.round.reclaimed == 0 and world.round.reclaim_due == 0
-    assert world.round.available == Decimal("243000.00") - Decimal("60750.00")
+    # Closing gave back the 10,750.00 never paid: the round is charged with what was paid.
+    assert world.round.decommitted == Decimal("10750.00")
+    assert world.round.committed == Decimal("50000.00")
+    assert world.round.available == Decimal("243000.00") - Decimal("50000.00")
+    assert ledger.reconcile(world.round) == []
 
 
 def test_the_reviewer_who_proposed_the_acceptance_cannot_cosign_it(make_application, world):
@@ -56,6 +63,7 @@ def test_the_reviewer_who_proposed_the_acceptance_cannot_cosign_it(make_applicat
     proof = proof_of(notice)
     _report(proof, world, "30000.00")
     act(proof, "submit", world.users.speyer)
+    review_proof(proof, world.users.reviewer)
     act(proof, "propose_acceptance", world.users.reviewer)
     assert proof.case.state == "acceptance_proposed" and proof.reclaim_amount is None
 
@@ -102,8 +110,11 @@ def test_the_ledger_reconciles_to_the_cent(make_application, world):
 
     issued = db.session.scalar(select(func.sum(FundingNotice.amount)))
     paid = sum(c.amount for c in db.session.scalars(select(CallOff)) if c.case.state == "paid")
-    assert Decimal(total("commitment")).quantize(Decimal("0.01")) == rnd.committed == issued
-    assert rnd.committed == notice.amount + other.amount
+    assert Decimal(total("commitment")).quantize(Decimal("0.01")) == issued
+    # The closed notice gives back what it never paid (60,750.00 − 50,000.03).
+    assert Decimal(total("decommitment")).quantize(Decimal("0.01")) == Decimal("10749.97")
+    assert rnd.decommitted == Decimal("10749.97")
+    assert rnd.committed == issued - rnd.decommitted == Decimal("50000.03") + other.amount
     assert Decimal(total("payment")).quantize(Decimal("0.01")) == rnd.paid == paid
     assert total("reclaim") is None and rnd.reclaimed == 0  # the reclaim runs as a procedure
     assert proof.reclaim_amount == Decimal("5000.04")
@@ -146,6 +157,26 @@ def test_the_city_reports_in_german_uploads_a_pdf_and_submits_on_the_web(
     db.session.expire_all()
     assert [a.original_name for a in proof.attachments] == ["Beleg.pdf"]
     assert db.session.scalar(select(ExpenditureLine.spent)) == Decimal("58000.50")
+    web.get(url)
+    refused = web.post(f"{url}/aktion", {"trigger": "submit", "version": proof.case.version})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True).replace("\xa0", " ")
+    assert "Die Belegliste ergibt 0,00 €, angegeben sind Ausgaben von 58.000,50 €" in text
+    web.get(url)
+    listed = web.post(
+        f"{url}/belegliste",
+        {
+            "version": proof.case.version,
+            "project": project.id,
+            "paid_on": "30.09.2019",
+            "payee": "Beispiel GmbH",
+            "purpose": "Rechnung 2019-117",
+            "amount": "58.000,50",
+        },
+    )
+    assert listed.status_code == 302
+    db.session.expire_all()
+    assert [r.amount for r in proof.receipts] == [Decimal("58000.50")]
     web.get(url)
     done = web.post(f"{url}/aktion", {"trigger": "submit", "version": proof.case.version})
     assert done.status_code == 302

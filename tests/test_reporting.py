@@ -195,6 +195,7 @@ def test_budget_per_round_shows_the_ledger_figures(world, make_application):
         "paid": Decimal("0.00"),
         "reclaimed": Decimal("0.00"),
         "reclaim_due": Decimal("0.00"),
+        "decommitted": Decimal("0.00"),
         "available": Decimal("182250.00"),
     }
 

@@ -21,6 +21,7 @@ from antrag.api.models import ApiToken
 from antrag.applications.storage import minimal_pdf
 from antrag.extensions import db
 from antrag.funding.operations import attach_to_proof, request_call_off
+from antrag.funding.proof_operations import add_funds, add_receipt
 from antrag.mail.models import OutboxMessage
 from antrag.mentoring.models import MentoringAssignment, MentoringGap
 from antrag.notices.rejection_rules import rejection_notice_of
@@ -127,6 +128,24 @@ def ids(world, make_application):
     reclaim = _reclaim(notice, u.reviewer)
     document = attach_to_proof(u.speyer, proof, proof.case.version, minimal_pdf("Beleg"), "B.pdf")
     note = _message_with_attachment(u.speyer, approved)
+    receipt = add_receipt(
+        u.speyer,
+        proof,
+        proof.case.version,
+        project_id=approved.projects[0].id,
+        paid_on=world.round.opens_on,
+        payee="Beispiel GmbH",
+        purpose="Rechnung 1",
+        amount=notice.amount / 4,
+    )
+    funds = add_funds(
+        u.speyer,
+        proof,
+        proof.case.version,
+        kind="income",
+        description="Gebühren",
+        amount=notice.amount / 100,
+    )
     other_mentor = create_user(
         email="zweiter.mentor@kl.digital",
         name="Zweiter Mentor",
@@ -164,6 +183,8 @@ def ids(world, make_application):
         ("nachweise", "proof_id"): [proof.id],
         ("rueckforderungen", "reclaim_id"): [reclaim.id],
         ("nachweise", "attachment_id"): [document.id],
+        ("nachweise", "receipt_id"): [receipt.id],
+        ("nachweise", "funds_id"): [funds.id],
         ("proofs-of-use", "object_id"): [proof.id],
         ("proofs-of-use", "attachment_id"): [document.id],
         ("zuordnungen", "assignment_id"): [assignment.id],

@@ -3,6 +3,7 @@
 from ..applications.forms import DESCRIPTION_MAX, MAX_PROJECTS
 from ..applications.models import FIELDS_OF_ACTION
 from .openapi_schemas import BOOL, DATE, ID, array, nullable, ref
+from .proof_inputs import request_properties
 from .resources import COMMENT_LIMIT
 
 # What clients may send as an amount: at most two decimals, e.g. "60750" or "60750.5".
@@ -105,7 +106,8 @@ REQUEST_SCHEMAS = {
                     "additionalProperties": False,
                 }
             ),
-        },
+        }
+        | request_properties(ID, DATE, AMOUNT_INPUT, array),
         "required": ["version"],
         "additionalProperties": False,
     },

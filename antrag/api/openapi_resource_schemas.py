@@ -17,6 +17,7 @@ from .openapi_schemas import (
     page_of,
     ref,
 )
+from .proof_review_fields import REVIEW_PROPERTIES
 
 # How a notice was served and the action period it started (§ 41 VwVfG, § 74 VwGO).
 SERVICE = closed(
@@ -146,7 +147,8 @@ RESOURCE_PROPERTIES = {
         "submitted_at": nullable(DATE_TIME),
         "reclaim_amount": nullable(AMOUNT),
         "editable": BOOL,
-    },
+    }
+    | REVIEW_PROPERTIES,
     "mentoring_assignment": {
         "id": ID,
         "application_id": ID,

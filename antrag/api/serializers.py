@@ -16,6 +16,7 @@ from ..applications.models import FIELDS_OF_ACTION
 from ..cases.page import ACTOR_LABELS, HISTORY_ROLE_LABELS
 from ..engine import Case, available_actions, history, workflows
 from ..engine.definitions import WorkflowDefinition
+from .proof_review_fields import review_fields
 
 CENT = Decimal("0.01")
 
@@ -431,7 +432,7 @@ def proof_of_use(found, user) -> dict:
         "submitted_at": moment(found.submitted_at),
         "reclaim_amount": money(found.reclaim_amount),
         "editable": found.can_edit(user),
-    }
+    } | review_fields(found)
 
 
 def mentoring_assignment(found, user) -> dict:

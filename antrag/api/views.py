@@ -20,6 +20,7 @@ from ..extensions import db
 from ..funding import storage as funding_storage
 from ..funding.models import FundingNotice, ProofAttachment, ProofOfUse
 from ..funding.operations import attach_to_proof, request_call_off, save_proof
+from ..funding.proof_operations import replace_declarations
 from ..input_text import text_problem
 from ..mentoring.models import MentoringGap
 from ..mentoring.operations import MentoringRefused, mentor_loads, propose_for_gap
@@ -41,6 +42,7 @@ from .inputs import (
     pagination,
 )
 from .problems import ApiProblem, invalid
+from .proof_inputs import funds_input, receipts_input
 from .resources import BY_NAME
 
 NOT_FOUND = "Diese Ressource gibt es nicht, oder Sie dürfen sie nicht sehen."
@@ -283,13 +285,13 @@ def create_call_off(object_id: int):
 
 @bp.patch("/proofs-of-use/<int:object_id>")
 def update_proof(object_id: int):
-    """Save the report and the expenditure per project (`expenditure`: project_id, spent)."""
+    """Save the report, the expenditure per project, and (if given) receipts and funds."""
     found = get_visible(ProofOfUse, object_id, current_user)
     body = json_body()
     errors = {
         k: "Dieses Feld gibt es nicht."
         for k in body
-        if k not in ("version", "report", "expenditure")
+        if k not in ("version", "report", "expenditure", "receipts", "funds")
     }
     version = get_int(body, "version", errors)
     report = (
@@ -298,10 +300,12 @@ def update_proof(object_id: int):
         else found.report
     )
     spent = _expenditure(found, body, errors)
+    receipts, funds = receipts_input(found, body, errors), funds_input(body, errors)
     if errors:
         raise invalid(errors)
     _check_proof_editable(found)
     save_proof(current_user, found, version, report or "", spent)
+    replace_declarations(found, receipts, funds)
     db.session.commit()
     found = db.session.get(ProofOfUse, object_id)
     return jsonify(BY_NAME["proof_of_use"].represent(found, current_user, detail=True))

@@ -129,6 +129,41 @@ def pay(notice: FundingNotice, amount: Decimal, case_id: int) -> BudgetEntry:
     return confirm_payment(notice, amount, case_id)
 
 
+def paid_on(notice: FundingNotice) -> Decimal:
+    """Return what the ledger booked as paid on the notice (its payment entries)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(BudgetEntry.amount), 0)).where(
+            BudgetEntry.notice_id == notice.id, BudgetEntry.kind == "payment"
+        )
+    )
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def decommit(notice: FundingNotice, case_id: int) -> BudgetEntry | None:
+    """Give back the part of a closed notice's commitment that will never be paid.
+
+    Ledger kind `decommitment` ("Freigabe nicht ausgezahlter Mittel"): commitment − paid,
+    never negative; it lowers `committed` and raises `decommitted`. Once per notice: an
+    existing decommitment makes this a no-op, and a partial unique index refuses a second
+    one that a concurrent transaction might book.
+    """
+    booked = db.session.scalar(
+        select(BudgetEntry.id).where(
+            BudgetEntry.notice_id == notice.id, BudgetEntry.kind == "decommitment"
+        )
+    )
+    amount = notice.amount - paid_on(notice)
+    if booked is not None or amount <= 0:
+        return None
+    _move(
+        notice,
+        None,
+        committed=Round.committed - amount,
+        decommitted=Round.decommitted + amount,
+    )
+    return _book(notice, "decommitment", amount, case_id)
+
+
 def annul(notice: FundingNotice, case_id: int) -> BudgetEntry:
     """Give the commitment of an annulled notice back to the round (ledger kind annulment).
 
@@ -157,6 +192,7 @@ def _book(notice: FundingNotice, kind: str, amount: Decimal, case_id: int) -> Bu
     db.session.add(entry)
     db.session.flush()
     db.session.expire(
-        notice.round, ["committed", "reserved", "ordered", "paid", "reclaimed", "reclaim_due"]
+        notice.round,
+        ["committed", "reserved", "ordered", "paid", "reclaimed", "reclaim_due", "decommitted"],
     )
     return entry

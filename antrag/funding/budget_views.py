@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 
 from ..auth import role_required
 from ..extensions import db
-from ..i18n import N_
 from ..programme.models import Round
 from . import ledger
 from .models import BudgetEntry, FundingNotice
@@ -18,16 +17,9 @@ bp = Blueprint("budget", __name__, url_prefix="/haushalt")
 
 # The ministry's clerks work with the budget; the admin sets it up in the round and may see it.
 ROLES = ("reviewer", "admin")
-BAR_LABELS = {
-    "budget": N_("Gesamtbudget"),
-    "committed": N_("Gebunden"),
-    "reserved": N_("Vorgemerkt"),
-    "ordered": N_("Angewiesen"),
-    "paid": N_("Ausgezahlt"),
-    "reclaim_due": N_("Rückforderung festgesetzt"),
-    "reclaimed": N_("Rückforderung eingegangen"),
-    "available": N_("Verfügbar"),
-}
+# The bars and table rows: the round's figures as the ledger names them (ledger.FIGURES), so
+# that a running total added there (ordered, reclaim due, …) shows here without a change.
+BAR_LABELS = ledger.FIGURES
 CHART_WIDTH = 400  # SVG units available for the longest bar
 
 
@@ -74,7 +66,7 @@ def round_budget(round_: Round) -> RoundBudget:
 @bp.route("/")
 @role_required(*ROLES)
 def index():
-    """Every round's budget: total, committed, reserved, paid, reclaimed, available, a chart."""
+    """Every round's budget: total, the running totals of its ledger, available, a chart."""
     rounds = db.session.scalars(
         select(Round).options(joinedload(Round.programme)).order_by(Round.opens_on.desc())
     )

@@ -15,13 +15,14 @@ from .models import BudgetEntry, FundingNotice
 ZERO = Decimal("0.00")
 # Running total on Round → the ledger kinds that raise it (+1) or lower it (−1).
 TOTALS = {
-    "committed": {"commitment": 1, "annulment": -1, "reduction": -1},
+    "committed": {"commitment": 1, "annulment": -1, "reduction": -1, "decommitment": -1},
     "reserved": {"reservation": 1, "release": -1},
     "ordered": {"order": 1, "payment": -1},
     "paid": {"payment": 1},
     # The legacy kind `reclaim` was booked at the proof's acceptance and counted as received.
     "reclaimed": {"reclaim": 1, "reclaim_received": 1},
     "reclaim_due": {"reclaim_due": 1, "reclaim_received": -1, "reclaim_cancelled": -1},
+    "decommitted": {"decommitment": 1},
 }
 KIND_LABELS = {
     "reservation": N_("Vormerkung"),
@@ -35,6 +36,7 @@ KIND_LABELS = {
     "reclaim_due": N_("Rückforderung festgesetzt"),
     "reclaim_received": N_("Rückforderung eingegangen"),
     "reclaim_cancelled": N_("Rückforderung aufgehoben"),
+    "decommitment": N_("Freigabe nicht ausgezahlter Mittel"),
 }
 TOTAL_LABELS = {
     "committed": N_("Gebunden"),
@@ -43,9 +45,25 @@ TOTAL_LABELS = {
     "paid": N_("Ausgezahlt"),
     "reclaimed": N_("Rückforderung eingegangen"),
     "reclaim_due": N_("Rückforderung festgesetzt"),
+    "decommitted": N_("Freigegeben (nicht ausgezahlt)"),
+}
+# The figures of a round the budget page shows, in order: each one a column (or property)
+# of Round. A running total added to TOTALS appears on the page by one entry here.
+FIGURES = {
+    "budget": N_("Gesamtbudget"),
+    "committed": TOTAL_LABELS["committed"],
+    "reserved": TOTAL_LABELS["reserved"],
+    "ordered": TOTAL_LABELS["ordered"],
+    "paid": TOTAL_LABELS["paid"],
+    "reclaim_due": TOTAL_LABELS["reclaim_due"],
+    "reclaimed": TOTAL_LABELS["reclaimed"],
+    "decommitted": TOTAL_LABELS["decommitted"],
+    "available": N_("Verfügbar"),
 }
 # Notice states in which the notice's amount is committed against the round's budget.
 COMMITTED_STATES = ("provided", "not_retrieved", "issued", "contested", "final", "closed")
+# The state in which a notice keeps committed only what was paid on it (the rest decommitted).
+CLOSED_STATE = "closed"
 # The state in which a notice's amount is reserved: approved, not yet issued.
 RESERVED_STATE = "drafted"
 
@@ -56,17 +74,8 @@ def _money(value) -> Decimal:
 
 
 def figures(round_) -> dict[str, Decimal]:
-    """Return the round's budget, committed, reserved, ordered, paid, reclaimed, due, available."""
-    return {
-        "budget": round_.budget,
-        "committed": round_.committed,
-        "reserved": round_.reserved,
-        "ordered": round_.ordered,
-        "paid": round_.paid,
-        "reclaimed": round_.reclaimed,
-        "reclaim_due": round_.reclaim_due,
-        "available": round_.available,
-    }
+    """Return the round's figures named in FIGURES (budget, running totals, available)."""
+    return {key: getattr(round_, key) for key in FIGURES}
 
 
 def entry_totals(round_) -> dict[str, Decimal]:
@@ -93,9 +102,71 @@ def _notices_in(round_, states) -> Decimal:
     return _money(total)
 
 
+def _paid_by_notice(round_) -> dict[int, Decimal]:
+    """Return notice id → what the round's ledger booked as paid on it."""
+    rows = db.session.execute(
+        select(BudgetEntry.notice_id, func.sum(BudgetEntry.amount))
+        .where(BudgetEntry.round_id == round_.id, BudgetEntry.kind == "payment")
+        .group_by(BudgetEntry.notice_id)
+    )
+    return {notice_id: _money(total) for notice_id, total in rows}
+
+
+def _closed_notices(round_) -> list[FundingNotice]:
+    return list(
+        db.session.scalars(
+            select(FundingNotice)
+            .join(Case, FundingNotice.case_id == Case.id)
+            .where(FundingNotice.round_id == round_.id, Case.state == CLOSED_STATE)
+            .order_by(FundingNotice.file_reference)
+        )
+    )
+
+
 def committed_by_notices(round_) -> Decimal:
-    """Return the sum of the amounts of the round's issued, final and closed notices."""
-    return _notices_in(round_, COMMITTED_STATES)
+    """Return what the round's notices hold committed.
+
+    Issued and final notices hold their amount; a closed notice holds only what was paid on
+    it (at most its amount): closing gave the rest back (ledger kind decommitment).
+    """
+    open_states = tuple(s for s in COMMITTED_STATES if s != CLOSED_STATE)
+    paid = _paid_by_notice(round_)
+    closed = sum((min(n.amount, paid.get(n.id, ZERO)) for n in _closed_notices(round_)), ZERO)
+    return _notices_in(round_, open_states) + closed
+
+
+def _decommitment_problems(round_) -> list[str]:
+    """Return a message per notice whose decommitment is not its unpaid commitment."""
+    rows = db.session.execute(
+        select(BudgetEntry.notice_id, func.sum(BudgetEntry.amount))
+        .where(BudgetEntry.round_id == round_.id, BudgetEntry.kind == "decommitment")
+        .group_by(BudgetEntry.notice_id)
+    )
+    booked = {notice_id: _money(total) for notice_id, total in rows}
+    paid = _paid_by_notice(round_)
+    problems = []
+    closed = _closed_notices(round_)
+    for notice in closed:
+        due = max(notice.amount - paid.get(notice.id, ZERO), ZERO)
+        if booked.pop(notice.id, ZERO) != due:
+            problems.append(
+                _(
+                    "Zum abgeschlossenen Bescheid %(reference)s müssten %(due)s nicht "
+                    "ausgezahlter Mittel freigegeben sein.",
+                    reference=notice.file_reference,
+                    due=format_money(due),
+                )
+            )
+    for notice_id in sorted(booked):
+        notice = db.session.get(FundingNotice, notice_id)
+        problems.append(
+            _(
+                "Zum Bescheid %(reference)s wurden Mittel freigegeben, er ist aber nicht "
+                "abgeschlossen.",
+                reference=notice.file_reference,
+            )
+        )
+    return problems
 
 
 def reserved_by_notices(round_) -> Decimal:
@@ -195,6 +266,7 @@ def reconcile(round_) -> list[str]:
         + _open_orders_problems(round_, ledger["ordered"])
         + _overpaid_notices(round_)
         + _foreign_entries(round_)
+        + _decommitment_problems(round_)
     )
 
 

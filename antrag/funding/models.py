@@ -3,7 +3,17 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.snapshot import day, moment, money
@@ -167,26 +177,50 @@ class FundingNotice(NoticeToCity, ServiceRecord, db.Model):
         }
 
 
+BUDGET_KINDS = (
+    "reservation",
+    "release",
+    "commitment",
+    "order",
+    "payment",
+    "reclaim",
+    "annulment",
+    "reduction",
+    "reclaim_due",
+    "reclaim_received",
+    "reclaim_cancelled",
+    "decommitment",
+)
+
+
 class BudgetEntry(db.Model):
     """One line of a round's ledger: reservation, release, commitment, order, payment, reclaims…
 
     An order books a released call-off as ordered (angewiesen); its payment, once the
     treasury confirms it, moves the amount from ordered to paid.
     An annulment gives the commitment of a notice the court annulled back to the round; a
-    reduction gives back the part an amendment notice took off the amount. A
-    reclaim decided is booked `reclaim_due`, its money received `reclaim_received` (only then
-    available to the round), an annulled reclaim notice `reclaim_cancelled`. The old kind
-    `reclaim` (booked at the proof's acceptance before migration 0019) counts as received.
+    reduction gives back the part an amendment notice took off the amount; a decommitment
+    gives back the part of a closed notice's commitment that was never paid (at most one per
+    notice, enforced by a partial unique index). A reclaim decided is booked `reclaim_due`,
+    its money received `reclaim_received` (only then available to the round), an annulled
+    reclaim notice `reclaim_cancelled`. The old kind `reclaim` (booked at the proof's
+    acceptance before migration 0019) counts as received.
     """
 
     __tablename__ = "budget_entry"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
-            "'annulment', 'reduction', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')",
+            "kind IN (" + ", ".join(f"'{kind}'" for kind in BUDGET_KINDS) + ")",
             name="kind_known",
         ),
         CheckConstraint("amount > 0", name="amount_positive"),
+        Index(
+            "uq_budget_entry_decommitment",
+            "notice_id",
+            unique=True,
+            sqlite_where=text("kind = 'decommitment'"),
+            postgresql_where=text("kind = 'decommitment'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -266,6 +300,12 @@ class ProofOfUse(_PartOfNotice, db.Model):
     __tablename__ = "proof_of_use"
     __table_args__ = (
         CheckConstraint("reclaim_amount IS NULL OR reclaim_amount >= 0", name="reclaim_positive"),
+        CheckConstraint(
+            "recognised_total IS NULL OR recognised_total >= 0", name="recognised_positive"
+        ),
+        CheckConstraint(
+            "entitled_amount IS NULL OR entitled_amount >= 0", name="entitled_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -274,6 +314,11 @@ class ProofOfUse(_PartOfNotice, db.Model):
     report: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reclaim_amount: Mapped[Decimal | None] = mapped_column(Money())
+    # Fixed by the proposal of the acceptance, stored again by settle_proof on acceptance.
+    recognised_total: Mapped[Decimal | None] = mapped_column(Money())
+    entitled_amount: Mapped[Decimal | None] = mapped_column(Money())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     case = relationship("Case", lazy="joined", innerjoin=True)
@@ -282,6 +327,11 @@ class ProofOfUse(_PartOfNotice, db.Model):
         "ExpenditureLine", cascade="all, delete-orphan", order_by="ExpenditureLine.id"
     )
     attachments = relationship("ProofAttachment", order_by="ProofAttachment.id")
+    receipts = relationship(
+        "ProofReceipt", cascade="all, delete-orphan", order_by="ProofReceipt.id"
+    )
+    funds = relationship("ProofFunds", cascade="all, delete-orphan", order_by="ProofFunds.id")
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
 
     ENDPOINT = "funding.proof"
 
@@ -289,22 +339,10 @@ class ProofOfUse(_PartOfNotice, db.Model):
         """Return the URL values of the proof-of-use page (with ENDPOINT)."""
         return {"proof_id": self.id}
 
-    # The city edits its report outside transitions in these states: not compared by audit.
-    EDITED_IN_STATES = ("due", "changes_requested")
-
-    def decisive_data(self) -> dict:
-        """Return the report, the spending per project, the documents and the reclaim."""
-        return {
-            "notice_id": self.notice_id,
-            "report": self.report,
-            "submitted_at": moment(self.submitted_at),
-            "reclaim_amount": money(self.reclaim_amount),
-            "lines": [
-                {"project_id": line.project_id, "spent": money(line.spent), "note": line.note}
-                for line in self.lines
-            ],
-            "attachments": [{"id": a.id, "sha256": a.sha256} for a in self.attachments],
-        }
+    # Edited outside transitions in these states, so not compared by audit: the city's report,
+    # receipts and funds while due or sent back; the reviewer's item-by-item review while
+    # submitted (the proposal fixes it, effect fix_review).
+    EDITED_IN_STATES = ("due", "changes_requested", "submitted")
 
     def can_edit(self, user) -> bool:
         """The city edits its report while it is due or changes were requested."""
@@ -314,13 +352,34 @@ class ProofOfUse(_PartOfNotice, db.Model):
             and self.case.state in ("due", "changes_requested")
         )
 
+    def can_review(self, user) -> bool:
+        """A ministry reviewer checks the items while the proof is submitted (not proposed)."""
+        return getattr(user, "role", None) == "reviewer" and self.case.state == "submitted"
+
+    def decisive_data(self) -> dict:
+        """Return the proof's decisive figures as JSON-safe values (for the history hash)."""
+        from .proof_models import proof_decisive_data
+
+        return proof_decisive_data(self) | {"report": self.report}
+
 
 class ExpenditureLine(db.Model):
-    """The money spent on one project of the application, as the city reports it."""
+    """The money spent on one project, as the city reports it, and what the reviewer recognises.
+
+    An amount not recognised (recognised below spent) needs the reviewer's reason.
+    """
 
     __tablename__ = "expenditure_line"
     __table_args__ = (
         CheckConstraint("spent >= 0", name="spent_positive"),
+        CheckConstraint(
+            "recognised IS NULL OR (recognised >= 0 AND recognised <= spent)",
+            name="recognised_within_spent",
+        ),
+        CheckConstraint(
+            "recognised IS NULL OR recognised = spent OR not_recognised_reason IS NOT NULL",
+            name="not_recognised_reasoned",
+        ),
         UniqueConstraint("proof_id", "project_id", name="uq_expenditure_line_project"),
     )
 
@@ -329,6 +388,8 @@ class ExpenditureLine(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     spent: Mapped[Decimal] = mapped_column(Money())
     note: Mapped[str | None] = mapped_column(Text)
+    recognised: Mapped[Decimal | None] = mapped_column(Money())
+    not_recognised_reason: Mapped[str | None] = mapped_column(Text)
 
     project = relationship("Project")
 
@@ -352,3 +413,4 @@ class ProofAttachment(db.Model):
 # The call-off's payment order lives in its own package; import it so the mapper finds it
 # wherever the funding models are used.
 from ..payments import models as _payment_models  # noqa: E402, F401
+from .proof_models import ProofFunds, ProofReceipt  # noqa: E402,F401 - register the tables

@@ -106,7 +106,10 @@ def save_proof(user, proof: ProofOfUse, version: int, report: str, spent: dict) 
             if project_id in lines:
                 proof.lines.remove(lines[project_id])
         elif project_id in lines:
-            lines[project_id].spent = amount
+            line = lines[project_id]
+            if line.spent != amount:  # the reviewer's verdict was on the old amount
+                line.recognised, line.not_recognised_reason = None, None
+            line.spent = amount
         else:
             proof.lines.append(ExpenditureLine(project_id=project_id, spent=amount))
     db.session.flush()

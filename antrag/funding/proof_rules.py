@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 
 from .. import engine
 from ..engine import effect, guard
+from . import budget
+from .entitlement import reclaim_amount
 from .models import ExpenditureLine, ProofOfUse
+from .proof_review import store_figures
 from .rules import paid
 
 
@@ -56,20 +59,41 @@ def spent(proof: ProofOfUse) -> Decimal:
 
 @effect("settle_proof")
 def settle_proof(ctx) -> None:
-    """Set the reclaim (paid minus spent, when positive), open its procedure, close the notice.
+    """Store the recognised total, the entitled grant and the reclaim; open its procedure; close.
 
-    The reclaim is not booked here: it runs as a case of its own (workflow `reclaim`) and
-    reaches the ledger when it is decided (reclaim_due) and when the money is received.
+    The reclaim is what was paid beyond the entitled grant (antrag/funding/entitlement.py).
+    It is not booked here: it runs as a case of its own (workflow `reclaim`) and reaches the
+    ledger when it is decided (reclaim_due) and when the money is received.
     """
     proof = ctx.subject
     notice = proof.notice
-    difference = paid(notice) - spent(proof)
-    proof.reclaim_amount = max(difference, Decimal("0.00"))
+    store_figures(proof)
+    proof.reclaim_amount = reclaim_amount(paid(notice), proof.entitled_amount)
     if proof.reclaim_amount > 0:
         from ..reclaim.operations import open_for_proof
 
         open_for_proof(proof, ctx.actor, ctx.now)
-    engine.fire(notice.case_id, "close", engine.SYSTEM, version=notice.case.version)
+    close_notice(notice)
+
+
+CLOSE_EFFECT = "release_unpaid_commitment"
+
+
+def close_notice(notice) -> None:
+    """Close the notice and give back what of its commitment was never paid.
+
+    Where the notice's workflow version declares `release_unpaid_commitment` on `close`,
+    the engine books it; for the versions that do not (v1), it is booked here.
+    """
+    ctx = engine.fire(notice.case_id, "close", engine.SYSTEM, version=notice.case.version)
+    if CLOSE_EFFECT not in ctx.transition.effects:
+        budget.decommit(notice, notice.case_id)
+
+
+@effect(CLOSE_EFFECT)
+def release_unpaid_commitment(ctx) -> None:
+    """Give the part of the closed notice's commitment that was never paid back to the round."""
+    budget.decommit(ctx.subject, ctx.case.id)
 
 
 def lines_by_project(proof: ProofOfUse) -> dict[int, ExpenditureLine]:

@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..applications.storage import UploadRefused
 from ..auth import load_visible, role_required
-from ..cases.actions import fire_posted, posted_version
+from ..cases.actions import fire_posted
 from ..cases.page import action_error_items, build_case_view, state_label
 from ..engine.errors import InvalidInput, WrongState
 from ..engine.models import Case
@@ -19,10 +18,9 @@ from ..notices.models import RejectionNotice
 from ..notices.retrieval import retrieve_on_download
 from . import storage
 from .call_off_rules import call_off_block
-from .forms import CallOffForm, ProofForm, ProofUploadForm
-from .models import CallOff, FundingNotice, ProofAttachment, ProofOfUse
-from .operations import attach_to_proof, request_call_off, save_proof
-from .proof_rules import lines_by_project, proof_gaps, spent
+from .forms import CallOffForm
+from .models import CallOff, FundingNotice, ProofOfUse
+from .operations import request_call_off
 from .rules import called_off, ordered, paid
 
 bp = Blueprint("funding", __name__, url_prefix="/bescheide")
@@ -186,97 +184,8 @@ def call_off_act(call_off_id: int):
     return fire_posted(found, _render_call_off, url_for(".call_off", call_off_id=found.id))
 
 
-@bp.route("/nachweise/<int:proof_id>", methods=["GET", "POST"])
-@login_required
-def proof(proof_id: int):
-    """The proof of use: its case page and, for the city while it holds the pen, the form."""
-    found = load_visible(ProofOfUse, proof_id)
-    projects = found.notice.application.projects
-    if request.method == "GET":
-        return _render_proof(found)
-    _check_editable(found)
-    form = ProofForm.for_projects(projects, formdata=request.form)
-    if not form.validate():
-        return _render_proof(found, form=form), 422
-    save_proof(
-        current_user,
-        found,
-        posted_version(form.version.data),
-        form.report.data or "",
-        form.spent(projects),
-    )
-    db.session.commit()
-    flash(_("Verwendungsnachweis gespeichert."), "success")
-    return redirect(url_for(".proof", proof_id=found.id))
-
-
-@bp.route("/nachweise/<int:proof_id>/belege", methods=["POST"])
-@login_required
-def proof_upload(proof_id: int):
-    """Attach a PDF document to the proof of use."""
-    found = load_visible(ProofOfUse, proof_id)
-    _check_editable(found)
-    form = ProofUploadForm()
-    upload = form.document.data
-    submission = once.claim()
-    try:
-        if not upload or not upload.filename:
-            raise UploadRefused(_("Bitte wählen Sie eine PDF-Datei aus."))
-        attach_to_proof(
-            current_user, found, posted_version(form.version.data), upload.read(), upload.filename
-        )
-    except UploadRefused as exc:
-        db.session.rollback()
-        form.document.errors = [str(exc)]
-        return _render_proof(db.session.get(ProofOfUse, proof_id), upload_form=form), 422
-    target = submission.leads_to(url_for(".proof", proof_id=found.id))
-    db.session.commit()
-    flash(_("Der Beleg wurde gespeichert."), "success")
-    return redirect(target)
-
-
-@bp.route("/nachweise/<int:proof_id>/belege/<int:attachment_id>")
-@login_required
-def proof_attachment(proof_id: int, attachment_id: int):
-    """Send a document of a visible proof of use."""
-    found = load_visible(ProofOfUse, proof_id)
-    attachment = db.session.get(ProofAttachment, attachment_id)
-    if attachment is None or attachment.proof_id != found.id:
-        abort(404)
-    path = storage.proof_attachment_path(attachment)
-    if not path.is_file():
-        abort(404)
-    return send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-    )
-
-
-@bp.route("/nachweise/<int:proof_id>/aktion", methods=["POST"])
-@login_required
-def proof_act(proof_id: int):
-    """Fire one action of the proof of use (submit, request changes, accept)."""
-    found = load_visible(ProofOfUse, proof_id)
-    return fire_posted(found, _render_proof, url_for(".proof", proof_id=found.id))
-
-
-def _check_editable(found: ProofOfUse) -> None:
-    """Refuse a change of the proof: 403 for other roles, a reason for the city."""
-    if found.can_edit(current_user):
-        return
-    if current_user.role != "applicant":
-        abort(403)
-    raise WrongState(
-        _(
-            "Der Verwendungsnachweis ist im Status „%(state)s“ und kann nicht bearbeitet werden.",
-            state=state_label(found.case),
-        )
-    )
-
-
-def _case_view(subject, failed):
+def case_view(subject, failed):
+    """Return the case view of `subject` with the failed action's errors (if any)."""
     view = build_case_view(subject.case, current_user, subject)
     if failed:
         failed["summary"] = action_error_items(view, failed["trigger"], failed["errors"])
@@ -300,7 +209,7 @@ def _render_notice(found: FundingNotice, failed=None, call_off_form=None):
     return render_template(
         "funding/notice.html",
         notice=found,
-        case_view=_case_view(found, failed),
+        case_view=case_view(found, failed),
         failed=failed,
         figures=figures,
         may_call_off=may_call_off,
@@ -313,28 +222,8 @@ def _render_notice(found: FundingNotice, failed=None, call_off_form=None):
 def _render_call_off(found: CallOff, failed=None):
     """Render the call-off page."""
     return render_template(
-        "funding/call_off.html", call_off=found, case_view=_case_view(found, failed), failed=failed
+        "funding/call_off.html", call_off=found, case_view=case_view(found, failed), failed=failed
     )
 
 
-def _render_proof(found: ProofOfUse, failed=None, form=None, upload_form=None):
-    """Render the proof-of-use page."""
-    projects = found.notice.application.projects
-    editable = found.can_edit(current_user)
-    if editable and form is None:
-        form = ProofForm.for_projects(projects, proof=found)
-    if editable and upload_form is None:
-        upload_form = ProofUploadForm(version=found.case.version)
-    return render_template(
-        "funding/proof.html",
-        proof=found,
-        case_view=_case_view(found, failed),
-        failed=failed,
-        projects=projects,
-        lines=lines_by_project(found),
-        form=form if editable else None,
-        upload_form=upload_form if editable else None,
-        gaps=proof_gaps(found),
-        paid=paid(found.notice),
-        spent=spent(found),
-    )
+from . import proof_views  # noqa: E402,F401 - the proof-of-use pages, on this blueprint

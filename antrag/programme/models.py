@@ -187,6 +187,11 @@ class Round(db.Model):
     reclaim_due: Mapped[Decimal] = mapped_column(
         Money(), default=Decimal("0.00"), server_default="0"
     )
+    # Commitments of closed notices given back because they were never paid (ledger kind
+    # decommitment); `committed` is lowered by the same amount.
+    decommitted: Mapped[Decimal] = mapped_column(
+        Money(), default=Decimal("0.00"), server_default="0"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     programme = relationship("Programme", back_populates="rounds")

@@ -20,9 +20,13 @@ down_revision = '0016'
 branch_labels = None
 depends_on = None
 
-KINDS_BEFORE = "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', 'annulment')"
+KINDS_BEFORE = (
+    "kind IN ('reservation', 'release', 'commitment', 'payment', 'reclaim', "
+    "'annulment')"
+)
 KINDS_AFTER = (
-    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', 'annulment')"
+    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', "
+    "'reclaim', 'annulment')"
 )
 LEDGER_BEFORE = 'committed >= 0 AND reserved >= 0 AND paid >= 0 AND reclaimed >= 0'
 LEDGER_AFTER = (

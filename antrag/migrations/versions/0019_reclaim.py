@@ -1,7 +1,7 @@
 """Reclaims as a procedure: the reclaim table, the round's reclaim_due, new ledger kinds.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-05 01:30:20
 
 Ledger entries of the old kind `reclaim` (booked at a proof's acceptance before this
@@ -17,17 +17,18 @@ import antrag.db_types  # noqa: F401 - custom column types
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
 KINDS_BEFORE = (
-    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
-    "'annulment')"
+    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', "
+    "'reclaim', 'annulment', 'decommitment')"
 )
 KINDS_AFTER = (
-    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
-    "'annulment', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')"
+    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', "
+    "'reclaim', 'annulment', 'decommitment', 'reclaim_due', 'reclaim_received', "
+    "'reclaim_cancelled')"
 )
 
 

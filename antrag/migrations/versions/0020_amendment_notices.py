@@ -26,13 +26,14 @@ CHANGE_CHECK = (
 )
 # The kinds as migrations 0017 (orders) and 0019 (reclaims) left them, plus the reduction.
 KINDS_BEFORE = (
-    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
-    "'annulment', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled')"
+    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', "
+    "'reclaim', 'annulment', 'decommitment', 'reclaim_due', 'reclaim_received', "
+    "'reclaim_cancelled')"
 )
 KINDS_AFTER = (
-    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', 'reclaim', "
-    "'annulment', 'reclaim_due', 'reclaim_received', 'reclaim_cancelled', "
-    "'reduction')"
+    "kind IN ('reservation', 'release', 'commitment', 'order', 'payment', "
+    "'reclaim', 'annulment', 'decommitment', 'reclaim_due', 'reclaim_received', "
+    "'reclaim_cancelled', 'reduction')"
 )
 
 
