@@ -1,14 +1,18 @@
 """Helpers for the reclaim tests: a notice with an overpaid proof, a rates file, the ledger check."""
 
-from decimal import Decimal
-
 import pytest
-from funding_support import accept_proof, act, final_notice, paid_call_off, proof_of
+from funding_support import (
+    accept_proof,
+    act,
+    final_notice,
+    paid_call_off,
+    proof_of,
+    report_proof,
+)
 from sqlalchemy import select
 
 from antrag.extensions import db
 from antrag.funding import ledger
-from antrag.funding.operations import save_proof
 from antrag.reclaim.models import Reclaim
 
 # Test base rates: 2.00 % from 2020, 3.00 % from 1 July 2026, known far ahead.
@@ -39,11 +43,7 @@ def overpaid_reclaim(make_application, world, paid: str = "30000.00", spent: str
     notice = final_notice(make_application, world)
     paid_call_off(notice, paid, world)
     proof = proof_of(notice)
-    project = proof.notice.application.projects[0]
-    save_proof(
-        world.users.speyer, proof, proof.case.version, "Umgesetzt.", {project.id: Decimal(spent)}
-    )
-    db.session.commit()
+    report_proof(proof, world, spent)  # the report, the expenditure and its receipt
     act(proof, "submit", world.users.speyer)
     accept_proof(proof, world)
     return db.session.scalar(select(Reclaim).filter_by(notice_id=notice.id))

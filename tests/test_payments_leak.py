@@ -4,14 +4,14 @@ while an action is pending, or after the notice is closed; pending call-offs are
 from decimal import Decimal
 
 import pytest
-from funding_support import accept_proof, act, final_notice, paid_call_off, proof_of
+from funding_support import accept_proof, act, final_notice, paid_call_off, proof_of, report_proof
 from sqlalchemy import select
 
 from antrag.engine.errors import EngineError, GuardRefused, WrongState
 from antrag.extensions import db
 from antrag.funding import ledger
 from antrag.funding.models import BudgetEntry
-from antrag.funding.operations import request_call_off, save_proof
+from antrag.funding.operations import request_call_off
 from antrag.funding.rules import paid
 from antrag.mail.models import OutboxMessage
 from antrag.payments.models import PaymentOrder
@@ -19,11 +19,7 @@ from antrag.payments.models import PaymentOrder
 
 def _submit_proof(notice, world, spent: str):
     proof = proof_of(notice)
-    project = notice.application.projects[0]
-    save_proof(
-        world.users.speyer, proof, proof.case.version, "Umgesetzt.", {project.id: Decimal(spent)}
-    )
-    db.session.commit()
+    report_proof(proof, world, spent)  # the report, the expenditure and its receipt
     act(proof, "submit", world.users.speyer)
     return proof
 

@@ -20,6 +20,7 @@ from antrag.mail.models import OutboxMessage
 
 BUDGET = Decimal("243000.00")
 GRANT = Decimal("60750.00")
+PAID = Decimal("30000.00")  # what overpaid_reclaim pays before the proof
 
 
 def _kinds(reclaim) -> list[str]:
@@ -38,7 +39,8 @@ def test_the_accepted_proof_opens_a_reclaim_and_books_nothing_yet(make_applicati
     assert reclaim.facts_known_on == now().astimezone(BERLIN).date()
     assert reclaim.notice.case.state == "closed"
     assert world.round.reclaimed == 0 and world.round.reclaim_due == 0
-    assert world.round.available == BUDGET - GRANT
+    # Closing the notice gave back what was never paid: the round bears what was paid.
+    assert world.round.available == BUDGET - PAID
     reconciles(world.round)
 
 
@@ -60,7 +62,7 @@ def test_the_whole_procedure_books_due_then_received(make_application, world):
     act(reclaim, "decide", world.users.reviewer2)
     db.session.expire_all()
     assert world.round.reclaim_due == Decimal("5000.00") and world.round.reclaimed == 0
-    assert world.round.available == BUDGET - GRANT  # decided, not received: not available
+    assert world.round.available == BUDGET - PAID  # decided, not received: not available
     reconciles(world.round)
 
     act(reclaim, "issue", world.users.reviewer)
@@ -91,7 +93,7 @@ def test_the_whole_procedure_books_due_then_received(make_application, world):
     assert reclaim.case.state == "closed"
     assert reclaim.interest_received == total - Decimal("5000.00") > 0
     assert world.round.reclaim_due == 0 and world.round.reclaimed == Decimal("5000.00")
-    assert world.round.available == BUDGET - GRANT + Decimal("5000.00")
+    assert world.round.available == BUDGET - PAID + Decimal("5000.00")
     assert _kinds(reclaim) == ["reclaim_due", "reclaim_received"]
     reconciles(world.round)
     mails = {m.template for m in db.session.scalars(select(OutboxMessage))}
