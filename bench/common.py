@@ -149,6 +149,8 @@ def project_row(application_id: int, today: date) -> dict:
         "period_start": today + timedelta(days=60),
         "period_end": today + timedelta(days=425),
     }
+
+
 RESOLUTION = {
     "kind": "council_resolution",
     "original_name": "Ratsbeschluss.pdf",
@@ -179,7 +181,6 @@ def bulk_cases(
     from antrag.applications.models import Application, Attachment, Project
     from antrag.db_types import utcnow
     from antrag.engine.models import Case
-    from antrag.programme.models import Municipality
 
     municipality_ids = _free_municipalities(round_id, count)
     start = (db.session.scalar(db.select(db.func.max(Case.id))) or 0) + 1
@@ -254,12 +255,11 @@ def move_sequences_on(*models) -> None:
         return
     for model in models:
         table = model.__table__.name
-        db.session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                f"(SELECT coalesce(max(id), 0) + 1 FROM \"{table}\"), false)"
-            )
+        sql = (  # the table names are the models' own, never input
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608
+            f'(SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
         )
+        db.session.execute(text(sql))
     db.session.commit()
 
 

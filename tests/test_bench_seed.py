@@ -1,11 +1,10 @@
 """The benchmarks' bulk seeding leaves a database the app can go on writing to."""
 
-from bench.common import bulk_cases, seed_world
-
 from antrag import engine
 from antrag.applications.models import Application
 from antrag.engine.models import Case
 from antrag.extensions import db
+from bench.common import bulk_cases, seed_world
 
 
 def test_bulk_cases_move_the_id_sequences_on(app):
