@@ -181,20 +181,24 @@ def fire(
             case_values |= EFFECTS[name](ctx)
         else:
             effects.append(EFFECTS[name])
-    _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
-    ctx.entry = history.append(
-        _entry(
-            case,
-            trigger,
-            from_state,
-            transition.dest,
-            actor,
-            clean_comment,
-            clean_inputs,
-            ctx.now,
-            definition,
-        )
+    entry = _entry(
+        case,
+        trigger,
+        from_state,
+        transition.dest,
+        actor,
+        clean_comment,
+        clean_inputs,
+        ctx.now,
+        definition,
     )
+    # The entry chains to the case's newest one; the compare-and-set below moves the case's
+    # chain head with it (and refuses if another append moved it), so no other row is locked.
+    history.link(entry, case.chain_hash)
+    case_values["chain_hash"] = entry.hash
+    _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
+    db.session.add(entry)
+    ctx.entry = entry
     for run_effect in effects:
         run_effect(ctx)
     for mail in transition.notify:
@@ -344,7 +348,12 @@ def _compare_and_set(
     )
     result = db.session.execute(
         update(Case)
-        .where(Case.id == case.id, Case.state == from_state, Case.version == version)
+        .where(
+            Case.id == case.id,
+            Case.state == from_state,
+            Case.version == version,
+            Case.chain_hash.is_not_distinct_from(case.chain_hash),
+        )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -357,7 +366,7 @@ def _compare_and_set(
 def _entry(
     case, trigger, from_state, to_state, actor, comment, inputs, now, definition
 ) -> HistoryEntry:
-    """Build the history entry of a transition (the chain fields are set by history.append).
+    """Build the history entry of a transition (the chain fields are set by history.link).
 
     The entry records the fingerprint of the definition it ran under.
     """
