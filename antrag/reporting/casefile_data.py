@@ -16,7 +16,9 @@ HASH_METHOD = (
     "kept) of the object {seq, case_id, workflow, workflow_version, trigger, from, to, actor_id, "
     "actor_name, actor_role, comment, inputs, created_at, prev}, where prev is prev_hash, plus "
     "definition_fingerprint (the SHA-256 of the workflow definition the entry ran under) where "
-    "the entry has one."
+    "the entry has one. Each case's entries form a chain: prev_hash is the hash of the case's "
+    "previous entry (64 zeros for its first); entries written before migration 0022 chain "
+    "instead to the previous entry of one chain across all cases (seq 1, 2, 3, …)."
 )
 
 
