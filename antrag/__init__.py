@@ -13,6 +13,7 @@ from config import BASE_DIR, CONFIGS
 
 from . import features, logs
 from .extensions import babel, csrf, db, login_manager, migrate
+from .read_phase import in_read_phase
 from .routing import CONVERTERS
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -146,5 +147,5 @@ def _sqlite_begin(connection):
 def _sqlite_writes() -> bool:
     """Return whether the current transaction belongs to a write request or a CLI command."""
     if has_request_context():
-        return request.method not in READ_ONLY_METHODS
+        return request.method not in READ_ONLY_METHODS and not in_read_phase()
     return click.get_current_context(silent=True) is not None

@@ -28,6 +28,26 @@ def verify():
         sys.exit(1)
 
 
+@audit_cli.command("seal")
+def seal():
+    """Seal the history entries written since the last checkpoint (`flask tick` does it too)."""
+    click.echo(_seal())
+
+
+def _seal() -> str:
+    from .engine.checkpoints import seal as seal_entries
+    from .extensions import db
+
+    checkpoint = seal_entries()
+    db.session.commit()
+    if checkpoint is None:
+        return "no new history entries to seal."
+    return (
+        f"checkpoint {checkpoint.id}: {checkpoint.entries} entries sealed "
+        f"(up to #{checkpoint.last_seq})."
+    )
+
+
 @click.command("tick")
 def tick_command():
     """Fire due time-outs and write due-date reminders (idempotent; run it from cron)."""
@@ -38,6 +58,7 @@ def tick_command():
         f"{len(report.fired)} time-out(s) fired, {len(report.reminded)} reminder(s) written, "
         f"{len(report.refused)} refused."
     )
+    click.echo(_seal())
 
 
 def init_app(app: Flask) -> None:

@@ -16,10 +16,10 @@ def lock_name(scope: str, key: str) -> None:
     """Wait for and hold the lock named (`scope`, `key`) until commit or rollback."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    db.session.execute(select(func.pg_advisory_xact_lock(_number(scope, key))))
+    db.session.execute(select(func.pg_advisory_xact_lock(lock_number(scope, key))))
 
 
-def _number(scope: str, key: str) -> int:
+def lock_number(scope: str, key: str) -> int:
     """Return the signed 64-bit number PostgreSQL knows the lock by."""
     digest = hashlib.sha256(f"{scope}\x00{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)

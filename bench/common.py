@@ -132,14 +132,25 @@ COMPLETE_FORM = {
     "declaration_accuracy": True,
     "declaration_privacy": True,
 }
+# The project starts after the notice (no early start to allow), so approval passes.
 PROJECT = {
     "title": "Digitales Bürgerbüro",
     "description": "Online-Terminvergabe und Formulare.",
     "field_of_action": "verwaltung",
-    "period_start": date(2019, 5, 14),
-    "period_end": date(2020, 12, 31),
     "estimated_cost": Decimal("67500.00"),
 }
+
+
+def project_row(application_id: int, today: date) -> dict:
+    """Return the project of a bulk application: it starts in two months, runs a year."""
+    return PROJECT | {
+        "application_id": application_id,
+        "position": 0,
+        "period_start": today + timedelta(days=60),
+        "period_end": today + timedelta(days=425),
+    }
+
+
 RESOLUTION = {
     "kind": "council_resolution",
     "original_name": "Ratsbeschluss.pdf",
@@ -170,9 +181,8 @@ def bulk_cases(
     from antrag.applications.models import Application, Attachment, Project
     from antrag.db_types import utcnow
     from antrag.engine.models import Case
-    from antrag.programme.models import Municipality
 
-    municipality_ids = db.session.scalars(db.select(Municipality.id)).all()
+    municipality_ids = _free_municipalities(round_id, count)
     start = (db.session.scalar(db.select(db.func.max(Case.id))) or 0) + 1
     now = utcnow()
     for offset in range(0, count, chunk):
@@ -199,7 +209,7 @@ def bulk_cases(
                     "id": i,
                     "case_id": i,
                     "round_id": round_id,
-                    "municipality_id": municipality_ids[i % len(municipality_ids)],
+                    "municipality_id": municipality_ids[i - start],
                     "created_by_id": applicant_id,
                     "requested_amount": Decimal("60750.00"),
                     "created_at": submitted,
@@ -214,7 +224,7 @@ def bulk_cases(
         if complete:
             db.session.execute(
                 insert(Project.__table__),
-                [PROJECT | {"application_id": i, "position": 0} for i in ids],
+                [project_row(i, now.date()) for i in ids],
             )
             db.session.execute(
                 insert(Attachment.__table__),
@@ -230,7 +240,60 @@ def bulk_cases(
                 ],
             )
         db.session.commit()
+    move_sequences_on(Case, Application, Project, Attachment)
     return list(range(start, start + count))
+
+
+def move_sequences_on(*models) -> None:
+    """Set the id sequences of `models`' tables past their largest id (PostgreSQL).
+
+    Rows inserted with explicit ids (as `bulk_cases` does for cases and applications) leave
+    PostgreSQL's sequences where they were: the next row the app inserts would draw an id
+    that is taken. SQLite takes max(id) + 1 by itself.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__table__.name
+        sql = (  # the table names are the models' own, never input
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608
+            f'(SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
+        )
+        db.session.execute(text(sql))
+    db.session.commit()
+
+
+def _free_municipalities(round_id: int, count: int) -> list[int]:
+    """Return `count` municipality ids without an application in the round, adding cities.
+
+    A city holds one slot per round (uq_application_one_per_city_and_round): every bulk
+    application gets a city of its own, so large runs add "Bulkstadt" municipalities.
+    """
+    from antrag.applications.models import Application
+    from antrag.programme.models import Municipality
+
+    taken = db.select(Application.municipality_id).where(Application.round_id == round_id)
+    free = db.session.scalars(
+        db.select(Municipality.id).where(Municipality.id.not_in(taken)).order_by(Municipality.id)
+    ).all()
+    missing = count - len(free)
+    if missing > 0:
+        first = db.session.scalar(db.select(db.func.count(Municipality.id)))
+        db.session.execute(
+            insert(Municipality.__table__),
+            [
+                {
+                    "ags": f"8{n:07d}",
+                    "name": f"Bulkstadt {n}",
+                    "kind": "kreisfreie_stadt",
+                    "is_city": True,
+                    "population": 10000 + n,
+                }
+                for n in range(first, first + missing)
+            ],
+        )
+        return _free_municipalities(round_id, count)
+    return list(free[:count])
 
 
 def median(values) -> float:

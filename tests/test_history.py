@@ -1,11 +1,12 @@
 """The history: append-only, hash-chained, and `audit verify` finds what was tampered with."""
 
 import pytest
-from sqlalchemy import select, text
+from engine_support import fire
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from antrag.engine import history
-from antrag.engine.models import HistoryEntry
+from antrag.engine.models import Case, HistoryCheckpoint, HistoryEntry
 from antrag.extensions import db
 
 
@@ -42,12 +43,17 @@ def test_audit_verify_passes_after_the_story(story, runner):
     assert f"{len(story)} history entries verified" in result.output
 
 
-def test_each_entry_links_to_the_previous_one(story):
-    assert story[0].prev_hash == history.GENESIS
+def test_each_entry_links_to_the_previous_entry_of_its_case(story):
+    newest: dict[int, HistoryEntry] = {}
     for previous, entry in zip(story, story[1:], strict=False):
-        assert entry.seq == previous.seq + 1
-        assert entry.prev_hash == previous.hash
+        assert entry.seq > previous.seq
+    for entry in story:
+        before = newest.get(entry.case_id)
+        assert entry.prev_hash == (before.hash if before else history.GENESIS)
         assert entry.hash == history.entry_hash(entry, entry.prev_hash)
+        newest[entry.case_id] = entry
+    for case_id, entry in newest.items():
+        assert db.session.get(Case, case_id).chain_hash == entry.hash
 
 
 def test_tampered_comment_is_found(story, runner):
@@ -62,9 +68,13 @@ def test_tampered_comment_is_found(story, runner):
     checked, broken = history.verify()
     result = runner.invoke(args=["audit", "verify"])
 
-    assert (checked, broken.seq) == (target.seq - 1, target.seq)
+    assert (checked, broken.seq) == (story.index(target), target.seq)
     assert result.exit_code == 1
     assert f"entry #{target.seq}" in result.output
+
+
+def _next_of_its_case(story, entry):
+    return next(e for e in story if e.case_id == entry.case_id and e.seq > entry.seq)
 
 
 def test_rewritten_entry_with_recomputed_hash_breaks_the_next_link(story):
@@ -80,24 +90,109 @@ def test_rewritten_entry_with_recomputed_hash_breaks_the_next_link(story):
 
     _, broken = history.verify()
 
-    assert broken.seq == forged.seq + 1
-    assert "predecessor" in broken.reason
+    assert broken.seq == _next_of_its_case(story, forged).seq
+    assert "previous entry of its case" in broken.reason
 
 
-@pytest.mark.parametrize(("position", "reason"), [(4, "missing"), (-1, "newest entries")])
-def test_deleted_entry_is_found(story, runner, position, reason):
-    seq = story[position].seq
+def _delete(seq: int) -> None:
     drop_append_only_triggers()
     db.session.execute(text("DELETE FROM history_entry WHERE seq = :seq"), {"seq": seq})
     db.session.commit()
 
+
+def test_deleted_entry_is_found_by_the_next_entry_of_its_case(story, runner):
+    deleted = story[2]
+    following = _next_of_its_case(story, deleted)
+    _delete(deleted.seq)
+
     _, broken = history.verify()
     result = runner.invoke(args=["audit", "verify"])
 
-    assert broken.seq == seq
-    assert reason in broken.reason
+    assert broken.seq == following.seq
+    assert "previous entry of its case" in broken.reason
     assert result.exit_code == 1
-    assert f"entry #{seq}" in result.output
+    assert f"entry #{following.seq}" in result.output
+
+
+@pytest.mark.parametrize("position", [4, -1])
+def test_deleted_newest_entry_of_a_case_is_found(story, runner, position):
+    """The case row keeps the hash of its newest entry."""
+    seq, case_id = story[position].seq, story[position].case_id
+    _delete(seq)
+
+    _, broken = history.verify()
+    result = runner.invoke(args=["audit", "verify"])
+
+    assert f"newest entries of case {case_id}" in broken.reason
+    assert result.exit_code == 1
+
+
+def test_sealed_entries_cannot_go_even_with_the_case_row_rewritten(story, runner):
+    """A checkpoint notices what the case row alone cannot: a tail removed with its head."""
+    assert "checkpoint 1" in runner.invoke(args=["audit", "seal"]).output
+    seq, prev_hash, case_id = story[-1].seq, story[-1].prev_hash, story[-1].case_id
+    _delete(seq)
+    db.session.execute(
+        text('UPDATE "case" SET chain_hash = :h WHERE id = :id'), {"h": prev_hash, "id": case_id}
+    )
+    db.session.commit()
+
+    _, broken = history.verify()
+
+    assert "checkpoint 1" in broken.reason
+
+
+def test_checkpoints_chain_and_verify(story, runner):
+    assert "checkpoint 1" in runner.invoke(args=["audit", "seal"]).output
+    assert "no new history entries" in runner.invoke(args=["audit", "seal"]).output
+    assert history.verify() == (len(story), None)
+    checkpoint = db.session.scalars(select(HistoryCheckpoint)).one()
+    assert (checkpoint.after_seq, checkpoint.last_seq) == (0, story[-1].seq)
+    assert checkpoint.entries == len(story)
+
+
+def test_legacy_chain_across_cases_still_verifies(make_application, world):
+    """Entries written before 0022 (one chain for all cases) verify, and cases go on."""
+    application = make_application("proposed_approval")
+    entries = _rewrite_as_legacy_chain()
+    assert history.verify() == (len(entries), None)
+
+    fire(application, "approve", world.users.reviewer2)
+    db.session.commit()
+    count = db.session.scalar(select(func.count(HistoryEntry.id)))
+    assert count > len(entries)
+    assert history.verify() == (count, None)
+
+    db.session.execute(text("UPDATE history_entry SET comment = 'x' WHERE seq = 2"))
+    db.session.commit()
+    assert history.verify()[1].seq == 2
+
+
+def _rewrite_as_legacy_chain() -> list:
+    """Chain all entries as the history did before 0022; point the anchor and cases at it."""
+    drop_append_only_triggers()
+    entries = db.session.scalars(select(HistoryEntry).order_by(HistoryEntry.seq)).all()
+    prev = history.GENESIS
+    for number, entry in enumerate(entries, start=1):
+        db.session.expunge(entry)
+        entry.seq, entry.prev_hash = number, prev
+        entry.hash = history.entry_hash(entry, prev)
+        db.session.execute(
+            text("UPDATE history_entry SET seq = :s, prev_hash = :p, hash = :h WHERE id = :id"),
+            {"s": number, "p": prev, "h": entry.hash, "id": entry.id},
+        )
+        db.session.execute(
+            text('UPDATE "case" SET chain_hash = :h WHERE id = :id'),
+            {"h": entry.hash, "id": entry.case_id},
+        )
+        prev = entry.hash
+    db.session.execute(
+        text("UPDATE history_chain_head SET seq = :s, hash = :h"), {"s": len(entries), "h": prev}
+    )
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT setval('history_entry_seq', :s)"), {"s": len(entries)})
+    db.session.commit()
+    return entries
 
 
 @pytest.mark.parametrize(

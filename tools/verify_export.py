@@ -10,9 +10,11 @@ The rules (README, "Prüfung durch Dritte"): every entry of an export carries ev
 hash covers plus `prev_hash` and `hash` (the case file adds `content_verified`, which is not
 covered). hash = SHA-256 of the canonical JSON of the covered fields plus "prev": prev_hash
 (keys sorted, separators "," and ":", non-ASCII kept, UTF-8). A history entry's
-`subject_hash` is the SHA-256 of its `subject_snapshot` (a string, hashed as UTF-8). Entries
-with consecutive numbers must be linked (prev_hash = the hash before). Exit status 0 when
-everything verifies, 1 otherwise; each finding is printed.
+`subject_hash` is the SHA-256 of its `subject_snapshot` (a string, hashed as UTF-8). A
+case's history entries are chained per case (prev_hash = the hash of the case's previous
+entry; entries up to `legacy_chain_until_seq` instead to the entry numbered one lower) and
+end in the case's `chain_hash`; administration records with consecutive numbers are linked.
+Exit status 0 when everything verifies, 1 otherwise; each finding is printed.
 """
 
 import hashlib
@@ -38,16 +40,20 @@ def entry_hash(entry: dict) -> str:
     return sha256(canonical(content | {"prev": entry["prev_hash"]}))
 
 
-def check_entries(entries: list[dict], what: str, findings: list[str]) -> int:
-    """Check each entry's hash, its subject hash and the links between consecutive entries."""
-    by_seq = {}
+def check_hashes(entries: list[dict], what: str, findings: list[str]) -> None:
+    """Check each entry's hash and, where it has one, its subject hash."""
     for entry in entries:
         if entry_hash(entry) != entry["hash"]:
             findings.append(f"{what} #{entry['seq']}: content does not match its hash")
         snapshot = entry.get("subject_snapshot")
         if snapshot is not None and sha256(snapshot) != entry.get("subject_hash"):
             findings.append(f"{what} #{entry['seq']}: subject_snapshot does not match subject_hash")
-        by_seq[entry["seq"]] = entry
+
+
+def check_entries(entries: list[dict], what: str, findings: list[str]) -> int:
+    """Check the hashes and the links between consecutive numbers (one chain, 1, 2, 3 …)."""
+    check_hashes(entries, what, findings)
+    by_seq = {entry["seq"]: entry for entry in entries}
     for seq, entry in by_seq.items():
         before = by_seq.get(seq - 1)
         expected = before["hash"] if before else (GENESIS if seq == 1 else None)
@@ -57,9 +63,32 @@ def check_entries(entries: list[dict], what: str, findings: list[str]) -> int:
 
 
 def check_history(history: dict, findings: list[str]) -> str:
+    """Check a case file's history: hashes, each case's chain and its head.
+
+    Each case's entries form a chain (prev_hash = the hash of the case's previous entry, 64
+    zeros for its first), ending in the case's `chain_hash`. Entries numbered up to
+    `legacy_chain_until_seq` were written before the per-case chains: they point at the entry
+    numbered one lower, whichever case it belongs to (checked where that entry is exported).
+    """
     entries = [e for case in history["cases"] for e in case["entries"]]
-    count = check_entries(entries, "history entry", findings)
-    return f"{count} history entries of {len(history['cases'])} cases"
+    check_hashes(entries, "history entry", findings)
+    legacy_until = history.get("legacy_chain_until_seq", 0)
+    by_seq = {e["seq"]: e for e in entries}
+    for case in history["cases"]:
+        previous = None
+        for entry in sorted(case["entries"], key=lambda e: e["seq"]):
+            if entry["seq"] <= legacy_until:
+                before = by_seq.get(entry["seq"] - 1)
+                expected = before["hash"] if before else (GENESIS if entry["seq"] == 1 else None)
+            else:
+                expected = previous["hash"] if previous else GENESIS
+            if expected is not None and entry["prev_hash"] != expected:
+                findings.append(f"history entry #{entry['seq']}: does not point at its predecessor")
+            previous = entry
+        head = case.get("chain_hash")
+        if head is not None and previous is not None and previous["hash"] != head:
+            findings.append(f"case {case['case_id']}: its newest entries are missing")
+    return f"{len(entries)} history entries of {len(history['cases'])} cases"
 
 
 def check_admin_record(data: dict, findings: list[str]) -> str:

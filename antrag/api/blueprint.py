@@ -5,6 +5,7 @@ from flask_login import AnonymousUserMixin
 
 from ..extensions import csrf
 from ..idempotency import api as idempotency
+from ..read_phase import read_phase
 from ..security import security_event
 from .problems import ApiProblem
 from .tokens import authenticate
@@ -24,7 +25,8 @@ def _authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    user = authenticate(secret.strip()) if scheme.lower() == "bearer" else None
+    with read_phase():  # SQLite: looking up the token needs no write lock
+        user = authenticate(secret.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         security_event("api_token_refused", outcome="refused", status=401, scheme=scheme[:20])
         raise ApiProblem(401, _unauthorized_detail(scheme))

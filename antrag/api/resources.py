@@ -22,6 +22,7 @@ from ..funding.models import CallOff, FundingNotice, ProofOfUse
 from ..input_text import text_problem
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
 from ..notices.models import RejectionNotice
+from ..read_phase import commit_keeping_rows, read_phase, sqlite
 from ..routing import MAX_ID
 from . import serializers
 from .blueprint import bp
@@ -242,7 +243,8 @@ COMMENT_LIMIT = 5000
 
 def transitions_view(resource: Resource, object_id: int):
     """Fire one transition through the engine; 200 with the new representation."""
-    found = get_visible(resource.model, object_id, current_user, resource.detail_options)
+    with read_phase():  # SQLite: the engine re-checks under the write lock what is read here
+        found = get_visible(resource.model, object_id, current_user, resource.detail_options)
     body = json_body()
     errors = {key: "Dieses Feld gibt es nicht." for key in body if key not in TRANSITION_FIELDS}
     trigger = body.get("trigger")
@@ -291,10 +293,17 @@ def transitions_view(resource: Resource, object_id: int):
             {key if key == "comment" else f"inputs.{key}": msg for key, msg in exc.errors.items()},
             exc.message,
         ) from None
-    # Built inside the transaction, from what it wrote: committing expires every loaded row,
-    # and reading them back would cost a second transaction. A failed commit discards it.
-    body = resource.represent(found, current_user, detail=True)
-    db.session.commit()
+    # Built from what it wrote, without reading it back. On SQLite after the commit (rows
+    # kept), so that the one write lock is not held while the answer is built; elsewhere
+    # inside the transaction (a second one would cost round trips). A failed commit
+    # discards it.
+    if sqlite():
+        commit_keeping_rows()
+        with read_phase():
+            body = resource.represent(found, current_user, detail=True)
+    else:
+        body = resource.represent(found, current_user, detail=True)
+        db.session.commit()
     return jsonify(body)
 
 

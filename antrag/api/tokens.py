@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import ROLE_LABELS
 from ..db_types import utcnow
@@ -84,7 +85,9 @@ def authenticate(secret: str | None):
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     digest = hash_token(secret)
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    token = db.session.scalar(  # the user comes in the same statement
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == digest)
+    )
     if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
     if token.revoked_at is not None or token.user is None or not token.user.active:

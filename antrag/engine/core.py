@@ -182,6 +182,8 @@ def fire(
             case_values |= EFFECTS[name](ctx)
         else:
             effects.append(EFFECTS[name])
+    # The compare-and-set moves the case (and checks the chain head read with it); from here
+    # the case row is ours (PostgreSQL's row lock, SQLite's write lock) until commit.
     _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
     entry = _entry(
         case,
@@ -194,11 +196,15 @@ def fire(
         ctx.now,
         definition,
     )
+    ctx.entry = entry
     for run_effect in effects:
         run_effect(ctx)
-    # Chained after the effects: the entry covers the subject's data as the transition left
-    # it (an issued notice's PDF hash, …); entries of cases the effects start come first.
-    ctx.entry = history.append(seal(entry, subject))
+    # Sealed and chained after the effects: the entry covers the subject's data as the
+    # transition left it (an issued notice's PDF hash, …); entries of cases the effects start
+    # come first. It chains to the case's newest entry, whose hash the case row holds.
+    history.link(seal(entry, subject), case.chain_hash)
+    _move_chain_head(case, entry.hash)
+    db.session.add(entry)
     for mail in transition.notify:
         outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
     db.session.flush()
@@ -346,7 +352,12 @@ def _compare_and_set(
     )
     result = db.session.execute(
         update(Case)
-        .where(Case.id == case.id, Case.state == from_state, Case.version == version)
+        .where(
+            Case.id == case.id,
+            Case.state == from_state,
+            Case.version == version,
+            Case.chain_hash.is_not_distinct_from(case.chain_hash),
+        )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -356,10 +367,21 @@ def _compare_and_set(
         set_committed_value(case, key, value)
 
 
+def _move_chain_head(case: Case, new_hash: str) -> None:
+    """Write the case's new chain head (the row is already ours: see `_compare_and_set`)."""
+    db.session.execute(
+        update(Case)
+        .where(Case.id == case.id)
+        .values(chain_hash=new_hash)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(case, "chain_hash", new_hash)
+
+
 def _entry(
     case, trigger, from_state, to_state, actor, comment, inputs, now, definition
 ) -> HistoryEntry:
-    """Build the history entry of a transition (the chain fields are set by history.append).
+    """Build the history entry of a transition (the chain fields are set by history.link).
 
     The entry records the fingerprint of the definition it ran under.
     """

@@ -1,16 +1,31 @@
-"""The append-only history: hash-chained entries and their verification."""
+"""The append-only history: hash-chained entries and their verification.
+
+Each case's entries form a chain: an entry's `prev_hash` is the hash of the case's previous
+entry (GENESIS for its first), and the case row keeps the hash of its newest entry
+(`chain_hash`), written in the same transaction. A transition therefore locks only its own
+case row, which its compare-and-set UPDATE locks anyway; there is no row that every writer
+waits for. Checkpoints (`checkpoints.py`, `flask audit seal`) periodically seal all entries
+written since the previous checkpoint. Entries written before migration 0022 form one chain
+across all cases, anchored in `history_chain_head`; they verify as they always did.
+"""
 
 import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from ..extensions import db
-from .models import ChainHead, HistoryEntry
+from ..locks import lock_number
+from . import checkpoints
+from .models import HISTORY_SEQ, Case, ChainHead, HistoryEntry
 
 GENESIS = "0" * 64
+# Appends hold it shared, `checkpoints.seal` exclusively (PostgreSQL).
+SEAL_LOCK = lock_number("history", "seal")
 
 
 def canonical_inputs(inputs: dict | None) -> str:
@@ -57,20 +72,56 @@ def hashed_content(entry: HistoryEntry) -> dict:
     return content
 
 
-def append(entry: HistoryEntry) -> HistoryEntry:
-    """Chain `entry` to the newest entry and add it to the session.
+def next_seq() -> int:
+    """Draw the `seq` of a new entry: unique and increasing, with gaps (no hot row).
 
-    The head row is updated first: on PostgreSQL that takes its row lock, on SQLite the
-    write lock, so concurrent appends queue up instead of forking the chain.
+    PostgreSQL takes it from a sequence, together with a shared lock that `checkpoints.seal`
+    takes exclusively (appends never wait for each other, a seal waits for the appends in
+    flight); SQLite's writers are serialised by BEGIN IMMEDIATE, so max + 1 is safe.
     """
     session = db.session
-    session.execute(update(ChainHead).where(ChainHead.id == 1).values(seq=ChainHead.seq + 1))
-    head = session.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)).one()
-    entry.seq = head.seq
-    entry.prev_hash = head.hash
-    entry.hash = entry_hash(entry, head.hash)
+    if session.get_bind().dialect.name == "postgresql":
+        return session.execute(
+            select(func.pg_advisory_xact_lock_shared(SEAL_LOCK), HISTORY_SEQ.next_value())
+        ).one()[1]
+    return session.scalar(select(func.coalesce(func.max(HistoryEntry.seq), 0) + 1))
+
+
+def link(entry: HistoryEntry, prev_hash: str | None) -> HistoryEntry:
+    """Give `entry` its seq and chain it to `prev_hash`, the hash of its case's newest entry.
+
+    The caller must make sure that `prev_hash` is still the case's chain head when it
+    commits: `core.fire` writes the new head in its compare-and-set UPDATE of the case (which
+    also checks the old one), `append` locks the case row.
+    """
+    entry.seq = next_seq()
+    entry.prev_hash = prev_hash or GENESIS
+    entry.hash = entry_hash(entry, entry.prev_hash)
+    return entry
+
+
+def append(entry: HistoryEntry) -> HistoryEntry:
+    """Chain `entry` to the newest entry of its case and add it to the session.
+
+    Locks the case row (PostgreSQL; SQLite's writers are serialised anyway), so that
+    concurrent appends to one case queue up instead of forking its chain; appends to
+    different cases never wait for each other.
+    """
+    session = db.session
+    prev = session.execute(
+        select(Case.chain_hash).where(Case.id == entry.case_id).with_for_update()
+    ).scalar_one()
+    link(entry, prev)
+    session.execute(
+        update(Case)
+        .where(Case.id == entry.case_id)
+        .values(chain_hash=entry.hash)
+        .execution_options(synchronize_session=False)
+    )
+    case = session.identity_map.get(identity_key(Case, entry.case_id))
+    if case is not None:
+        set_committed_value(case, "chain_hash", entry.hash)
     session.add(entry)
-    session.execute(update(ChainHead).where(ChainHead.id == 1).values(hash=entry.hash))
     return entry
 
 
@@ -84,9 +135,19 @@ class Break:
 
 
 def verify(batch_size: int = 1000) -> tuple[int, Break | None]:
-    """Walk the chain in order; return the number of entries checked and the first break."""
-    prev, expected_seq, checked = GENESIS, 1, 0
-    last_seq = 0
+    """Check every entry, chain and checkpoint; return the entries checked and the first break.
+
+    Entries up to the legacy anchor (`ChainHead`, written before migration 0022) form one
+    chain across all cases, numbered 1, 2, 3 … without gaps, ending in the anchor's hash.
+    Every later entry points at the newest earlier entry of its own case (GENESIS for the
+    first). Every case's `chain_hash` is the hash of its newest entry, and every checkpoint
+    matches the entries it sealed.
+    """
+    anchor = db.session.get(ChainHead, 1)
+    legacy_seq, legacy_hash = (anchor.seq, anchor.hash) if anchor else (0, GENESIS)
+    prev, checked, last_seq = GENESIS, 0, 0
+    heads: dict[int, str] = {}
+    sealed = checkpoints.Walk()
     while True:
         rows = db.session.scalars(
             select(HistoryEntry)
@@ -97,19 +158,35 @@ def verify(batch_size: int = 1000) -> tuple[int, Break | None]:
         if not rows:
             break
         for entry in rows:
-            if entry.seq != expected_seq:
-                return checked, Break(expected_seq, None, f"entry {expected_seq} is missing")
-            if entry.prev_hash != prev:
-                return checked, Break(entry.seq, entry.id, "does not point at its predecessor")
-            if entry_hash(entry, prev) != entry.hash:
+            if entry.seq <= legacy_seq:
+                if entry.seq != checked + 1:
+                    return checked, Break(checked + 1, None, f"entry {checked + 1} is missing")
+                if entry.prev_hash != prev:
+                    return checked, Break(entry.seq, entry.id, "does not point at its predecessor")
+            else:
+                if last_seq <= legacy_seq and (checked, prev) != (legacy_seq, legacy_hash):
+                    return checked, Break(legacy_seq, None, "the newest entries are missing")
+                if entry.prev_hash != heads.get(entry.case_id, GENESIS):
+                    reason = "does not point at the previous entry of its case"
+                    return checked, Break(entry.seq, entry.id, reason)
+            if entry_hash(entry, entry.prev_hash) != entry.hash:
                 return checked, Break(entry.seq, entry.id, "content does not match its hash")
-            prev, expected_seq, last_seq = entry.hash, expected_seq + 1, entry.seq
+            problem = sealed.add(entry.seq, entry.hash)
+            if problem:
+                return checked, Break(entry.seq, entry.id, problem)
+            prev, last_seq, heads[entry.case_id] = entry.hash, entry.seq, entry.hash
             checked += 1
         for entry in rows:
             db.session.expunge(entry)
-    head = db.session.get(ChainHead, 1)
-    if head is not None and (head.seq != checked or head.hash != prev):
-        return checked, Break(head.seq, None, "the newest entries are missing")
+    if last_seq <= legacy_seq and (checked, prev) != (legacy_seq, legacy_hash):
+        return checked, Break(legacy_seq, None, "the newest entries are missing")
+    problem = sealed.finish()
+    if problem:
+        return checked, Break(last_seq, None, problem)
+    for case_id, chain_hash in db.session.execute(select(Case.id, Case.chain_hash)):
+        if heads.get(case_id) != chain_hash:
+            reason = f"the newest entries of case {case_id} are missing or were changed"
+            return checked, Break(last_seq, None, reason)
     return checked, None
 
 

@@ -1,8 +1,8 @@
-"""The engine's tables: cases, the append-only history and the head of its hash chain."""
+"""The engine's tables: cases, the append-only history, its chains and their checkpoints."""
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Sequence, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
@@ -27,6 +27,8 @@ class Case(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The hash of the case's newest history entry: the head of its chain (None before any).
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
 
     assignee = relationship("User", foreign_keys=[assignee_id])
     history = relationship(
@@ -43,8 +45,17 @@ class Case(db.Model):
         )
 
 
+# PostgreSQL draws the `seq` of new history entries from this sequence (SQLite: max + 1).
+HISTORY_SEQ = Sequence("history_entry_seq", metadata=db.metadata)
+
+
 class HistoryEntry(db.Model):
-    """One fired transition. Rows are never updated or deleted (database triggers refuse it)."""
+    """One fired transition. Rows are never updated or deleted (database triggers refuse it).
+
+    `seq` orders all entries (unique, increasing, with gaps since migration 0022);
+    `prev_hash` is the hash of the case's previous entry (see history.py for the entries
+    written before 0022, which form one chain across all cases).
+    """
 
     __tablename__ = "history_entry"
 
@@ -78,7 +89,11 @@ class HistoryEntry(db.Model):
 
 
 class ChainHead(db.Model):
-    """The single row that points at the newest history entry; updating it serialises appends."""
+    """The anchor of the legacy chain: the last entry of the one chain written before 0022.
+
+    Entries up to `seq` form one chain across all cases and end in `hash`; the row is no
+    longer written (newer entries chain per case, see history.py).
+    """
 
     __tablename__ = "history_chain_head"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
@@ -86,6 +101,26 @@ class ChainHead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class HistoryCheckpoint(db.Model):
+    """A seal over the history entries written since the previous checkpoint.
+
+    `digest` is the SHA-256 over the lines "seq:hash" of the entries with `after_seq` < seq
+    <= `last_seq` in seq order; `hash` chains the checkpoint to the previous one. Deleting,
+    changing or adding a sealed entry no longer matches its checkpoint.
+    """
+
+    __tablename__ = "history_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    after_seq: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer, unique=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class ReminderSent(db.Model):

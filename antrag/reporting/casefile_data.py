@@ -19,7 +19,10 @@ HASH_METHOD = (
     "definition_fingerprint (the SHA-256 of the workflow definition the entry ran under), "
     "subject_snapshot (the canonical JSON of the case's decisive data after the step) and "
     "subject_hash (its SHA-256) where the entry has them. Every field of an entry below except "
-    "prev_hash, hash and content_verified is covered; tools/verify_export.py recomputes it."
+    "prev_hash, hash and content_verified is covered; tools/verify_export.py recomputes it. "
+    "Each case's entries form a chain: prev_hash is the hash of the case's previous entry "
+    "(64 zeros for its first); entries written before migration 0022 chain instead to the "
+    "previous entry of one chain across all cases (seq 1, 2, 3, …)."
 )
 
 
@@ -189,8 +192,12 @@ def history_data(cases: list[Case]) -> dict:
     by_case = {c.id: [] for c in cases}
     for entry in entries:
         by_case[entry.case_id].append(_entry(entry))
+    from ..engine.models import ChainHead
+
+    anchor = db.session.get(ChainHead, 1)
     return {
         "hash_method": HASH_METHOD,
+        "legacy_chain_until_seq": anchor.seq if anchor is not None else 0,
         "chain": {
             "entries_checked": checked,
             "verified": broken is None,
@@ -199,5 +206,7 @@ def history_data(cases: list[Case]) -> dict:
             else {"seq": broken.seq, "entry_id": broken.entry_id, "reason": broken.reason},
         },
         "entries_verified": all(e["content_verified"] for rows in by_case.values() for e in rows),
-        "cases": [{**_state(c), "entries": by_case[c.id]} for c in cases],
+        "cases": [
+            {**_state(c), "chain_hash": c.chain_hash, "entries": by_case[c.id]} for c in cases
+        ],
     }

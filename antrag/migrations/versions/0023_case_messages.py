@@ -1,7 +1,7 @@
 """Messages on a case between the city and the ministry, and internal notes.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-05 02:10:00
 
 """
@@ -13,7 +13,7 @@ import antrag.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,62 @@
+"""Reads before the write lock: on SQLite, a write request's reads need not hold it.
+
+Write requests begin IMMEDIATE (see `antrag._sqlite_begin`): the database's only write lock
+is held from the request's first statement to its commit, so two workers never overlap,
+even while one of them only looks up a token or loads the object it will change. Inside
+`read_phase()` statements run without the lock (the driver's autocommit reads); leaving it
+ends that read-only transaction and keeps the loaded rows, so the next statement begins
+IMMEDIATE. Whatever is read there must be re-checked under the lock by what writes —
+the engine's compare-and-set on the case's version and chain head does that for a
+transition, as it does on PostgreSQL, where these reads never lock anything either.
+
+Anything but SQLite, or a session that already holds the write lock (it wrote, e.g. an
+idempotency key), runs the block unchanged.
+"""
+
+from contextlib import contextmanager
+
+from flask import g
+
+from .extensions import db
+
+
+@contextmanager
+def read_phase():
+    """Run the block's reads without SQLite's write lock; end them keeping loaded rows."""
+    session = db.session()
+    if not sqlite() or _holds_write_lock(session):
+        yield
+        return
+    g.sqlite_read_phase = True
+    try:
+        yield
+    finally:
+        g.sqlite_read_phase = False
+    if not _holds_write_lock(session):  # it may have written after all (a token's last use)
+        commit_keeping_rows()  # nothing to write: only ends the transaction
+
+
+def sqlite() -> bool:
+    """Return whether the session's database is SQLite (where the write lock is global)."""
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def commit_keeping_rows() -> None:
+    """Commit without expiring the loaded rows (what was just written is what they hold)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def in_read_phase() -> bool:
+    """Return whether the current request runs a read phase (see `_sqlite_begin`)."""
+    return g.get("sqlite_read_phase", False)
+
+
+def _holds_write_lock(session) -> bool:
+    if not session.in_transaction():
+        return False
+    return session.connection().connection.dbapi_connection.in_transaction
