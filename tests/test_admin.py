@@ -307,7 +307,7 @@ def test_create_round_parses_german_input(admin, world):
     [
         ({"closes_on": "31.08.2019"}, "closes_on", "nicht vor ihrem Beginn"),
         ({"opens_on": "31.02.2019"}, "opens_on", "gibt es nicht im Kalender"),
-        ({"opens_on": "2019-09-01"}, "opens_on", "TT.MM.JJJJ"),
+        ({"opens_on": "01.09."}, "opens_on", "TT.MM.JJJJ"),
         ({"budget": "-1.000,00"}, "budget", "darf nicht negativ sein"),
         ({"budget": "viel"}, "budget", "zum Beispiel 60.750,00"),
         ({"standard_amount": "0,00"}, "standard_amount", "größer als 0,00"),

@@ -178,7 +178,8 @@ def _transition(trigger, version):
 
 #        method, path, body                                                           anon own  other rev  ment m-oth adm
 WRITE_TABLE = [
-    ("POST", "/applications", lambda o: {"round_id": o["round"]},                    (401, 409, 201, 403, 403, 403, 403)),
+    # Both cities are members (approved earlier): neither applies again (409).
+    ("POST", "/applications", lambda o: {"round_id": o["round"]},                    (401, 409, 409, 403, 403, 403, 403)),
     ("PATCH", "/applications/{draft}",
      lambda o: {"version": o["v_draft"], "contact_name": "Eingeschleust"},          (401, 200, 404, 404, 404, 404, 404)),
     ("PATCH", "/applications/{submitted}",

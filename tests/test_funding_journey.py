@@ -1,18 +1,26 @@
-"""The whole life of a case through the test client, from submitted and approved to closed."""
+"""The whole life of a case through the test client: submitted, approved, issued and final,
+called off, ordered and paid, proof reviewed with an item not recognised, reclaimed with
+interest, closed; the ledger reconciles after every money step."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from funding_support import notice_of, proof_of
 from pypdf import PdfReader
+from reclaim_support import rates_file  # noqa: F401
 from sqlalchemy import select
 
 from antrag.applications.storage import minimal_pdf
-from antrag.clock import now
+from antrag.clock import frozen_at, now
 from antrag.engine.calendar import BERLIN
 from antrag.extensions import db
+from antrag.formats import format_amount
 from antrag.funding import ledger
 from antrag.funding.models import CallOff
+from antrag.reclaim.models import Reclaim
+from antrag.reclaim.operations import reclaim_interest
 
 
 def _act(web, url, trigger, version, comment="", **inputs):
@@ -24,6 +32,7 @@ def _act(web, url, trigger, version, comment="", **inputs):
     db.session.expire_all()
 
 
+@pytest.mark.usefixtures("rates_file")
 def test_notice_issued_waived_called_off_twice_proved_with_reclaim_and_closed(
     make_application, world, make_web
 ):
@@ -121,3 +130,45 @@ def test_notice_issued_waived_called_off_twice_proved_with_reclaim_and_closed(
     page = city.get(base).get_data(as_text=True).replace("\xa0", " ")
     assert "50.000,00 €" in page and "Abgeschlossen" in page
     assert ledger.reconcile(world.round) == []
+    _reclaimed_with_interest(proof, world, make_web)
+
+
+def _reclaimed_with_interest(proof, world, make_web):
+    """The 6,000.00 paid beyond the entitled grant: hearing, four-eyes decision, reclaim
+    notice with interest, money received, closed; the ledger reconciles after every step."""
+    reclaim = db.session.scalars(select(Reclaim).filter_by(proof_id=proof.id)).one()
+    assert (reclaim.amount, reclaim.case.state) == (Decimal("6000.00"), "opened")
+    anna, ben = make_web(world.users.reviewer), make_web(world.users.reviewer2)
+    city = make_web(world.users.speyer)
+    url = f"/rueckforderungen/{reclaim.id}/aktion"
+
+    def step(web, trigger, comment="", **inputs):
+        _act(web, url, trigger, reclaim.case.version, comment, **inputs)
+        assert ledger.reconcile(world.round) == []
+
+    step(anna, "send_hearing")
+    step(city, "answer", "Die Bewirtung war Teil der Auftaktveranstaltung.")
+    step(anna, "record_hearing_outcome", "Bewirtung ist nicht zuwendungsfähig.")
+    step(anna, "propose_decision", "Teilwiderruf in Höhe der nicht anerkannten Ausgaben.")
+    step(ben, "decide")
+    assert world.round.reclaim_due == Decimal("6000.00") and world.round.reclaimed == 0
+    step(anna, "issue")
+    pdf = city.get(f"/rueckforderungen/{reclaim.id}/bescheid.pdf").get_data()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert reclaim.file_reference in text and "6.000,00 EUR" in text and "Zinsen" in text
+    later = now() + timedelta(days=40)
+    with frozen_at(later):
+        day = later.astimezone(BERLIN).date()
+        total = reclaim.amount + reclaim_interest(reclaim, day).total
+        assert total > reclaim.amount
+        anna = make_web(world.users.reviewer)  # a new login: the old session has expired
+        step(
+            anna,
+            "record_receipt",
+            received_on=day.isoformat(),
+            received_amount=format_amount(total),
+        )
+    assert reclaim.case.state == "closed"
+    assert (world.round.reclaim_due, world.round.reclaimed) == (0, Decimal("6000.00"))
+    # The round bears what the city may keep: 50,000.00 paid − 6,000.00 received back.
+    assert world.round.available == world.round.budget - Decimal("44000.00")

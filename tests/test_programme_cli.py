@@ -114,7 +114,7 @@ def test_rounds_create_and_list(runner, world):
     ("option", "value", "message"),
     [
         ("--closes", "13.05.2019", "nicht vor ihrem Beginn"),
-        ("--opens", "2019-05-14", "--opens"),
+        ("--opens", "14.05.19", "--opens"),
         ("--budget", "-1,00", "darf nicht negativ sein"),
         ("--standard-amount", "viel", "--standard-amount"),
         ("--invite", "07999999", "Keine Kommune mit dem AGS 07999999"),
