@@ -14,7 +14,13 @@ from pyhanko_certvalidator import ValidationContext
 
 from antrag.extensions import db
 from antrag.letters import SealUnavailable, render_funding_notice, render_rejection_notice
-from antrag.letters.seal import FIELD_NAME, SealConfig, configured_seal, make_self_signed
+from antrag.letters.seal import (
+    FIELD_NAME,
+    SealConfig,
+    configured_seal,
+    make_self_signed,
+    outside_event_loop,
+)
 
 # PDF, law and catalog behaviour: the SQLite run covers it (see tests/conftest.py).
 pytestmark = pytest.mark.database_agnostic
@@ -25,7 +31,9 @@ def verify(pdf: bytes, cert_path) -> object:
     signatures = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     assert [s.field_name for s in signatures] == [FIELD_NAME]
     trust = ValidationContext(trust_roots=[load_cert_from_pemder(str(cert_path))])
-    return validate_pdf_signature(signatures[0], trust)
+    # pyHanko's synchronous validation runs `asyncio.run`: not where an event loop runs
+    # (the browser tests' Playwright keeps one running in this thread for the session).
+    return outside_event_loop(lambda: validate_pdf_signature(signatures[0], trust))
 
 
 def assert_sealed_whole(status, cert_path) -> None:
@@ -133,4 +141,5 @@ def test_sealing_works_where_an_event_loop_runs(seal):
     async def inside_a_loop():
         return render_funding_notice(notice(), SIGNER, seal=seal)
 
-    assert_sealed_whole(verify(asyncio.run(inside_a_loop()), seal.cert), seal.cert)
+    pdf = outside_event_loop(lambda: asyncio.run(inside_a_loop()))
+    assert_sealed_whole(verify(pdf, seal.cert), seal.cert)

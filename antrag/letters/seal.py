@@ -151,10 +151,10 @@ def seal_pdf(data: bytes, seal: SealConfig, *, reason: str, location: str = "Mai
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     _tab_order_by_structure(writer)
-    return _outside_event_loop(lambda: signers.sign_pdf(writer, metadata, signer=signer)).getvalue()
+    return outside_event_loop(lambda: signers.sign_pdf(writer, metadata, signer=signer)).getvalue()
 
 
-def _outside_event_loop(call):
+def outside_event_loop(call):
     """Run `call` here, or in a helper thread where an event loop runs in this one.
 
     pyHanko's synchronous `sign_pdf` starts its own loop with `asyncio.run`, which fails
