@@ -24,7 +24,8 @@ def pytest_collection_modifyitems(config, items):
     """On PostgreSQL, leave out the tests whose subject does not depend on the database.
 
     `make test` runs the whole suite on SQLite and then again on PostgreSQL (`.ci/run`).
-    Tests marked `database_agnostic` (PDF documents, legal arithmetic, catalogs, browser
+    Tests marked `database_agnostic` (PDF documents, legal and grant arithmetic, formats,
+    catalogs, the treasury's file formats, the API's documented shapes, the demo data, browser
     journeys and accessibility) would only repeat themselves there; everything that reads or
     writes through the app's queries, constraints and races runs on both.
     """

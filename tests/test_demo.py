@@ -24,6 +24,9 @@ from antrag.funding.storage import notice_pdf_path
 from antrag.programme.models import Municipality, Round
 from antrag.web import HOME_BY_ROLE
 
+# The demo data that `make run` loads into SQLite: the SQLite run covers it (tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 DEMO_EMAILS = [a.email for a in STAFF] + [c.email for c in STORIES]
 
 

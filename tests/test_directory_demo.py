@@ -1,7 +1,12 @@
 """The demo story's directory: the four pilot cities, with the projects they chose to share."""
 
+import pytest
+
 from antrag.network.demo import SHARED
 from antrag.network.queries import members
+
+# The demo data that `make run` loads into SQLite: the SQLite run covers it (tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
 
 
 def test_demo_members_share_only_the_chosen_projects(app, runner, web):

@@ -15,6 +15,9 @@ from antrag.funding.entitlement import (
     reclaim_amount,
 )
 
+# Arithmetic of the entitled grant: the SQLite run covers it (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 
 @pytest.mark.parametrize(
     ("recognised", "expected"),

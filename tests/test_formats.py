@@ -14,6 +14,9 @@ from antrag.formats import (
     parse_date,
 )
 
+# Number and date formats: the SQLite run covers them (see tests/conftest.py).
+pytestmark = pytest.mark.database_agnostic
+
 
 @pytest.mark.parametrize(
     ("text", "amount"),
