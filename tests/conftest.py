@@ -101,6 +101,20 @@ def app(database_uri, tmp_path):
 
 
 @pytest.fixture
+def same_day():
+    """Freeze the clock at 11:00 Berlin time of today, for tests that compare "today" taken
+    at two moments (an order's day, an export's day): they never straddle midnight."""
+    from datetime import datetime, time
+
+    from antrag.clock import frozen_at, now
+    from antrag.engine.calendar import BERLIN
+
+    today = now().astimezone(BERLIN).date()
+    with frozen_at(datetime.combine(today, time(11), tzinfo=BERLIN)):
+        yield
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

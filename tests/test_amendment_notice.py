@@ -272,9 +272,8 @@ def test_a_signed_reduction_caps_call_offs_before_it_takes_effect(make_applicati
 def test_applying_a_reduction_waits_for_the_call_off_holding_the_notice(
     make_application, world, database_uri
 ):
-    """PostgreSQL: a call-off request's row lock on the notice holds the reduction back."""
-    if not database_uri.startswith("postgresql"):
-        pytest.skip("row locks are PostgreSQL's; SQLite serialises every write transaction")
+    """A call-off request's lock on the notice holds the reduction back: PostgreSQL's row lock,
+    SQLite's write lock (the request's UPDATE makes its transaction the one writer)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
@@ -282,6 +281,8 @@ def test_applying_a_reduction_waits_for_the_call_off_holding_the_notice(
 
     notice = final_notice(make_application, world)
     amendment = draft(notice, world, new_amount=Decimal("30000.00"))
+    db.session.commit()
+    postgres = database_uri.startswith("postgresql")
     other = create_engine(database_uri)
     try:
         with other.connect() as connection:
@@ -289,9 +290,13 @@ def test_applying_a_reduction_waits_for_the_call_off_holding_the_notice(
             connection.execute(
                 text("UPDATE funding_notice SET id = id WHERE id = :id"), {"id": notice.id}
             )
-            db.session.execute(text("SET LOCAL lock_timeout = '300ms'"))
-            with pytest.raises(OperationalError, match="lock timeout"):
+            if postgres:
+                db.session.execute(text("SET LOCAL lock_timeout = '300ms'"))
+            else:
+                db.session.execute(text("PRAGMA busy_timeout = 300"))
+            with pytest.raises(OperationalError, match="lock timeout|database is locked"):
                 lock_and_check(amendment)
+                db.session.flush()
             db.session.rollback()
             connection.rollback()
     finally:

@@ -23,7 +23,7 @@ from antrag.payments.operations import import_confirmations
 
 # The treasury's file formats (pain.001, CSV, camt.054); importing twice at once is raced on
 # both databases in tests/concurrency/test_payment_races.py. The SQLite run covers these.
-pytestmark = pytest.mark.database_agnostic
+pytestmark = [pytest.mark.database_agnostic, pytest.mark.usefixtures("same_day")]
 
 PAIN_XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
 

@@ -17,6 +17,9 @@ from antrag.funding.rules import paid
 from antrag.mail.models import OutboxMessage
 from antrag.payments.models import PaymentOrder
 
+# "Today" is taken more than once (the order, the check): on one frozen day.
+pytestmark = pytest.mark.usefixtures("same_day")
+
 
 @pytest.fixture
 def notice(make_application, world):

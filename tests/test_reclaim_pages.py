@@ -155,3 +155,29 @@ def test_the_reviewer_records_the_receipt_in_german_figures(make_application, wo
         assert good.status_code == 302
     db.session.expire_all()
     assert reclaim.case.state == "closed" and reclaim.received_amount == total
+
+
+@pytest.mark.usefixtures("rates_file")
+def test_the_waiver_of_a_reclaim_notice_needs_the_confirmed_declaration(
+    make_application, world, make_web
+):
+    """As for every notice: without the confirmation nothing changes (422, the field says why)."""
+    reclaim = overpaid_reclaim(make_application, world)
+    heard(reclaim, world)
+    act(reclaim, "propose_decision", world.users.reviewer, comment="Nicht verwendet.")
+    act(reclaim, "decide", world.users.reviewer2)
+    act(reclaim, "issue", world.users.reviewer)
+    world.users.speyer.may_represent = True
+    world.users.speyer.represents_as = "Oberbürgermeisterin"
+    db.session.commit()
+    city = make_web(world.users.speyer)
+    url = f"/rueckforderungen/{reclaim.id}/aktion"
+    form = {"trigger": "waive_appeal", "version": reclaim.case.version, "comment": ""}
+
+    refused = city.post(url, form)
+    assert refused.status_code == 422 and 'id="confirm-waiver"' in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert reclaim.case.state == "issued"
+    assert city.post(url, form | {"confirm_waiver": "y"}).status_code == 302
+    db.session.expire_all()
+    assert reclaim.case.state != "issued"

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth import load_visible, role_required
-from ..cases.actions import fire_posted, posted_version
+from ..cases.actions import fire_notice_posted, posted_version
 from ..cases.page import action_error_items, build_case_view, state_label
 from ..engine.errors import InvalidInput
 from ..extensions import db
@@ -114,18 +114,12 @@ def edit(amendment_id: int):
 def act(amendment_id: int):
     """Fire one action of the amendment (propose, co-sign, issue, retrieve, waive, …)."""
     found = load_visible(AmendmentNotice, amendment_id)
-    inputs = None
-    if request.form.get("trigger") == "waive_appeal" and current_user.may_represent:
-        if request.form.get("confirm_waiver") != "y":
-            message = _("Bitte bestätigen Sie die Verzichtserklärung.")
-            failed = {"trigger": "waive_appeal", "errors": {"confirm_waiver": message}}
-            failed["comment"] = request.form.get("comment", "")
-            return _render(found, failed=failed), 422
-        inputs = {"represents_as": current_user.represents_as}
-    target = url_for(".amendment", amendment_id=found.id)
-    if request.form.get("trigger") == "retrieve":
-        target = url_for(".pdf", amendment_id=found.id)
-    return fire_posted(found, _render, target, inputs)
+    return fire_notice_posted(
+        found,
+        _render,
+        url_for(".amendment", amendment_id=found.id),
+        url_for(".pdf", amendment_id=found.id),
+    )
 
 
 @bp.route("/aenderungen/<int:amendment_id>/pdf")

@@ -68,3 +68,22 @@ def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
         "success",
     )
     return redirect(success_url)
+
+
+def fire_notice_posted(notice, render, page_url: str, pdf_url: str):
+    """Fire the posted action of a notice to a city (funding, rejection, amendment notice).
+
+    The waiver of the right of action needs the declaration confirmed and records the
+    function in which the declaring person represents the city (see `may_represent_city`);
+    retrieving a notice provided for retrieval is downloading it, so it leads to the PDF.
+    """
+    inputs = None
+    if request.form.get("trigger") == "waive_appeal" and current_user.may_represent:
+        if request.form.get("confirm_waiver") != "y":
+            message = _("Bitte bestätigen Sie die Verzichtserklärung.")
+            failed = {"trigger": "waive_appeal", "errors": {"confirm_waiver": message}}
+            failed["comment"] = request.form.get("comment", "")
+            return render(notice, failed=failed), 422
+        inputs = {"represents_as": current_user.represents_as}
+    target = pdf_url if request.form.get("trigger") == "retrieve" else page_url
+    return fire_posted(notice, render, target, inputs)

@@ -104,45 +104,18 @@ def proof_add_receipt(proof_id: int):
     found = load_visible(ProofOfUse, proof_id)
     _check_editable(found)
     form = ReceiptForm.for_projects(found.notice.application.projects)
-    if not form.validate():
-        return render_proof(found, receipt_form=form), 422
-    submission = once.claim()
-    try:
-        add_receipt(
-            current_user,
-            found,
-            posted_version(form.version.data),
-            project_id=form.project.data,
-            paid_on=form.paid_on.data,
-            payee=form.payee.data,
-            purpose=form.purpose.data,
-            amount=form.amount.data,
-        )
-    except InvalidInput as exc:
-        db.session.rollback()
-        return _refused(proof_id, form, exc, "receipt_form")
-    target = submission.leads_to(url_for(".proof", proof_id=found.id) + "#belegliste")
-    db.session.commit()
-    flash(_("Der Beleg wurde in die Belegliste eingetragen."), "success")
-    return redirect(target)
+    fields = {"project_id": form.project, "paid_on": form.paid_on, "payee": form.payee}
+    fields |= {"purpose": form.purpose, "amount": form.amount}
+    return _add_row(found, form, "receipt_form", add_receipt, fields, "belegliste",
+                    _("Der Beleg wurde in die Belegliste eingetragen."))  # fmt: skip
 
 
 @bp.route("/nachweise/<int:proof_id>/belegliste/<int:receipt_id>/entfernen", methods=["POST"])
 @login_required
 def proof_remove_receipt(proof_id: int, receipt_id: int):
     """Remove a row from the receipts list."""
-    found = load_visible(ProofOfUse, proof_id)
-    receipt = db.session.get(ProofReceipt, receipt_id)
-    if receipt is None or receipt.proof_id != found.id:
-        abort(404)
-    _check_editable(found)
-    form = RemoveForm()
-    if not form.validate():
-        abort(400)
-    remove_receipt(current_user, found, posted_version(form.version.data), receipt)
-    db.session.commit()
-    flash(_("Der Beleg wurde aus der Belegliste entfernt."), "success")
-    return redirect(url_for(".proof", proof_id=found.id) + "#belegliste")
+    return _remove_row(proof_id, ProofReceipt, receipt_id, remove_receipt, "belegliste",
+                       _("Der Beleg wurde aus der Belegliste entfernt."))  # fmt: skip
 
 
 @bp.route("/nachweise/<int:proof_id>/mittel", methods=["POST"])
@@ -152,43 +125,50 @@ def proof_add_funds(proof_id: int):
     found = load_visible(ProofOfUse, proof_id)
     _check_editable(found)
     form = FundsForm()
-    if not form.validate():
-        return render_proof(found, funds_form=form), 422
-    submission = once.claim()
-    try:
-        add_funds(
-            current_user,
-            found,
-            posted_version(form.version.data),
-            kind=form.kind.data,
-            description=form.description.data,
-            amount=form.amount.data,
-        )
-    except InvalidInput as exc:
-        db.session.rollback()
-        return _refused(proof_id, form, exc, "funds_form")
-    target = submission.leads_to(url_for(".proof", proof_id=found.id) + "#mittel")
-    db.session.commit()
-    flash(_("Die Einnahmen bzw. Mittel Dritter wurden eingetragen."), "success")
-    return redirect(target)
+    fields = {"kind": form.kind, "description": form.description, "amount": form.amount}
+    return _add_row(found, form, "funds_form", add_funds, fields, "mittel",
+                    _("Die Einnahmen bzw. Mittel Dritter wurden eingetragen."))  # fmt: skip
 
 
 @bp.route("/nachweise/<int:proof_id>/mittel/<int:funds_id>/entfernen", methods=["POST"])
 @login_required
 def proof_remove_funds(proof_id: int, funds_id: int):
     """Remove declared income or third-party funds."""
+    return _remove_row(proof_id, ProofFunds, funds_id, remove_funds, "mittel",
+                       _("Der Eintrag wurde entfernt."))  # fmt: skip
+
+
+def _add_row(found, form, form_name: str, add, fields: dict, anchor: str, message: str):
+    """Validate `form`, add its row to the proof with `add` (once), and go back to the list."""
+    if not form.validate():
+        return render_proof(found, **{form_name: form}), 422
+    submission = once.claim()
+    try:
+        version = posted_version(form.version.data)
+        add(current_user, found, version, **{name: f.data for name, f in fields.items()})
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _refused(found.id, form, exc, form_name)
+    target = submission.leads_to(url_for(".proof", proof_id=found.id) + f"#{anchor}")
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target)
+
+
+def _remove_row(proof_id: int, model, row_id: int, remove, anchor: str, message: str):
+    """Remove one row (a receipt, declared funds) of a proof the city still edits."""
     found = load_visible(ProofOfUse, proof_id)
-    funds = db.session.get(ProofFunds, funds_id)
-    if funds is None or funds.proof_id != found.id:
+    row = db.session.get(model, row_id)
+    if row is None or row.proof_id != found.id:
         abort(404)
     _check_editable(found)
     form = RemoveForm()
     if not form.validate():
         abort(400)
-    remove_funds(current_user, found, posted_version(form.version.data), funds)
+    remove(current_user, found, posted_version(form.version.data), row)
     db.session.commit()
-    flash(_("Der Eintrag wurde entfernt."), "success")
-    return redirect(url_for(".proof", proof_id=found.id) + "#mittel")
+    flash(message, "success")
+    return redirect(url_for(".proof", proof_id=found.id) + f"#{anchor}")
 
 
 @bp.route("/nachweise/<int:proof_id>/aktion", methods=["POST"])

@@ -2,13 +2,13 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..auth import load_visible, role_required
-from ..cases.actions import fire_posted
+from ..cases.actions import fire_notice_posted, fire_posted
 from ..cases.page import action_error_items, build_case_view, state_label
 from ..engine.errors import InvalidInput, WrongState
 from ..engine.models import Case
@@ -94,18 +94,12 @@ def notice_act(notice_id: int):
     declaring person represents the city (see `may_represent_city`).
     """
     found = load_visible(FundingNotice, notice_id)
-    inputs = None
-    if request.form.get("trigger") == "waive_appeal" and current_user.may_represent:
-        if request.form.get("confirm_waiver") != "y":
-            message = _("Bitte bestätigen Sie die Verzichtserklärung.")
-            failed = {"trigger": "waive_appeal", "errors": {"confirm_waiver": message}}
-            failed["comment"] = request.form.get("comment", "")
-            return _render_notice(found, failed=failed), 422
-        inputs = {"represents_as": current_user.represents_as}
-    target = url_for(".notice", notice_id=found.id)
-    if request.form.get("trigger") == "retrieve":  # retrieving is downloading the notice
-        target = url_for(".notice_pdf", notice_id=found.id)
-    return fire_posted(found, _render_notice, target, inputs)
+    return fire_notice_posted(
+        found,
+        _render_notice,
+        url_for(".notice", notice_id=found.id),
+        url_for(".notice_pdf", notice_id=found.id),
+    )
 
 
 @bp.route("/<int:notice_id>/pdf")

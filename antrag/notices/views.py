@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from .. import engine
 from ..auth import load_visible, role_required
-from ..cases.actions import fire_posted, posted_version
+from ..cases.actions import fire_notice_posted, posted_version
 from ..cases.page import action_error_items, build_case_view
 from ..extensions import db
 from ..files import upload_folder
@@ -38,18 +38,12 @@ def rejection(notice_id: int):
 def rejection_act(notice_id: int):
     """Fire one action of the rejection notice (issue, retrieve, waive, record an action)."""
     found = load_visible(RejectionNotice, notice_id)
-    inputs = None
-    if request.form.get("trigger") == "waive_appeal" and current_user.may_represent:
-        if request.form.get("confirm_waiver") != "y":
-            message = _("Bitte bestätigen Sie die Verzichtserklärung.")
-            failed = {"trigger": "waive_appeal", "errors": {"confirm_waiver": message}}
-            failed["comment"] = request.form.get("comment", "")
-            return _render(found, failed=failed), 422
-        inputs = {"represents_as": current_user.represents_as}
-    target = url_for(".rejection", notice_id=found.id)
-    if request.form.get("trigger") == "retrieve":
-        target = url_for(".rejection_pdf", notice_id=found.id)
-    return fire_posted(found, _render, target, inputs)
+    return fire_notice_posted(
+        found,
+        _render,
+        url_for(".rejection", notice_id=found.id),
+        url_for(".rejection_pdf", notice_id=found.id),
+    )
 
 
 @bp.route("/ablehnungen/<int:notice_id>/begruendung", methods=["POST"])

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import engine
 from ..applications.storage import UploadRefused, check_pdf, safe_display_name
 from ..auth import load_visible
-from ..cases.actions import INPUT_PREFIX, fire_posted, posted_version
+from ..cases.actions import INPUT_PREFIX, fire_notice_posted, fire_posted, posted_version
 from ..cases.page import action_error_items, build_case_view
 from ..engine.errors import InvalidInput
 from ..extensions import db
@@ -52,12 +52,11 @@ def act(reclaim_id: int):
         failed = {"trigger": trigger, "errors": errors, "comment": request.form.get("comment", "")}
         failed["inputs"] = {k.removeprefix(INPUT_PREFIX): v for k, v in request.form.items()}
         return _render(found, failed=failed), 422
-    if trigger == "waive_appeal" and current_user.may_represent:
-        inputs = {"represents_as": current_user.represents_as}
-    target = url_for(".page", reclaim_id=found.id)
-    if request.form.get("trigger") == "retrieve":
-        target = url_for(".notice_pdf", reclaim_id=found.id)
-    return fire_posted(found, _render, target, inputs)
+    page = url_for(".page", reclaim_id=found.id)
+    if inputs:  # the decision and the receipt: amounts typed in German form
+        return fire_posted(found, _render, page, inputs)
+    # The waiver is declared and confirmed as for every notice (and retrieving downloads).
+    return fire_notice_posted(found, _render, page, url_for(".notice_pdf", reclaim_id=found.id))
 
 
 def _amounts(trigger: str) -> tuple[dict | None, dict]:
