@@ -7,6 +7,7 @@ start-up with a message a person can act on.
 
 import dataclasses
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -36,7 +37,11 @@ class DefinitionError(Exception):
         self.problems = problems
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (the usual wheels are), else pure Python.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):
     """A YAML loader that records the line of every mapping under the key `__line__`."""
 
     def construct_mapping(self, node, deep=False):
@@ -49,9 +54,21 @@ def load_file(path: Path) -> WorkflowDefinition:
     """Load and validate one workflow file; raise DefinitionError naming file and line."""
     label = _display_path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DefinitionError([f"{label}:1: not UTF-8 text: {exc}"]) from exc
+    return _load_text(label, Path(path), text)
+
+
+@lru_cache(maxsize=256)
+def _load_text(label: str, path: Path, text: str) -> WorkflowDefinition:
+    """Parse and validate one file's text; the same text at the same place loads once.
+
+    Definitions are frozen, so every app of a process (the test suite builds thousands) may
+    share them; a changed file is new text and loads afresh.
+    """
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
