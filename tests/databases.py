@@ -90,7 +90,11 @@ class Template:
             name = f"antrag_t_{uuid.uuid4().hex[:12]}"
             engine = _server_engine()
             with engine.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"'))
+                # FILE_COPY copies the small template's files instead of logging every
+                # page (PostgreSQL 15's default WAL_LOG): about a third faster per test.
+                conn.execute(
+                    text(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}" STRATEGY FILE_COPY')
+                )
             engine.dispose()
             return _pg_uri(name)
         path = folder / "antrag.db"
