@@ -251,10 +251,21 @@ def test_the_proof_of_use_is_reminded_of_before_its_due_date(make_application, w
     assert "30.06.2028" in mails[0].subject
 
 
-def test_the_application_page_links_to_its_notice(make_application, world, make_web):
+def test_the_application_page_links_to_its_notice_once_issued(make_application, world, make_web):
     application = make_application("approved")
-    html = make_web(world.users.speyer).get(f"/antraege/{application.id}").get_data(as_text=True)
-    assert f"/bescheide/{notice_of(application).id}" in html
+    notice = notice_of(application)
+    city, ministry = make_web(world.users.speyer), make_web(world.users.reviewer)
+    link = f"/bescheide/{notice.id}"
+    assert link in ministry.get(f"/antraege/{application.id}").get_data(as_text=True)
+    # The draft is the ministry's work: the city neither sees a link nor the page.
+    assert link not in city.get(f"/antraege/{application.id}").get_data(as_text=True)
+    assert city.get(link).status_code == 404
+    assert city.get(f"{link}/pdf").status_code == 404
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    act(notice, "issue", world.users.reviewer)
+    assert link in city.get(f"/antraege/{application.id}").get_data(as_text=True)
+    assert city.get(link).status_code == 200
 
 
 def test_the_city_downloads_the_issued_pdf_as_an_attachment(make_application, world, make_web):
@@ -294,9 +305,15 @@ def test_issue_and_waive_appeal_through_the_notice_page(make_application, world,
 
 
 def test_the_notice_list_shows_the_city_only_its_own_notices(make_application, world, make_web):
-    make_application("approved")
+    own = notice_of(make_application("approved"))
     make_application("approved", municipality=world.andernach)
-    html = make_web(world.users.speyer).get("/bescheide/").get_data(as_text=True)
+    city = make_web(world.users.speyer)
+    # A drafted notice is the ministry's: not listed for the city until it is issued.
+    assert f"DS-{_year()}-0001" not in city.get("/bescheide/").get_data(as_text=True)
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    act(own, "issue", world.users.reviewer)
+    html = city.get("/bescheide/").get_data(as_text=True)
     assert f"DS-{_year()}-0001" in html and f"DS-{_year()}-0002" not in html
     html = make_web(world.users.reviewer).get("/bescheide/").get_data(as_text=True)
     assert f"DS-{_year()}-0001" in html and f"DS-{_year()}-0002" in html

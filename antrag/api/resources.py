@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import exists, false, func, select
+from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import joinedload
 
 from .. import engine
@@ -84,7 +84,7 @@ def _application_visible(user):
 
 
 def _notice_visible(user):
-    """Notices and their parts: the city concerned and the ministry."""
+    """A notice's parts (call-offs, proofs of use): the city concerned and the ministry."""
     if user.role == "applicant":
         return FundingNotice.municipality_id == user.municipality_id
     if user.role == "reviewer":
@@ -92,13 +92,22 @@ def _notice_visible(user):
     return false()
 
 
-def _rejection_visible(user):
-    """Rejection notices: the city concerned and the ministry (as the funding notices)."""
-    if user.role == "applicant":
-        return RejectionNotice.municipality_id == user.municipality_id
-    if user.role == "reviewer":
-        return RejectionNotice.id.is_not(None)
-    return false()
+def _issued_visible(model):
+    """Notices themselves: the ministry, and the city concerned once issued (as `can_view`).
+
+    The query is joined to the notice's own case."""
+
+    def visible(user):
+        if user.role == "applicant":
+            return and_(
+                model.municipality_id == user.municipality_id,
+                Case.state.not_in(model.HIDDEN_FROM_CITY),
+            )
+        if user.role == "reviewer":
+            return model.id.is_not(None)
+        return false()
+
+    return visible
 
 
 def _mentoring_visible(user):
@@ -129,7 +138,7 @@ RESOURCES = (
         FundingNotice,
         "funding_notice",
         serializers.funding_notice,
-        _notice_visible,
+        _issued_visible(FundingNotice),
         FundingNotice.round_id,
         FundingNotice.municipality_id,
     ),
@@ -140,7 +149,7 @@ RESOURCES = (
         RejectionNotice,
         "rejection_notice",
         serializers.rejection_notice,
-        _rejection_visible,
+        _issued_visible(RejectionNotice),
         RejectionNotice.round_id,
         RejectionNotice.municipality_id,
     ),

@@ -67,9 +67,15 @@ class NoticeToCity:
         """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
         return _recipients(self.municipality_id, kind)
 
+    # A draft is the ministry's internal work: the city sees a notice once it was signed and
+    # sent or provided (never a draft's reasons, never a discarded draft).
+    HIDDEN_FROM_CITY = ("drafted", "discarded")
+
     def can_view(self, user) -> bool:
-        """Only the city concerned and the ministry see a notice (else: 404)."""
-        return _city_or_ministry(user, self.municipality_id)
+        """The ministry sees every notice; the city concerned once it was issued (else: 404)."""
+        if not _city_or_ministry(user, self.municipality_id):
+            return False
+        return user.role == "reviewer" or self.case.state not in self.HIDDEN_FROM_CITY
 
     def can_sign_draft(self, user) -> bool:
         """A reviewer with signing authority previews and completes the letter while drafted."""

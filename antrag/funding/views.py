@@ -46,7 +46,7 @@ def index():
     """All notices for the ministry; the city's own notices for a city."""
     query = select(FundingNotice).order_by(FundingNotice.created_at.desc(), FundingNotice.id.desc())
     if current_user.role == "applicant":
-        query = query.where(FundingNotice.municipality_id == current_user.municipality_id)
+        query = _issued_to_city(query, FundingNotice)
     notices = db.session.scalars(query).all()
     ids = [n.id for n in notices]
     proofs = {
@@ -65,9 +65,7 @@ def index():
         RejectionNotice.created_at.desc(), RejectionNotice.id.desc()
     )
     if current_user.role == "applicant":
-        rejections = rejections.where(
-            RejectionNotice.municipality_id == current_user.municipality_id
-        )
+        rejections = _issued_to_city(rejections, RejectionNotice)
     return render_template(
         "funding/index.html",
         notices=notices,
@@ -75,6 +73,14 @@ def index():
         proofs=proofs,
         open_call_offs=open_call_offs,
         state_label=state_label,
+    )
+
+
+def _issued_to_city(query, model):
+    """Limit a list of notices to the city's own, once issued (as `can_view`)."""
+    return query.join(Case, Case.id == model.case_id).where(
+        model.municipality_id == current_user.municipality_id,
+        Case.state.not_in(model.HIDDEN_FROM_CITY),
     )
 
 

@@ -106,6 +106,8 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
     issued_by = relationship("User")
 
     ENDPOINT = "reclaim.page"
+    # An opened reclaim is the ministry's consideration until the hearing letter goes out.
+    HIDDEN_FROM_CITY = ("opened",)
     # The city attaches the PDF of its answer while the hearing runs (no transition).
     EDITED_IN_STATES = ("hearing",)
 
