@@ -110,5 +110,6 @@ register(
         lambda user: remaining(user) > 0,
         "second_factor.login_recovery",
         backup=True,
+        remove=remove,
     )
 )

@@ -45,6 +45,9 @@ class Method:
     # A fall-back (recovery codes): offered at the second step, but not a second factor of
     # its own for `has_second_factor`.
     backup: bool = False
+    # Deletes the user's credentials of this method when an admin reset is confirmed;
+    # returns how many it removed.
+    remove: object = None  # (User) -> int
 
 
 # name -> Method, in the order the second-step page offers them.

@@ -162,4 +162,6 @@ def remove(user: User) -> int:
     return 1
 
 
-register(Method("totp", N_("Authenticator-App"), enrolled, "second_factor.login_totp"))
+register(
+    Method("totp", N_("Authenticator-App"), enrolled, "second_factor.login_totp", remove=remove)
+)
