@@ -94,3 +94,14 @@ def test_the_confirming_admin_must_be_a_second_person(app, world, second_admin):
 def test_only_admins_open_the_reset_page(make_web, world):
     for user, expected in ((world.users.reviewer, 403), (world.users.speyer, 403)):
         assert make_web(user).get(_page(world.users.mentor)).status_code == expected
+
+
+@pytest.mark.parametrize("role", ["speyer", "reviewer", "mentor"])
+def test_only_admins_request_a_reset(make_web, world, role):
+    target = world.users.mentor if role != "mentor" else world.users.reviewer
+    enrol_totp(target)
+    web = make_web(getattr(world.users, role))
+    web.get("/anmelden")
+    response = web.post(_page(target), {"reason": "erkannt"})
+    assert response.status_code == 403
+    assert db.session.scalars(select(SecondFactorReset)).all() == []

@@ -2,8 +2,9 @@
 
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..auth import role_required
 from ..extensions import db
 from . import recovery, step_up, totp
 from .forms import TotpCodeForm
@@ -11,6 +12,8 @@ from .second_factor import mark_passed, methods_of, recent_enough, required_for
 from .step_up import SecondFactorNeeded
 
 bp = Blueprint("second_factor_settings", __name__)
+# Every role with work to do; an account waiting for confirmation has nothing to protect yet.
+ACCOUNT_ROLES = ("applicant", "reviewer", "mentor", "admin")
 
 
 def _user():
@@ -18,7 +21,7 @@ def _user():
 
 
 @bp.route("/konto/zweiter-faktor")
-@login_required
+@role_required(*ACCOUNT_ROLES)
 def settings():
     """Show the account's second factors and what it can do with them."""
     user = _user()
@@ -32,7 +35,7 @@ def settings():
 
 
 @bp.route("/konto/zweiter-faktor/app", methods=["GET", "POST"])
-@login_required
+@role_required(*ACCOUNT_ROLES)
 def enrol_totp():
     """Enrol an authenticator app: scan the QR code, confirm with a first code."""
     user = _user()
@@ -62,7 +65,7 @@ def enrol_totp():
 
 
 @bp.route("/konto/zweiter-faktor/wiederherstellungscodes", methods=["POST"])
-@login_required
+@role_required(*ACCOUNT_ROLES)
 def regenerate_codes():
     """Replace the recovery codes (the old ones stop working); needs a recent step-up."""
     user = _user()

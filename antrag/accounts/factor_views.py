@@ -5,7 +5,7 @@ One page serves both: without a login it completes a pending login (password giv
 deciding (`step_up.py`), and afterwards repeats the kept form's POST with a 307 redirect.
 """
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from ..extensions import db
 from ..i18n import N_
 from . import recovery, step_up, totp
 from .forms import RecoveryCodeForm, TotpCodeForm
+from .models import PENDING
 from .second_factor import (
     PENDING_KEY,
     clear_pending,
@@ -55,6 +56,8 @@ def _refusal(reason: str) -> str:
 def _who():
     """Return (user, mode): the logged-in user stepping up, or the pending login's user."""
     if current_user.is_authenticated:
+        if current_user.role == PENDING:  # may do nothing before its confirmation
+            abort(403)
         return current_user._get_current_object(), "step_up"
     user = pending_user()
     return user, "login"
