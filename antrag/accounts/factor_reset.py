@@ -1,9 +1,10 @@
 """Resetting a lost second factor: one admin requests, a second admin confirms.
 
-Nobody resets their own factor, and the admin who requested cannot confirm (four eyes,
-BSI IT-Grundschutz ORP.4.A8 "Regelung des Passwortgebrauchs"/ORP.4.A22 and ASVS 2.0
-V2.5.6/V2.5.7: a lost authenticator is replaced only after the identity was proven,
-never by the account alone). The database holds the rule too (CHECK constraints on
+Nobody resets their own factor, and the admin who requested cannot confirm (four eyes:
+the ministry's policy for changes of rights, as for money in antrag/engine/policy.py; BSI
+IT-Grundschutz ORP.4.A11 asks for a secure procedure to reset credentials, ORP.4.A10 for
+protecting accounts with far-reaching rights; OWASP ASVS 4.0.3 V2.8.6: revoking a lost
+OTP generator takes effect at once in every session). The database holds the rule too (CHECK constraints on
 `second_factor_reset`). Both steps land in the administration record (the table is
 watched, antrag/audit/record.py) and in the security log. Confirming removes every
 method's credentials (`Method.remove`) and ends the account's sessions; the account then

@@ -2,7 +2,8 @@
 
 Methods (TOTP, recovery codes, WebAuthn, …) register themselves in `METHODS`; this module
 asks them whether an account has one and never knows their details. The login works in
-two steps (BSI IT-Grundschutz ORP.4.A21, OWASP ASVS 2.0 V2.8/V2.7):
+two steps (BSI IT-Grundschutz ORP.4.A21 "Mehr-Faktor-Authentisierung"; OWASP ASVS 4.0.3
+chapter V2, Level 2; see README, "Sign-in security"):
 
 1. The password is right: if the account has a second factor, the session only notes a
    *pending* login (`session[PENDING_KEY]`: the user's id and when) and nobody is logged in;

@@ -2,12 +2,13 @@
 
 The shared secret is stored encrypted (Fernet, AES-128-CBC with HMAC) under a key derived
 from SECOND_FACTOR_KEY, or the SECRET_KEY if that is not set: a copy of the database or
-an export alone does not give the codes (ASVS 2.0 V2.8.2 "symmetric keys … protected").
+an export alone does not give the codes (OWASP ASVS 4.0.3 V2.8.2: the symmetric keys
+that verify OTPs are highly protected).
 Changing the key makes the enrolled secrets unreadable; every account then needs a reset.
 
 A code is accepted for its 30-second step and one step either side (clock drift, RFC 6238
 § 5.2); each step is accepted once per account (`last_step`, moved by a guarded UPDATE, so
-two parallel requests cannot both spend it: ASVS V2.8.4). Wrong codes are throttled like
+two parallel requests cannot both spend it: ASVS 4.0.3 V2.8.4). Wrong codes are throttled like
 password guesses (accounts/throttling.py), counted per account.
 """
 
