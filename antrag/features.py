@@ -12,6 +12,7 @@ MODULES = (
     "antrag.engine.guards",
     "antrag.mail.models",
     "antrag.accounts.models",
+    "antrag.accounts.factor_models",
     "antrag.programme.models",
     "antrag.applications.models",
     "antrag.applications.rules",

@@ -48,6 +48,7 @@ def objects(world, make_application):
         "approved": approved.id,
         "approved_project": approved.projects[0].id,
         "draft_project": draft.projects[0].id,
+        "reviewer_user": world.users.reviewer.id,
     }
 
 
@@ -74,6 +75,12 @@ GET_TABLE = [
     ("/verwaltung/runden/", (302, 403, 403, 403, 403, 200)),
     ("/verwaltung/runden/neu", (302, 403, 403, 403, 403, 200)),
     ("/konto/api-tokens", (302, 200, 200, 200, 200, 200)),
+    ("/konto/zweiter-faktor", (302, 200, 200, 200, 200, 200)),
+    ("/konto/zweiter-faktor/app", (302, 200, 200, 200, 200, 200)),
+    ("/anmelden/zweiter-faktor", (302, 200, 200, 200, 200, 200)),
+    ("/anmelden/zweiter-faktor/wiederherstellungscode", (302, 200, 200, 200, 200, 200)),
+    ("/verwaltung/konten/{reviewer_user}/zweiter-faktor", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/konten/999999/zweiter-faktor", (302, 403, 403, 403, 403, 404)),
     ("/mitglieder/", (200, 200, 200, 200, 200, 200)),
     ("/mitglieder/07318000", (200, 200, 200, 200, 200, 200)),
     ("/mitglieder/07137003", (404, 404, 404, 404, 404, 404)),
@@ -178,7 +185,15 @@ def test_only_reviewers_import_payment_confirmations(make_web, world, role):
 
 
 @pytest.mark.parametrize(
-    "path", ["/antraege/neu", "/abmelden", "/konto/api-tokens", "/zahlungen/bestaetigungen"]
+    "path",
+    [
+        "/antraege/neu",
+        "/abmelden",
+        "/konto/api-tokens",
+        "/zahlungen/bestaetigungen",
+        "/konto/zweiter-faktor/wiederherstellungscodes",
+        "/anmelden/zweiter-faktor",
+    ],
 )
 def test_posts_without_csrf_token_are_refused(make_web, world, path):
     web = make_web(world.users.reviewer if path.startswith("/zahlungen") else world.users.speyer)
