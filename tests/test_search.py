@@ -148,7 +148,8 @@ def test_user_input_is_escaped_in_titles_and_snippets(make_web, world, make_appl
     application = make_application("in_review")
     _note(world, application, "<script>alert('Zeitplan')</script> Zeitplan folgt")
     page = _page(make_web(world.users.reviewer), "Zeitplan")
-    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    # SQLite's excerpt shows the tag escaped; PostgreSQL's headline leaves tags out.
+    assert "<script>alert" not in page and "folgt" in page
 
 
 def test_results_are_paged(app, make_web, world, make_application):

@@ -15,9 +15,11 @@ from markupsafe import Markup
 from sqlalchemy import case, column, false, func, literal_column, null, or_, select, table
 
 from ..extensions import db
+from ..input_text import ONE_LINE_REFUSED_CLASS
 from .models import KINDS, SearchDocument
 from .schema import FTS_TABLE, TSVECTOR
 
+NOT_SEARCHABLE = re.compile(f"[{ONE_LINE_REFUSED_CLASS}]")
 WORD = re.compile(r"\w+", re.UNICODE)
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,19}$")
 MAX_QUERY = 200  # characters; a longer input is cut, not refused
@@ -31,6 +33,12 @@ class Hit:
 
     document: SearchDocument
     snippet: Markup
+
+
+def clean_query(raw: str | None) -> str:
+    """Return the typed query as one line of at most MAX_QUERY characters (control
+    characters, which PostgreSQL cannot even receive in the case of NUL, become spaces)."""
+    return " ".join(NOT_SEARCHABLE.sub(" ", raw or "").split())[:MAX_QUERY]
 
 
 def fts5_query(query: str) -> str | None:

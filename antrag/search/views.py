@@ -14,7 +14,7 @@ from ..extensions import db
 from ..pagination import CappedPage, requested_page
 from .documents import MODELS
 from .models import KINDS
-from .queries import MAX_QUERY, counts, search
+from .queries import clean_query, counts, search
 
 bp = Blueprint("search", __name__)
 
@@ -56,7 +56,7 @@ def link(document) -> str:
 @role_required("reviewer")
 def results():
     """Search the ministry's records; results grouped by kind, with a snippet and a link."""
-    query = (request.args.get("q") or "").strip()[:MAX_QUERY]
+    query = clean_query(request.args.get("q"))
     kind = request.args.get("art") if request.args.get("art") in KINDS else None
     per_page = current_app.config["SEARCH_PAGE_SIZE"]
     found, hits, page = {}, [], None
