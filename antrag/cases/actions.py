@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import engine
-from ..engine.errors import InvalidInput
+from ..engine.errors import InvalidInput, StaleVersion, WrongState
 from ..extensions import db
 from ..i18n import label
 from ..routing import parse_id
@@ -57,6 +57,12 @@ def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
         failed = {"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
         failed["inputs"] = typed
         return render(subject, failed=failed), 422
+    except (StaleVersion, WrongState) as exc:
+        db.session.rollback()
+        subject = db.session.get(type(subject), subject.id)
+        failed = {"trigger": trigger, "errors": {}, "comment": comment or "", "inputs": typed}
+        failed["conflict"] = exc.message
+        return render(subject, failed=failed), 409
     db.session.commit()
     new_state = label(ctx.definition.states[ctx.transition.dest].label)
     flash(
