@@ -9,6 +9,7 @@ from ..engine.errors import InvalidInput, StaleVersion, WrongState
 from ..extensions import db
 from ..i18n import label
 from ..routing import parse_id
+from ..security import security_event
 
 # Form fields of a transition's declared inputs are named `input_<name>` (case/actions.html).
 INPUT_PREFIX = "input_"
@@ -59,6 +60,7 @@ def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
         return render(subject, failed=failed), 422
     except (StaleVersion, WrongState) as exc:
         db.session.rollback()
+        security_event("transition_refused", outcome="refused", reason=exc.code, status=409)
         subject = db.session.get(type(subject), subject.id)
         failed = {"trigger": trigger, "errors": {}, "comment": comment or "", "inputs": typed}
         failed["conflict"] = exc.message
