@@ -83,7 +83,15 @@ def init_app(app: Flask) -> None:
     from .mail.cli import outbox_cli
     from .programme.cli import municipalities_cli, rounds_cli
 
-    for group in (audit_cli, search_cli, users_cli, municipalities_cli, rounds_cli, demo_cli, tick_command):
+    for group in (
+        audit_cli,
+        search_cli,
+        users_cli,
+        municipalities_cli,
+        rounds_cli,
+        demo_cli,
+        tick_command,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(check_deploy_command)

@@ -3,9 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
-
 from funding_support import act, notice_of
+from sqlalchemy import select
 
 from antrag import engine
 from antrag.applications.models import Project

@@ -64,7 +64,9 @@ def test_a_submitted_application_is_found_by_city_project_and_contact(
         assert "Antrag – Speyer (Testrunde)" in page
 
 
-def test_umlauts_match_with_and_without_diacritics_and_in_any_case(make_web, world, make_application):
+def test_umlauts_match_with_and_without_diacritics_and_in_any_case(
+    make_web, world, make_application
+):
     application = make_application("submitted")
     web = make_web(world.users.reviewer)
     for query in ("bürgerbüro", "BÜRGERBÜRO", "Burgerburo"):

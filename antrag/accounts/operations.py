@@ -5,7 +5,7 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..programme.models import Municipality

@@ -130,4 +130,3 @@ def rebuild(session) -> int:
             count += 1
     logger.info("Search index rebuilt: %s documents", count)
     return count
-

@@ -75,7 +75,9 @@ def _match(dialect: str, query: str):
         vector = literal_column(TSVECTOR)
         rank = func.ts_rank(vector, tsquery)
         options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
-        snippet = func.ts_headline(literal_column("'german'"), SearchDocument.body, tsquery, options)
+        snippet = func.ts_headline(
+            literal_column("'german'"), SearchDocument.body, tsquery, options
+        )
         return or_(vector.op("@@")(tsquery), by_reference), rank, snippet
     expression = fts5_query(query)
     if expression is None:
@@ -109,7 +111,12 @@ def search(query: str, *, kind: str | None, sees_internal: bool, offset: int, li
     """Return up to `limit` hits from `offset`, grouped by kind, best match first."""
     dialect = db.engine.dialect.name
     condition, rank, snippet = _match(dialect, query)
-    order = [_kind_order(), rank.desc().nulls_last(), SearchDocument.updated_at.desc(), SearchDocument.id]
+    order = [
+        _kind_order(),
+        rank.desc().nulls_last(),
+        SearchDocument.updated_at.desc(),
+        SearchDocument.id,
+    ]
     stmt = _visible(
         select(SearchDocument, snippet.label("snippet")).where(condition), sees_internal
     )
@@ -128,7 +135,7 @@ def _kind_order():
 def highlight(marked: str) -> Markup:
     """Escape a snippet and turn the database's markers into <mark> elements."""
     safe = escape(marked or "").replace(START, "<mark>").replace(STOP, "</mark>")
-    return Markup(safe)
+    return Markup(safe)  # noqa: S704 (escaped above; only the markers become tags)
 
 
 def excerpt(body: str, query: str, width: int = 160) -> Markup:
@@ -144,4 +151,3 @@ def excerpt(body: str, query: str, width: int = 160) -> Markup:
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + width < len(body) else ""
     return highlight(prefix + part + suffix)
-

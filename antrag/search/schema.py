@@ -18,27 +18,30 @@ TSVECTOR = "to_tsvector('german', title || ' ' || body)"
 PG_INDEX = "ix_search_document_fts"
 FTS_TABLE = "search_fts"
 
-POSTGRESQL_UP = [f"CREATE INDEX {PG_INDEX} ON search_document USING gin ({TSVECTOR})"]
-POSTGRESQL_DOWN = [f"DROP INDEX IF EXISTS {PG_INDEX}"]
+POSTGRESQL_UP = [
+    "CREATE INDEX ix_search_document_fts ON search_document "
+    "USING gin (to_tsvector('german', title || ' ' || body))"
+]
+POSTGRESQL_DOWN = ["DROP INDEX IF EXISTS ix_search_document_fts"]
 
 SQLITE_UP = [
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='search_document', "
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_document', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-    f"CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
+    "CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN "
+    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, title, body) "
     "VALUES ('delete', old.id, old.title, old.body); END",
-    f"CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
+    "CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, title, body) "
     "VALUES ('delete', old.id, old.title, old.body); "
-    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS search_document_au",
     "DROP TRIGGER IF EXISTS search_document_ad",
     "DROP TRIGGER IF EXISTS search_document_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    "DROP TABLE IF EXISTS search_fts",
 ]
 
 

@@ -39,9 +39,7 @@ def _may_see(user, hit) -> bool:
         return record.can_view(user)
     from ..engine.core import subject_of
 
-    return may_read(user, subject_of(record.case)) and (
-        not record.internal or sees_internal(user)
-    )
+    return may_read(user, subject_of(record.case)) and (not record.internal or sees_internal(user))
 
 
 def link(document) -> str:
