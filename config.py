@@ -60,6 +60,7 @@ class Config:
     QUEUE_PAGE_SIZE = 20
     # The queue counts matching applications exactly up to this many ("mehr als …" beyond).
     QUEUE_COUNT_CAP = 1000
+    SEARCH_PAGE_SIZE = 20
     CHANGE_REQUEST_DAYS = 28
     LOAD_DEMO_DATA = False
     # Links in e-mails point here.

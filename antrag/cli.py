@@ -48,6 +48,20 @@ def _seal() -> str:
     )
 
 
+search_cli = AppGroup("search", help="The full-text search index.")
+
+
+@search_cli.command("rebuild")
+def search_rebuild_command():
+    """Rewrite every search document (after a bulk load or the upgrade to revision 0029)."""
+    from .extensions import db
+    from .search.indexing import rebuild
+
+    count = rebuild(db.session)
+    db.session.commit()
+    click.echo(f"{count} search documents written.")
+
+
 @click.command("tick")
 def tick_command():
     """Fire due time-outs and write due-date reminders (idempotent; run it from cron)."""
@@ -69,7 +83,15 @@ def init_app(app: Flask) -> None:
     from .mail.cli import outbox_cli
     from .programme.cli import municipalities_cli, rounds_cli
 
-    for group in (audit_cli, users_cli, municipalities_cli, rounds_cli, demo_cli, tick_command):
+    for group in (
+        audit_cli,
+        search_cli,
+        users_cli,
+        municipalities_cli,
+        rounds_cli,
+        demo_cli,
+        tick_command,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(check_deploy_command)

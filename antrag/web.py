@@ -161,6 +161,10 @@ def init_app(app: Flask) -> None:
     from .payments.views import bp as payments_bp
 
     app.register_blueprint(payments_bp)
+    from .search import indexing  # noqa: F401  (its session events keep the index current)
+    from .search.views import bp as search_bp
+
+    app.register_blueprint(search_bp)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")

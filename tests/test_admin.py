@@ -137,6 +137,36 @@ def test_create_user_refused_keeps_input(admin, world, overrides, field, message
     assert count(User) == before
 
 
+def test_create_user_reports_every_problem_in_one_round_trip(admin, world):
+    """The form's checks and the account's (taken address, municipality, role) answer together."""
+    response = admin.fill(
+        url_for("admin.user_new"),
+        user_form(email="digital@speyer.de", password="zu-kurz", role="applicant", phone="abc"),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Es gibt bereits ein Konto" in html and 'id="email-error"' in html
+    assert "mindestens 12 Zeichen" in html and "brauchen eine Kommune" in html
+    assert "Telefonnummer aus Ziffern" in html
+    response = admin.fill(
+        url_for("admin.user_new"),
+        user_form(municipality="07318000", phone="abc", can_sign="y", role="mentor"),
+    )
+    html = response.get_data(as_text=True)
+    assert "Nur antragstellende Konten" in html and "Telefonnummer aus Ziffern" in html
+    assert "Zeichnungsbefugnis gibt es nur" in html
+
+
+def test_edit_user_reports_every_problem_in_one_round_trip(admin, world):
+    user = world.users.reviewer2
+    form = {"name": "Neuer Name", "role": "reviewer", "municipality": "07318000", "active": "y"}
+    form |= {"password": "kurz-aber-ok", "phone": "abc"}
+    response = admin.post(url_for("admin.user_edit", user_id=user.id), form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Nur antragstellende Konten" in html and "Telefonnummer aus Ziffern" in html
+
+
 def test_edit_user(admin, world, make_web):
     user = world.users.mentor
     response = admin.post(

@@ -179,6 +179,40 @@ def test_stale_version_on_action_is_a_conflict(make_web, world, make_application
     assert response.status_code == 409 and _state(application) == "draft"
 
 
+def test_a_conflict_keeps_the_typed_comment_ready_to_send_again(make_web, world, make_application):
+    """Saved in another tab meanwhile: the conflict is shown with the comment, on a fresh form."""
+    application = make_application("draft")
+    seen = application.case.version
+    page, editor = make_web(world.users.speyer), make_web(world.users.speyer)
+    editor.get(f"/antraege/{application.id}/bearbeiten")
+    editor.post(f"/antraege/{application.id}/bearbeiten", {"version": str(seen)})
+
+    typed = "Wir ziehen <b>zurück</b>: Förderfähigkeit fraglich."
+    response = _act(page, application, "withdraw", comment=typed, version=seen)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and _state(application) == "draft"
+    assert "inzwischen von jemand anderem geändert" in html
+    assert "Wir ziehen &lt;b&gt;zurück&lt;/b&gt;: Förderfähigkeit fraglich.</textarea>" in html
+    db.session.expire_all()
+    fresh = db.session.get(Application, application.id).case.version
+    assert fresh != seen and f'name="version" value="{fresh}"' in html
+
+
+def test_a_conflict_shows_the_comment_when_the_action_is_gone(make_web, world, make_application):
+    """Another clerk acted first: the action is no longer offered, the typed text is shown."""
+    application = make_application("in_review")
+    seen = application.case.version
+    anna, ben = make_web(world.users.reviewer), make_web(world.users.reviewer2)
+    _act(anna, application, "request_changes", comment="Bitte den Zeitplan ergänzen.")
+
+    response = _act(ben, application, "request_changes", comment="Mein Text", version=seen)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Mein Text" in html
+    assert "inzwischen von jemand anderem geändert" in html
+
+
 @pytest.mark.parametrize("version", [None, "", "abc"])
 def test_missing_or_bad_version_is_a_bad_request(web, world, make_application, version):
     application = make_application("draft")

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from funding_support import act, notice_of
 from sqlalchemy import select
 
 from antrag import engine
@@ -18,8 +19,8 @@ from antrag.network.queries import members
 SECRET = "Interne Kalkulation, nicht veröffentlichen"
 
 
-def _approve(make_application, world, municipality=None, at=None):
-    """Drive an application to approval; the co-signature happens at `at` (default: now)."""
+def _approve(make_application, world, municipality=None, at=None, issue=True):
+    """Drive an application to approval (co-signed at `at`, default now) and issue its notice."""
     application = make_application("proposed_approval", municipality=municipality)
     with frozen_at(at or utcnow()):
         engine.fire(
@@ -29,6 +30,10 @@ def _approve(make_application, world, municipality=None, at=None):
             version=application.case.version,
         )
     db.session.commit()
+    if issue:
+        world.users.reviewer.can_sign = True
+        db.session.commit()
+        act(notice_of(application), "issue", world.users.reviewer)
     return application
 
 
@@ -113,6 +118,22 @@ def test_non_members_are_never_listed(web, world, make_application, state):
     assert application.projects[0].title not in page
     assert web.get(f"/mitglieder/{world.andernach.ags}").status_code == 404
     assert members() == []
+
+
+def test_a_city_is_listed_once_its_notice_is_issued(web, world, make_application):
+    """Approved, with the notice still a draft: not yet a member in public."""
+    application = _approve(make_application, world, issue=False)
+    _share(world.users.speyer, application.projects[0])
+    assert "Speyer" not in web.get("/mitglieder/").get_data(as_text=True)
+    assert web.get(f"/mitglieder/{world.speyer.ags}").status_code == 404
+    assert members() == []
+
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    act(notice_of(application), "issue", world.users.reviewer)
+    page = web.get("/mitglieder/").get_data(as_text=True)
+    assert "Speyer" in page and application.projects[0].title in page
+    assert web.get(f"/mitglieder/{world.speyer.ags}").status_code == 200
 
 
 def test_filter_by_field_of_action(web, world, make_application, speyer_member):

@@ -88,6 +88,23 @@ def test_applications_csv_has_the_columns_and_escaped_cells(make_web, world, hos
     assert row["Antrag-Nr."] == str(hostile.id) and row["Anzahl Projekte"] == "1"
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_drafts_are_left_out_of_the_applications_export(make_web, world, make_application, suffix):
+    """Drafts are the city's alone: the ministry's export holds submitted applications only."""
+    submitted = make_application("submitted")
+    draft = make_application("draft", municipality=world.andernach)
+    draft.contact_name = "Geheime Entwurfsperson"
+    db.session.commit()
+    response = make_web(world.users.reviewer).get(f"/auswertung/export/antraege.{suffix}")
+    assert response.status_code == 200
+    if suffix == "csv":
+        _header, *rows = _csv(response)
+    else:
+        _header, *rows = [[str(c) for c in r] for r in _xlsx(response).iter_rows(values_only=True)]
+    assert [row[0] for row in rows] == [str(submitted.id)]
+    assert not any("Andernach" in cell or "Geheime" in cell for row in rows for cell in row)
+
+
 def test_applications_xlsx_keeps_types_and_never_makes_formulas(make_web, world, hostile):
     response = make_web(world.users.reviewer).get("/auswertung/export/antraege.xlsx")
     assert response.status_code == 200

@@ -226,6 +226,30 @@ def test_bad_input_gets_field_messages_and_keeps_what_was_typed(make_web, make_m
     assert db.session.scalars(select(MeetingRegistration)).all() == []
 
 
+def test_every_problem_of_a_registration_is_reported_in_one_round_trip(
+    make_web, make_meeting, world
+):
+    """The form's own checks and the meeting's (address, capacity, duplicate) answer together."""
+    meeting = make_meeting(capacity=3)
+    sign_up(meeting, world.speyer, "anna@example.org")
+    web = make_web()
+    web.get(f"/netzwerktreffen/{meeting.id}")
+    response = web.post(
+        f"/netzwerktreffen/{meeting.id}", form(world.speyer, name="", email="keine-adresse")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Bitte geben Sie Ihren Namen an." in page
+    assert "Bitte geben Sie eine gültige E-Mail-Adresse an." in page
+    response = web.post(
+        f"/netzwerktreffen/{meeting.id}",
+        form(world.speyer, name="", email="anna@example.org", persons="4"),
+    )
+    page = response.get_data(as_text=True)
+    assert "Bitte geben Sie Ihren Namen an." in page
+    assert "besteht bereits eine Anmeldung" in page and "höchstens 3 Personen" in page
+
+
 def test_more_persons_than_the_meeting_holds_are_refused(make_web, make_meeting, world):
     meeting = make_meeting(capacity=3)
     web = make_web()

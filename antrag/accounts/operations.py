@@ -5,11 +5,12 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..programme.models import Municipality
 from .models import PASSWORD_MIN_LENGTH, PENDING, ROLE_LABELS, User
+from .problems import Problems
 from .sessions import end_sessions_of
 
 logger = logging.getLogger(__name__)
@@ -26,9 +27,16 @@ class AccountError(ValueError):
     `field` names the form field the message belongs to, where there is one.
     """
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, errors: dict | None = None):
         super().__init__(message)
         self.field = field
+        self.errors = errors or {field or "": message}
+
+    @classmethod
+    def all_of(cls, errors: dict[str, str]) -> "AccountError":
+        """Return one error that carries every field's message (the first is its own)."""
+        field, message = next(iter(errors.items()))
+        return cls(message, field, errors)
 
 
 def normalise_email(email: str) -> str:
@@ -71,13 +79,19 @@ def create_user(
     unit: str | None = None,
     phone: str | None = None,
 ) -> User:
-    """Create an account; applicants need a municipality, the others must not have one."""
+    """Create an account; applicants need a municipality, the others must not have one.
+
+    Every refusal is reported at once (AccountError.errors maps fields to messages).
+    """
+    from .problems import new_account_problems
+
+    problems = new_account_problems(
+        email, role, password, municipality_ags, can_sign, mentor_capacity, mentor_topics,
+        may_represent, represents_as, function, unit, phone,
+    )  # fmt: skip
+    if problems:
+        raise AccountError.all_of(problems)
     email = normalise_email(email)
-    if role not in ROLE_LABELS:
-        raise AccountError(_("Unbekannte Rolle „%(role)s“.", role=role), "role")
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise AccountError(_("Es gibt bereits ein Konto für %(email)s.", email=email), "email")
-    check_password_strength(password)
     municipality = _municipality_for(role, municipality_ags)
     topics = _role_extras(role, can_sign, mentor_capacity, mentor_topics)
     represents_as = _representation(role, may_represent, represents_as)
@@ -148,25 +162,26 @@ def update_user(
     `represents_as`) keep their stored values when None; so do `function`, `unit` and
     `phone` (an empty string clears them).
     """
+    problems = Problems(default_field="name")
     if not (name or "").strip():
-        raise AccountError(_("Bitte geben Sie den Namen an."), "name")
-    if len(name.strip()) > NAME_MAX:
-        raise AccountError(_("Höchstens %(count)s Zeichen.", count=NAME_MAX), "name")
+        problems.add("name", _("Bitte geben Sie den Namen an."))
+    elif len(name.strip()) > NAME_MAX:
+        problems.add("name", _("Höchstens %(count)s Zeichen.", count=NAME_MAX))
     if role not in ROLE_LABELS:
-        raise AccountError(_("Unbekannte Rolle „%(role)s“.", role=role), "role")
+        problems.add("role", _("Unbekannte Rolle „%(role)s“.", role=role))
     if user.role == PENDING:
-        raise AccountError(
-            _("Dieses Konto wartet auf Bestätigung: Bitte entscheiden Sie die Zugangsanfrage."),
+        problems.add(
             "role",
+            _("Dieses Konto wartet auf Bestätigung: Bitte entscheiden Sie die Zugangsanfrage."),
         )
     if actor is not None and actor.id == user.id:
         if role != user.role:
-            raise AccountError(_("Sie können Ihre eigene Rolle nicht ändern."), "role")
+            problems.add("role", _("Sie können Ihre eigene Rolle nicht ändern."))
         if not active:
-            raise AccountError(_("Sie können Ihr eigenes Konto nicht deaktivieren."), "active")
-    municipality = _municipality_for(role, municipality_ags)
+            problems.add("active", _("Sie können Ihr eigenes Konto nicht deaktivieren."))
+    municipality = problems.check(_municipality_for, role, municipality_ags)
     if password:
-        check_password_strength(password)
+        problems.check(check_password_strength, password)
     # Values not passed are kept while they fit the (new) role, and dropped otherwise.
     if can_sign is None:
         can_sign = user.can_sign and role == "reviewer"
@@ -175,16 +190,19 @@ def update_user(
     if mentor_topics is None:
         stored = [t for t in (user.mentor_topics or "").split(",") if t]
         mentor_topics = stored if role == "mentor" else []
-    topics = _role_extras(role, can_sign, mentor_capacity, mentor_topics)
+    topics = problems.check(_role_extras, role, can_sign, mentor_capacity, mentor_topics)
     if may_represent is None:
         may_represent = user.may_represent and role == "applicant"
         represents_as = user.represents_as if may_represent else None
-    represents_as = _representation(role, may_represent, represents_as)
-    signature = signature_block(
+    represents_as = problems.check(_representation, role, may_represent, represents_as)
+    signature = problems.check(
+        signature_block,
         user.function if function is None else function,
         user.unit if unit is None else unit,
         user.phone if phone is None else phone,
     )
+    if problems.errors:  # every refusal at once
+        raise AccountError.all_of(problems.errors)
     for field, value in signature.items():
         setattr(user, field, value)
     user.may_represent, user.represents_as = bool(may_represent), represents_as

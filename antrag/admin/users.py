@@ -1,6 +1,6 @@
 """Admin pages for user accounts: list, create, edit."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..accounts.operations import AccountError, create_user, update_user
+from ..accounts.problems import new_account_problems
 from ..auth import role_required
 from ..extensions import db
 from ..idempotency import forms as once
@@ -27,9 +28,37 @@ def _role_extras(form) -> dict:
         "function": form.function.data or "",
         "unit": form.unit.data or "",
         "phone": form.phone.data or "",
-        "mentor_capacity": form.capacity(),
+        "mentor_capacity": 0 if form.mentor_capacity.errors else form.capacity(),
         "mentor_topics": form.mentor_topics.data or [],
     }
+
+
+def _new_account_problems(form) -> dict[str, str]:
+    """Return the account operation's messages for what the form holds."""
+    return new_account_problems(
+        email=form.email.data or "",
+        role=form.role.data,
+        password=form.password.data or "",
+        municipality_ags=form.municipality.data or None,
+        **{k: v for k, v in _role_extras(form).items() if k != "can_sign"},
+        can_sign=form.can_sign.data,
+    )
+
+
+def _on_fields(form, errors: dict[str, str], default: str) -> dict[str, str]:
+    """Return the messages keyed by form fields (one without a field goes to `default`)."""
+    placed: dict[str, str] = {}
+    for name, message in errors.items():
+        placed.setdefault(name if name in form._fields else default, message)
+    return placed
+
+
+def _add_problems(form, errors: dict[str, str]) -> None:
+    """Add the operation's messages to the fields the form's own checks let pass."""
+    for name, message in _on_fields(form, errors, "email").items():
+        field = getattr(form, name)
+        if not field.errors:
+            field.errors = [*field.errors, message]
 
 
 def _municipalities():
@@ -55,6 +84,8 @@ def user_new():
     form = UserCreateForm()
     form.set_municipalities(_municipalities())
     if not form.validate_on_submit():
+        if request.method == "POST":  # the account's own checks too: all in one round trip
+            _add_problems(form, _new_account_problems(form))
         return form_page(FORM, form, user=None)
     submission = once.claim()
     try:
@@ -69,7 +100,7 @@ def user_new():
             **_role_extras(form),
         )
     except AccountError as exc:
-        return refused(FORM, form, {exc.field or "email": str(exc)}, user=None)
+        return refused(FORM, form, _on_fields(form, exc.errors, "email"), user=None)
     target = submission.leads_to(url_for("admin.users"))
     db.session.commit()
     flash(_("Das Konto für %(email)s wurde angelegt.", email=user.email), "success")
@@ -114,7 +145,7 @@ def user_edit(user_id: int):
             **_role_extras(form),
         )
     except AccountError as exc:
-        return refused(FORM, form, {exc.field or "name": str(exc)}, user=user)
+        return refused(FORM, form, _on_fields(form, exc.errors, "name"), user=user)
     db.session.commit()
     flash(_("Das Konto %(email)s wurde gespeichert.", email=user.email), "success")
     return redirect(url_for("admin.users"))

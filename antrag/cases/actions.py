@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import engine
-from ..engine.errors import InvalidInput
+from ..engine.errors import InvalidInput, StaleVersion, WrongState
 from ..extensions import db
 from ..i18n import label
 from ..routing import parse_id
+from ..security import security_event
 
 # Form fields of a transition's declared inputs are named `input_<name>` (case/actions.html).
 INPUT_PREFIX = "input_"
@@ -57,6 +58,13 @@ def fire_posted(subject, render, success_url: str, inputs: dict | None = None):
         failed = {"trigger": trigger, "errors": exc.errors, "comment": comment or ""}
         failed["inputs"] = typed
         return render(subject, failed=failed), 422
+    except (StaleVersion, WrongState) as exc:
+        db.session.rollback()
+        security_event("transition_refused", outcome="refused", reason=exc.code, status=409)
+        subject = db.session.get(type(subject), subject.id)
+        failed = {"trigger": trigger, "errors": {}, "comment": comment or "", "inputs": typed}
+        failed["conflict"] = exc.message
+        return render(subject, failed=failed), 409
     db.session.commit()
     new_state = label(ctx.definition.states[ctx.transition.dest].label)
     flash(

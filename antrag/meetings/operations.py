@@ -130,7 +130,7 @@ def register(
     Return the registration and the secret of its cancel link (stored only as a hash).
     """
     meeting = lock_meeting(meeting.id)
-    errors = _registration_problems(meeting, name, municipality_id, email, persons)
+    errors = registration_problems(meeting, name, municipality_id, email, persons)
     if errors:
         raise MeetingError(errors)
     token, token_hash = new_token()
@@ -155,8 +155,11 @@ def register(
     return registration, token
 
 
-def _registration_problems(meeting, name, municipality_id, email, persons) -> dict[str, str]:
-    """Return the field messages that refuse a registration (empty if it may go ahead)."""
+def registration_problems(meeting, name, municipality_id, email, persons) -> dict[str, str]:
+    """Return the field messages that refuse a registration (empty if it may go ahead).
+
+    `persons` is None when the number typed is not one (the form says so): not checked here.
+    """
     errors = {}
     if not meeting.is_upcoming():
         errors["name"] = _(
@@ -166,7 +169,9 @@ def _registration_problems(meeting, name, municipality_id, email, persons) -> di
         errors["name"] = _("Bitte geben Sie Ihren Namen an.")
     if db.session.get(Municipality, municipality_id or 0) is None:
         errors["municipality"] = _("Bitte wählen Sie Ihre Kommune aus der Liste.")
-    if not 1 <= persons <= PERSONS_MAX:
+    if persons is None:
+        pass
+    elif not 1 <= persons <= PERSONS_MAX:
         errors["persons"] = _("Bitte geben Sie eine Zahl von 1 bis %(max)d an.", max=PERSONS_MAX)
     elif persons > meeting.capacity:
         errors["persons"] = _(

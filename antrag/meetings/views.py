@@ -23,7 +23,15 @@ from ..programme.models import Municipality
 from .forms import RegistrationForm
 from .ics import meeting_calendar
 from .models import WORKFLOW, Meeting, MeetingRegistration, is_staff
-from .operations import REGISTRANT, MeetingError, cancel, find_by_token, register, waiting_list
+from .operations import (
+    REGISTRANT,
+    MeetingError,
+    cancel,
+    find_by_token,
+    register,
+    registration_problems,
+    waiting_list,
+)
 
 bp = Blueprint("meetings", __name__, url_prefix="/netzwerktreffen")
 SESSION_KEY = "meeting_registrations"  # meeting id -> the registration made in this session
@@ -63,7 +71,12 @@ def detail(meeting_id: int):
     if request.method == "POST" and public.is_bot("meeting_registration"):
         return redirect(confirmation)  # answered like a registration; nothing is stored
     form = _registration_form()
-    if not meeting.is_upcoming() or not form.validate_on_submit():
+    if not meeting.is_upcoming():
+        return _detail_page(meeting, form)
+    if not form.validate_on_submit():
+        csrf = getattr(form, "csrf_token", None)
+        if request.method == "POST" and not (csrf is not None and csrf.errors):
+            _add_meeting_problems(meeting, form)  # all messages in one round trip
         return _detail_page(meeting, form)
     submission = once.claim()
     public.limit(
@@ -88,6 +101,22 @@ def detail(meeting_id: int):
     db.session.commit()
     session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), str(meeting.id): registration.id}
     return redirect(confirmation)
+
+
+def _add_meeting_problems(meeting: Meeting, form) -> None:
+    """Add the meeting's own checks (address, seats, duplicate) to fields the form passed."""
+    municipality = form.municipality.data
+    problems = registration_problems(
+        meeting,
+        form.name.data,
+        int(municipality) if (municipality or "").isascii() and municipality.isdigit() else None,
+        form.email.data,
+        getattr(form.persons, "number", None),
+    )
+    for name, message in problems.items():
+        field = getattr(form, name)
+        if not field.errors:
+            field.errors = [*field.errors, message]
 
 
 def _detail_page(meeting: Meeting, form):

@@ -15,6 +15,10 @@ from ..mentoring.models import MentoringAssignment
 from .models import SharedProject
 
 MEMBERSHIP = "membership"
+# A city is listed once its funding notice has been made known to it (§§ 41, 43 (1) VwVfG:
+# issued by post or retrieved, then contested, final or closed); not while the notice is a
+# draft, waits for retrieval, or after it was discarded or annulled.
+NOTICE_MADE_KNOWN = ("issued", "contested", "final", "closed")
 # Mentorings that have actually been taken on (a mere proposal does not count).
 MENTORED_STATES = ("accepted", "active", "completed")
 
@@ -62,11 +66,16 @@ def is_member(municipality_id: int | None) -> bool:
 def members(field_of_action: str | None = None, municipality_id: int | None = None) -> list[Member]:
     """Return the member cities by name, each with its shared projects (of one field, if given).
 
+    A city is listed once the funding notice of its approved application has been made known.
+
     With a field of action, only the cities that share a project in that field are listed.
     """
     found: dict[int, Member] = {}
     application_ids: dict[int, int] = {}
+    made_known = _notice_made_known(municipality_id)
     for application, joined_on in approved_applications(municipality_id):
+        if application.id not in made_known:
+            continue
         application_ids[application.id] = application.municipality_id
         if application.municipality_id not in found:
             found[application.municipality_id] = Member(application, joined_on)
@@ -76,6 +85,20 @@ def members(field_of_action: str | None = None, municipality_id: int | None = No
         found[application_ids[shared.project.application_id]].projects.append(shared)
     listed = [m for m in found.values() if m.projects or not field_of_action]
     return sorted(listed, key=lambda m: m.municipality.name)
+
+
+def _notice_made_known(municipality_id: int | None) -> set[int]:
+    """Return the ids of approved applications whose funding notice has been made known."""
+    from ..funding.models import FundingNotice
+
+    stmt = (
+        select(FundingNotice.application_id)
+        .join(Case, Case.id == FundingNotice.case_id)
+        .where(Case.state.in_(NOTICE_MADE_KNOWN))
+    )
+    if municipality_id is not None:
+        stmt = stmt.where(FundingNotice.municipality_id == municipality_id)
+    return set(db.session.scalars(stmt))
 
 
 def _mentor_organisations(municipality_ids: list[int]) -> dict[int, str | None]:

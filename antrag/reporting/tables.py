@@ -30,8 +30,14 @@ def _state_label(case) -> str:
 
 
 def applications() -> Table:
-    """Return every application with its round, city, state and funding request."""
-    found = db.session.scalars(select(Application).order_by(Application.id))
+    """Return every submitted application with its round, city, state and funding request.
+
+    Drafts are left out: they are the city's alone until submitted (Application.can_view),
+    and the ministry exports only what it may see.
+    """
+    found = db.session.scalars(
+        select(Application).where(Application.submitted_at.is_not(None)).order_by(Application.id)
+    )
     return Table(
         "antraege",
         TITLES["antraege"],

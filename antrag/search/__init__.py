@@ -1,0 +1,1 @@
+"""Full-text search of the ministry over applications, notices and case messages."""
