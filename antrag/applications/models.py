@@ -147,8 +147,26 @@ class Application(db.Model):
     # States in which the city edits the form outside transitions: not compared by audit.
     EDITED_IN_STATES = EDITABLE_STATES
 
+    @property
+    def latest_revision(self):
+        """Return the newest revision (the application as last submitted), or None."""
+        from .revisions import latest_of
+
+        return latest_of(self.id) if self.id is not None else None
+
     def decisive_data(self) -> dict:
-        """Return what the decision rests on: amounts, projects, financing plan, documents."""
+        """Return what the decision rests on: amounts, projects, financing plan, documents.
+
+        Once the application has revisions (membership v2 on), the latest one's number and
+        hash are part of it: the history entry of a submission then covers the frozen text.
+        """
+        data = self._current_data()
+        latest = self.latest_revision
+        if latest is not None:  # left out before the first one: older snapshots stay equal
+            data["revision"] = {"number": latest.number, "content_hash": latest.content_hash}
+        return data
+
+    def _current_data(self) -> dict:
         plan = self.financing_plan()
         return {
             "round_id": self.round_id,
