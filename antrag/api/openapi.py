@@ -88,6 +88,7 @@ def document() -> dict:
 
 def build() -> dict:
     """Build the whole document."""
+    from . import revisions
     from .resources import RESOURCES
 
     schemas = dict(SCHEMAS)
@@ -97,6 +98,8 @@ def build() -> dict:
         schemas.update(resource_schemas(resource, states))
         add_resource_paths(paths, resource, states)
     add_other_paths(paths)
+    revisions.add_paths(paths)
+    schemas["Revision"] = revisions.SCHEMA
     add_idempotency_key(paths)
     return {
         "openapi": "3.1.0",
