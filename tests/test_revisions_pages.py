@@ -88,10 +88,16 @@ def test_the_city_sees_its_own_revisions_and_another_city_nothing(make_web, worl
     other = make_web(world.users.pirmasens)
 
     assert "Eingereichte Fassungen" in own and "fassungen/2/eingangsbestaetigung.pdf" in own
-    assert other.get(f"/antraege/{resubmitted.id}/fassungen/1/eingangsbestaetigung.pdf").status_code == 404
-    assert make_web(world.users.mentor).get(
-        f"/antraege/{resubmitted.id}/fassungen/1/eingangsbestaetigung.pdf"
-    ).status_code == 404  # a mentor who does not follow the city
+    assert (
+        other.get(f"/antraege/{resubmitted.id}/fassungen/1/eingangsbestaetigung.pdf").status_code
+        == 404
+    )
+    assert (
+        make_web(world.users.mentor)
+        .get(f"/antraege/{resubmitted.id}/fassungen/1/eingangsbestaetigung.pdf")
+        .status_code
+        == 404
+    )  # a mentor who does not follow the city
 
 
 def test_the_case_file_holds_the_revisions_their_changes_and_receipts(make_web, world, resubmitted):

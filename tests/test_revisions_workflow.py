@@ -114,7 +114,9 @@ def test_migrate_moves_running_v1_cases_to_v2_without_a_map(published, v1_cases,
     submitted_id, changes_id = (a.id for a in v1_cases)
     runner = published.test_cli_runner()
 
-    dry = runner.invoke(workflows_cli, ["migrate", "membership", "--from", "1", "--to", "2", "--dry-run"])
+    dry = runner.invoke(
+        workflows_cli, ["migrate", "membership", "--from", "1", "--to", "2", "--dry-run"]
+    )
     result = runner.invoke(workflows_cli, ["migrate", "membership", "--from", "1", "--to", "2"])
     db.session.remove()
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..audit.snapshot import canonical, day, money, moment, sha256
+from ..audit.snapshot import canonical, day, moment, money, sha256
 from ..db_types import UTCDateTime
 from ..engine import effect
 from ..engine.calendar import BERLIN

@@ -10,10 +10,10 @@ revision's stored content, never from the application's current rows.
 
 from datetime import datetime
 
-from ..engine.calendar import BERLIN
-from ..programme.models import Municipality
 from ..applications.revision_diff import FIELDS, PLAN_ROWS, PROJECT_FIELDS, shown
+from ..engine.calendar import BERLIN
 from ..extensions import db
+from ..programme.models import Municipality
 from .layout import SENDER_ADDRESS
 from .text import one_line
 
@@ -68,9 +68,7 @@ def render(pdf, revision) -> None:
     _projects(pdf, content)
     _attachments(pdf, content)
     pdf.heading("Prüfsumme")
-    pdf.paragraph(
-        f"SHA-256 der Fassung {revision.number}: {revision.content_hash}", size=9, gap=1
-    )
+    pdf.paragraph(f"SHA-256 der Fassung {revision.number}: {revision.content_hash}", size=9, gap=1)
     pdf.paragraph(
         "Die Prüfsumme ist über den gespeicherten Inhalt dieser Fassung gebildet (kanonisches "
         "JSON, siehe Handbuch „Revisionen“). Sie belegt, was eingegangen ist; spätere "
