@@ -201,3 +201,44 @@ def test_a_resubmission_gets_its_own_receipt_mail(resubmitted):
 
     assert len(mails) == 2
     assert "überarbeitete Fassung" in mails[1].body and "Fassung: 2" in mails[1].body
+
+
+def _without_immutability(statement: str, params: dict) -> None:
+    """Run `statement` as someone who switched the database's protection off (tampering)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            text("ALTER TABLE application_revision DISABLE TRIGGER application_revision_no_change")
+        )
+    else:
+        db.session.execute(text("DROP TRIGGER application_revision_no_update"))
+        db.session.execute(text("DROP TRIGGER application_revision_no_delete"))
+    db.session.execute(text(statement), params)
+    db.session.commit()
+
+
+def test_audit_verify_names_a_changed_and_a_missing_revision(runner, resubmitted):
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    first, second = revisions_of(resubmitted.id)
+    forged = first.content_json.replace("60750.00", "99999.00")
+
+    _without_immutability(
+        "UPDATE application_revision SET content_json = :forged WHERE id = :id",
+        {"forged": forged, "id": first.id},
+    )
+    result = runner.invoke(args=["audit", "verify"])
+
+    assert result.exit_code == 1
+    assert f"REVISION application {resubmitted.id}, revision 1: content does not match" in (
+        result.output
+    )
+
+
+def test_audit_verify_notices_a_deleted_revision(runner, resubmitted):
+    first, _second = revisions_of(resubmitted.id)
+
+    _without_immutability("DELETE FROM application_revision WHERE id = :id", {"id": first.id})
+    result = runner.invoke(args=["audit", "verify"])
+
+    assert result.exit_code == 1
+    assert f"application {resubmitted.id}, revision 2: expected revision 1" in result.output
+    assert f"application {resubmitted.id}, revision 2: does not chain" in result.output
