@@ -242,3 +242,15 @@ def test_audit_verify_notices_a_deleted_revision(runner, resubmitted):
     assert result.exit_code == 1
     assert f"application {resubmitted.id}, revision 2: expected revision 1" in result.output
     assert f"application {resubmitted.id}, revision 2: does not chain" in result.output
+
+
+def test_audit_verify_notices_the_newest_revision_gone(runner, resubmitted):
+    _first, second = revisions_of(resubmitted.id)
+
+    _without_immutability("DELETE FROM application_revision WHERE id = :id", {"id": second.id})
+    result = runner.invoke(args=["audit", "verify"])
+
+    assert result.exit_code == 1
+    assert f"application {resubmitted.id}: latest revision 2 is not the newest stored (1)" in (
+        result.output
+    )

@@ -91,6 +91,10 @@ class Application(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # Cleared by the workflow (effect `release_round_slot`) when the application ends.
     holds_round_slot: Mapped[bool | None] = mapped_column(Boolean, default=True)
+    # The latest revision (the application as last submitted), set by `record_revision`:
+    # kept here so that the snapshot of every transition covers it without another query.
+    revision_number: Mapped[int | None] = mapped_column(Integer)
+    revision_hash: Mapped[str | None] = mapped_column(String(64))
 
     case = relationship("Case", lazy="joined", innerjoin=True)
     round = relationship("Round", lazy="joined", innerjoin=True)
@@ -161,9 +165,8 @@ class Application(db.Model):
         hash are part of it: the history entry of a submission then covers the frozen text.
         """
         data = self._current_data()
-        latest = self.latest_revision
-        if latest is not None:  # left out before the first one: older snapshots stay equal
-            data["revision"] = {"number": latest.number, "content_hash": latest.content_hash}
+        if self.revision_number is not None:  # left out before the first: old snapshots stay
+            data["revision"] = {"number": self.revision_number, "content_hash": self.revision_hash}
         return data
 
     def _current_data(self) -> dict:

@@ -2,7 +2,8 @@
 
 The database refuses changes to revisions; this finds what someone who dropped the triggers
 changed: a content that no longer matches its `content_hash`, a number that does not follow
-the one before, a `previous_hash` that does not name the revision before.
+the one before, a `previous_hash` that does not name the revision before, an application
+whose latest revision (`revision_number`, `revision_hash`) is not its newest stored one.
 """
 
 import json
@@ -18,6 +19,7 @@ def verify(batch_size: int = 500) -> tuple[int, list[str]]:
     """Return (revisions checked, problems found), each problem naming application and number."""
     problems: list[str] = []
     checked, last = 0, None  # last: (application_id, number, hash) of the revision before
+    newest: dict[int, tuple[int, str]] = {}
     query = select(ApplicationRevision).order_by(
         ApplicationRevision.application_id, ApplicationRevision.number
     )
@@ -38,4 +40,23 @@ def verify(batch_size: int = 500) -> tuple[int, list[str]]:
         if found.number != expected_number:
             problems.append(f"{where}: expected revision {expected_number} (one is missing)")
         last = (found.application_id, found.number, found.content_hash)
+        newest[found.application_id] = (found.number, found.content_hash)
+    problems += _latest_on_the_applications(newest)
     return checked, problems
+
+
+def _latest_on_the_applications(newest: dict[int, tuple[int, str]]) -> list[str]:
+    """Compare each application's latest revision with the newest one stored."""
+    from .models import Application
+
+    rows = db.session.execute(
+        select(Application.id, Application.revision_number, Application.revision_hash).where(
+            Application.revision_number.is_not(None) | Application.id.in_(list(newest))
+        )
+    ).all()
+    return [
+        f"application {row.id}: latest revision {row.revision_number} is not the newest stored "
+        f"({newest.get(row.id, (None,))[0]})"
+        for row in rows
+        if (row.revision_number, row.revision_hash) != newest.get(row.id, (None, None))
+    ]

@@ -199,6 +199,7 @@ def freeze(application, *, trigger: str, actor, now: datetime) -> ApplicationRev
         content_hash=sha256(text),
     )
     db.session.add(found)
+    application.revision_number, application.revision_hash = number, found.content_hash
     db.session.flush()
     return found
 

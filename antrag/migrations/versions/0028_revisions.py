@@ -39,6 +39,9 @@ def upgrade():
     with op.batch_alter_table('application_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_application_revision_application_id'), ['application_id'], unique=False)
     _create_immutable_triggers()
+    # Plain ADD COLUMNs (nullable): no table rebuild on SQLite.
+    op.add_column('application', sa.Column('revision_number', sa.Integer(), nullable=True))
+    op.add_column('application', sa.Column('revision_hash', sa.String(length=64), nullable=True))
 
 
 def _create_immutable_triggers():
@@ -68,6 +71,9 @@ def _create_immutable_triggers():
 
 
 def downgrade():
+    with op.batch_alter_table('application', schema=None) as batch_op:
+        batch_op.drop_column('revision_hash')
+        batch_op.drop_column('revision_number')
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS application_revision_no_change ON application_revision")
         op.execute("DROP FUNCTION IF EXISTS application_revision_immutable()")
