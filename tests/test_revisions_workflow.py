@@ -51,11 +51,22 @@ def app(config):
 
 @pytest.fixture
 def v1_cases(app, make_application, world):
-    """Running v1 cases: one submitted, one with changes requested."""
-    return (
-        make_application("submitted"),
-        make_application("changes_requested", municipality=world.andernach),
-    )
+    """Running v1 cases (one submitted, one with changes requested), as plain ids.
+
+    Ids only: touching the first app's objects under the second app would open a connection
+    of the first app that nothing closes (see test_workflow_migrate.here).
+    """
+    submitted = make_application("submitted")
+    changes = make_application("changes_requested", municipality=world.andernach)
+    return {
+        "submitted": submitted.id,
+        "changes": changes.id,
+        "round": world.round.id,
+        "andernach": world.andernach.id,
+        "pirmasens": world.pirmasens.id,
+        "andernach_user": world.users.andernach.id,
+        "pirmasens_user": world.users.pirmasens.id,
+    }
 
 
 @pytest.fixture
@@ -77,14 +88,14 @@ def _fire(case_id, trigger, actor, comment=None):
     db.session.commit()
 
 
-def _user(user):
+def _user(user_id: int):
     from antrag.accounts.models import User
 
-    return db.session.get(User, user.id)
+    return db.session.get(User, user_id)
 
 
 def test_a_v1_submission_writes_no_revision(v1_cases):
-    submitted, _changes = v1_cases
+    submitted = db.session.get(Application, v1_cases["submitted"])
 
     assert submitted.case.workflow_version == 1
     assert revisions_of(submitted.id) == []
@@ -92,26 +103,25 @@ def test_a_v1_submission_writes_no_revision(v1_cases):
     assert "application_received" in templates and "application_receipt" not in templates
 
 
-def test_new_cases_start_on_v2_while_v1_cases_run_on(published, v1_cases, world):
-    submitted_id, changes_id = (a.id for a in v1_cases)
-    changes = db.session.get(Application, changes_id)
+def test_new_cases_start_on_v2_while_v1_cases_run_on(published, v1_cases):
+    changes = db.session.get(Application, v1_cases["changes"])
 
-    _fire(changes.case_id, "resubmit", _user(world.users.andernach))
+    _fire(changes.case_id, "resubmit", _user(v1_cases["andernach_user"]))
 
     assert db.session.get(Case, changes.case_id).workflow_version == 1
-    assert revisions_of(changes_id) == []  # v1 keeps its old behaviour unless migrated
+    assert revisions_of(changes.id) == []  # v1 keeps its old behaviour unless migrated
+    applicant = _user(v1_cases["pirmasens_user"])
     fresh = Application(
-        round_id=world.round.id,
-        municipality_id=world.pirmasens.id,
-        created_by=_user(world.users.pirmasens),
+        round_id=v1_cases["round"], municipality_id=v1_cases["pirmasens"], created_by=applicant
     )
-    case = engine.start("membership", fresh, _user(world.users.pirmasens))
+    case = engine.start("membership", fresh, applicant)
+    db.session.commit()
     assert case.workflow_version == 2
-    assert db.session.get(Application, submitted_id).case.workflow_version == 1
+    assert db.session.get(Application, v1_cases["submitted"]).case.workflow_version == 1
 
 
-def test_migrate_moves_running_v1_cases_to_v2_without_a_map(published, v1_cases, world):
-    submitted_id, changes_id = (a.id for a in v1_cases)
+def test_migrate_moves_running_v1_cases_to_v2_without_a_map(published, v1_cases):
+    submitted_id, changes_id = v1_cases["submitted"], v1_cases["changes"]
     runner = published.test_cli_runner()
 
     dry = runner.invoke(
@@ -131,18 +141,17 @@ def test_migrate_moves_running_v1_cases_to_v2_without_a_map(published, v1_cases,
     assert len(moved) == 2 and history.verify()[1] is None
 
 
-def test_a_migrated_case_records_its_next_submission_as_a_revision(published, v1_cases, world):
-    _submitted, changes = v1_cases
+def test_a_migrated_case_records_its_next_submission_as_a_revision(published, v1_cases):
     runner = published.test_cli_runner()
     runner.invoke(workflows_cli, ["migrate", "membership", "--from", "1", "--to", "2"])
     db.session.remove()
-    case_id = db.session.get(Application, changes.id).case_id
+    case_id = db.session.get(Application, v1_cases["changes"]).case_id
 
-    _fire(case_id, "resubmit", _user(world.users.andernach))
+    _fire(case_id, "resubmit", _user(v1_cases["andernach_user"]))
 
-    [revision] = revisions_of(changes.id)
+    [revision] = revisions_of(v1_cases["changes"])
     assert (revision.number, revision.trigger) == (1, "resubmit")
-    assert revision.content()["application"]["municipality"]["id"] == world.andernach.id
+    assert revision.content()["application"]["municipality"]["id"] == v1_cases["andernach"]
     assert subjects.check().mismatches == []
     mail = db.session.scalars(select(OutboxMessage).filter_by(template="application_receipt")).one()
     assert mail.recipient == "digital@andernach.de"
