@@ -16,6 +16,7 @@ MODULES = (
     "antrag.programme.models",
     "antrag.applications.models",
     "antrag.applications.rules",
+    "antrag.applications.revisions",
     "antrag.applications.financing",
     "antrag.applications.early_start",
     "antrag.funding.models",

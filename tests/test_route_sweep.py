@@ -169,8 +169,10 @@ def ids(world, make_application):
     return {
         ("antraege", "application_id"): [a.id for a in applications],
         ("antraege", "attachment_id"): attachments,
+        ("antraege", "number"): [1, 1, 1],  # revision 1 (the draft has none: 404)
         ("applications", "object_id"): [a.id for a in applications],
         ("applications", "attachment_id"): attachments,
+        ("applications", "number"): [1, 1, 1],
         ("bescheide", "notice_id"): [notice.id],
         ("ablehnungen", "notice_id"): [rejection.id],
         ("rejection-notices", "object_id"): [rejection.id],

@@ -48,10 +48,11 @@ def test_submit_writes_mail_to_reviewers_and_city_in_the_same_transaction(make_a
         world.users.reviewer2.email,
     }
     assert all(m.status == "pending" for m in to_reviewers)
-    received = _outbox("application_received")
+    received = _outbox("application_receipt")  # membership v2: the receipt (revisions)
     assert [m.recipient for m in received] == [world.users.speyer.email]
     assert f"/antraege/{application.id}" in received[0].body
-    assert received[0].subject.startswith("Ihr Antrag ist eingegangen")
+    assert received[0].subject.startswith("Eingangsbestätigung")
+    assert "Ihr Antrag ist eingegangen" in received[0].subject
 
 
 @pytest.mark.parametrize("state", ["approved", "rejected"])

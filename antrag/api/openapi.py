@@ -97,6 +97,7 @@ def document() -> dict:
 
 def build() -> dict:
     """Build the whole document."""
+    from . import revisions
     from .resources import RESOURCES
 
     schemas = dict(SCHEMAS)
@@ -106,6 +107,8 @@ def build() -> dict:
         schemas.update(resource_schemas(resource, states))
         add_resource_paths(paths, resource, states)
     add_other_paths(paths)
+    revisions.add_paths(paths)
+    schemas["Revision"] = revisions.SCHEMA
     add_idempotency_key(paths)
     add_second_factor_header(paths)
     return {

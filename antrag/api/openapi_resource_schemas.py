@@ -73,6 +73,7 @@ RESOURCE_PROPERTIES = {
         "attachments": array(ref("Attachment")),
         "submitted_at": nullable(DATE_TIME),
         "editable": BOOL,
+        "revisions": array(ref("Revision")),
     },
     "funding_notice": {
         "id": ID,

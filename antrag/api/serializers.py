@@ -260,6 +260,8 @@ def financing_plan(plan) -> dict:
 
 
 def application(found, user) -> dict:
+    from . import revisions
+
     return {
         "id": found.id,
         "round": ref(found.round, "name"),
@@ -290,6 +292,7 @@ def application(found, user) -> dict:
         ],
         "submitted_at": moment(found.submitted_at),
         "editable": found.can_edit(user),
+        "revisions": revisions.serialize(found),
     }
 
 

@@ -432,3 +432,6 @@ def propose_mentor(object_id: int):
         raise invalid({"mentor_id": exc.message}) from None
     db.session.commit()
     return _created("mentoring_assignment", assignment)
+
+
+from . import revisions  # noqa: E402,F401  (the receipt download on this blueprint)

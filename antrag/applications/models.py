@@ -91,6 +91,10 @@ class Application(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # Cleared by the workflow (effect `release_round_slot`) when the application ends.
     holds_round_slot: Mapped[bool | None] = mapped_column(Boolean, default=True)
+    # The latest revision (the application as last submitted), set by `record_revision`:
+    # kept here so that the snapshot of every transition covers it without another query.
+    revision_number: Mapped[int | None] = mapped_column(Integer)
+    revision_hash: Mapped[str | None] = mapped_column(String(64))
 
     case = relationship("Case", lazy="joined", innerjoin=True)
     round = relationship("Round", lazy="joined", innerjoin=True)
@@ -147,8 +151,25 @@ class Application(db.Model):
     # States in which the city edits the form outside transitions: not compared by audit.
     EDITED_IN_STATES = EDITABLE_STATES
 
+    @property
+    def latest_revision(self):
+        """Return the newest revision (the application as last submitted), or None."""
+        from .revisions import latest_of
+
+        return latest_of(self.id) if self.id is not None else None
+
     def decisive_data(self) -> dict:
-        """Return what the decision rests on: amounts, projects, financing plan, documents."""
+        """Return what the decision rests on: amounts, projects, financing plan, documents.
+
+        Once the application has revisions (membership v2 on), the latest one's number and
+        hash are part of it: the history entry of a submission then covers the frozen text.
+        """
+        data = self._current_data()
+        if self.revision_number is not None:  # left out before the first: old snapshots stay
+            data["revision"] = {"number": self.revision_number, "content_hash": self.revision_hash}
+        return data
+
+    def _current_data(self) -> dict:
         plan = self.financing_plan()
         return {
             "round_id": self.round_id,

@@ -169,6 +169,15 @@ def _render_detail(application: Application, failed: dict | None = None):
     case_view = build_case_view(application.case, current_user, application)
     if failed:
         failed["summary"] = action_error_items(case_view, failed["trigger"], failed["errors"])
+    from .revision_views import revisions_context
+
     return render_template(
-        "applications/detail.html", application=application, case_view=case_view, failed=failed
+        "applications/detail.html",
+        application=application,
+        case_view=case_view,
+        failed=failed,
+        **revisions_context(application),
     )
+
+
+from . import revision_views  # noqa: E402,F401  (routes on this blueprint)

@@ -28,6 +28,7 @@ def run() -> Verdict:
         )
     _subjects(verdict, subjects.check())
     _documents(verdict, documents.check())
+    _revisions(verdict)
     checked, broken = record.verify()
     if broken is None:
         verdict.lines.append(f"ok: {checked} administration records verified.")
@@ -67,3 +68,12 @@ def _documents(verdict: Verdict, report: documents.DocumentReport) -> None:
         verdict.problems.append("DOCUMENT " + problem.describe())
     if not report.problems:
         verdict.lines.append(f"ok: {report.checked} stored documents match their SHA-256.")
+
+
+def _revisions(verdict: Verdict) -> None:
+    from ..applications import revision_check
+
+    checked, problems = revision_check.verify()
+    verdict.problems += ["REVISION " + problem for problem in problems]
+    if not problems:
+        verdict.lines.append(f"ok: {checked} application revisions match their SHA-256.")

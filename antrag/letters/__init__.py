@@ -9,10 +9,11 @@ font, tagged structure, XMP identification) and sealed with the ministry's elect
     render_amendment_notice(notice, signer, *, draft=False) -> bytes
     render_reclaim_hearing(reclaim, signer) -> bytes   (the hearing letter, § 28 VwVfG)
     render_reclaim_notice(reclaim, signer, *, draft=False) -> bytes
+    render_receipt(revision) -> bytes   (Eingangsbestätigung of a submission; not sealed)
 """
 
 from ..engine.calendar import BERLIN
-from . import amendment, funding, rejection
+from . import amendment, funding, receipt, rejection
 from . import reclaim as reclaim_letters
 from .anbest import configured as configured_conditions
 from .layout import LetterPDF
@@ -29,6 +30,7 @@ __all__ = [
     "render_funding_notice",
     "render_reclaim_hearing",
     "render_reclaim_notice",
+    "render_receipt",
     "render_rejection_notice",
 ]
 
@@ -121,3 +123,14 @@ def render_reclaim_notice(reclaim, signer, *, draft: bool = False, seal=None) ->
     return seal_pdf(
         data, seal or current_seal(), reason=f"{reclaim_letters.TITLE} {reclaim.file_reference}"
     )
+
+
+def render_receipt(revision) -> bytes:
+    """Return the receipt of an application's revision as PDF bytes (no act: not sealed)."""
+    pdf = LetterPDF(
+        title=f"{receipt.TITLE} {revision.file_reference} (Fassung {revision.number})",
+        subject=f"{receipt.SUBJECT} – {revision.content()['application']['municipality']['name']}",
+        created_at=revision.received_at,
+    )
+    receipt.render(pdf, revision)
+    return pdf.finish()

@@ -18,12 +18,13 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..applications.revision_diff import shown
 from ..applications.storage import path_of
 from ..cases.page import history_rows
 from ..db_types import utcnow
 from ..extensions import db
 from ..funding.storage import notice_pdf_path, proof_attachment_path
-from . import casefile_data
+from . import casefile_data, casefile_revisions
 
 logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -176,6 +177,7 @@ def write(application, target, exported_by) -> list[Member]:
         writer.add_bytes("antrag.json", _json(data), _("Antragsdaten (JSON)"))
         writer.add_bytes("verlauf.json", _json(history), _("Verlauf mit Hash-Kette (JSON)"))
         _documents(writer, application, parts)
+        revisions = casefile_revisions.add(writer, application, safe_name)
         _messages(writer, cases)
         summary = render_template(
             "reporting/casefile_summary.html",
@@ -186,6 +188,8 @@ def write(application, target, exported_by) -> list[Member]:
                 for info, case in zip(history["cases"], cases, strict=True)
             ],
             history=history,
+            revisions=revisions,
+            revision_value=shown,
             members=writer.members,
             missing=writer.missing,
             created_at=created_at,

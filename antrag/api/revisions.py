@@ -1,0 +1,91 @@
+"""The revisions of an application in the API: listed on the application, receipts as PDF.
+
+`revisions` on the application resource lists each submission (number, moment of receipt,
+file reference, SHA-256 of the frozen content, receipt URL);
+`GET /applications/{id}/revisions/{number}/receipt` sends the receipt (Eingangsbestätigung).
+Whoever may read the application may read its revisions; anyone else gets 404.
+"""
+
+import io
+
+from flask import send_file, url_for
+from flask_login import current_user
+
+from ..applications.models import Application
+from ..applications.revisions import revision, revisions_of
+from ..audit.snapshot import moment
+from .blueprint import bp
+from .inputs import MAX_ID, get_visible
+from .openapi_operations import OBJECT_READ, add, operation, path_id, pdf_ok
+from .openapi_schemas import DATE_TIME, ID, SHA256, TEXT, URL, closed
+from .problems import ApiProblem
+
+TAG = "Anträge auf Mitgliedschaft"
+NOT_FOUND = "Diese Ressource gibt es nicht, oder Sie dürfen sie nicht sehen."
+SCHEMA = closed(
+    {
+        "number": ID,
+        "trigger": {"type": "string", "enum": ["submit", "resubmit"]},
+        "received_at": DATE_TIME,
+        "file_reference": TEXT,
+        "content_hash": SHA256,
+        "receipt_url": URL,
+    },
+    description="Eine eingereichte Fassung des Antrags, unveränderlich gespeichert; "
+    "`content_hash` ist der SHA-256 ihres gespeicherten Inhalts (kanonisches JSON).",
+)
+
+
+def serialize(application) -> list[dict]:
+    """Return the application's revisions, oldest first."""
+    return [
+        {
+            "number": r.number,
+            "trigger": r.trigger,
+            "received_at": moment(r.received_at),
+            "file_reference": r.file_reference,
+            "content_hash": r.content_hash,
+            "receipt_url": url_for(
+                "api.application_receipt", object_id=application.id, number=r.number
+            ),
+        }
+        for r in revisions_of(application.id)
+    ]
+
+
+@bp.get("/applications/<int:object_id>/revisions/<int:number>/receipt")
+def application_receipt(object_id: int, number: int):
+    """Send the receipt (Eingangsbestätigung) of one revision as a PDF."""
+    from ..letters import render_receipt
+
+    application = get_visible(Application, object_id, current_user)
+    found = revision(application.id, number) if number <= MAX_ID else None
+    if found is None:
+        raise ApiProblem(404, NOT_FOUND)
+    name = f"Eingangsbestaetigung-{found.file_reference}-Fassung-{found.number}.pdf"
+    return send_file(
+        io.BytesIO(render_receipt(found)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name,
+    )
+
+
+def add_paths(paths: dict) -> None:
+    """Add the receipt download to the OpenAPI paths."""
+    add(
+        paths,
+        "/applications/{object_id}/revisions/{number}/receipt",
+        "get",
+        operation(
+            "application_receipt",
+            "Eingangsbestätigung als PDF",
+            TAG,
+            description="Die Eingangsbestätigung einer eingereichten Fassung (`revisions` des "
+            "Antrags): Zeitpunkt des Eingangs, Aktenzeichen, der Inhalt wie eingereicht, die "
+            "Nummer der Fassung und ihr SHA-256.",
+            parameters=(path_id(), path_id("number", "Die Nummer der Fassung (1, 2, …).")),
+            ok=pdf_ok("Die Eingangsbestätigung."),
+            problems=OBJECT_READ,
+        ),
+    )
