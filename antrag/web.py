@@ -138,10 +138,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(tokens_bp)
     from .accounts.access_views import bp as access_bp
     from .accounts.invitation_views import bp as invitations_bp
+    from .accounts.oidc_views import bp as oidc_bp
     from .meetings.staff_views import bp as meeting_admin_bp
     from .meetings.views import bp as meetings_bp
 
-    for blueprint in (meetings_bp, meeting_admin_bp, invitations_bp, access_bp):
+    for blueprint in (meetings_bp, meeting_admin_bp, invitations_bp, access_bp, oidc_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(network_bp)
     app.register_blueprint(reporting_bp)

@@ -4,19 +4,30 @@ import secrets
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import N_
 from ..security import security_event
 from .forms import LoginForm
+from .login_completion import PASSWORD_LOGIN_OFF, VIA_KEY, complete_login, password_login_allowed
 from .models import User
-from .sessions import SESSION_KEY, end_session, find_session, start_session
+from .oidc_client import enabled as oidc_enabled
+from .oidc_client import logout_url as oidc_logout_url
+from .sessions import SESSION_KEY, end_session, find_session
 from .throttling import may_evaluate, normalise_login, record_attempt
 
 bp = Blueprint("accounts", __name__)
@@ -47,21 +58,25 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = _authenticate(form.email.data, form.password.data)
-        if user is not None:
-            language = session.get("lang")
-            session.clear()  # a fresh session at login, nothing carried over but the language
-            if language:
-                session["lang"] = language
-            session[SESSION_KEY] = start_session(user, request.remote_addr)
-            login_user(user)
-            user.last_login_at = utcnow()
+        if user is not None and not password_login_allowed(user):
+            # Said only after the right password, so it tells a guesser nothing.
             db.session.commit()
-            security_event("login", user=user)
+            security_event("login", user=user, outcome="refused", reason="password_login_off")
+            form.password.errors.append(str(PASSWORD_LOGIN_OFF))
+            return _login_page(form), 200
+        if user is not None:
+            complete_login(user, "password")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
         db.session.commit()  # the failed attempt counts for every worker
         form.password.errors.append(_(LOGIN_REFUSED))
-        return render_template("accounts/login.html", form=form), 200
-    return render_template("accounts/login.html", form=form)
+        return _login_page(form), 200
+    return _login_page(form)
+
+
+def _login_page(form):
+    """Render the login page, with the single sign-on button when a provider is set up."""
+    sso = oidc_enabled(current_app.config)
+    return render_template("accounts/login.html", form=form, sso=sso)
 
 
 def _authenticate(email: str, password: str) -> User | None:
@@ -92,11 +107,16 @@ def _authenticate(email: str, password: str) -> User | None:
 @bp.route("/abmelden", methods=["POST"])
 @login_required
 def logout():
-    """Log out: end the session row, so that a copy of the cookie is worthless too."""
+    """Log out: end the session row, so that a copy of the cookie is worthless too.
+
+    A session opened through the identity provider is ended there too (RP-initiated logout)
+    if the provider offers an end_session_endpoint.
+    """
     row = find_session(session.get(SESSION_KEY))
     if row is not None:
         end_session(row, "logout")
-    security_event("logout", user=current_user._get_current_object())
+    via = session.get(VIA_KEY, "password")
+    security_event("logout", user=current_user._get_current_object(), via=via)
     db.session.commit()
     logout_user()
     language = session.get("lang")
@@ -104,4 +124,9 @@ def logout():
     if language:
         session["lang"] = language
     flash(_("Sie wurden abgemeldet."), "info")
+    login_page = url_for("accounts.login", _external=True)
+    if via == "oidc" and oidc_enabled(current_app.config):
+        provider_logout = oidc_logout_url(login_page)
+        if provider_logout:
+            return redirect(provider_logout)
     return redirect(url_for("accounts.login"))
