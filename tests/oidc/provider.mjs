@@ -29,7 +29,8 @@ function configuration() {
     // Authorization code flow with PKCE for every client, confidential ones too.
     pkce: { required: () => true },
     claims: {
-      openid: ['sub'],
+      // How the person signed in travels in every ID token, as with Keycloak's acr/amr.
+      openid: ['sub', 'amr', 'acr'],
       email: ['email', 'email_verified'],
       profile: ['name'],
       groups: ['groups'],
