@@ -286,6 +286,7 @@ def _mail_from_environment() -> dict:
 OIDC_TEXT = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES")
 OIDC_TEXT += ("OIDC_EMAIL_CLAIM", "OIDC_ROLE_CLAIM")
 OIDC_LISTS = ("OIDC_MFA_AMR", "OIDC_MFA_ACR", "PASSWORD_LOGIN_ROLES")
+OIDC_ROLES = ("applicant", "reviewer", "mentor", "admin")
 
 
 def _oidc_from_environment() -> dict:
@@ -296,8 +297,8 @@ def _oidc_from_environment() -> dict:
         values[key] = tuple(v.strip() for v in os.environ[key].split(",") if v.strip())
     if os.environ.get("OIDC_ROLE_MAP"):
         pairs = [p.rpartition("=") for p in os.environ["OIDC_ROLE_MAP"].split(";") if p.strip()]
-        if any(not value.strip() or not role.strip() for value, _, role in pairs):
-            raise ValueError("OIDC_ROLE_MAP must be 'value=role;value=role'")
+        if any(not value.strip() or role.strip() not in OIDC_ROLES for value, _, role in pairs):
+            raise ValueError(f"OIDC_ROLE_MAP must be 'value=role;…' with roles of {OIDC_ROLES}")
         values["OIDC_ROLE_MAP"] = {value.strip(): role.strip() for value, _, role in pairs}
     values.update(_numbers_from_environment(("OIDC_TIMEOUT_SECONDS", "OIDC_LOGIN_MINUTES")))
     return values
