@@ -260,3 +260,20 @@ def test_unreachable_provider_gets_a_clear_page(app, oidc_provider, web, caplog)
     assert response.status_code == 503
     assert "nicht erreichbar" in response.get_data(as_text=True)
     assert refusal(caplog) == "provider_unreachable"
+
+
+@pytest.mark.database_agnostic
+def test_forms_may_lead_on_to_the_provider_only(app, oidc_provider, web):  # noqa: F811
+    policy = web.get("/anmelden").headers["Content-Security-Policy"]
+    assert "form-action 'self';" in policy
+    app.config.update(sso_config(oidc_provider))
+    policy = web.get("/anmelden").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {oidc_provider.issuer};" in policy
+
+
+def test_logged_in_person_is_sent_on_from_single_sign_on(sso, make_web):
+    web = make_web()
+    sign_in(web, "anna")
+    web.get("/", follow_redirects=True)  # a page of the new session, with its CSRF token
+    assert web.post("/anmelden/dienstkonto").headers["Location"] == "/"
+    assert web.get("/anmelden/dienstkonto/rueckkehr").headers["Location"] == "/"

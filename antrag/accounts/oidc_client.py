@@ -11,6 +11,7 @@ Sources: OpenID Connect Core 1.0 § 3.1.3.7 (ID token validation), OpenID Connec
 
 import logging
 import time
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -49,6 +50,14 @@ class OidcRefused(Exception):
 def enabled(config) -> bool:
     """Return whether single sign-on is configured."""
     return all(config.get(k) for k in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"))
+
+
+def provider_origin(config) -> str | None:
+    """Return the provider's origin (scheme, host, port) if single sign-on is configured."""
+    if not enabled(config):
+        return None
+    parts = urlsplit(config["OIDC_ISSUER"])
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _get_json(url: str) -> dict:
