@@ -277,3 +277,24 @@ def test_logged_in_person_is_sent_on_from_single_sign_on(sso, make_web):
     web.get("/", follow_redirects=True)  # a page of the new session, with its CSRF token
     assert web.post("/anmelden/dienstkonto").headers["Location"] == "/"
     assert web.get("/anmelden/dienstkonto/rueckkehr").headers["Location"] == "/"
+
+
+def test_token_with_a_forged_signature_is_refused(sso, web, monkeypatch, caplog):
+    url = start(web)
+    nonce = query(url)["nonce"]
+    tokens = tokens_for(sso.issuer, "anna", nonce=nonce, client=(CLIENT_ID, CLIENT_SECRET))
+    header, payload, signature = tokens["id_token"].split(".")
+    forged = tokens_for(sso.issuer, "eva", nonce=nonce, client=(CLIENT_ID, CLIENT_SECRET))
+    tokens["id_token"] = ".".join((header, forged["id_token"].split(".")[1], signature))
+    substitute_tokens(monkeypatch, tokens)
+    response = web.get(local(sign_in_at_provider(url, "anna")))
+    assert response.status_code == 400
+    assert refusal(caplog) == "bad_signature"
+
+
+def test_provider_error_answer_is_refused(sso, web, caplog):
+    back = sign_in_at_provider(start(web), "anna")
+    state = query(back)["state"]
+    response = web.get(f"/anmelden/dienstkonto/rueckkehr?error=access_denied&state={state}")
+    assert response.status_code == 400
+    assert refusal(caplog) == "provider_error"

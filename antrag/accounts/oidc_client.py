@@ -133,12 +133,12 @@ def _decode(id_token: str):
     """Check the signature with the provider's keys (fetched again once for an unknown key)."""
     registry = JWSRegistry(algorithms=list(ALGORITHMS), strict_check_header=False)
     for refresh in (False, True):
-        keys = KeySet.import_key_set(metadata(refresh=refresh)["jwks"])
         try:
+            keys = KeySet.import_key_set(metadata(refresh=refresh)["jwks"])
             return jwt.decode(id_token, keys, registry=registry)
-        except JoseError as error:
+        except (JoseError, ValueError, TypeError, KeyError) as error:
             if refresh:
-                raise OidcRefused("bad_signature", error.error) from error
+                raise OidcRefused("bad_signature", type(error).__name__) from error
     raise AssertionError("unreachable")
 
 
@@ -168,6 +168,8 @@ def validate_id_token(tokens: dict, nonce: str) -> dict:
         raise OidcRefused(reason, claim) from error
     except JoseError as error:
         raise OidcRefused("bad_claim", error.error) from error
+    if not isinstance(claims["sub"], str) or not 0 < len(claims["sub"]) <= 255:
+        raise OidcRefused("bad_claim", "sub")
     return dict(claims)
 
 

@@ -22,6 +22,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -125,10 +126,10 @@ def callback():
         )
         claims = oidc_client.validate_id_token(tokens, pending.nonce)
         user = account_for(claims)
+    except IntegrityError:  # two first logins of one subject at once: the constraint decides
+        return _refuse_after_rollback(OidcRefused("subject_taken"))
     except OidcRefused as refusal:
-        db.session.rollback()
-        _burn_state()
-        return _refused(refusal)
+        return _refuse_after_rollback(refusal)
     complete_login(user, "oidc", second_factor=second_factor_asserted(claims))
     return redirect(pending.next_url or url_for("main.index"))
 
@@ -170,8 +171,10 @@ def _check_response() -> None:
         raise OidcRefused("wrong_issuer", f"iss parameter {issuer!r}")
 
 
-def _burn_state() -> None:
+def _refuse_after_rollback(refusal: OidcRefused):
+    db.session.rollback()  # the login request stays used: it was committed on its own
     session.pop(STATE_KEY, None)
+    return _refused(refusal)
 
 
 def _refused(refusal: OidcRefused):
