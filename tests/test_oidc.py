@@ -298,3 +298,16 @@ def test_provider_error_answer_is_refused(sso, web, caplog):
     response = web.get(f"/anmelden/dienstkonto/rueckkehr?error=access_denied&state={state}")
     assert response.status_code == 400
     assert refusal(caplog) == "provider_error"
+
+
+def test_purge_deletes_old_login_requests_and_their_replay_stays_refused(sso, web, caplog):
+    from antrag.network.retention import purge
+
+    back = sign_in_at_provider(start(web), "anna")
+    cookie = web.client.get_cookie("session", domain="antrag.test").value
+    assert web.get(local(back)).status_code == 302
+    assert purge(now() + timedelta(minutes=11))["sso_logins"] == 1
+    db.session.commit()
+    web.client.set_cookie("session", cookie, domain="antrag.test")
+    assert web.get(local(back)).status_code == 400
+    assert refusal(caplog) == "state_unknown"
