@@ -17,6 +17,12 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import requests
+from security_support import events
+
+from antrag.accounts import oidc_client
+from antrag.accounts.models import User
+from antrag.accounts.operations import create_user
+from antrag.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
@@ -166,3 +172,55 @@ def tokens_for(issuer: str, login: str, *, nonce: str, client=(OTHER_ID, OTHER_S
     )  # fmt: skip
     assert response.status_code == 200, response.text
     return response.json()
+
+
+# --- Antrag's side: the app connected to the provider, and a person going through it ----
+
+REVIEWERS = ("anna.prueferin", "ben.pruefer", "eva.pruefer", "dora.pruefer", "carla.pruefer")
+
+
+@pytest.fixture
+def sso(app, oidc_provider):
+    """The app connected to the test provider, with one reviewer account per person there."""
+    app.config.update(sso_config(oidc_provider))
+    for name in REVIEWERS:
+        create_user(
+            email=f"{name}@mdi.rlp.de",
+            name=name.replace(".", " ").title(),
+            role="reviewer",
+            password="ein-langes-passwort",
+            organisation="Ministerium des Innern und für Sport",
+        )
+    db.session.commit()
+    return oidc_provider
+
+
+def start(web) -> str:
+    """Press "Mit Dienstkonto anmelden"; return the provider's address Antrag sends to."""
+    page = web.get("/anmelden")
+    assert "Mit Dienstkonto anmelden" in page.get_data(as_text=True)
+    response = web.post("/anmelden/dienstkonto")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def sign_in(web, login: str):
+    """Go the whole way: Antrag → provider login → back to Antrag's callback."""
+    back = sign_in_at_provider(start(web), login)
+    return web.get(local(back))
+
+
+def refusal(caplog) -> str:
+    failures = [e for e in events(caplog, "login") if e.get("via") == "oidc"]
+    assert failures and failures[-1]["outcome"] == "failure", failures
+    return failures[-1]["reason"]
+
+
+def substitute_tokens(monkeypatch, tokens: dict) -> None:
+    """Let the token endpoint's answer be `tokens` (a real token of the provider)."""
+    monkeypatch.setattr(oidc_client, "exchange_code", lambda *args: tokens)
+
+
+def user(email: str) -> User:
+    db.session.expire_all()
+    return db.session.scalar(db.select(User).filter_by(email=email))
