@@ -148,6 +148,23 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8  # then the message is marked failed
     MAIL_RETRY_BASE_SECONDS = 60  # the n-th retry waits base × 2^(n−1) …
     MAIL_RETRY_MAX_SECONDS = 6 * 3600  # … but never longer than this
+    # Single sign-on (OpenID Connect; README "Anmeldung über den Identitätsprovider"). Off
+    # unless issuer, client id and secret are set. Role map: provider value → Antrag role;
+    # the provider only confirms a role Antrag granted, never grants one.
+    OIDC_ISSUER = None
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_SCOPES = "openid email profile"
+    OIDC_EMAIL_CLAIM = "email"
+    OIDC_ROLE_CLAIM = None
+    OIDC_ROLE_MAP: dict = {}
+    OIDC_MFA_AMR = ("mfa", "otp", "hwk")  # amr values that count as the second factor
+    OIDC_MFA_ACR = ()  # acr values that count as the second factor
+    OIDC_TIMEOUT_SECONDS = 10
+    OIDC_LOGIN_MINUTES = 10  # a login started at the provider must come back within this
+    OIDC_CLOCK_SKEW_SECONDS = 60
+    # Roles that may still log in with a password (None: all); the others use the provider.
+    PASSWORD_LOGIN_ROLES = None
 
     @classmethod
     def from_environment(cls) -> dict:
@@ -174,6 +191,7 @@ class Config:
         _check_iso_date(values, "ACCESSIBILITY_STATEMENT_DATE")
         values.update(_mail_from_environment())
         values.update(_numbers_from_environment(SECURITY_NUMBERS))
+        values.update(_oidc_from_environment())
         return values
 
 
@@ -277,6 +295,27 @@ def _mail_from_environment() -> dict:
     values.update(_numbers_from_environment(MAIL_NUMBERS))
     for key in (k for k in MAIL_FLAGS if os.environ.get(k)):
         values[key] = os.environ[key].strip().lower() in ("1", "true", "yes", "on")
+    return values
+
+
+OIDC_TEXT = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES")
+OIDC_TEXT += ("OIDC_EMAIL_CLAIM", "OIDC_ROLE_CLAIM")
+OIDC_LISTS = ("OIDC_MFA_AMR", "OIDC_MFA_ACR", "PASSWORD_LOGIN_ROLES")
+OIDC_ROLES = ("applicant", "reviewer", "mentor", "admin")
+
+
+def _oidc_from_environment() -> dict:
+    """Return the single sign-on settings; lists are comma-separated, the role map
+    `value=role` pairs separated by semicolons (group names may contain commas)."""
+    values = {key: os.environ[key] for key in OIDC_TEXT if os.environ.get(key)}
+    for key in (k for k in OIDC_LISTS if os.environ.get(k) is not None):
+        values[key] = tuple(v.strip() for v in os.environ[key].split(",") if v.strip())
+    if os.environ.get("OIDC_ROLE_MAP"):
+        pairs = [p.rpartition("=") for p in os.environ["OIDC_ROLE_MAP"].split(";") if p.strip()]
+        if any(not value.strip() or role.strip() not in OIDC_ROLES for value, _, role in pairs):
+            raise ValueError(f"OIDC_ROLE_MAP must be 'value=role;…' with roles of {OIDC_ROLES}")
+        values["OIDC_ROLE_MAP"] = {value.strip(): role.strip() for value, _, role in pairs}
+    values.update(_numbers_from_environment(("OIDC_TIMEOUT_SECONDS", "OIDC_LOGIN_MINUTES")))
     return values
 
 

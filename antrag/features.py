@@ -41,6 +41,7 @@ MODULES = (
     "antrag.api.models",
     "antrag.accounts.invitations",
     "antrag.accounts.access_requests",
+    "antrag.accounts.oidc_models",
     "antrag.meetings.models",
     "antrag.meetings.rules",
     "antrag.idempotency.models",

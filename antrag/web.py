@@ -143,13 +143,14 @@ def init_app(app: Flask) -> None:
     from .accounts.factor_views import bp as factor_bp
     from .accounts.factor_views import gate as second_factor_gate
     from .accounts.invitation_views import bp as invitations_bp
+    from .accounts.oidc_views import bp as oidc_bp
     from .meetings.staff_views import bp as meeting_admin_bp
     from .meetings.views import bp as meetings_bp
 
     app.register_blueprint(factor_bp)
     app.register_blueprint(factor_settings_bp)
     step_up.init_app(app)
-    for blueprint in (meetings_bp, meeting_admin_bp, invitations_bp, access_bp):
+    for blueprint in (meetings_bp, meeting_admin_bp, invitations_bp, access_bp, oidc_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(network_bp)
     app.register_blueprint(reporting_bp)
@@ -202,15 +203,20 @@ def init_app(app: Flask) -> None:
 
     i18n.init_app(app)
 
+    from .accounts.oidc_client import provider_origin
+
     @app.after_request
     def _headers(response):
+        # Forms may lead on to the identity provider: the single sign-on button and the
+        # logout of a session opened there redirect to it, which form-action governs.
+        form_action = " ".join(filter(None, ("'self'", provider_origin(app.config))))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            f"frame-ancestors 'none'; form-action {form_action}; base-uri 'self'",
         )
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", HSTS_VALUE)

@@ -102,6 +102,7 @@ GET_TABLE = [
     ("/netzwerktreffen/999999", (404, 404, 404, 404, 404, 404)),
     ("/netzwerktreffen/abmelden/unbekannt", (404, 404, 404, 404, 404, 404)),
     ("/konto/einladung/unbekannt", (404, 404, 404, 404, 404, 404)),
+    ("/anmelden/dienstkonto/rueckkehr?code=c&state=s", (404, 404, 404, 404, 404, 404)),
     ("/netzwerktreffen/verwaltung/", (302, 403, 403, 200, 403, 200)),
     ("/netzwerktreffen/verwaltung/neu", (302, 403, 403, 200, 403, 200)),
     ("/netzwerktreffen/verwaltung/interessenten", (302, 403, 403, 200, 403, 200)),

@@ -100,6 +100,14 @@ UNSAFE = [
     ({"PAYMENT_DEBTOR_IBAN": "DE00545500100001234567"}, "PAYMENT_DEBTOR_IBAN"),
     ({"PAYMENT_DEBTOR_NAME": ""}, "PAYMENT_DEBTOR_NAME"),
     ({"PAYMENT_DEBTOR_BIC": "XX"}, "PAYMENT_DEBTOR_BIC"),
+    # Single sign-on: complete, over https, and no role locked out of every login.
+    ({"OIDC_ISSUER": "https://sso.rlp.example/realms/mdi"}, "OIDC_CLIENT_ID, OIDC_CLIENT_SECRET"),
+    ({"PASSWORD_LOGIN_ROLES": ("applicant",)}, "PASSWORD_LOGIN_ROLES"),
+    (
+        {"OIDC_ISSUER": "http://sso.rlp.example", "OIDC_CLIENT_ID": "antrag"}
+        | {"OIDC_CLIENT_SECRET": "from-the-vault"},
+        "OIDC_ISSUER",
+    ),
 ]
 
 

@@ -177,6 +177,7 @@ def test_purge_deletes_what_the_privacy_notice_promises(app, world):
         "sent_forms": 0,
         "idempotency_keys": 0,
         "rate_counts": 0,
+        "sso_logins": 0,
     }
     assert db.session.scalars(select(UserSession.secret_hash)).all() == ["b" * 64]
     assert db.session.scalars(select(OutboxMessage.status)).all() == ["failed"]

@@ -24,6 +24,7 @@ from .second_factor import (
     passed,
     pending_next,
     pending_user,
+    pending_via,
     required_for,
 )
 from .views import _safe_next
@@ -87,8 +88,8 @@ def _expired():
 def _passed(user, mode: str, method: str):
     """Complete the login or the step-up with `method` and go on."""
     if mode == "login":
-        target = pending_next()
-        finish_login(user, method)
+        target, via = pending_next(), pending_via()
+        finish_login(user, method, via)
         db.session.commit()
         return redirect(_safe_next(target) or url_for("main.index"))
     mark_passed(method)

@@ -5,7 +5,15 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,6 +54,11 @@ class User(UserMixin, db.Model):
         CheckConstraint(
             "(role = 'applicant') = (municipality_id IS NOT NULL)", name="applicant_municipality"
         ),
+        # One person at the identity provider is bound to at most one account.
+        UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_user_oidc_identity"),
+        CheckConstraint(
+            "(oidc_issuer IS NULL) = (oidc_subject IS NULL)", name="oidc_identity_complete"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +84,10 @@ class User(UserMixin, db.Model):
     # Mentors: how many active assignments they can take and their fields of action.
     mentor_capacity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     mentor_topics: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    # Single sign-on: the provider's issuer and subject (`sub`) recorded at the first login
+    # through it; every later login through the provider must name the same person.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     municipality = relationship("Municipality")
 

@@ -31,6 +31,7 @@ from .models import User, UserSession
 from .sessions import SESSION_KEY, find_session, start_session
 
 PENDING_KEY = "second_factor_pending"  # {"user": id, "at": ISO time, "next": local path}
+VIA_KEY = "login_via"  # "password" or "oidc": how this session was opened
 
 
 @dataclass(frozen=True)
@@ -79,14 +80,26 @@ def required_for(user: User) -> bool:
 # --- the pending login between the two steps -------------------------------------------
 
 
-def begin_pending(user: User, next_url: str | None) -> None:
-    """Note in the session that `user` gave the right password; nobody is logged in yet."""
+def begin_pending(user: User, next_url: str | None, via: str = "password") -> None:
+    """Note in the session that `user` passed the first step (`via`: the password or single
+    sign-on without an asserted second factor); nobody is logged in yet."""
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
-    session[PENDING_KEY] = {"user": user.id, "at": utcnow().isoformat(), "next": next_url}
-    security_event("login_password", user=user, outcome="second_factor_pending")
+    session[PENDING_KEY] = {
+        "user": user.id,
+        "at": utcnow().isoformat(),
+        "next": next_url,
+        "via": via,
+    }
+    security_event(f"login_{via}", user=user, outcome="second_factor_pending")
+
+
+def pending_via() -> str:
+    """Return how the pending login passed its first step ("password" or "oidc")."""
+    pending = session.get(PENDING_KEY)
+    return str(pending.get("via") or "password") if isinstance(pending, dict) else "password"
 
 
 def pending_user() -> User | None:
@@ -120,7 +133,7 @@ def clear_pending() -> None:
 # --- completing the login ---------------------------------------------------------------
 
 
-def finish_login(user: User, method: str | None) -> UserSession:
+def finish_login(user: User, method: str | None, via: str = "password") -> UserSession:
     """Log `user` in; `method` names the second factor passed (None: there was none).
 
     The same code path for the password-only login and every second factor: a fresh
@@ -132,6 +145,7 @@ def finish_login(user: User, method: str | None) -> UserSession:
     if language:
         session["lang"] = language
     session[SESSION_KEY] = start_session(user, request.remote_addr)
+    session[VIA_KEY] = via  # how this session was opened: "password" or "oidc"
     row = find_session(session[SESSION_KEY])
     if method is not None:
         note_passed(row, method)
@@ -139,7 +153,7 @@ def finish_login(user: User, method: str | None) -> UserSession:
     g.auth_session_row = row
     user.last_login_at = utcnow()
     db.session.flush()
-    security_event("login", user=user, second_factor=method or "-")
+    security_event("login", user=user, via=via, second_factor=method or "-")
     return row
 
 

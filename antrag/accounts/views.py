@@ -4,7 +4,16 @@ import secrets
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func, select
@@ -14,8 +23,11 @@ from ..extensions import db
 from ..i18n import N_
 from ..security import security_event
 from .forms import LoginForm
+from .login_completion import PASSWORD_LOGIN_OFF, complete_login, password_login_allowed
 from .models import User
-from .second_factor import begin_pending, finish_login, has_second_factor
+from .oidc_client import enabled as oidc_enabled
+from .oidc_client import logout_url as oidc_logout_url
+from .second_factor import VIA_KEY, begin_pending, has_second_factor
 from .sessions import SESSION_KEY, end_session, find_session
 from .throttling import may_evaluate, normalise_login, record_attempt
 
@@ -47,21 +59,32 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = _authenticate(form.email.data, form.password.data)
+        if user is not None and not password_login_allowed(user):
+            # Said only after the right password, so it tells a guesser nothing.
+            db.session.commit()
+            security_event("login", user=user, outcome="refused", reason="password_login_off")
+            form.password.errors.append(str(PASSWORD_LOGIN_OFF))
+            return _login_page(form), 200
         if user is not None:
             target = _safe_next(request.args.get("next"))
             if has_second_factor(user):  # the second step logs in (factor_views.py)
-                begin_pending(user, target)
+                begin_pending(user, target, via="password")
                 db.session.commit()
                 return redirect(url_for("second_factor.login_totp"))
-            # A fresh session at login, nothing carried over but the language; an account
-            # that must have a second factor is then held at the enrolment (factor_views.gate).
-            finish_login(user, None)
-            db.session.commit()
+            # An account that must have a second factor is then held at the enrolment
+            # (factor_views.gate).
+            complete_login(user, "password")
             return redirect(target or url_for("main.index"))
         db.session.commit()  # the failed attempt counts for every worker
         form.password.errors.append(_(LOGIN_REFUSED))
-        return render_template("accounts/login.html", form=form), 200
-    return render_template("accounts/login.html", form=form)
+        return _login_page(form), 200
+    return _login_page(form)
+
+
+def _login_page(form):
+    """Render the login page, with the single sign-on button when a provider is set up."""
+    sso = oidc_enabled(current_app.config)
+    return render_template("accounts/login.html", form=form, sso=sso)
 
 
 def _authenticate(email: str, password: str) -> User | None:
@@ -92,11 +115,16 @@ def _authenticate(email: str, password: str) -> User | None:
 @bp.route("/abmelden", methods=["POST"])
 @login_required
 def logout():
-    """Log out: end the session row, so that a copy of the cookie is worthless too."""
+    """Log out: end the session row, so that a copy of the cookie is worthless too.
+
+    A session opened through the identity provider is ended there too (RP-initiated logout)
+    if the provider offers an end_session_endpoint.
+    """
     row = find_session(session.get(SESSION_KEY))
     if row is not None:
         end_session(row, "logout")
-    security_event("logout", user=current_user._get_current_object())
+    via = session.get(VIA_KEY, "password")
+    security_event("logout", user=current_user._get_current_object(), via=via)
     db.session.commit()
     logout_user()
     language = session.get("lang")
@@ -104,4 +132,9 @@ def logout():
     if language:
         session["lang"] = language
     flash(_("Sie wurden abgemeldet."), "info")
+    login_page = url_for("accounts.login", _external=True)
+    if via == "oidc" and oidc_enabled(current_app.config):
+        provider_logout = oidc_logout_url(login_page)
+        if provider_logout:
+            return redirect(provider_logout)
     return redirect(url_for("accounts.login"))

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, or_
 
 from ..accounts.models import LoginAttempt, UserSession
+from ..accounts.oidc_models import OidcLoginRequest
 from ..db_types import utcnow
 from ..extensions import db
 from ..files import remove_orphans
@@ -54,6 +55,10 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         "rate_counts": delete(RateCount).where(
             RateCount.window_start <= now - timedelta(minutes=config["PUBLIC_FORM_WINDOW_MINUTES"])
         ),
+        # Used or expired: a replayed state finds no row and is refused all the same.
+        "sso_logins": delete(OidcLoginRequest).where(
+            OidcLoginRequest.created_at < now - timedelta(minutes=config["OIDC_LOGIN_MINUTES"])
+        ),
     }
     counts = {
         name: db.session.execute(stmt, execution_options={"synchronize_session": False}).rowcount
@@ -75,5 +80,5 @@ def purge_command():
         "{sent_mail} sent messages, {feedback} barrier reports, "
         "{registrations} meeting registrations, {orphaned_files} orphaned files, "
         "{sent_forms} sent forms, {idempotency_keys} idempotency keys, "
-        "{rate_counts} rate counters.".format(**counts)
+        "{rate_counts} rate counters, {sso_logins} single sign-on requests.".format(**counts)
     )
