@@ -75,6 +75,10 @@ class Config:
     # A base-rate file to use instead of the shipped antrag/law/data/base_rates.yaml (e.g. one
     # updated by operations before a release carries the new half-year's rate).
     RECLAIM_BASE_RATES_FILE = None
+    # The order in which a (partial) receipt on a reclaim pays the claim's parts: § 367 Abs. 1
+    # BGB (costs, interest, principal), applied to the refund claim of § 49a VwVfG; the other
+    # choice is "costs,principal,interest" (see antrag/reclaim/receipts.py and the README).
+    RECLAIM_RECEIPT_ORDER = "costs,interest,principal"
     # Whether income and third-party funds the city declares in its proof of use also limit a
     # fixed-amount grant (Festbetragsfinanzierung, VV Nr. 2.2.3 zu § 44 LHO): True forbids
     # over-financing (grant ≤ recognised expenditure − declared income and third-party

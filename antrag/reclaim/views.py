@@ -25,7 +25,12 @@ from .models import Reclaim
 
 bp = Blueprint("reclaim", __name__, url_prefix="/rueckforderungen")
 # Inputs of kind amount, typed in German form on the case page.
-AMOUNT_INPUTS = {"propose_decision": ("amount",), "record_receipt": ("received_amount",)}
+AMOUNT_INPUTS = {
+    "propose_decision": ("amount",),
+    "record_receipt": ("received_amount",),
+    "record_receipt_final": ("received_amount",),
+    "record_receipt_overdue": ("received_amount",),
+}
 
 
 @bp.app_template_global()
@@ -181,10 +186,12 @@ def _render(found: Reclaim, failed=None, upload_form=None):
     view = build_case_view(found.case, current_user, found)
     if failed:
         failed["summary"] = action_error_items(view, failed["trigger"], failed["errors"])
-    calculation = None
+    calculation = account = None
     if found.interest_from is not None:
         until = found.received_on or ops.berlin_today()
         calculation = ops.reclaim_interest(found, until)
+        if found.receipts or found.case.workflow_version >= 2:
+            account = ops.reclaim_statement(found, until)
     if found.can_answer(current_user) and upload_form is None:
         upload_form = AnswerUploadForm(version=found.case.version)
     return render_template(
@@ -193,6 +200,7 @@ def _render(found: Reclaim, failed=None, upload_form=None):
         case_view=view,
         failed=failed,
         calculation=calculation,
+        account=account,
         upload_form=upload_form if found.can_answer(current_user) else None,
         today=ops.berlin_today(),
     )
