@@ -100,6 +100,18 @@ def reclaim_statement(reclaim: Reclaim, until: date, extra=None) -> Statement:
     )
 
 
+def settle_if_paid(reclaim: Reclaim, actor) -> bool:
+    """Fire `settle` when everything is paid on known rates (version 2); return whether."""
+    definition = engine.workflows().get(reclaim.case.workflow, reclaim.case.workflow_version)
+    settle = definition.transition("settle")
+    if settle is None or reclaim.case.state not in settle.sources:
+        return False
+    if not reclaim_statement(reclaim, berlin_today()).settled:
+        return False
+    engine.fire(reclaim.case_id, "settle", actor, version=reclaim.case.version, subject=reclaim)
+    return True
+
+
 def configured_rates() -> BaseRates:
     """Return the base rates: the file RECLAIM_BASE_RATES_FILE names, else the shipped one."""
     path = current_app.config.get("RECLAIM_BASE_RATES_FILE")

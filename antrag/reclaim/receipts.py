@@ -36,7 +36,7 @@ class ReclaimReceipt(db.Model):
 
     __tablename__ = "reclaim_receipt"
     __table_args__ = (
-        UniqueConstraint("reclaim_id", "number", name="number_once"),
+        UniqueConstraint("reclaim_id", "number"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("number > 0", name="number_positive"),
         CheckConstraint(

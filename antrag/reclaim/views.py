@@ -31,6 +31,7 @@ AMOUNT_INPUTS = {
     "record_receipt_final": ("received_amount",),
     "record_receipt_overdue": ("received_amount",),
 }
+RECEIPT_TRIGGERS = ("record_receipt", "record_receipt_final", "record_receipt_overdue")
 
 
 @bp.app_template_global()
@@ -59,9 +60,23 @@ def act(reclaim_id: int):
         return _render(found, failed=failed), 422
     page = url_for(".page", reclaim_id=found.id)
     if inputs:  # the decision and the receipt: amounts typed in German form
-        return fire_posted(found, _render, page, inputs)
+        response = fire_posted(found, _render, page, inputs)
+        if trigger in RECEIPT_TRIGGERS and response.status_code == 302:
+            _settle_if_paid(found)
+        return response
     # The waiver is declared and confirmed as for every notice (and retrieving downloads).
     return fire_notice_posted(found, _render, page, url_for(".notice_pdf", reclaim_id=found.id))
+
+
+def _settle_if_paid(found: Reclaim) -> None:
+    """Close the reclaim at once when the receipt just recorded paid everything (own step)."""
+    db.session.expire_all()
+    try:
+        if ops.settle_if_paid(db.session.get(Reclaim, found.id), current_user):
+            db.session.commit()
+            flash(_("Alles ist bezahlt: Die Rückforderung ist abgeschlossen."), "success")
+    except engine.EngineError:  # someone else closed it, or it is not settled after all
+        db.session.rollback()
 
 
 def _amounts(trigger: str) -> tuple[dict | None, dict]:

@@ -48,7 +48,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['reclaim_id'], ['reclaim.id'], name=op.f('fk_reclaim_receipt_reclaim_id_reclaim')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_reclaim_receipt_recorded_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reclaim_receipt')),
-    sa.UniqueConstraint('reclaim_id', 'number', name=op.f('uq_reclaim_receipt_number_once'))
+    sa.UniqueConstraint('reclaim_id', 'number', name=op.f('uq_reclaim_receipt_reclaim_id'))
     )
     with op.batch_alter_table('reclaim_receipt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reclaim_receipt_reclaim_id'), ['reclaim_id'], unique=False)
@@ -59,5 +59,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reclaim_receipt_reclaim_id'))
     op.drop_table('reclaim_receipt')
     with op.batch_alter_table('reclaim', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_reclaim_principal_received_within_amount', type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_reclaim_principal_received_within_amount'), type_='check')
         batch_op.drop_column('principal_received')
