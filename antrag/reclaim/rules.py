@@ -171,8 +171,15 @@ def set_payment_deadline(ctx) -> None:
 
 @effect("cancel_reclaim")
 def cancel_reclaim(ctx) -> None:
-    """The court annulled the reclaim notice: nothing is due any more."""
-    budget.reclaim_cancelled(ctx.subject.notice, ctx.subject.amount, ctx.case.id)
+    """The court annulled the reclaim notice: nothing is due any more.
+
+    What was received on it already stays booked as received (paying it back to the city is
+    a payment of its own); only the part still due is taken off the books.
+    """
+    reclaim = ctx.subject
+    still_due = reclaim.amount - reclaim.principal_received
+    if still_due > 0:
+        budget.reclaim_cancelled(reclaim.notice, still_due, ctx.case.id)
 
 
 def expected_receipt(ctx):
