@@ -109,7 +109,9 @@ def _final(make_application, world):
 
 
 def _templates() -> list[str]:
-    return [m.template for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    return [
+        m.template for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    ]
 
 
 def _receipt(reclaim, trigger, day, amount, **more):

@@ -44,7 +44,8 @@ class ReclaimReceipt(db.Model):
         ),
         CheckConstraint(
             # within half a cent: SQLite adds NUMERIC columns as binary floats
-            "ABS(to_interest + to_principal + excess - amount) < 0.005", name="parts_add_up"
+            "ABS(to_interest + to_principal + excess - amount) < 0.005",
+            name="parts_add_up",
         ),
     )
 
