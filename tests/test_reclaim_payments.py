@@ -179,7 +179,7 @@ def test_the_city_is_reminded_and_the_case_is_overdue_when_the_deadline_passes(
 
 
 def test_a_receipt_beyond_the_known_rates_is_recorded_and_the_case_waits_for_the_rates(
-    app, make_application, world, tmp_path
+    app, make_application, world, tmp_path, make_web
 ):
     app.config["RECLAIM_BASE_RATES_FILE"] = str(_rates(tmp_path, until="2020-12-31"))
     reclaim = _final(make_application, world)
@@ -190,6 +190,12 @@ def test_a_receipt_beyond_the_known_rates_is_recorded_and_the_case_waits_for_the
         receipt = reclaim.receipts[0]
         assert receipt.provisional and reclaim.principal_received == Decimal("5000.00")
         reconciles(world.round)
+        page = make_web(world.users.reviewer).get(f"/rueckforderungen/{reclaim.id}")
+        html = page.get_data(as_text=True)
+        assert "Zahlungseingänge" in html and "9.999,99" in html
+        first = (reclaim.interest_from + timedelta(days=1)).strftime("%d.%m.%Y")
+        assert f"Vorläufig: Der Basiszinssatz ab {first} ist noch nicht hinterlegt" in html
+        assert "Überzahlung" in html  # flagged, to be paid back once the rates are known
         with pytest.raises(GuardRefused, match="vorläufig.*noch nicht hinterlegt"):
             act(reclaim, "settle", world.users.reviewer)
         db.session.rollback()

@@ -232,5 +232,6 @@ def record_receipt(ctx) -> None:
     reclaim.received_on = ctx.inputs["received_on"]
     reclaim.received_amount = total
     reclaim.interest_received = calculation.total
+    reclaim.principal_received = reclaim.amount
     budget.reclaim_received(reclaim.notice, reclaim.amount, ctx.case.id)
     logger.info("Reclaim %s received: %s", reclaim.file_reference, total)
