@@ -102,4 +102,3 @@ def test_the_meeting_confirmation_does_not_claim_the_mail_was_sent():
 
     text = (BASE_DIR / "templates/meetings/confirmation.html").read_text()
     assert "gesendet" not in text and "versandt" not in text
-
