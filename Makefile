@@ -30,7 +30,7 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) demo logins --url http://127.0.0.1:$(PORT)
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) DEV_WORKER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## make serve: migrate, then serve with gunicorn ($(WORKERS) workers) on 127.0.0.1:$(PORT)
 ## against DATABASE_URL (default: the SQLite file in the instance folder)

@@ -86,6 +86,10 @@ class Config:
     # A base-rate file to use instead of the shipped antrag/law/data/base_rates.yaml (e.g. one
     # updated by operations before a release carries the new half-year's rate).
     RECLAIM_BASE_RATES_FILE = None
+    # The order in which a (partial) receipt on a reclaim pays the claim's parts: § 367 Abs. 1
+    # BGB (costs, interest, principal), applied to the refund claim of § 49a VwVfG; the other
+    # choice is "costs,principal,interest" (see antrag/reclaim/receipts.py and the README).
+    RECLAIM_RECEIPT_ORDER = "costs,interest,principal"
     # Whether income and third-party funds the city declares in its proof of use also limit a
     # fixed-amount grant (Festbetragsfinanzierung, VV Nr. 2.2.3 zu § 44 LHO): True forbids
     # over-financing (grant ≤ recognised expenditure − declared income and third-party
@@ -209,9 +213,25 @@ class DevelopmentConfig(Config):
 
     DEBUG = False
     LOAD_DEMO_DATA = True
+    # The dev server (`make run` sets DEV_WORKER=1) delivers the outbox to the mail folder and
+    # runs the timer in a background thread every this many seconds; see antrag/devworker.py.
+    DEV_WORKER = False
+    DEV_WORKER_SECONDS = 20
     PAYMENT_DEBTOR_NAME = DEMO_DEBTOR["PAYMENT_DEBTOR_NAME"]
     PAYMENT_DEBTOR_IBAN = DEMO_DEBTOR["PAYMENT_DEBTOR_IBAN"]
     PAYMENT_DEBTOR_BIC = DEMO_DEBTOR["PAYMENT_DEBTOR_BIC"]
+
+    @classmethod
+    def from_environment(cls) -> dict:
+        """Return the overrides; links follow the dev server's PORT unless PUBLIC_URL is set."""
+        values = super().from_environment()
+        if "PUBLIC_URL" not in values:
+            port = os.environ.get("PORT", "").strip()
+            if port.isdigit() and 0 < int(port) < 65536:
+                values["PUBLIC_URL"] = f"http://127.0.0.1:{int(port)}"
+        if os.environ.get("DEV_WORKER", "").strip() == "1":
+            values["DEV_WORKER"] = True
+        return values
 
 
 class ProductionConfig(Config):

@@ -56,13 +56,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_at_startup(app, workflow_set.all())  # published versions unchanged, used ones there
     app.extensions[EXTENSION_KEY] = workflow_set
 
-    from . import cli, errors, web
+    from . import cli, devworker, errors, web
     from .limits import rates
 
     rates.init_app(app)
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    devworker.init_app(app)
     return app
 
 

@@ -174,11 +174,17 @@ def find_problems(
     from .accounts.sso_checks import sso_problems
     from .letters.checks import letter_problems
     from .payments.checks import payment_problems
+    from .reclaim.checks import reclaim_problems
 
     problems += [Problem(*found) for found in letter_problems(config)]
     problems += [Problem(*found) for found in payment_problems(config)]
     problems += [Problem(*found) for found in second_factor_problems(config)]
     problems += [Problem(*found) for found in sso_problems(config)]
+    from . import clock
+    from .engine.calendar import BERLIN
+
+    today = clock.now().astimezone(BERLIN).date()
+    problems += [Problem(*found) for found in reclaim_problems(config, today)]
     return sorted(problems, key=lambda p: p.level != "error")
 
 

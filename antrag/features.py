@@ -36,6 +36,8 @@ MODULES = (
     "antrag.amendments.rules",
     "antrag.reclaim.models",
     "antrag.reclaim.rules",
+    "antrag.reclaim.receipts",
+    "antrag.reclaim.payment_rules",
     "antrag.mentoring.models",
     "antrag.mentoring.rules",
     "antrag.api.models",

@@ -8,6 +8,7 @@ from funding_support import act, final_notice, issued_notice, paid_call_off, pro
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
+from antrag.amendments.operations import draft_amendment
 from antrag.api.tokens import create_token
 from antrag.applications.storage import minimal_pdf
 from antrag.extensions import db
@@ -61,6 +62,18 @@ def populate(world, make_application) -> SimpleNamespace:
     assignments = db.session.scalars(select(MentoringAssignment)).all()
     act(assignments[0], "accept", mentor)
     issued = issued_notice(make_application, world, municipality=world.andernach)
+    amendment = draft_amendment(
+        world.users.reviewer,
+        notice,
+        new_amount=None,
+        new_period_end=None,
+        condition="Die Kommune berichtet halbjährlich über den Stand der Projekte.",
+        reasons="Der Bericht erleichtert die Prüfung des Verwendungsnachweises.",
+    )
+    db.session.commit()
+    act(amendment, "propose", world.users.reviewer)
+    act(amendment, "co_sign", world.users.reviewer2)
+    act(amendment, "issue", world.users.reviewer)
     applications["speyer_draft"] = make_application(
         "draft", complete=False, round_=extra_round(world, "Runde Speyer")
     )
@@ -71,6 +84,7 @@ def populate(world, make_application) -> SimpleNamespace:
         requested_call_off=requested,
         proof=proof,
         assignments=assignments,
+        amendment=amendment,
     )
 
 

@@ -14,6 +14,7 @@ from funding_support import act, notice_of, proof_of
 from sqlalchemy import select
 
 from antrag.accounts.operations import create_user
+from antrag.amendments.operations import draft_amendment
 from antrag.api.resources import RESOURCES
 from antrag.applications.storage import minimal_pdf
 from antrag.engine.models import Case
@@ -84,7 +85,18 @@ def objects(world, make_application):
     assignment = db.session.scalars(select(MentoringAssignment)).one()
     gap = db.session.scalars(select(MentoringGap)).one()
     assert (assignment.application_id, gap.application_id) == (approved.id, other_approved.id)
+    amendment = draft_amendment(
+        u.reviewer,
+        notice,
+        new_amount=None,
+        new_period_end=None,
+        condition="Halbjährlicher Bericht.",
+        reasons="Für die Prüfung.",
+    )
+    db.session.commit()
     return {
+        "amendment": amendment.id,
+        "v_amendment": amendment.case.version,
         "round": world.round.id,
         "approved": approved.id,
         "approved_attachment": approved.council_resolution.id,
@@ -156,6 +168,10 @@ GET_TABLE = [
     ("/rejection-notices/{rejection}",                           (401, 404, 404, 200, 404, 404, 404)),
     ("/rejection-notices/{rejection}/history",                   (401, 404, 404, 200, 404, 404, 404)),
     ("/rejection-notices/{rejection}/pdf",                       (401, 404, 404, 404, 404, 404, 404)),
+    ("/amendment-notices",                                       (401, 200, 200, 200, 200, 200, 200)),
+    ("/amendment-notices/{amendment}",                           (401, 404, 404, 200, 404, 404, 404)),
+    ("/amendment-notices/{amendment}/history",                   (401, 404, 404, 200, 404, 404, 404)),
+    ("/amendment-notices/{amendment}/pdf",                       (401, 404, 404, 404, 404, 404, 404)),
     ("/call-offs",                                               (401, 200, 200, 200, 200, 200, 200)),
     ("/call-offs/{call_off}",                                    (401, 200, 404, 200, 404, 404, 404)),
     ("/call-offs/{call_off}/history",                            (401, 200, 404, 200, 404, 404, 404)),
@@ -201,6 +217,8 @@ WRITE_TABLE = [
      _transition("issue", "v_other_notice"),                                        (401, 404, 404, 200, 404, 404, 404)),
     ("POST", "/rejection-notices/{rejection}/transitions",
      _transition("issue", "v_rejection"),                                           (401, 404, 404, 200, 404, 404, 404)),
+    ("POST", "/amendment-notices/{amendment}/transitions",
+     _transition("propose", "v_amendment"),                                         (401, 404, 404, 200, 404, 404, 404)),
     ("POST", "/call-offs/{call_off}/transitions", _transition("check", "v_call_off"), (401, 403, 404, 200, 404, 404, 404)),
     ("POST", "/call-offs/{call_off}/transitions",
      _transition("withdraw", "v_call_off"),                                         (401, 200, 404, 403, 404, 404, 404)),
@@ -288,7 +306,7 @@ def test_every_api_endpoint_is_in_a_table(app):
     adapter = app.url_map.bind("antrag.test")
     ids = dict.fromkeys(
         ("approved", "other_approved", "submitted", "draft", "notice", "other_notice"), 1
-    ) | dict.fromkeys(("call_off", "proof", "assignment", "gap", "rejection"), 1)
+    ) | dict.fromkeys(("call_off", "proof", "assignment", "gap", "rejection", "amendment"), 1)
     ids |= dict.fromkeys(
         ("approved_attachment", "submitted_attachment", "draft_attachment", "proof_attachment"), 1
     )

@@ -241,7 +241,11 @@ def after_decision(world, make_application):
     act(amendment, "co_sign", world.users.reviewer2)
     act(amendment, "issue", world.users.reviewer)
     reclaim = _reclaim_in_hearing(notice, world.users.reviewer)
+    from antrag.mail.models import OutboxMessage
+
+    message = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).first()
     return {
+        "message": message.id,
         "amendment": amendment.id,
         "amendment_draft": amendment_draft.id,
         "reclaim": reclaim.id,
@@ -312,6 +316,7 @@ AFTER_TABLE = [
     ("/mentoring/zuordnungen/{assignment}", (302, 404, 404, 200, 200, 404)),
     ("/mentoring/ministerium", (302, 403, 403, 200, 403, 403)),
     ("/verwaltung/postausgang", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/postausgang/{message}", (302, 403, 403, 403, 403, 200)),
     ("/verwaltung/protokoll", (302, 403, 403, 403, 403, 200)),
     ("/verwaltung/protokoll.json", (302, 403, 403, 403, 403, 200)),
     ("/verwaltung/protokoll.csv", (302, 403, 403, 403, 403, 200)),

@@ -263,3 +263,23 @@ def test_the_budget_table_shows_every_figure_the_ledger_names(make_web, world, b
     assert "Angewiesen (Test)" in html and "1.234,56" in html
     for label in ("Gebunden", "Vorgemerkt", "Ausgezahlt", "Zurückgefordert", "Verfügbar"):
         assert label in html
+
+
+def test_the_budget_page_warns_when_the_base_rates_end_before_today(app, make_web, world, tmp_path):
+    from datetime import timedelta
+
+    from antrag.clock import now
+    from antrag.engine.calendar import BERLIN
+
+    today = now().astimezone(BERLIN).date()
+    web = make_web(world.users.reviewer)
+    for until in (today, today - timedelta(days=1)):
+        rates = tmp_path / f"rates-{until}.yaml"
+        rates.write_text(
+            f'known_until: {until.isoformat()}\nrates:\n  - {{from: 2020-01-01, rate: "2.00"}}\n',
+            encoding="utf-8",
+        )
+        app.config["RECLAIM_BASE_RATES_FILE"] = str(rates)
+        html = web.get("/haushalt/").get_data(as_text=True)
+        warned = f"nur bis zum {until.strftime('%d.%m.%Y')} hinterlegt" in html
+        assert warned == (until < today)

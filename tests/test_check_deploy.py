@@ -1,5 +1,7 @@
 """`flask check-deploy`: a proper production configuration passes, each unsafe setting fails."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from antrag import create_app
@@ -19,7 +21,10 @@ def production_config(tmp_path) -> dict:
     (seal / "key.pem").write_text("key")
     anbest_k = tmp_path / "anbest_k.yaml"
     anbest_k.write_text(VERIFIED_ANBEST_K, encoding="utf-8")
+    rates = tmp_path / "base_rates.yaml"
+    rates.write_text(RATES_UNTIL.format(until="2099-12-31"), encoding="utf-8")
     return config | {
+        "RECLAIM_BASE_RATES_FILE": str(rates),
         "NOTICE_SEAL_CERT": str(seal / "cert.pem"),
         "NOTICE_SEAL_KEY": str(seal / "key.pem"),
         "ANBEST_K_PATH": str(anbest_k),
@@ -36,6 +41,11 @@ def production_config(tmp_path) -> dict:
         "SECOND_FACTOR_KEY": "a-separate-key-for-the-totp-secrets-4711",
     }
 
+
+RATES_UNTIL = """known_until: {until}
+rates:
+  - {{from: 2020-01-01, rate: "2.00"}}
+"""
 
 VERIFIED_ANBEST_K = """
 title: Allgemeine Nebenbestimmungen (ANBest-K)
@@ -222,3 +232,23 @@ def test_second_factor_settings_worth_a_decision_are_warnings(tmp_path):
         ("SECOND_FACTOR_KEY", "warning"),
         ("SECOND_FACTOR_ROLES", "warning"),
     ]
+
+
+def test_base_rates_ending_before_today_are_a_warning(tmp_path):
+    from antrag.clock import frozen_at
+
+    rates = tmp_path / "old_rates.yaml"
+    rates.write_text(RATES_UNTIL.format(until="2026-06-30"), encoding="utf-8")
+    config = production_config(tmp_path) | {"RECLAIM_BASE_RATES_FILE": str(rates)}
+    with frozen_at(datetime(2026, 6, 30, 12, tzinfo=UTC)):
+        assert find_problems(config, environ={}, static_folder=STATIC) == []
+    with frozen_at(datetime(2026, 12, 5, 12, tzinfo=UTC)):
+        [problem] = find_problems(config, environ={}, static_folder=STATIC)
+    assert problem.setting == "RECLAIM_BASE_RATES_FILE" and problem.level == "warning"
+    assert "known until 2026-06-30" in problem.message
+
+
+def test_an_unknown_receipt_order_is_an_error(tmp_path):
+    config = production_config(tmp_path) | {"RECLAIM_RECEIPT_ORDER": "principal-first"}
+    problems = find_problems(config, environ={}, static_folder=STATIC)
+    assert [(p.setting, p.level) for p in problems] == [("RECLAIM_RECEIPT_ORDER", "error")]

@@ -75,26 +75,37 @@ def test_the_whole_procedure_books_due_then_received(make_application, world):
         # 30 days at 2.00 + 5 = 7 %: 5,000 × 0.07 × 30 / 365 = 28.767… → 28.77 (if before July 2026)
         received_on = later.astimezone(BERLIN).date()
         total = Decimal("5000.00") + _expected_interest(reclaim, received_on)
-        with pytest.raises(GuardRefused, match="Teilzahlungen"):
-            act(
-                reclaim,
-                "record_receipt",
-                world.users.reviewer,
-                inputs={"received_on": received_on, "received_amount": Decimal("5000.00")},
-            )
+        interest = _expected_interest(reclaim, received_on)
+        assert total == Decimal("5000.00") + interest
+        # A first instalment of 5,000.00 pays the interest first (§ 367 BGB), then principal.
+        act(
+            reclaim,
+            "record_receipt",
+            world.users.reviewer,
+            inputs={"received_on": received_on, "received_amount": Decimal("5000.00")},
+        )
+        assert reclaim.case.state == "issued" and reclaim.case.due_at is not None
+        assert reclaim.principal_received == Decimal("5000.00") - interest
+        reconciles(world.round)
+        with pytest.raises(GuardRefused, match="noch nicht vollständig bezahlt"):
+            act(reclaim, "settle", world.users.reviewer)
         db.session.rollback()
         act(
             reclaim,
             "record_receipt",
             world.users.reviewer,
-            inputs={"received_on": received_on, "received_amount": total},
+            inputs={"received_on": received_on, "received_amount": interest, "reference": "R2"},
         )
+        reconciles(world.round)
+        act(reclaim, "settle", world.users.reviewer)
     db.session.expire_all()
     assert reclaim.case.state == "closed"
-    assert reclaim.interest_received == total - Decimal("5000.00") > 0
+    assert reclaim.interest_received == interest > 0
+    assert reclaim.received_amount == total
+    assert [r.reference for r in reclaim.receipts] == [None, "R2"]
     assert world.round.reclaim_due == 0 and world.round.reclaimed == Decimal("5000.00")
     assert world.round.available == BUDGET - PAID + Decimal("5000.00")
-    assert _kinds(reclaim) == ["reclaim_due", "reclaim_received"]
+    assert _kinds(reclaim) == ["reclaim_due", "reclaim_received", "reclaim_received"]
     reconciles(world.round)
     mails = {m.template for m in db.session.scalars(select(OutboxMessage))}
     assert {

@@ -180,6 +180,7 @@ def ids(world, make_application):
         ("ablehnungen", "notice_id"): [rejection.id],
         ("rejection-notices", "object_id"): [rejection.id],
         ("aenderungen", "amendment_id"): [amendment.id],
+        ("amendment-notices", "object_id"): [amendment.id],
         ("funding-notices", "object_id"): [notice.id],
         ("abrufe", "call_off_id"): [call_off.id],
         ("vorgaenge", "case_id"): [approved.case_id],

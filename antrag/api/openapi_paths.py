@@ -129,6 +129,12 @@ def add_other_paths(paths: dict) -> None:
     for collection, operation_id, tag, title in (
         ("funding-notices", "notice_pdf", notices, "Förderbescheid als PDF"),
         ("rejection-notices", "rejection_notice_pdf", "Ablehnungsbescheide", "Ablehnung als PDF"),
+        (
+            "amendment-notices",
+            "amendment_notice_pdf",
+            "Änderungsbescheide",
+            "Änderungsbescheid als PDF",
+        ),
     ):
         add(
             paths,

@@ -13,6 +13,7 @@ from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import joinedload
 
 from .. import engine
+from ..amendments.models import AmendmentNotice
 from ..applications.models import Application
 from ..cases.visibility import sees_everything, visibility
 from ..engine.errors import InvalidInput
@@ -110,6 +111,17 @@ def _issued_visible(model):
     return visible
 
 
+def _amendment_visible(user):
+    """Amendment notices: the ministry all, the city its own once signed (as `can_view`)."""
+    if user.role == "applicant":
+        return (AmendmentNotice.municipality_id == user.municipality_id) & (
+            AmendmentNotice.issued_at.is_not(None)
+        )
+    if user.role == "reviewer":
+        return AmendmentNotice.id.is_not(None)
+    return false()
+
+
 def _mentoring_visible(user):
     if user.role == "mentor":
         return MentoringAssignment.mentor_id == user.id
@@ -152,6 +164,17 @@ RESOURCES = (
         _issued_visible(RejectionNotice),
         RejectionNotice.round_id,
         RejectionNotice.municipality_id,
+    ),
+    Resource(
+        "amendment-notices",
+        "amendment_notice",
+        "Änderungsbescheide",
+        AmendmentNotice,
+        "amendment_notice",
+        serializers.amendment_notice,
+        _amendment_visible,
+        AmendmentNotice.round_id,
+        AmendmentNotice.municipality_id,
     ),
     Resource(
         "call-offs",

@@ -359,6 +359,39 @@ def rejection_notice(found, user) -> dict:
     }
 
 
+def amendment_notice(found, user) -> dict:
+    return {
+        "id": found.id,
+        "file_reference": found.file_reference,
+        "notice_id": found.notice_id,
+        "round": ref(found.round, "name"),
+        "municipality": municipality_ref(found.municipality),
+        "new_amount": money(found.new_amount) if found.new_amount is not None else None,
+        "previous_amount": (
+            money(found.previous_amount) if found.previous_amount is not None else None
+        ),
+        "new_period_end": day(found.new_period_end),
+        "previous_period_end": day(found.previous_period_end),
+        "additional_condition": found.additional_condition,
+        "reasons": found.reasons,
+        "addressee_name": found.addressee_name,
+        "addressee_head": found.addressee_head,
+        "addressee_address": found.addressee_address,
+        "court": court_name(found),
+        "issued_at": moment(found.issued_at),
+        "applied_at": moment(found.applied_at),
+        "appeal_waived_at": moment(found.appeal_waived_at),
+        "final_at": moment(found.final_at),
+        "service": service(found),
+        "pdf_url": (
+            url_for("api.amendment_notice_pdf", object_id=found.id)
+            if found.pdf_stored_name
+            else None
+        ),
+        "pdf_sha256": found.pdf_sha256,
+    }
+
+
 def found_proof(notice):
     from ..extensions import db
     from ..funding.models import ProofOfUse

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from .. import engine
 from ..accounts.models import User
+from ..amendments.models import AmendmentNotice
 from ..applications.models import Application, Attachment
 from ..applications.operations import CreationRefused, create_application, save_application
 from ..applications.storage import UploadRefused, path_of, store_pdf
@@ -260,6 +261,15 @@ def rejection_notice_pdf(object_id: int):
     retrieve_on_download(found)  # a city's first download retrieves a notice provided to it
     path = funding_storage.notice_pdf_path(found)
     return _file(path, "application/pdf", f"Ablehnungsbescheid-{found.file_reference}.pdf")
+
+
+@bp.get("/amendment-notices/<int:object_id>/pdf")
+def amendment_notice_pdf(object_id: int):
+    """The issued amendment notice as the PDF that was stored when it was issued."""
+    found = get_visible(AmendmentNotice, object_id, current_user)
+    retrieve_on_download(found)  # a city's first download retrieves a notice provided to it
+    path = funding_storage.notice_pdf_path(found)
+    return _file(path, "application/pdf", f"Aenderungsbescheid-{found.file_reference}.pdf")
 
 
 @bp.post("/funding-notices/<int:object_id>/call-offs")

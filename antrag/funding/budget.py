@@ -178,8 +178,11 @@ def _move(notice: FundingNotice, condition, **totals) -> bool:
     statement = update(Round).where(Round.id == notice.round_id)
     if condition is not None:
         statement = statement.where(condition)
+    # ROUND to the cent: SQLite computes NUMERIC columns in binary floating point, so that
+    # 5000.00 - 4967.13 - 32.87 is a hair below zero there and a CHECK (>= 0) would refuse it.
+    rounded = {name: func.round(value, 2) for name, value in totals.items()}
     result = db.session.execute(
-        statement.values(**totals).execution_options(synchronize_session=False)
+        statement.values(**rounded).execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 

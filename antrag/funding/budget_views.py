@@ -8,8 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth import role_required
+from ..db_types import utcnow
+from ..engine.calendar import BERLIN
 from ..extensions import db
 from ..programme.models import Round
+from ..reclaim.checks import rates_end_before
 from . import ledger
 from .models import BudgetEntry, FundingNotice
 
@@ -71,7 +74,10 @@ def index():
         select(Round).options(joinedload(Round.programme)).order_by(Round.opens_on.desc())
     )
     budgets = [round_budget(round_) for round_ in rounds]
-    return render_template("budget/index.html", budgets=budgets, labels=BAR_LABELS)
+    rates_end = rates_end_before(current_app.config, utcnow().astimezone(BERLIN).date())
+    return render_template(
+        "budget/index.html", budgets=budgets, labels=BAR_LABELS, rates_end=rates_end
+    )
 
 
 @bp.route("/runden/<int:round_id>")

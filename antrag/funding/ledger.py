@@ -271,11 +271,11 @@ def reconcile(round_) -> list[str]:
 
 
 def reclaims_due(round_) -> Decimal:
-    """Return the sum of the round's reclaims decided and not yet received or annulled."""
+    """Return what the round's decided reclaims still claim (not received, not annulled)."""
     from ..reclaim.models import DUE_STATES, Reclaim
 
     total = db.session.scalar(
-        select(func.sum(Reclaim.amount))
+        select(func.sum(Reclaim.amount - Reclaim.principal_received))
         .join(Case, Reclaim.case_id == Case.id)
         .where(Reclaim.round_id == round_.id, Case.state.in_(DUE_STATES))
     )

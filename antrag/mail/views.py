@@ -1,4 +1,5 @@
-"""The admin's outbox page (Postausgang): counts, failed messages, and trying them again."""
+"""The admin's outbox (Postausgang): counts, the newest messages, each one readable, and
+trying failed ones again. "Versendet" is said only of a message the relay delivered."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from ..extensions import db
 from . import relay
 from .models import STATUSES, OutboxMessage
 
+RECENT = 50  # the newest messages listed on the outbox page
 STATUS_LABELS = {"pending": _l("Wartend"), "sent": _l("Versendet"), "failed": _l("Fehlgeschlagen")}
 
 
@@ -31,9 +33,27 @@ def outbox():
         .order_by(OutboxMessage.id.desc())
         .limit(100)
     ).all()
+    newest = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(RECENT)
+    ).all()
     return render_template(
-        "admin/outbox.html", counts=counts, failed=failed, failed_total=found.get("failed", 0)
+        "admin/outbox.html",
+        counts=counts,
+        failed=failed,
+        failed_total=found.get("failed", 0),
+        newest=newest,
+        labels=STATUS_LABELS,
     )
+
+
+@bp.route("/postausgang/<int:message_id>")
+@role_required("admin")
+def outbox_message(message_id: int):
+    """Show one message as written: recipient, subject, body, status and its delivery."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return render_template("admin/outbox_message.html", message=message, labels=STATUS_LABELS)
 
 
 @bp.route("/postausgang/<int:message_id>/erneut", methods=["POST"])

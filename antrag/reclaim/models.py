@@ -26,7 +26,8 @@ GROUNDS = ("overpaid", "purpose_not_met")
 # it is the authority's own period, and acting earlier is always safe.
 REVOCATION_PERIOD_MONTHS = 12
 # Reclaim states in which the decided amount is booked as due (ledger kind reclaim_due).
-DUE_STATES = ("decided", "provided", "not_retrieved", "issued", "final", "contested")
+# What part of the amount is still due is amount − principal_received (partial receipts).
+DUE_STATES = ("decided", "provided", "not_retrieved", "issued", "final", "contested", "overdue")
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -51,6 +52,10 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
         ),
         CheckConstraint(
             "interest_received IS NULL OR interest_received >= 0", name="interest_positive"
+        ),
+        CheckConstraint(
+            "principal_received >= 0 AND principal_received <= amount",
+            name="principal_received_within_amount",
         ),
         CheckConstraint(SERVICE_MODE_CHECK, name="service_mode_known"),
         CheckConstraint(ACTION_OUTCOME_CHECK, name="action_outcome_known"),
@@ -92,7 +97,11 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     appeal_waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     final_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # The receipt: principal and interest in one payment (partial receipts are not recorded).
+    # The principal received so far, summed over the receipts (reclaim_receipt); the
+    # database refuses more than the amount. Interest received is in the receipts.
+    principal_received: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    # The settlement: the last receipt's day, all money received, all interest received
+    # (set when the case closes; v1 closed on one payment of principal and interest).
     received_on: Mapped[date | None] = mapped_column(Date)
     received_amount: Mapped[Decimal | None] = mapped_column(Money())
     interest_received: Mapped[Decimal | None] = mapped_column(Money())
@@ -104,6 +113,9 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
     round = relationship("Round")
     municipality = relationship("Municipality")
     issued_by = relationship("User")
+    receipts = relationship(
+        "ReclaimReceipt", order_by="ReclaimReceipt.number", lazy="selectin", viewonly=True
+    )
 
     ENDPOINT = "reclaim.page"
     # An opened reclaim is the ministry's consideration until the hearing letter goes out.
@@ -114,6 +126,11 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
     def url_values(self) -> dict:
         """Return the URL values of the reclaim page (with ENDPOINT)."""
         return {"reclaim_id": self.id}
+
+    @property
+    def received_total(self) -> Decimal:
+        """Return all money received so far (principal, interest and any excess)."""
+        return sum((r.amount for r in self.receipts), Decimal("0.00"))
 
     @property
     def revocation_deadline(self) -> date:
@@ -147,4 +164,6 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
             "received_on": _day(self.received_on),
             "received_amount": _money(self.received_amount),
             "interest_received": _money(self.interest_received),
+            "principal_received": _money(self.principal_received),
+            "receipts": [r.decisive_data() for r in self.receipts],
         }

@@ -23,6 +23,7 @@ from ..law.interest import BaseRates, Interest, base_rates, interest, load_rates
 from ..law.periods import add_months
 from ..locks import lock_name
 from .models import Reclaim
+from .receipts import Statement, statement
 
 logger = logging.getLogger(__name__)
 # Reclaims that no longer claim anything: their amount is free for another reclaim.
@@ -77,6 +78,38 @@ def reclaim_interest(reclaim: Reclaim, until: date) -> Interest:
     start = reclaim.interest_from or default_interest_start(reclaim)
     day_count = current_app.config.get("RECLAIM_INTEREST_DAY_COUNT", "act/365")
     return interest(reclaim.amount, start, until, configured_rates(), day_count)
+
+
+def reclaim_statement(reclaim: Reclaim, until: date, extra=None) -> Statement:
+    """Return the reclaim's account on `until`: receipts allocated, principal and interest open.
+
+    `extra` is a receipt (value date, amount) not recorded yet, to see what it would do.
+    """
+    start = reclaim.interest_from or default_interest_start(reclaim)
+    receipts = [(r.received_on, r.amount) for r in reclaim.receipts]
+    if extra is not None:
+        receipts.append(extra)
+    return statement(
+        reclaim.amount,
+        start,
+        receipts,
+        until,
+        configured_rates(),
+        current_app.config.get("RECLAIM_INTEREST_DAY_COUNT", "act/365"),
+        current_app.config.get("RECLAIM_RECEIPT_ORDER", "costs,interest,principal"),
+    )
+
+
+def settle_if_paid(reclaim: Reclaim, actor) -> bool:
+    """Fire `settle` when everything is paid on known rates (version 2); return whether."""
+    definition = engine.workflows().get(reclaim.case.workflow, reclaim.case.workflow_version)
+    settle = definition.transition("settle")
+    if settle is None or reclaim.case.state not in settle.sources:
+        return False
+    if not reclaim_statement(reclaim, berlin_today()).settled:
+        return False
+    engine.fire(reclaim.case_id, "settle", actor, version=reclaim.case.version, subject=reclaim)
+    return True
 
 
 def configured_rates() -> BaseRates:

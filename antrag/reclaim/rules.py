@@ -171,8 +171,15 @@ def set_payment_deadline(ctx) -> None:
 
 @effect("cancel_reclaim")
 def cancel_reclaim(ctx) -> None:
-    """The court annulled the reclaim notice: nothing is due any more."""
-    budget.reclaim_cancelled(ctx.subject.notice, ctx.subject.amount, ctx.case.id)
+    """The court annulled the reclaim notice: nothing is due any more.
+
+    What was received on it already stays booked as received (paying it back to the city is
+    a payment of its own); only the part still due is taken off the books.
+    """
+    reclaim = ctx.subject
+    still_due = reclaim.amount - reclaim.principal_received
+    if still_due > 0:
+        budget.reclaim_cancelled(reclaim.notice, still_due, ctx.case.id)
 
 
 def expected_receipt(ctx):
@@ -225,5 +232,6 @@ def record_receipt(ctx) -> None:
     reclaim.received_on = ctx.inputs["received_on"]
     reclaim.received_amount = total
     reclaim.interest_received = calculation.total
+    reclaim.principal_received = reclaim.amount
     budget.reclaim_received(reclaim.notice, reclaim.amount, ctx.case.id)
     logger.info("Reclaim %s received: %s", reclaim.file_reference, total)

@@ -25,7 +25,13 @@ from .models import Reclaim
 
 bp = Blueprint("reclaim", __name__, url_prefix="/rueckforderungen")
 # Inputs of kind amount, typed in German form on the case page.
-AMOUNT_INPUTS = {"propose_decision": ("amount",), "record_receipt": ("received_amount",)}
+AMOUNT_INPUTS = {
+    "propose_decision": ("amount",),
+    "record_receipt": ("received_amount",),
+    "record_receipt_final": ("received_amount",),
+    "record_receipt_overdue": ("received_amount",),
+}
+RECEIPT_TRIGGERS = ("record_receipt", "record_receipt_final", "record_receipt_overdue")
 
 
 @bp.app_template_global()
@@ -54,9 +60,23 @@ def act(reclaim_id: int):
         return _render(found, failed=failed), 422
     page = url_for(".page", reclaim_id=found.id)
     if inputs:  # the decision and the receipt: amounts typed in German form
-        return fire_posted(found, _render, page, inputs)
+        response = fire_posted(found, _render, page, inputs)
+        if trigger in RECEIPT_TRIGGERS and response.status_code == 302:
+            _settle_if_paid(found)
+        return response
     # The waiver is declared and confirmed as for every notice (and retrieving downloads).
     return fire_notice_posted(found, _render, page, url_for(".notice_pdf", reclaim_id=found.id))
+
+
+def _settle_if_paid(found: Reclaim) -> None:
+    """Close the reclaim at once when the receipt just recorded paid everything (own step)."""
+    db.session.expire_all()
+    try:
+        if ops.settle_if_paid(db.session.get(Reclaim, found.id), current_user):
+            db.session.commit()
+            flash(_("Alles ist bezahlt: Die Rückforderung ist abgeschlossen."), "success")
+    except engine.EngineError:  # someone else closed it, or it is not settled after all
+        db.session.rollback()
 
 
 def _amounts(trigger: str) -> tuple[dict | None, dict]:
@@ -181,10 +201,12 @@ def _render(found: Reclaim, failed=None, upload_form=None):
     view = build_case_view(found.case, current_user, found)
     if failed:
         failed["summary"] = action_error_items(view, failed["trigger"], failed["errors"])
-    calculation = None
+    calculation = account = None
     if found.interest_from is not None:
         until = found.received_on or ops.berlin_today()
         calculation = ops.reclaim_interest(found, until)
+        if found.receipts or found.case.workflow_version >= 2:
+            account = ops.reclaim_statement(found, until)
     if found.can_answer(current_user) and upload_form is None:
         upload_form = AnswerUploadForm(version=found.case.version)
     return render_template(
@@ -193,6 +215,7 @@ def _render(found: Reclaim, failed=None, upload_form=None):
         case_view=view,
         failed=failed,
         calculation=calculation,
+        account=account,
         upload_form=upload_form if found.can_answer(current_user) else None,
         today=ops.berlin_today(),
     )
