@@ -71,6 +71,10 @@ class User(UserMixin, db.Model):
     # Mentors: how many active assignments they can take and their fields of action.
     mentor_capacity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     mentor_topics: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    # Head of unit (Referatsleitung): sees the escalated tasks in the inbox (migration 0027).
+    lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Whether the person declined the daily digest mail of their inbox.
+    digest_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     municipality = relationship("Municipality")
 
