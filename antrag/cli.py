@@ -51,9 +51,8 @@ def _seal() -> str:
 @click.command("tick")
 def tick_command():
     """Fire due time-outs and write due-date reminders (idempotent; run it from cron)."""
-    from .engine.timer import tick
-
     from .clock import now
+    from .engine.timer import tick
     from .inbox.digest import send_digests
 
     report = tick()

@@ -113,5 +113,8 @@ def test_queries_per_page_do_not_grow_with_rows(world, make_application, web, co
     assert len(statements) <= 16, statements
 
 
-def _round(world, names=iter(range(10**6))):
-    return extra_round(world, f"Runde {next(names)}")
+ROUND_NAMES = iter(range(10**6))
+
+
+def _round(world):
+    return extra_round(world, f"Runde {next(ROUND_NAMES)}")
