@@ -138,3 +138,23 @@ def test_only_reviewers_claim(world, make_application, make_web, role, expected,
         assert held is not None
     else:
         assert held is None
+
+
+def test_city_inbox_queries_do_not_grow_with_its_call_offs(world, make_application, make_web):
+    from decimal import Decimal
+
+    from sql_support import counted_statements
+
+    from antrag.funding.operations import request_call_off
+
+    notice = final_notice(make_application, world)
+    web = make_web(world.users.speyer)
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            request_call_off(world.users.speyer, notice, Decimal("100.00"), None)
+        db.session.commit()
+        with counted_statements() as statements:
+            assert web.get("/eingang/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
@@ -216,6 +217,9 @@ def _subjects(cases: list[Case]) -> dict[int, object]:
         by_model.setdefault(model, []).append(case.id)
     found = {}
     for model, ids in by_model.items():
-        for subject in db.session.scalars(select(model).where(model.case_id.in_(ids))).unique():
+        stmt = select(model).where(model.case_id.in_(ids))
+        if "notice" in inspect(model).relationships:  # call-offs, proofs: link and visibility
+            stmt = stmt.options(joinedload(model.notice))
+        for subject in db.session.scalars(stmt).unique():
             found[subject.case_id] = subject
     return found

@@ -39,7 +39,9 @@ def city_inbox(user, now) -> tuple[list, list]:
         if not state.final and (d.name, d.version, name) not in waiting_keys
     ]
     following = db.session.execute(_ordered(stmt.where(in_states(followed))).limit(LIST_LIMIT))
-    return build_rows(tasks, now, "applicant"), build_rows(following, now, "applicant")
+    return _visible(build_rows(tasks, now, "applicant"), user), _visible(
+        build_rows(following, now, "applicant"), user
+    )
 
 
 def mentor_inbox(user, now) -> list:
@@ -51,7 +53,13 @@ def mentor_inbox(user, now) -> list:
         .join(MentoringAssignment, MentoringAssignment.case_id == Case.id)
         .where(MentoringAssignment.mentor_id == user.id, in_states(waiting_states("mentor")))
     )
-    return build_rows(db.session.execute(_ordered(stmt).limit(LIST_LIMIT)), now, "mentor")
+    rows = build_rows(db.session.execute(_ordered(stmt).limit(LIST_LIMIT)), now, "mentor")
+    return _visible(rows, user)
+
+
+def _visible(rows: list, user) -> list:
+    """Keep the rows whose subject the person may open (the subject's own rule decides)."""
+    return [row for row in rows if row.subject is not None and row.subject.can_view(user)]
 
 
 def mentoring_gaps(limit: int = LIST_LIMIT) -> list:

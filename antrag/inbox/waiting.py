@@ -24,8 +24,9 @@ from ..engine.workflows import workflows
 from ..i18n import label
 
 # Workflows whose open cases a city follows in its inbox even while the ministry acts
-# (what the city itself asked for: its application, its call-offs, its proof of use).
-CITY_FOLLOWS = ("membership", "call_off", "proof_of_use", "reclaim")
+# (what the city itself asked for: its application, its call-offs, its proof of use). A
+# reclaim is not among them: the city learns of it with the hearing, its own task.
+CITY_FOLLOWS = ("membership", "call_off", "proof_of_use")
 
 
 @dataclass(frozen=True)
