@@ -62,6 +62,9 @@ class Config:
     QUEUE_COUNT_CAP = 1000
     SEARCH_PAGE_SIZE = 20
     CHANGE_REQUEST_DAYS = 28
+    # A task overdue by this many working days (Rhineland-Palatinate) is escalated to the
+    # head of unit (the inbox's "Eskaliert" filter, the digest).
+    ESCALATION_WORKING_DAYS = 5
     LOAD_DEMO_DATA = False
     # Links in e-mails point here.
     PUBLIC_URL = "http://127.0.0.1:5000"
@@ -287,6 +290,7 @@ LETTERS = ("NOTICE_SEAL_CERT", "NOTICE_SEAL_KEY", "NOTICE_SEAL_PASSPHRASE", "ANB
 PAYMENT_TEXT = ("PAYMENT_DEBTOR_NAME", "PAYMENT_DEBTOR_IBAN", "PAYMENT_DEBTOR_BIC")
 SECURITY_NUMBERS = (
     "PAYMENT_DUE_WORKING_DAYS",
+    "ESCALATION_WORKING_DAYS",
     "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS",
     "LOGIN_MAX_ATTEMPTS",

@@ -65,13 +65,16 @@ def search_rebuild_command():
 @click.command("tick")
 def tick_command():
     """Fire due time-outs and write due-date reminders (idempotent; run it from cron)."""
+    from .clock import now
     from .engine.timer import tick
+    from .inbox.digest import send_digests
 
     report = tick()
     click.echo(
         f"{len(report.fired)} time-out(s) fired, {len(report.reminded)} reminder(s) written, "
         f"{len(report.refused)} refused."
     )
+    click.echo(f"{send_digests(now())} daily digest(s) queued.")
     click.echo(_seal())
 
 

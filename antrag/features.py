@@ -49,6 +49,7 @@ MODULES = (
     "antrag.idempotency.models",
     "antrag.messages.models",
     "antrag.limits.models",
+    "antrag.inbox.models",
     "antrag.audit.models",
     "antrag.audit.record",  # after the models whose columns it watches
 )

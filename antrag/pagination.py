@@ -50,16 +50,18 @@ def requested_page() -> int:
     return page if 1 <= page <= 10**6 else 1
 
 
-def capped_paginate(stmt, count_stmt, *, per_page: int, cap: int) -> CappedPage:
+def capped_paginate(stmt, count_stmt, *, per_page: int, cap: int, rows: bool = False) -> CappedPage:
     """Return the requested page of `stmt`; `count_stmt` selects the same rows, unordered.
 
     The two statements are separate so that the count carries no eager loading or
-    ordering, only the filters.
+    ordering, only the filters. With `rows`, the items are whole result rows rather than
+    the first column's objects.
     """
     page = requested_page()
     counted = select(func.count()).select_from(count_stmt.limit(cap + 1).subquery())
     total = db.session.scalar(counted)
-    items = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)))
+    paged = stmt.limit(per_page + 1).offset((page - 1) * per_page)
+    items = list(db.session.execute(paged) if rows else db.session.scalars(paged))
     return CappedPage(
         items=items[:per_page],
         page=page,

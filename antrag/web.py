@@ -27,8 +27,8 @@ LOGIN_KEYS = ("_user_id", "_fresh", "_id", "auth_session")
 HSTS_VALUE = "max-age=31536000; includeSubDomains"
 
 HOME_BY_ROLE = {
-    "applicant": "applications.index",
-    "reviewer": "review.queue",
+    "applicant": "inbox.index",
+    "reviewer": "inbox.index",
     "mentor": "mentoring.dashboard",
     "admin": "admin.index",
     "pending": "access.waiting",
@@ -166,6 +166,9 @@ def init_app(app: Flask) -> None:
     from .search.views import bp as search_bp
 
     app.register_blueprint(search_bp)
+    from .inbox.views import bp as inbox_bp
+
+    app.register_blueprint(inbox_bp)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")

@@ -184,6 +184,7 @@ def ids(world, make_application):
         ("funding-notices", "object_id"): [notice.id],
         ("abrufe", "call_off_id"): [call_off.id],
         ("vorgaenge", "case_id"): [approved.case_id],
+        ("aufgaben", "case_id"): [submitted.case_id],  # the inbox's claims (POST only)
         ("vorgaenge", "message_id"): [note.id],
         ("call-offs", "object_id"): [call_off.id],
         ("nachweise", "proof_id"): [proof.id],

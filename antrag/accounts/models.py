@@ -88,6 +88,10 @@ class User(UserMixin, db.Model):
     # through it; every later login through the provider must name the same person.
     oidc_issuer: Mapped[str | None] = mapped_column(String(255))
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    # Head of unit (Referatsleitung): sees the escalated tasks in the inbox (migration 0027).
+    lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Whether the person declined the daily digest mail of their inbox.
+    digest_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     municipality = relationship("Municipality")
 

@@ -36,6 +36,7 @@ class _UserForm(AppForm):
     municipality = SelectField(_l("Kommune"))
     organisation = StringField(_l("Organisation"), validators=[Length(max=200)])
     can_sign = BooleanField(_l("Zeichnungsbefugnis (darf Förderbescheide erlassen)"))
+    lead = BooleanField(_l("Referatsleitung (sieht eskalierte Aufgaben im Eingang)"))
     may_represent = BooleanField(_l("Vertretungsbefugnis (darf für die Kommune erklären)"))
     represents_as = StringField(_l("Handelt als"), validators=[Length(max=200)])
     function = StringField(

@@ -101,6 +101,7 @@ def user_new():
         )
     except AccountError as exc:
         return refused(FORM, form, _on_fields(form, exc.errors, "email"), user=None)
+    user.lead = bool(form.lead.data) and user.role == "reviewer"  # the inbox's escalations
     target = submission.leads_to(url_for("admin.users"))
     db.session.commit()
     flash(_("Das Konto für %(email)s wurde angelegt.", email=user.email), "success")
@@ -120,6 +121,7 @@ def user_edit(user_id: int):
             "organisation": user.organisation or "",
             "active": user.active,
             "can_sign": user.can_sign,
+            "lead": user.lead,
             "may_represent": user.may_represent,
             "represents_as": user.represents_as or "",
             "function": user.function or "",
@@ -146,6 +148,7 @@ def user_edit(user_id: int):
         )
     except AccountError as exc:
         return refused(FORM, form, _on_fields(form, exc.errors, "name"), user=user)
+    user.lead = bool(form.lead.data) and user.role == "reviewer"  # the inbox's escalations
     db.session.commit()
     flash(_("Das Konto %(email)s wurde gespeichert.", email=user.email), "success")
     return redirect(url_for("admin.users"))

@@ -39,7 +39,7 @@ WATCHED = {
         "user",
         lambda u: u.email,
         ("email", "name", "role", "municipality_id", "active", "can_sign", "may_represent")
-        + ("represents_as", "mentor_capacity", "mentor_topics"),
+        + ("represents_as", "mentor_capacity", "mentor_topics", "lead"),
     ),
     Municipality: (
         "municipality",

@@ -198,8 +198,16 @@ PAGES = {
     "access requests (city)": Visit("speyer", "/zugangsanfragen/"),
     "access request (city)": Visit("speyer", "/zugangsanfragen/{access_request}"),
     "403 page": Visit("speyer", "/verwaltung/", status=403),
+    "inbox (city)": Visit("speyer", "/eingang/"),
+    "notifications (city)": Visit("speyer", "/konto/benachrichtigungen"),
     # reviewer
     "review queue": Visit("reviewer", "/pruefung/"),
+    "inbox (ministry)": Visit("reviewer", "/eingang/"),
+    "inbox, filtered (ministry)": Visit("reviewer", "/eingang/?scope=unclaimed&overdue=y"),
+    "stand-ins": Visit("reviewer", "/eingang/vertretungen"),
+    "stand-ins, errors": Visit(
+        "reviewer", "/eingang/vertretungen", empty_form("Vertretung speichern")
+    ),
     "case with actions": Visit("reviewer", "/antraege/{in_review}"),
     "case, comment missing": Visit("reviewer", "/antraege/{in_review}", without_comment),
     "409 page": Visit("reviewer", "/antraege/{in_review}", stale_form),
@@ -225,6 +233,7 @@ PAGES = {
     ),
     # mentor
     "mentor dashboard": Visit("mentor", "/mentoring"),
+    "inbox (mentor)": Visit("mentor", "/eingang/"),
     "assignment": Visit("mentor", "/mentoring/zuordnungen/{assignment}"),
     "assignment, reason missing": Visit(
         "mentor", "/mentoring/zuordnungen/{assignment}", without_comment

@@ -1,0 +1,44 @@
+"""Which city a case concerns, for any workflow: its subject's municipality.
+
+Each subject model either has a `municipality_id` or belongs to a funding notice
+(`notice_id`: call-offs, the proof of use). One outer join per subject table (each on its
+unique `case_id`) and a COALESCE give the city of any case in one statement, so that the
+inbox can filter and show it without a query per row.
+"""
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+
+from ..engine.models import Case
+from ..engine.registry import SUBJECTS
+
+
+def subject_models() -> list[type]:
+    """Return the registered subject classes that belong to a city, in a stable order."""
+    from ..funding.models import FundingNotice
+
+    models = []
+    for name in sorted(SUBJECTS):
+        model = SUBJECTS[name]
+        if hasattr(model, "municipality_id") or (
+            hasattr(model, "notice_id") and model is not FundingNotice
+        ):
+            models.append(model)
+    return models
+
+
+def join_cities(stmt):
+    """Return (`stmt` outer-joined to every subject table, the SQL value of the case's city)."""
+    from ..funding.models import FundingNotice
+
+    values = []
+    for model in subject_models():
+        subject = aliased(model)
+        stmt = stmt.outerjoin(subject, subject.case_id == Case.id)
+        if hasattr(model, "municipality_id"):
+            values.append(subject.municipality_id)
+        else:
+            notice = aliased(FundingNotice)
+            stmt = stmt.outerjoin(notice, notice.id == subject.notice_id)
+            values.append(notice.municipality_id)
+    return stmt, func.coalesce(*values)
