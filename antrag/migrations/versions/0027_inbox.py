@@ -1,7 +1,7 @@
 """The inbox: task claims and their trail, stand-ins, daily digests, lead and opt-out flags.
 
 Revision ID: 0027
-Revises: 0023
+Revises: 0026
 Create Date: 2026-12-05 05:20:00
 
 """
@@ -13,7 +13,7 @@ import antrag.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0027'
-down_revision = '0023'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Revisions of an application: every submission frozen, immutable in the database.
 
 Revision ID: 0028
-Revises: 0023
+Revises: 0027
 Create Date: 2026-12-05 05:30:00
 
 """
@@ -13,7 +13,7 @@ import antrag.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0028'
-down_revision = '0023'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Full-text search: the search documents and the database's own index over them.
 
 Revision ID: 0029
-Revises: 0023
+Revises: 0028
 Create Date: 2026-12-05 05:20:00
 
 PostgreSQL indexes the documents with a GIN index over to_tsvector('german', …); SQLite
@@ -18,7 +18,7 @@ from antrag.search.schema import statements
 
 # revision identifiers, used by Alembic.
 revision = '0029'
-down_revision = '0023'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Reclaim receipts in instalments: the receipt table and the principal received so far.
 
 Revision ID: 0030
-Revises: 0023
+Revises: 0029
 Create Date: 2026-12-05 05:40:00
 
 """
@@ -13,7 +13,7 @@ import antrag.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0030'
-down_revision = '0023'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 
