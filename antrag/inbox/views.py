@@ -47,9 +47,7 @@ def index():
 
 def _ministry(now):
     form = InboxFilterForm(formdata=request.args)
-    form.set_choices(
-        kinds("reviewer"), db.session.scalars(select(Municipality).order_by(Municipality.name))
-    )
+    form.set_choices(kinds("reviewer"), _cities_with_applications())
     if not form.validate():
         form.fall_back_to_defaults()
     filters = Filters.of(form)
@@ -86,6 +84,21 @@ def _ministry(now):
         escalated_count=escalated_count,
         gaps=mentoring_gaps() if filters.kind in ("", "mentoring_gap") else [],
     )
+
+
+def _cities_with_applications() -> list:
+    """Return (id, name) of the municipalities that ever applied: the city filter's choices.
+
+    Only they can have cases; the state has over 2,000 municipalities, and offering all of
+    them would cost more than the page itself.
+    """
+    from ..applications.models import Application
+
+    return db.session.execute(
+        select(Municipality.id, Municipality.name)
+        .where(Municipality.id.in_(select(Application.municipality_id).distinct()))
+        .order_by(Municipality.name)
+    ).all()
 
 
 def _back():

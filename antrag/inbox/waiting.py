@@ -45,7 +45,18 @@ class WaitingState:
 
 
 def waiting_states(role: str) -> list[WaitingState]:
-    """Return every (workflow, version, state) in which a case waits for `role`."""
+    """Return every (workflow, version, state) in which a case waits for `role`.
+
+    Computed once per loaded set of definitions (they never change while it is loaded).
+    """
+    loaded = workflows()
+    cache = loaded.__dict__.setdefault("_inbox_waiting", {})
+    if role not in cache:
+        cache[role] = _derive(role)
+    return cache[role]
+
+
+def _derive(role: str) -> list[WaitingState]:
     found = []
     for definition in workflows().all():
         for name, state in definition.states.items():
