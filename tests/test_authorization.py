@@ -2,6 +2,7 @@
 
 import pytest
 from conftest import extra_round
+from funding_support import act, notice_of
 
 from antrag.extensions import db
 
@@ -38,6 +39,9 @@ def objects(world, make_application):
     )
     db.session.add(earlier)
     approved = make_application("approved", round_=earlier)
+    world.users.reviewer.can_sign = True  # the notice is made known: Speyer is listed
+    db.session.commit()
+    act(notice_of(approved), "issue", world.users.reviewer)
     submitted = make_application("submitted")
     draft = make_application("draft", round_=extra_round(world, "Spätere Runde"))
     return {
