@@ -88,6 +88,7 @@ class Known:
         pools = {
             "object_id": self.ids.get(collection, []),
             "attachment_id": self.attachments.get(collection, []),
+            "number": [1, 2],  # revisions of an application (a draft has none: 404)
         }
         names = re.findall(r"{(\w+)}", operation.path)
         return st.fixed_dictionaries(
