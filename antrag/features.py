@@ -37,6 +37,7 @@ MODULES = (
     "antrag.mentoring.models",
     "antrag.mentoring.rules",
     "antrag.api.models",
+    "antrag.security_keys.models",
     "antrag.accounts.invitations",
     "antrag.accounts.access_requests",
     "antrag.meetings.models",

@@ -132,6 +132,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(amendments_bp)
     from .reclaim.views import bp as reclaim_bp
+    from .security_keys.views import bp as security_keys_bp
+
+    app.register_blueprint(security_keys_bp)
 
     app.register_blueprint(reclaim_bp)
     app.register_blueprint(api_bp)

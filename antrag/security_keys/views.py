@@ -1,0 +1,75 @@
+"""The page "Sicherheitsschlüssel": enrol (JSON ceremony), list and remove one's own keys."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import ROLE_LABELS
+from ..auth import role_required
+from ..extensions import db
+from .ceremonies import KeyRefused, keys_of, register_key, registration_options
+from .removal import remove_key
+
+bp = Blueprint("security_keys", __name__, url_prefix="/konto/sicherheitsschluessel")
+KEY_ROLES = tuple(ROLE_LABELS)  # every role; an account waiting for confirmation has none
+
+
+def json_body() -> dict:
+    """Return the request's JSON object, or answer 400 in German."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(refusal(_("Die Anfrage ist unvollständig."), 400))
+    return body
+
+
+def refusal(message: str, status: int = 422):
+    """Return a JSON refusal; what the ceremony already used up (its challenge) is kept."""
+    db.session.commit()
+    response = jsonify(error=message)
+    response.status_code = status
+    return response
+
+
+@bp.route("", methods=["GET"])
+@role_required(*KEY_ROLES)
+def index():
+    """List the user's keys and offer to enrol one."""
+    return render_template("security_keys/index.html", keys=keys_of(current_user))
+
+
+@bp.route("/optionen", methods=["POST"])
+@role_required(*KEY_ROLES)
+def options():
+    """Start enrolling: the options for `navigator.credentials.create()`."""
+    result = registration_options(current_user)
+    db.session.commit()
+    return jsonify(result)
+
+
+@bp.route("", methods=["POST"])
+@role_required(*KEY_ROLES)
+def register():
+    """Finish enrolling: verify the authenticator's answer and store the key."""
+    body = json_body()
+    try:
+        key = register_key(current_user, body.get("name"), body.get("credential"))
+    except KeyRefused as exc:
+        return refusal(str(exc))
+    db.session.commit()
+    flash(_("Der Sicherheitsschlüssel „%(name)s“ wurde eingerichtet.", name=key.name), "success")
+    return jsonify(redirect=url_for("security_keys.index"))
+
+
+@bp.route("/<int:key_id>/entfernen", methods=["POST"])
+@role_required(*KEY_ROLES)
+def remove(key_id: int):
+    """Remove one of the user's own keys; someone else's is 404."""
+    try:
+        key = remove_key(current_user, key_id) or abort(404)
+    except KeyRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("security_keys.index")), 303
+    db.session.commit()
+    flash(_("Der Sicherheitsschlüssel „%(name)s“ wurde entfernt.", name=key.name), "success")
+    return redirect(url_for("security_keys.index"))
