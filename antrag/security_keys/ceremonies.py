@@ -114,7 +114,9 @@ def register_key(user, name: str | None, response) -> WebAuthnCredential:
         expected = challenges.redeem(user, "register")
     except challenges.ChallengeRefused as exc:
         security_event("webauthn_register", user=user, outcome="refused", reason=str(exc))
-        raise KeyRefused(_("Die Anfrage ist abgelaufen. Bitte versuchen Sie es noch einmal.")) from exc
+        raise KeyRefused(
+            _("Die Anfrage ist abgelaufen. Bitte versuchen Sie es noch einmal.")
+        ) from exc
     try:
         verified = verify_registration_response(
             credential=response,
@@ -190,7 +192,9 @@ def authenticate(user, response) -> WebAuthnCredential:
         expected = challenges.redeem(user, "authenticate")
     except challenges.ChallengeRefused as exc:
         _refused(user, None, str(exc))
-        raise KeyRefused(_("Die Anfrage ist abgelaufen. Bitte versuchen Sie es noch einmal.")) from exc
+        raise KeyRefused(
+            _("Die Anfrage ist abgelaufen. Bitte versuchen Sie es noch einmal.")
+        ) from exc
     key = _key_answering(user, response)
     try:
         verified = verify_authentication_response(
