@@ -22,10 +22,10 @@ def json_body() -> dict:
     return body
 
 
-def refusal(message: str, status: int = 422):
+def refusal(message: str, status: int = 422, **extra):
     """Return a JSON refusal; what the ceremony already used up (its challenge) is kept."""
     db.session.commit()
-    response = jsonify(error=message)
+    response = jsonify(error=message, **extra)
     response.status_code = status
     return response
 

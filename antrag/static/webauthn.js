@@ -83,13 +83,27 @@
       body: JSON.stringify(body || {})
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { throw new Refusal(data.error); }
+        if (!response.ok) { throw new Refusal(data.error, data.redirect); }
         return data;
       });
     });
   }
 
-  function Refusal(message) { this.message = message; }
+  function Refusal(message, redirect) {
+    this.message = message;
+    this.redirect = redirect;
+  }
+
+  function goOn(form, data) {
+    if (data.resubmit) {
+      // A form kept for after the step-up: its fields are hidden inputs of this form.
+      form.removeAttribute("data-webauthn");
+      form.action = data.resubmit;
+      form.submit();
+    } else {
+      window.location.assign(data.redirect);
+    }
+  }
 
   function run(form, messages) {
     var status = form.querySelector("[data-webauthn-status]");
@@ -120,13 +134,14 @@
       .then(function (credential) {
         var body = register
           ? { name: name ? name.value : "", credential: registrationJSON(credential) }
-          : { credential: assertionJSON(credential) };
+          : { credential: assertionJSON(credential), next: form.dataset.next || null };
         return post(form, form.action, body);
       })
-      .then(function (data) { window.location.assign(data.redirect); })
+      .then(function (data) { goOn(form, data); })
       .catch(function (error) {
         button.disabled = false;
-        if (error instanceof Refusal) { say(error.message || messages.failed); }
+        if (error instanceof Refusal && error.redirect) { window.location.assign(error.redirect); }
+        else if (error instanceof Refusal) { say(error.message || messages.failed); }
         else if (error && error.name === "NotAllowedError") { say(messages.cancelled); }
         else { say(messages.failed); }
       });
