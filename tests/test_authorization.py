@@ -74,6 +74,7 @@ GET_TABLE = [
     ("/verwaltung/runden/", (302, 403, 403, 403, 403, 200)),
     ("/verwaltung/runden/neu", (302, 403, 403, 403, 403, 200)),
     ("/konto/api-tokens", (302, 200, 200, 200, 200, 200)),
+    ("/konto/sicherheitsschluessel", (302, 200, 200, 200, 200, 200)),
     ("/mitglieder/", (200, 200, 200, 200, 200, 200)),
     ("/mitglieder/07318000", (200, 200, 200, 200, 200, 200)),
     ("/mitglieder/07137003", (404, 404, 404, 404, 404, 404)),
@@ -178,7 +179,14 @@ def test_only_reviewers_import_payment_confirmations(make_web, world, role):
 
 
 @pytest.mark.parametrize(
-    "path", ["/antraege/neu", "/abmelden", "/konto/api-tokens", "/zahlungen/bestaetigungen"]
+    "path",
+    [
+        "/antraege/neu",
+        "/abmelden",
+        "/konto/api-tokens",
+        "/konto/sicherheitsschluessel/optionen",
+        "/zahlungen/bestaetigungen",
+    ],
 )
 def test_posts_without_csrf_token_are_refused(make_web, world, path):
     web = make_web(world.users.reviewer if path.startswith("/zahlungen") else world.users.speyer)

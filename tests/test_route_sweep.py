@@ -164,6 +164,7 @@ def ids(world, make_application):
 
     meeting, registration, cancel_token, invitation_token = _meeting_objects(world)
     access_request = _pending_account(world)
+    key = _security_key(u.speyer)
     applications = [draft, submitted, approved]
     attachments = [a.council_resolution.id for a in applications]
     return {
@@ -193,6 +194,7 @@ def ids(world, make_application):
         ("mentoring-gaps", "object_id"): [gap.id],
         ("runden", "round_id"): [world.round.id, earlier.id],
         ("api-tokens", "token_id"): [token.id],
+        ("sicherheitsschluessel", "key_id"): [key.id],
         ("kommunen", "municipality_id"): [world.speyer.id],
         ("konten", "user_id"): [u.speyer.id],
         ("programme", "programme_id"): [world.programme.id],
@@ -210,6 +212,18 @@ def ids(world, make_application):
         ("zugangsanfragen", "request_id"): [access_request.id],
         ("static", "filename"): ["antrag.css", "favicon.svg"],
     }
+
+
+def _security_key(user):
+    """A security key of `user` (its key bytes are not checked by the pages swept)."""
+    from antrag.security_keys.models import WebAuthnCredential
+
+    key = WebAuthnCredential(
+        user_id=user.id, credential_id="c3dlZXAta2V5", public_key=b"\xa0", name="USB-Schlüssel"
+    )
+    db.session.add(key)
+    db.session.commit()
+    return key
 
 
 def _message_with_attachment(author, application):
