@@ -26,6 +26,16 @@ class Config:
     # At most this many failed login guesses per e-mail address within the window.
     LOGIN_MAX_ATTEMPTS = 10
     LOGIN_WINDOW_MINUTES = 15
+    # The second factor (see README, "Anmeldesicherheit"): the roles that must have one
+    # (environment: comma-separated, e.g. "reviewer,admin,mentor"); how long a passed second
+    # factor counts before signing a notice, releasing a payment or deciding a reclaim
+    # (step-up); how long the second step of a login may take after the password.
+    SECOND_FACTOR_ROLES: tuple[str, ...] = ("reviewer", "admin")
+    SECOND_FACTOR_STEP_UP_MINUTES = 15
+    SECOND_FACTOR_PENDING_MINUTES = 5
+    # The key the authenticator apps' secrets are encrypted with; unset: derived from
+    # SECRET_KEY (then changing SECRET_KEY voids every enrolled app).
+    SECOND_FACTOR_KEY = None
     # A creating form may be sent this long after it was shown (its one-time token expires).
     FORM_TOKEN_HOURS = 24
     # The API answers a POST repeated with the same Idempotency-Key this long after the first.
@@ -164,6 +174,7 @@ class Config:
             "WEBAUTHN_RP_NAME",
             "WEBAUTHN_USER_VERIFICATION",
             "LOG_FILE",
+            "SECOND_FACTOR_KEY",
             *LEGAL_TEXT,
             *LETTERS,
             *PAYMENT_TEXT,
@@ -171,6 +182,7 @@ class Config:
             if os.environ.get(key):
                 values[key] = os.environ[key]
         values.update(_log_level_from_environment())
+        values.update(_second_factor_roles_from_environment())
         _check_iso_date(values, "ACCESSIBILITY_STATEMENT_DATE")
         values.update(_mail_from_environment())
         values.update(_numbers_from_environment(SECURITY_NUMBERS))
@@ -253,6 +265,8 @@ SECURITY_NUMBERS = (
     "SESSION_MAX_HOURS",
     "LOGIN_MAX_ATTEMPTS",
     "LOGIN_WINDOW_MINUTES",
+    "SECOND_FACTOR_STEP_UP_MINUTES",
+    "SECOND_FACTOR_PENDING_MINUTES",
     "PRIVACY_RETENTION_DAYS",
     "MEETING_RETENTION_DAYS",
     "FORM_TOKEN_HOURS",
@@ -289,6 +303,21 @@ def _log_level_from_environment() -> dict:
             f"LOG_LEVEL must be debug, info, warning, error or critical, not {level!r}"
         )
     return {"LOG_LEVEL": level}
+
+
+def _second_factor_roles_from_environment() -> dict:
+    """Return SECOND_FACTOR_ROLES from the environment (comma-separated), refusing typos."""
+    raw = os.environ.get("SECOND_FACTOR_ROLES")
+    if raw is None:
+        return {}
+    roles = tuple(r.strip() for r in raw.split(",") if r.strip())
+    unknown = [r for r in roles if r not in ("applicant", "reviewer", "mentor", "admin")]
+    if unknown:
+        raise ValueError(
+            "SECOND_FACTOR_ROLES may name applicant, reviewer, mentor and admin, "
+            f"not {', '.join(unknown)}"
+        )
+    return {"SECOND_FACTOR_ROLES": roles}
 
 
 def _numbers_from_environment(keys) -> dict:

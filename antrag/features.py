@@ -12,6 +12,7 @@ MODULES = (
     "antrag.engine.guards",
     "antrag.mail.models",
     "antrag.accounts.models",
+    "antrag.accounts.factor_models",
     "antrag.programme.models",
     "antrag.applications.models",
     "antrag.applications.rules",
@@ -38,6 +39,7 @@ MODULES = (
     "antrag.mentoring.rules",
     "antrag.api.models",
     "antrag.security_keys.models",
+    "antrag.security_keys.integration",  # registers security keys as a second factor
     "antrag.accounts.invitations",
     "antrag.accounts.access_requests",
     "antrag.meetings.models",

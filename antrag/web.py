@@ -65,6 +65,7 @@ def _load_user(user_id: str):
         _refuse_session(row, "session_invalid")
         return None
     sessions.touch(row, now)
+    g.auth_session_row = row  # the second factor's checks read it (accounts/second_factor.py)
     return user
 
 
@@ -132,18 +133,25 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(amendments_bp)
     from .reclaim.views import bp as reclaim_bp
-    from .security_keys.views import bp as security_keys_bp
+    from .security_keys import init_app as init_security_keys
 
-    app.register_blueprint(security_keys_bp)
+    init_security_keys(app)
 
     app.register_blueprint(reclaim_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
+    from .accounts import step_up
     from .accounts.access_views import bp as access_bp
+    from .accounts.factor_settings_views import bp as factor_settings_bp
+    from .accounts.factor_views import bp as factor_bp
+    from .accounts.factor_views import gate as second_factor_gate
     from .accounts.invitation_views import bp as invitations_bp
     from .meetings.staff_views import bp as meeting_admin_bp
     from .meetings.views import bp as meetings_bp
 
+    app.register_blueprint(factor_bp)
+    app.register_blueprint(factor_settings_bp)
+    step_up.init_app(app)
     for blueprint in (meetings_bp, meeting_admin_bp, invitations_bp, access_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(network_bp)
@@ -173,6 +181,8 @@ def init_app(app: Flask) -> None:
         # cookies and authenticates in its own blueprint.
         if request.blueprint != "api" and request.endpoint != "static":
             current_user._get_current_object()
+            return second_factor_gate()
+        return None
 
     from .idempotency.forms import issue as issue_form_token
 

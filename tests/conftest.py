@@ -12,6 +12,7 @@ from databases import SERVER_URL, Template, base_config
 from flask.testing import FlaskClient
 from form_support import form_tokens
 from jinja2 import BytecodeCache
+from second_factor_support import pass_second_factor
 
 from antrag import create_app
 from antrag.db_types import utcnow
@@ -172,6 +173,7 @@ class WebClient:
         self.get("/anmelden")
         response = self.post("/anmelden", {"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
+        pass_second_factor(self.client, user)
         self.token = None
         self.get("/", follow_redirects=True)  # the home page's logout form carries a token
         return response

@@ -48,6 +48,7 @@ def objects(world, make_application):
         "approved": approved.id,
         "approved_project": approved.projects[0].id,
         "draft_project": draft.projects[0].id,
+        "reviewer_user": world.users.reviewer.id,
     }
 
 
@@ -75,6 +76,12 @@ GET_TABLE = [
     ("/verwaltung/runden/neu", (302, 403, 403, 403, 403, 200)),
     ("/konto/api-tokens", (302, 200, 200, 200, 200, 200)),
     ("/konto/sicherheitsschluessel", (302, 200, 200, 200, 200, 200)),
+    ("/konto/zweiter-faktor", (302, 200, 200, 200, 200, 200)),
+    ("/konto/zweiter-faktor/app", (302, 200, 200, 200, 200, 200)),
+    ("/anmelden/zweiter-faktor", (302, 200, 200, 200, 200, 200)),
+    ("/anmelden/zweiter-faktor/wiederherstellungscode", (302, 200, 200, 200, 200, 200)),
+    ("/verwaltung/konten/{reviewer_user}/zweiter-faktor", (302, 403, 403, 403, 403, 200)),
+    ("/verwaltung/konten/999999/zweiter-faktor", (302, 403, 403, 403, 403, 404)),
     ("/mitglieder/", (200, 200, 200, 200, 200, 200)),
     ("/mitglieder/07318000", (200, 200, 200, 200, 200, 200)),
     ("/mitglieder/07137003", (404, 404, 404, 404, 404, 404)),
@@ -186,6 +193,8 @@ def test_only_reviewers_import_payment_confirmations(make_web, world, role):
         "/konto/api-tokens",
         "/konto/sicherheitsschluessel/optionen",
         "/zahlungen/bestaetigungen",
+        "/konto/zweiter-faktor/wiederherstellungscodes",
+        "/anmelden/zweiter-faktor",
     ],
 )
 def test_posts_without_csrf_token_are_refused(make_web, world, path):

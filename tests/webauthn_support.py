@@ -98,3 +98,33 @@ def enrol(web, key: SoftKey, name: str = "USB-Schlüssel Büro"):
     return post_json(
         web, "/konto/sicherheitsschluessel", {"name": name, "credential": key.create(options)}
     )
+
+
+LOGIN_KEY = "/anmelden/zweiter-faktor/sicherheitsschluessel"
+
+
+def password_step(web, user, password: str | None = None):
+    """Give the password; the account has a second factor, so the login waits for it."""
+    from conftest import PASSWORD
+
+    web.token = None
+    web.get("/anmelden")
+    first = web.post("/anmelden", {"email": user.email, "password": password or PASSWORD})
+    assert first.headers["Location"].startswith("/anmelden/zweiter-faktor"), first.status_code
+    web.get("/anmelden/zweiter-faktor")  # the page with the key's button and a CSRF token
+
+
+def key_step(web, key: SoftKey, **answer):
+    """Answer the second step (or a step-up) with `key`; return the verifying response."""
+    options = post_json(web, f"{LOGIN_KEY}/optionen")
+    assert options.status_code == 200, options.get_json()
+    return post_json(web, LOGIN_KEY, {"credential": key.get(options.get_json(), **answer)})
+
+
+def login_with_key(web, user, key: SoftKey):
+    """Log in with password and key as a person does; return the key step's response."""
+    password_step(web, user)
+    response = key_step(web, key)
+    web.token = None  # the session was renewed at login: a new CSRF token
+    web.get("/", follow_redirects=True)
+    return response

@@ -1,7 +1,7 @@
 """Login form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from ..fields import AppForm
@@ -23,3 +23,29 @@ class LoginForm(AppForm):
         validators=[DataRequired(_l("Bitte geben Sie Ihr Passwort an.")), Length(max=200)],
     )
     submit = SubmitField(_l("Anmelden"))
+
+
+class TotpCodeForm(AppForm):
+    """The six-digit code of the authenticator app."""
+
+    code = StringField(
+        _l("Code aus der Authenticator-App"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den sechsstelligen Code an.")),
+            Length(max=12, message=_l("Der Code hat sechs Ziffern.")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class RecoveryCodeForm(AppForm):
+    """One of the recovery codes shown at enrolment."""
+
+    code = StringField(
+        _l("Wiederherstellungscode"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Wiederherstellungscode an.")),
+            Length(max=20, message=_l("Ein Wiederherstellungscode hat zehn Zeichen.")),
+        ],
+        render_kw={"autocomplete": "off"},
+    )

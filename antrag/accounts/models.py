@@ -127,6 +127,10 @@ class UserSession(db.Model):
     # logout, idle, expired (absolute time-out), deactivated, password
     end_reason: Mapped[str | None] = mapped_column(String(20))
     ip: Mapped[str | None] = mapped_column(String(45))
+    # When this session last passed a second factor (at login or a step-up), and with which
+    # method ("totp", "recovery", "webauthn", …); None: never (see accounts/second_factor.py).
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    second_factor_method: Mapped[str | None] = mapped_column(String(20))
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} user={self.user_id} ended={self.ended_at}>"

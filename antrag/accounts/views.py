@@ -6,17 +6,17 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import N_
 from ..security import security_event
 from .forms import LoginForm
 from .models import User
-from .sessions import SESSION_KEY, end_session, find_session, start_session
+from .second_factor import begin_pending, finish_login, has_second_factor
+from .sessions import SESSION_KEY, end_session, find_session
 from .throttling import may_evaluate, normalise_login, record_attempt
 
 bp = Blueprint("accounts", __name__)
@@ -48,16 +48,16 @@ def login():
     if form.validate_on_submit():
         user = _authenticate(form.email.data, form.password.data)
         if user is not None:
-            language = session.get("lang")
-            session.clear()  # a fresh session at login, nothing carried over but the language
-            if language:
-                session["lang"] = language
-            session[SESSION_KEY] = start_session(user, request.remote_addr)
-            login_user(user)
-            user.last_login_at = utcnow()
+            target = _safe_next(request.args.get("next"))
+            if has_second_factor(user):  # the second step logs in (factor_views.py)
+                begin_pending(user, target)
+                db.session.commit()
+                return redirect(url_for("second_factor.login_totp"))
+            # A fresh session at login, nothing carried over but the language; an account
+            # that must have a second factor is then held at the enrolment (factor_views.gate).
+            finish_login(user, None)
             db.session.commit()
-            security_event("login", user=user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+            return redirect(target or url_for("main.index"))
         db.session.commit()  # the failed attempt counts for every worker
         form.password.errors.append(_(LOGIN_REFUSED))
         return render_template("accounts/login.html", form=form), 200

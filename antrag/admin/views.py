@@ -9,7 +9,7 @@ from ..auth import role_required
 from ..extensions import db
 from ..mail import views as _outbox_views  # noqa: F401 - the Postausgang page, also on bp
 from ..programme.models import Municipality, Programme, Round
-from . import municipalities, rounds, users  # noqa: F401 - they register their routes on bp
+from . import municipalities, rounds, second_factor, users  # noqa: F401 - routes on bp
 from .blueprint import bp
 
 __all__ = ["bp"]

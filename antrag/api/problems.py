@@ -13,6 +13,8 @@ KINDS = {
     "bad_request": (400, "Ungültige Anfrage"),
     "unknown_action": (400, "Unbekannte Aktion"),
     "unauthorized": (401, "Nicht angemeldet"),
+    "second_factor_required": (401, "Zweiter Faktor erforderlich"),
+    "second_factor_missing": (403, "Kein zweiter Faktor eingerichtet"),
     "forbidden": (403, "Keine Berechtigung"),
     "not_found": (404, "Nicht gefunden"),
     "method_not_allowed": (405, "Methode nicht erlaubt"),

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from ..accounts.factor_models import SecondFactorReset
 from ..accounts.models import User
 from ..db_types import utcnow
 from ..extensions import db
@@ -45,6 +46,13 @@ WATCHED = {
         lambda m: f"{m.name} ({m.ags})",
         ("ags", "name", "kind", "is_city", "population", "head_title", "street")
         + ("postal_code", "town", "iban", "bic", "account_holder"),
+    ),
+    # Resetting a lost second factor (four eyes): who asked, why, who confirmed.
+    SecondFactorReset: (
+        "second_factor_reset",
+        lambda r: f"Konto {r.user_id}",
+        ("user_id", "reason", "requested_by_id", "confirmed_by_id", "confirmed_at")
+        + ("cancelled_at",),
     ),
 }
 OBJECT_TYPES = tuple(spec[0] for spec in WATCHED.values())

@@ -19,6 +19,7 @@ OBJECT_TYPE_LABELS = {
     "programme": _l("Förderprogramm"),
     "user": _l("Konto"),
     "municipality": _l("Kommune"),
+    "second_factor_reset": _l("Zweiter Faktor zurückgesetzt"),
 }
 FIELDS = ("seq", "created_at", "actor_id", "actor_name", "object_type", "object_id")
 FIELDS += ("object_label", "field", "old", "new", "prev_hash", "hash")

@@ -39,7 +39,7 @@ from .errors import (
     WrongState,
 )
 from .models import Case, HistoryEntry
-from .registry import CASE_EFFECTS, EFFECTS, GUARDS, SUBJECTS
+from .registry import ACTOR_CHECKS, CASE_EFFECTS, EFFECTS, GUARDS, SUBJECTS
 from .workflows import Token, workflows
 
 logger = logging.getLogger(__name__)
@@ -175,6 +175,8 @@ def fire(
         ) from exc
     if not moved:
         raise GuardRefused(GUARDS[ctx.refused].refusal(ctx), guard=ctx.refused)
+    for check_actor in ACTOR_CHECKS:
+        check_actor(ctx)
     from_state = case.state
     case_values, effects = {}, []
     for name in transition.effects:

@@ -64,6 +64,20 @@ LETTER_EFFECTS = frozenset(
 )
 
 
+# Decisions that, besides every letter (signing a notice), need the person firing them to
+# have passed a second factor recently (step-up, antrag/accounts/step_up.py): releasing a
+# payment and deciding a reclaim (or dropping it, which waives the state's claim).
+STEP_UP_DECISIONS: dict[str, frozenset[str]] = {
+    "call_off": frozenset({"release"}),
+    "reclaim": frozenset({"decide", "drop"}),
+}
+
+
+def needs_step_up(d: WorkflowDefinition, t) -> bool:
+    """Return whether firing `t` of `d` needs a fresh second factor of the person."""
+    return SIGNING_GUARD in t.guards or t.trigger in STEP_UP_DECISIONS.get(d.name, ())
+
+
 def letter_effects() -> frozenset[str]:
     """Return every effect that issues a letter (listed here or registered as one)."""
     return LETTER_EFFECTS | frozenset(REGISTERED_LETTER_EFFECTS)

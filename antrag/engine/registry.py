@@ -33,6 +33,10 @@ CASE_EFFECTS: set[str] = set()
 # Effects that issue a letter (an administrative act); policy demands signing authority.
 LETTER_EFFECTS: set[str] = set()
 SUBJECTS: dict[str, type] = {}
+# Checks of the acting person that run after a transition's guards passed and before it
+# writes anything, e.g. the second factor's step-up (antrag/accounts/step_up.py); each
+# takes the TransitionContext and raises an EngineError to refuse.
+ACTOR_CHECKS: list[Callable] = []
 
 
 def guard(name: str, message: str | Callable):

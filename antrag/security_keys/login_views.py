@@ -15,10 +15,10 @@ from ..accounts.second_factor import finish_login, mark_passed, pending_next, pe
 from ..accounts.views import _safe_next
 from ..extensions import db
 from .ceremonies import KeyRefused, authenticate, authentication_options
+from .integration import METHOD
 from .views import json_body, refusal
 
 bp = Blueprint("security_key_login", __name__, url_prefix="/anmelden/zweiter-faktor")
-METHOD = "webauthn"
 
 
 def _who():

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from conftest import PASSWORD, STEPS, fill_complete
 from gunicorn_support import Browser, serve
+from second_factor_support import pass_open_sessions
 from sqlalchemy import select, text
 
 from antrag import engine
@@ -173,7 +174,10 @@ def login_all(url: str, users) -> list[Browser]:
     """Log each user in over HTTP (a few at a time) and return their browsers."""
     emails = [user.email for user in users]  # read here: the threads have no app context
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(lambda email: Browser(url).login(email), emails))
+        browsers = list(pool.map(lambda email: Browser(url).login(email), emails))
+    for email in set(emails):  # roles that must have a second factor: see the helper
+        pass_open_sessions(email)
+    return browsers
 
 
 def explain(results, server) -> str:

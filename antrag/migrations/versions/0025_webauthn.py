@@ -1,7 +1,7 @@
 """Security keys and passkeys (WebAuthn) and their single-use ceremony challenges.
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-05 05:20:00
 
 """
@@ -13,7 +13,7 @@ import antrag.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0025'
-down_revision = '0023'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
