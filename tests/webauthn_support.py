@@ -114,11 +114,15 @@ def password_step(web, user, password: str | None = None):
     web.get("/anmelden/zweiter-faktor")  # the page with the key's button and a CSRF token
 
 
-def key_step(web, key: SoftKey, **answer):
-    """Answer the second step (or a step-up) with `key`; return the verifying response."""
+def key_step(web, key: SoftKey, next_url: str | None = None, **answer):
+    """Answer the second step (or a step-up) with `key`; return the verifying response.
+
+    `next_url` is what the page's form sends from its `next` (where a step-up goes on).
+    """
     options = post_json(web, f"{LOGIN_KEY}/optionen")
     assert options.status_code == 200, options.get_json()
-    return post_json(web, LOGIN_KEY, {"credential": key.get(options.get_json(), **answer)})
+    body = {"credential": key.get(options.get_json(), **answer), "next": next_url}
+    return post_json(web, LOGIN_KEY, body)
 
 
 def login_with_key(web, user, key: SoftKey):
