@@ -170,11 +170,13 @@ def find_problems(
                 f"{address or 'no address'}; set a real address",
             )
 
+    from .accounts.factor_checks import second_factor_problems
     from .letters.checks import letter_problems
     from .payments.checks import payment_problems
 
     problems += [Problem(*found) for found in letter_problems(config)]
     problems += [Problem(*found) for found in payment_problems(config)]
+    problems += [Problem(*found) for found in second_factor_problems(config)]
     return sorted(problems, key=lambda p: p.level != "error")
 
 

@@ -46,6 +46,7 @@ def admin_pages(world) -> dict[str, str]:
         "admin.admin_record": url_for("admin.admin_record"),
         "admin.admin_record_json": url_for("admin.admin_record_json"),
         "admin.admin_record_csv": url_for("admin.admin_record_csv"),
+        "admin.second_factor": url_for("admin.second_factor", user_id=world.users.speyer.id),
     }
 
 

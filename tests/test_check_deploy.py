@@ -33,6 +33,7 @@ def production_config(tmp_path) -> dict:
         "ACCESSIBILITY_CONTACT_EMAIL": "barrierefreiheit@mdi.rlp.de",
         "PAYMENT_DEBTOR_NAME": "Landeshauptkasse Rheinland-Pfalz",
         "PAYMENT_DEBTOR_IBAN": "DE30545500100001234567",
+        "SECOND_FACTOR_KEY": "a-separate-key-for-the-totp-secrets-4711",
     }
 
 
@@ -201,3 +202,15 @@ def test_unverified_conditions_are_a_warning(tmp_path):
     config = production_config(tmp_path) | {"ANBEST_K_PATH": None}  # the shipped, unverified text
     problems = find_problems(config, environ={}, static_folder=STATIC)
     assert [(p.setting, p.level) for p in problems] == [("ANBEST_K_PATH", "warning")]
+
+
+def test_second_factor_settings_worth_a_decision_are_warnings(tmp_path):
+    config = production_config(tmp_path) | {
+        "SECOND_FACTOR_KEY": None,
+        "SECOND_FACTOR_ROLES": ("reviewer",),
+    }
+    problems = find_problems(config, environ={}, static_folder=STATIC)
+    assert [(p.setting, p.level) for p in problems] == [
+        ("SECOND_FACTOR_KEY", "warning"),
+        ("SECOND_FACTOR_ROLES", "warning"),
+    ]

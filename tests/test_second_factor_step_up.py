@@ -58,8 +58,9 @@ def test_checking_a_call_off_needs_no_step_up(app):
     assert not needs_step_up(definition, definition.transition("check"))
 
 
-def test_a_signer_without_a_second_factor_cannot_sign(make_web, world, notice):
-    web = make_web(world.users.reviewer)  # the test login passes the factor on the session row
+def test_a_signer_without_a_second_factor_cannot_sign(app, make_web, world, notice):
+    app.config["SECOND_FACTOR_ROLES"] = ()  # logged in with the password alone
+    web = make_web(world.users.reviewer)
     response = _issue(web, notice)
     assert response.status_code == 302
     assert response.headers["Location"] == "/konto/zweiter-faktor"

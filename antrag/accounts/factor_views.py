@@ -35,11 +35,11 @@ REFUSALS = {
     "throttled": N_("Zu viele Fehlversuche. Bitte versuchen Sie es in einigen Minuten erneut."),
     "not_enrolled": N_("Für dieses Konto ist keine Authenticator-App eingerichtet."),
 }
-# What an account that must still enrol (or confirm) a second factor may open meanwhile.
-OPEN_BLUEPRINTS = frozenset(
-    {"second_factor", "second_factor_settings", "api", "i18n"}
-    | {"security_keys", "security_key_login"}  # enrolling and using a key (security_keys/)
-)
+# What an account that must still enrol (or confirm) a second factor may open meanwhile:
+# these blueprints, every blueprint whose name starts with "second_factor" (a method's own,
+# e.g. "second_factor_webauthn"), and the endpoints below. Methods may add their blueprint.
+OPEN_BLUEPRINTS = {"second_factor", "second_factor_settings", "api", "i18n"}
+OPEN_PREFIX = "second_factor"
 OPEN_ENDPOINTS = frozenset(
     {
         "static",
@@ -162,7 +162,10 @@ def gate():
     user = g.get("_login_user")
     if user is None or user.is_anonymous or request.endpoint is None:
         return None
-    if request.blueprint in OPEN_BLUEPRINTS or request.endpoint in OPEN_ENDPOINTS:
+    blueprint = request.blueprint or ""
+    if blueprint in OPEN_BLUEPRINTS or blueprint.startswith(OPEN_PREFIX):
+        return None
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not required_for(user) or passed():
         return None

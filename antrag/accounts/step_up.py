@@ -53,6 +53,10 @@ def check(ctx) -> None:
     if not needs_step_up(ctx.definition, ctx.transition):
         return
     user = ctx.actor
+    web = request.blueprint != "api"
+    # A session that passed a factor recently had one then; a reset since ends the session.
+    if web and recent_enough():
+        return
     if not has_second_factor(user):
         security_event("step_up", user=user, outcome="refused", reason="no_second_factor")
         raise SecondFactorNeeded(
@@ -62,11 +66,11 @@ def check(ctx) -> None:
             ),
             missing=True,
         )
-    if request.blueprint == "api":
+    if not web:
         _check_api_code(user)
-    elif not recent_enough():
-        security_event("step_up", user=user, outcome="required", trigger=ctx.transition.trigger)
-        raise SecondFactorNeeded(_("Bitte bestätigen Sie diese Aktion mit Ihrem zweiten Faktor."))
+        return
+    security_event("step_up", user=user, outcome="required", trigger=ctx.transition.trigger)
+    raise SecondFactorNeeded(_("Bitte bestätigen Sie diese Aktion mit Ihrem zweiten Faktor."))
 
 
 def _check_api_code(user) -> None:

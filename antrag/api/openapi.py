@@ -37,6 +37,10 @@ Ministeriums und von KL.digital. Sie darf genau dasselbe wie das Konto, dem der 
   `Idempotent-Replayed: true`). Derselbe Schlüssel mit anderem Pfad oder Inhalt ergibt 422.
   Schlüssel gelten je Konto und {key_hours} Stunden; nur erfolgreiche Antworten werden aufbewahrt,
   eine abgelehnte Anfrage dürfen Sie mit demselben Schlüssel verbessert erneut senden.
+* **Zweiter Faktor:** Bescheide erlassen (unterschreiben), Zahlungen freigeben und
+  Rückforderungen entscheiden verlangen zusätzlich den aktuellen Code der Authenticator-App
+  des Kontos im Kopf `X-Second-Factor` (jeder Code gilt einmal); ohne ihn antwortet die API
+  mit 401 `second_factor_required`, ein Konto ohne App mit 403 `second_factor_missing`.
 * **Fehler** kommen als `application/problem+json` (RFC 9457); `type` verweist auf die
   Erklärung in der Dokumentation, `errors` nennt bei ungültigen Eingaben jedes Feld.
 """
@@ -48,7 +52,12 @@ PROBLEM_HELP = {
     "stehen in `actions` des Vorgangs und unter /workflows.",
     "unauthorized": "Kein, ein unbekannter oder ein widerrufener Token, oder das Konto ist "
     "deaktiviert.",
+    "second_factor_required": "Die Aktion (unterschreiben, freigeben, entscheiden) braucht den "
+    "aktuellen Code der Authenticator-App im Kopf `X-Second-Factor`; er fehlt, ist falsch "
+    "oder wurde schon verwendet.",
     "forbidden": "Ihre Rolle darf diese Aktion nicht ausführen.",
+    "second_factor_missing": "Die Aktion braucht einen zweiten Faktor, und für das Konto ist "
+    "keine Authenticator-App eingerichtet (Seite „Zweiter Faktor“, `/konto/zweiter-faktor`).",
     "not_found": "Die Ressource gibt es nicht, oder Sie dürfen sie nicht sehen (die API "
     "unterscheidet das absichtlich nicht).",
     "method_not_allowed": "Diese Methode ist für den Pfad nicht vorgesehen; der Kopf `Allow` "
@@ -98,6 +107,7 @@ def build() -> dict:
         add_resource_paths(paths, resource, states)
     add_other_paths(paths)
     add_idempotency_key(paths)
+    add_second_factor_header(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -146,6 +156,23 @@ def add_idempotency_key(paths: dict) -> None:
     }
     for item in paths.values():
         if "post" in item:
+            item["post"].setdefault("parameters", []).append(parameter)
+
+
+def add_second_factor_header(paths: dict) -> None:
+    """Offer the `X-Second-Factor` header on every transition (see accounts/step_up.py)."""
+    from ..accounts.step_up import API_HEADER
+
+    parameter = {
+        "name": API_HEADER,
+        "in": "header",
+        "required": False,
+        "description": "Der aktuelle Code der Authenticator-App des Kontos; nötig für Aktionen, "
+        "die unterschreiben, Zahlungen freigeben oder Rückforderungen entscheiden.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 12, "pattern": "^[!-~]+$"},
+    }
+    for path, item in paths.items():
+        if path.endswith("/transitions") and "post" in item:
             item["post"].setdefault("parameters", []).append(parameter)
 
 
