@@ -164,7 +164,7 @@ def ids(world, make_application):
 
     meeting, registration, cancel_token, invitation_token = _meeting_objects(world)
     access_request = _pending_account(world)
-    key = _security_key(u.speyer)
+    key = _security_key(u.andernach)  # an account no swept role logs in as
     applications = [draft, submitted, approved]
     attachments = [a.council_resolution.id for a in applications]
     return {
@@ -215,7 +215,7 @@ def ids(world, make_application):
 
 
 def _security_key(user):
-    """A security key of `user` (its key bytes are not checked by the pages swept)."""
+    """A security key of `user` (a key makes the login wait for it; bytes are not checked)."""
     from antrag.security_keys.models import WebAuthnCredential
 
     key = WebAuthnCredential(
