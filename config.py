@@ -68,6 +68,15 @@ class Config:
     LOAD_DEMO_DATA = False
     # Links in e-mails point here.
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # WebAuthn (security keys, passkeys): the relying party id (a domain, never an IP
+    # address) and the origin the browser reports; None derives both from PUBLIC_URL. A
+    # ceremony's challenge expires after WEBAUTHN_CHALLENGE_SECONDS; user verification
+    # (PIN or biometrics on the key) is "required", "preferred" or "discouraged".
+    WEBAUTHN_RP_ID = None
+    WEBAUTHN_ORIGIN = None
+    WEBAUTHN_RP_NAME = "Antrag"
+    WEBAUTHN_CHALLENGE_SECONDS = 300
+    WEBAUTHN_USER_VERIFICATION = "preferred"
     # Reminders go out this many days before a due date.
     REMINDER_LEAD_DAYS = 3
     # Whether a notice's fictitious day of being made known by post (§ 41 (2) VwVfG) moves
@@ -185,6 +194,10 @@ class Config:
             "UPLOAD_FOLDER",
             "WORKFLOWS_DIR",
             "PUBLIC_URL",
+            "WEBAUTHN_RP_ID",
+            "WEBAUTHN_ORIGIN",
+            "WEBAUTHN_RP_NAME",
+            "WEBAUTHN_USER_VERIFICATION",
             "LOG_FILE",
             "SECOND_FACTOR_KEY",
             *LEGAL_TEXT,
@@ -305,6 +318,7 @@ SECURITY_NUMBERS = (
     "PUBLIC_FORM_MAX_PER_ADDRESS",
     "PUBLIC_FORM_MAX_PER_EMAIL",
     "TRUSTED_PROXIES",
+    "WEBAUTHN_CHALLENGE_SECONDS",
 )
 
 

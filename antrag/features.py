@@ -41,6 +41,8 @@ MODULES = (
     "antrag.mentoring.models",
     "antrag.mentoring.rules",
     "antrag.api.models",
+    "antrag.security_keys.models",
+    "antrag.security_keys.integration",  # registers security keys as a second factor
     "antrag.accounts.invitations",
     "antrag.accounts.access_requests",
     "antrag.accounts.oidc_models",

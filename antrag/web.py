@@ -133,6 +133,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(amendments_bp)
     from .reclaim.views import bp as reclaim_bp
+    from .security_keys import init_app as init_security_keys
+
+    init_security_keys(app)
 
     app.register_blueprint(reclaim_bp)
     app.register_blueprint(api_bp)

@@ -167,6 +167,7 @@ def ids(world, make_application):
 
     meeting, registration, cancel_token, invitation_token = _meeting_objects(world)
     access_request = _pending_account(world)
+    key = _security_key(u.andernach)  # an account no swept role logs in as
     applications = [draft, submitted, approved]
     attachments = [a.council_resolution.id for a in applications]
     return {
@@ -200,6 +201,7 @@ def ids(world, make_application):
         ("mentoring-gaps", "object_id"): [gap.id],
         ("runden", "round_id"): [world.round.id, earlier.id],
         ("api-tokens", "token_id"): [token.id],
+        ("sicherheitsschluessel", "key_id"): [key.id],
         ("kommunen", "municipality_id"): [world.speyer.id],
         ("konten", "user_id"): [u.speyer.id],
         ("programme", "programme_id"): [world.programme.id],
@@ -217,6 +219,18 @@ def ids(world, make_application):
         ("zugangsanfragen", "request_id"): [access_request.id],
         ("static", "filename"): ["antrag.css", "favicon.svg"],
     }
+
+
+def _security_key(user):
+    """A security key of `user` (a key makes the login wait for it; bytes are not checked)."""
+    from antrag.security_keys.models import WebAuthnCredential
+
+    key = WebAuthnCredential(
+        user_id=user.id, credential_id="c3dlZXAta2V5", public_key=b"\xa0", name="USB-Schlüssel"
+    )
+    db.session.add(key)
+    db.session.commit()
+    return key
 
 
 def _message_with_attachment(author, application):

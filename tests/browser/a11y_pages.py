@@ -189,6 +189,7 @@ PAGES = {
     "proof of use, errors": Visit("speyer", "/bescheide/nachweise/{proof}", bad_proof),
     "API tokens": Visit("speyer", "/konto/api-tokens"),
     "API tokens, errors": Visit("speyer", "/konto/api-tokens", empty_form("Token erstellen")),
+    "Security keys": Visit("speyer", "/konto/sicherheitsschluessel"),
     "API docs": Visit("speyer", "/api/v1/docs"),
     "sharing": Visit("speyer", "/projekte-teilen/"),
     "share a project, errors": Visit(
