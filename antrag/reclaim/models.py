@@ -167,3 +167,7 @@ class Reclaim(NoticeToCity, ServiceRecord, db.Model):
             "principal_received": _money(self.principal_received),
             "receipts": [r.decisive_data() for r in self.receipts],
         }
+
+
+# The receipts' model must be mapped whenever the reclaim's is (its relationship names it).
+from . import receipts  # noqa: E402, F401
