@@ -108,7 +108,10 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     db.session.flush()
     records.record(definition)  # the version is published from its first case on
     entry = _entry(case, "start", None, definition.initial, actor, comment, {}, now, definition)
-    history.append(seal(entry, subject))
+    # The case is new in this transaction, seen by no one else: its chain starts here, no
+    # lock and no look-up needed (`history.append` does both for a running case).
+    history.link(seal(entry, subject), None)
+    db.session.add(entry)
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
     return case
 
