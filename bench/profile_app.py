@@ -4,7 +4,8 @@
         'bench.profile_app:create_profiled_app()'
 
 Every request runs under cProfile (one profile accumulated over all requests) and counts
-its SQL statements and their time per endpoint and trigger; every 100 requests the figures
+its SQL statements and their time per endpoint and trigger; every 100 requests
+(BENCH_PROFILE_EVERY) the figures
 are written to BENCH_PROFILE_OUT (`.prof` for pstats, `.txt` with the statements per
 request). Run by hand; the profiler's own overhead inflates Python time about twofold.
 """
@@ -27,6 +28,7 @@ def create_profiled_app():
     """Return the bench app with the profiler and the statement counter installed."""
     app = create_bench_app()
     out = os.environ["BENCH_PROFILE_OUT"]
+    every = int(os.environ.get("BENCH_PROFILE_EVERY", "100"))
     profiler = cProfile.Profile()
     totals = defaultdict(lambda: {"requests": 0, "statements": 0, "sql_s": 0.0, "wall_s": 0.0})
     samples: dict[str, list] = {}
@@ -67,7 +69,7 @@ def create_profiled_app():
         row["wall_s"] += time.perf_counter() - started
         samples.setdefault(name, [s for _, s in stats])
         seen[0] += 1
-        if seen[0] % 100 == 0:
+        if seen[0] % every == 0:
             profiler.dump_stats(f"{out}.prof")
             with open(f"{out}.txt", "w") as f:
                 json.dump({"totals": totals, "samples": samples}, f, indent=1)
