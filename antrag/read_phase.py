@@ -24,7 +24,7 @@ from .extensions import db
 def read_phase():
     """Run the block's reads without SQLite's write lock; end them keeping loaded rows."""
     session = db.session()
-    if not sqlite() or _holds_write_lock(session):
+    if not sqlite() or holds_write_lock(session):
         yield
         return
     g.sqlite_read_phase = True
@@ -32,7 +32,7 @@ def read_phase():
         yield
     finally:
         g.sqlite_read_phase = False
-    if not _holds_write_lock(session):  # it may have written after all (a token's last use)
+    if not holds_write_lock(session):  # it may have written after all (a token's last use)
         commit_keeping_rows()  # nothing to write: only ends the transaction
 
 
@@ -56,7 +56,8 @@ def in_read_phase() -> bool:
     return g.get("sqlite_read_phase", False)
 
 
-def _holds_write_lock(session) -> bool:
+def holds_write_lock(session) -> bool:
+    """Return whether the session's SQLite transaction holds the write lock (began by writing)."""
     if not session.in_transaction():
         return False
     return session.connection().connection.dbapi_connection.in_transaction

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import ROLE_LABELS
 from ..db_types import utcnow
 from ..extensions import db
+from ..read_phase import commit_keeping_rows
 from .models import ApiToken
 
 logger = logging.getLogger(__name__)
@@ -111,7 +113,8 @@ def _note_use(token: ApiToken, now) -> None:
             .values(last_used_at=now)
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()
+        commit_keeping_rows()  # the token and its user stay loaded: no second look-up
+        set_committed_value(token, "last_used_at", now)
     except OperationalError:
         db.session.rollback()
         logger.info("Last use of API token %s not recorded (database busy)", token.id)

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..i18n import label
 from ..input_text import text_problem
 from ..mail import outbox
-from . import history, records
+from . import guards, history, records
 from .calendar import due_at
 from .definitions import TransitionDef, WorkflowDefinition
 from .errors import (
@@ -108,7 +108,10 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     db.session.flush()
     records.record(definition)  # the version is published from its first case on
     entry = _entry(case, "start", None, definition.initial, actor, comment, {}, now, definition)
-    history.append(seal(entry, subject))
+    # The case is new in this transaction, seen by no one else: its chain starts here, no
+    # lock and no look-up needed (`history.append` does both for a running case).
+    history.link(seal(entry, subject), None)
+    db.session.add(entry)
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
     return case
 
@@ -203,10 +206,11 @@ def fire(
         run_effect(ctx)
     # Sealed and chained after the effects: the entry covers the subject's data as the
     # transition left it (an issued notice's PDF hash, …); entries of cases the effects start
-    # come first. It chains to the case's newest entry, whose hash the case row holds.
+    # come first. It chains to the case's newest entry, whose hash the case row holds; its
+    # INSERT moves the case's chain head (the database's trigger).
     history.link(seal(entry, subject), case.chain_hash)
-    _move_chain_head(case, entry.hash)
     db.session.add(entry)
+    guards.note_mover(case, actor.id)
     for mail in transition.notify:
         outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
     db.session.flush()
@@ -352,7 +356,9 @@ def _compare_and_set(
             "updated_at": now,
         }
     )
-    result = db.session.execute(
+    # It also draws the seq of the transition's history entry (RETURNING): no statement of
+    # its own, and only once the case row is ours.
+    moved = db.session.execute(
         update(Case)
         .where(
             Case.id == case.id,
@@ -361,23 +367,14 @@ def _compare_and_set(
             Case.chain_hash.is_not_distinct_from(case.chain_hash),
         )
         .values(**values)
+        .returning(*history.seq_draw())
         .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    ).first()
+    if moved is None:
         raise StaleVersion(_stale_message())
+    history.drawn_ahead(moved[-1])
     for key, value in values.items():
         set_committed_value(case, key, value)
-
-
-def _move_chain_head(case: Case, new_hash: str) -> None:
-    """Write the case's new chain head (the row is already ours: see `_compare_and_set`)."""
-    db.session.execute(
-        update(Case)
-        .where(Case.id == case.id)
-        .values(chain_hash=new_hash)
-        .execution_options(synchronize_session=False)
-    )
-    set_committed_value(case, "chain_hash", new_hash)
 
 
 def _entry(

@@ -1,21 +1,41 @@
 """Guards that any workflow may use, independent of its subject."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import HistoryEntry
 from .registry import guard
 
+# session.info: (case id, case version) -> who moved the case into the state it had at that
+# version. A case's version grows with every change, so the answer never changes once
+# committed; a rollback forgets what was noted.
+_MOVERS = "engine_movers"
+
 
 def proposer_id(ctx) -> int | None:
     """Return the user who moved the case into its current state (the proposer)."""
-    return db.session.scalar(
-        select(HistoryEntry.actor_id)
-        .where(HistoryEntry.case_id == ctx.case.id, HistoryEntry.to_state == ctx.case.state)
-        .order_by(HistoryEntry.seq.desc())
-        .limit(1)
-    )
+    known = db.session().info.setdefault(_MOVERS, {})
+    key = (ctx.case.id, ctx.case.version)
+    if key not in known:
+        known[key] = db.session.scalar(
+            select(HistoryEntry.actor_id)
+            .where(HistoryEntry.case_id == ctx.case.id, HistoryEntry.to_state == ctx.case.state)
+            .order_by(HistoryEntry.seq.desc())
+            .limit(1)
+        )
+    return known[key]
+
+
+def note_mover(case, actor_id: int | None) -> None:
+    """Note who just moved `case` into its state, so that the answer's guards need not ask."""
+    db.session().info.setdefault(_MOVERS, {})[(case.id, case.version)] = actor_id
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_movers(session, previous_transaction):
+    session.info.pop(_MOVERS, None)  # a savepoint's too: what it noted may be gone
 
 
 @guard(

@@ -2,7 +2,9 @@
 
 Each case's entries form a chain: an entry's `prev_hash` is the hash of the case's previous
 entry (GENESIS for its first), and the case row keeps the hash of its newest entry
-(`chain_hash`), written in the same transaction. A transition therefore locks only its own
+(`chain_hash`), which the database itself writes when the entry is inserted (a trigger,
+migration 0031: no statement of its own, and no way to insert an entry without moving the
+head). A transition therefore locks only its own
 case row, which its compare-and-set UPDATE locks anyway; there is no row that every writer
 waits for. Checkpoints (`checkpoints.py`, `flask audit seal`) periodically seal all entries
 written since the previous checkpoint. Entries written before migration 0022 form one chain
@@ -13,13 +15,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from ..extensions import db
 from ..locks import lock_number
+from ..read_phase import holds_write_lock
 from . import checkpoints
 from .models import HISTORY_SEQ, Case, ChainHead, HistoryEntry
 
@@ -72,31 +75,72 @@ def hashed_content(entry: HistoryEntry) -> dict:
     return content
 
 
+# session.info keys: a seq drawn ahead by a statement that had to run anyway (the
+# transition's compare-and-set), and (SQLite) the last seq handed out in this transaction.
+_AHEAD, _LAST = "history_seq_ahead", "history_seq_last"
+
+
+def seq_draw() -> tuple:
+    """Return the columns that draw the next `seq` inside another statement (its RETURNING).
+
+    The last column is the seq; hand it to `drawn_ahead`. PostgreSQL: the sequence and the
+    shared seal lock of `next_seq`; SQLite: max + 1, read under the write lock of the
+    statement that returns it.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.pg_advisory_xact_lock_shared(SEAL_LOCK), HISTORY_SEQ.next_value()
+    return (select(func.coalesce(func.max(HistoryEntry.seq), 0) + 1).scalar_subquery(),)
+
+
+def drawn_ahead(seq: int) -> None:
+    """Keep `seq` (drawn by `seq_draw`) for the next entry linked in this transaction."""
+    db.session().info[_AHEAD] = seq
+
+
 def next_seq() -> int:
     """Draw the `seq` of a new entry: unique and increasing, with gaps (no hot row).
 
     PostgreSQL takes it from a sequence, together with a shared lock that `checkpoints.seal`
     takes exclusively (appends never wait for each other, a seal waits for the appends in
-    flight); SQLite's writers are serialised by BEGIN IMMEDIATE, so max + 1 is safe.
+    flight); SQLite's writers are serialised by their write lock, so max + 1 is safe, and
+    once drawn under the lock the next ones of the transaction are counted on without a
+    statement. A seq drawn ahead (`drawn_ahead`) goes to the first entry that asks, so
+    entries are numbered in the order they are linked, as if each had drawn its own.
     """
-    session = db.session
+    session = db.session()
+    ahead = session.info.pop(_AHEAD, None)
     if session.get_bind().dialect.name == "postgresql":
+        if ahead is not None:
+            return ahead
         return session.execute(
             select(func.pg_advisory_xact_lock_shared(SEAL_LOCK), HISTORY_SEQ.next_value())
         ).one()[1]
-    return session.scalar(select(func.coalesce(func.max(HistoryEntry.seq), 0) + 1))
+    last = session.info.get(_LAST)
+    if ahead is not None:
+        seq = ahead if last is None else max(ahead, last + 1)
+    elif last is not None and holds_write_lock(session):
+        seq = last + 1
+    else:
+        seq = session.scalar(select(func.coalesce(func.max(HistoryEntry.seq), 0) + 1))
+        seq = seq if last is None else max(seq, last + 1)
+    session.info[_LAST] = seq
+    return seq
 
 
 def link(entry: HistoryEntry, prev_hash: str | None) -> HistoryEntry:
     """Give `entry` its seq and chain it to `prev_hash`, the hash of its case's newest entry.
 
     The caller must make sure that `prev_hash` is still the case's chain head when it
-    commits: `core.fire` writes the new head in its compare-and-set UPDATE of the case (which
-    also checks the old one), `append` locks the case row.
+    commits: `core.fire` checks it in its compare-and-set UPDATE of the case, `append` locks
+    the case row. Inserting the entry moves the head (the database's trigger); the loaded
+    case, if any, is told here.
     """
     entry.seq = next_seq()
     entry.prev_hash = prev_hash or GENESIS
     entry.hash = entry_hash(entry, entry.prev_hash)
+    case = db.session.identity_map.get(identity_key(Case, entry.case_id))
+    if case is not None:
+        set_committed_value(case, "chain_hash", entry.hash)
     return entry
 
 
@@ -112,15 +156,6 @@ def append(entry: HistoryEntry) -> HistoryEntry:
         select(Case.chain_hash).where(Case.id == entry.case_id).with_for_update()
     ).scalar_one()
     link(entry, prev)
-    session.execute(
-        update(Case)
-        .where(Case.id == entry.case_id)
-        .values(chain_hash=entry.hash)
-        .execution_options(synchronize_session=False)
-    )
-    case = session.identity_map.get(identity_key(Case, entry.case_id))
-    if case is not None:
-        set_committed_value(case, "chain_hash", entry.hash)
     session.add(entry)
     return entry
 
@@ -188,6 +223,14 @@ def verify(batch_size: int = 1000) -> tuple[int, Break | None]:
             reason = f"the newest entries of case {case_id} are missing or were changed"
             return checked, Break(last_seq, None, reason)
     return checked, None
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_drawn_seqs(session, transaction):
+    """A seq drawn or counted in one transaction means nothing in the next."""
+    if transaction.parent is None:
+        session.info.pop(_AHEAD, None)
+        session.info.pop(_LAST, None)
 
 
 @event.listens_for(Session, "before_flush")

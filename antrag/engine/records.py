@@ -130,12 +130,26 @@ def _insert(values: dict):
     return module.insert(WorkflowFingerprint).values(**values).on_conflict_do_nothing()
 
 
+# Canonical JSON by fingerprint: the fingerprint is the hash of exactly this text, so the
+# cache cannot hand out another definition's form; it spares every case start the walk.
+_CANONICAL: dict[str, str] = {}
+
+
+def _canonical(d: WorkflowDefinition) -> str:
+    if not d.fingerprint:  # built by hand, not by the loader: nothing to key on
+        return canonical_json(d)
+    text = _CANONICAL.get(d.fingerprint)
+    if text is None:
+        text = _CANONICAL[d.fingerprint] = canonical_json(d)
+    return text
+
+
 def _values(d: WorkflowDefinition, now: datetime) -> dict:
     return {
         "workflow": d.name,
         "version": d.version,
         "fingerprint": d.fingerprint,
-        "canonical": canonical_json(d),
+        "canonical": _canonical(d),
         "source": d.path[:300],
         "first_used_at": now,
     }
