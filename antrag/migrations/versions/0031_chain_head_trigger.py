@@ -1,7 +1,7 @@
 """The database moves a case's chain head when a history entry is inserted.
 
 Revision ID: 0031
-Revises: 0023
+Revises: 0030
 Create Date: 2026-12-05 05:30:00
 
 Until now the engine wrote `case.chain_hash` with an UPDATE of its own after every history
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0031'
-down_revision = '0023'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
