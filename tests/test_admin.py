@@ -25,6 +25,24 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def _a_message():
+    """Return a queued message (the outbox's message page needs one)."""
+    from antrag.mail.models import OutboxMessage
+
+    message = db.session.scalars(select(OutboxMessage).limit(1)).first()
+    if message is None:
+        message = OutboxMessage(
+            template="test",
+            recipient="stadt@speyer.de",
+            recipient_name="Stadt Speyer",
+            subject="Testnachricht",
+            body="Guten Tag.",
+        )
+        db.session.add(message)
+        db.session.commit()
+    return message
+
+
 def admin_pages(world) -> dict[str, str]:
     """Return every admin endpoint with a URL that opens it."""
     return {
@@ -43,6 +61,7 @@ def admin_pages(world) -> dict[str, str]:
         "admin.programme_new": url_for("admin.programme_new"),
         "admin.programme_edit": url_for("admin.programme_edit", programme_id=world.programme.id),
         "admin.outbox": url_for("admin.outbox"),
+        "admin.outbox_message": url_for("admin.outbox_message", message_id=_a_message().id),
         "admin.admin_record": url_for("admin.admin_record"),
         "admin.admin_record_json": url_for("admin.admin_record_json"),
         "admin.admin_record_csv": url_for("admin.admin_record_csv"),

@@ -99,9 +99,11 @@ def test_the_page_of_a_discarded_notice_says_it_was_not_issued(make_application,
     db.session.commit()
     act(notice, "discard", world.users.reviewer, comment="Die Stadt verzichtet.")
 
-    page = make_web(world.users.speyer).get(f"/bescheide/{notice.id}").get_data(as_text=True)
+    page = make_web(world.users.reviewer).get(f"/bescheide/{notice.id}").get_data(as_text=True)
 
     assert "Verworfen" in page and "Die Stadt verzichtet." in page
+    # The city never received the draft: it does not see it.
+    assert make_web(world.users.speyer).get(f"/bescheide/{notice.id}").status_code == 404
     assert "Der Bescheid wurde nicht erlassen" in page
 
 

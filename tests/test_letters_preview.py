@@ -9,7 +9,8 @@ from antrag.extensions import db
 
 ROLES = ("anonymous", "own_city", "other_city", "signing_reviewer", "reviewer", "mentor", "admin")
 #                    anon own  other sign rev  ment adm
-DRAFTED_TABLE = (302, 403, 404, 200, 403, 404, 404)
+# The city concerned does not see a draft at all (404), like any other city.
+DRAFTED_TABLE = (302, 404, 404, 200, 403, 404, 404)
 
 
 @pytest.fixture

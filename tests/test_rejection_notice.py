@@ -102,6 +102,11 @@ def test_the_notice_list_shows_rejections_to_the_city_concerned_and_the_ministry
     rejection, world, make_web
 ):
     link = f"/bescheide/ablehnungen/{rejection.id}"
+    # While drafted, the notice is the ministry's work: not listed for the city.
+    assert link not in make_web(world.users.speyer).get("/bescheide/").get_data(as_text=True)
+    world.users.reviewer.can_sign = True
+    db.session.commit()
+    act(rejection, "issue", world.users.reviewer)
     ministry = make_web(world.users.reviewer).get("/bescheide/").get_data(as_text=True)
     city = make_web(world.users.speyer).get("/bescheide/").get_data(as_text=True)
     other = make_web(world.users.andernach).get("/bescheide/").get_data(as_text=True)

@@ -77,6 +77,7 @@ def _fill_in(web, application_id):
 
 
 def _start_draft(web, world) -> int:
+    web.get("/antraege/")  # the page with "Antrag anlegen" and its one-time form token
     response = web.post("/antraege/neu", {"round_id": world.round.id})
     assert response.status_code == 302
     return int(re.search(r"/antraege/(\d+)/bearbeiten", response.headers["Location"]).group(1))

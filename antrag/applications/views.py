@@ -28,18 +28,25 @@ bp = Blueprint("applications", __name__, url_prefix="/antraege")
 def index():
     """The city's applications and the rounds it may apply to now."""
     municipality = current_user.municipality
+    return render_template(
+        "applications/index.html",
+        applications=queries.applications_of(municipality.id),
+        state_label=state_label,
+        **application_start(municipality),
+    )
+
+
+def application_start(municipality) -> dict:
+    """Return the city's membership, or the open rounds it may apply to (with the
+    application that already holds each): what `applications/_rounds.html` shows."""
     membership = queries.membership_of(municipality.id)
+    if membership is not None:
+        return {"membership": membership, "rounds": []}
     rounds = [
         (r, queries.blocking_application(municipality.id, r.id))
         for r in queries.open_rounds_for(municipality)
     ]
-    return render_template(
-        "applications/index.html",
-        applications=queries.applications_of(municipality.id),
-        membership=membership,
-        rounds=[] if membership is not None else rounds,
-        state_label=state_label,
-    )
+    return {"membership": None, "rounds": rounds}
 
 
 @bp.route("/neu", methods=["POST"])

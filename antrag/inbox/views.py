@@ -38,8 +38,17 @@ def index():
     """The start page: everything waiting for this person (and, in the ministry, the team)."""
     now = clock_now()
     if current_user.role == "applicant":
+        from ..applications.views import application_start
+        from ..cases.page import state_label
+
         tasks, following = city_inbox(current_user, now)
-        return render_template("inbox/city.html", tasks=tasks, following=following)
+        return render_template(
+            "inbox/city.html",
+            tasks=tasks,
+            following=following,
+            state_label=state_label,
+            **application_start(current_user.municipality),
+        )
     if current_user.role == "mentor":
         return render_template("inbox/mentor.html", rows=mentor_inbox(current_user, now))
     return _ministry(now)

@@ -61,7 +61,8 @@ def act(reclaim_id: int):
     page = url_for(".page", reclaim_id=found.id)
     if inputs:  # the decision and the receipt: amounts typed in German form
         response = fire_posted(found, _render, page, inputs)
-        if trigger in RECEIPT_TRIGGERS and response.status_code == 302:
+        # A refusal is a (page, status) pair; only a redirect means the receipt was booked.
+        if trigger in RECEIPT_TRIGGERS and getattr(response, "status_code", None) == 302:
             _settle_if_paid(found)
         return response
     # The waiver is declared and confirmed as for every notice (and retrieving downloads).

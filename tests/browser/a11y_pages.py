@@ -115,11 +115,13 @@ def in_english(page):
 
 
 def stale_form(page):
-    """Act on a version of the case that is no longer current: the 409 page."""
+    """Act on a version of the case that is no longer current: the case page answers 409
+    with the conflict and the typed comment kept."""
     page.locator("input[name=version]").first.evaluate("input => { input.value = '1'; }")
     page.locator("form.action-form").first.locator("textarea").fill("Bitte ergänzen.")
     page.locator("form.action-form").first.get_by_role("button").press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Konflikt")
+    expect(page.locator("#conflict")).to_be_visible()
+    expect(page.locator("#conflict .typed-comment")).to_have_text("Bitte ergänzen.")
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def test_twenty_reviewers_co_sign_at_once_one_wins(gunicorn, make_application, d
     results = race([lambda b=b: b.post(page + "/aktion", form) for b in browsers])
 
     assert statuses(results) == [302] + [409] * 19, explain(results, server)
-    assert all("Konflikt" in r.text for r in results if r.status_code == 409)
+    assert all('id="conflict"' in r.text for r in results if r.status_code == 409)
     fresh()
     approvals = [e for e in history_of(case_id) if e.trigger == "approve"]
     assert len(approvals) == 1
