@@ -11,6 +11,10 @@ from antrag.extensions import db
 from antrag.mail.models import OutboxMessage
 from config import DevelopmentConfig
 
+# The subject (the development server's mail folder and ports) does not depend on the
+# database: SQLite only.
+pytestmark = pytest.mark.database_agnostic
+
 
 @pytest.mark.parametrize(
     ("environ", "expected"),

@@ -2,11 +2,15 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from icalendar import Calendar
 from meetings_support import make_meeting_fixture  # noqa: F401 - fixture
 
 from antrag.extensions import db
 from antrag.meetings.operations import update_meeting
+
+# The subject (the iCalendar format) does not depend on the database: SQLite only.
+pytestmark = pytest.mark.database_agnostic
 
 
 def test_ics_holds_the_meeting_with_escaped_text(make_web, make_meeting, world):

@@ -11,6 +11,9 @@ from antrag.clock import frozen_at
 from antrag.db_types import utcnow
 from antrag.extensions import db
 
+# The subject (WebAuthn ceremonies and their signatures) does not depend on the database: SQLite only.
+pytestmark = pytest.mark.database_agnostic
+
 PAGE = "/konto/sicherheitsschluessel"
 
 

@@ -10,6 +10,9 @@ from antrag.security_keys import ceremonies
 from antrag.security_keys.ceremonies import KeyRefused
 from antrag.security_keys.models import WebAuthnCredential
 
+# The subject (WebAuthn ceremonies and their signatures) does not depend on the database: SQLite only.
+pytestmark = pytest.mark.database_agnostic
+
 PAGE = "/konto/sicherheitsschluessel"
 
 

@@ -16,6 +16,9 @@ from antrag.extensions import db
 from antrag.security_keys.models import WebAuthnCredential
 from antrag.security_keys.relying_party import relying_party
 
+# The subject (WebAuthn ceremonies and their signatures) does not depend on the database: SQLite only.
+pytestmark = pytest.mark.database_agnostic
+
 PAGE = "/konto/sicherheitsschluessel"
 
 
