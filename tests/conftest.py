@@ -27,7 +27,8 @@ def pytest_collection_modifyitems(config, items):
     `make test` runs the whole suite on SQLite and then again on PostgreSQL (`.ci/run`).
     Tests marked `database_agnostic` (PDF documents, legal and grant arithmetic, formats,
     catalogs, the treasury's file formats, the API's documented shapes, the demo data, browser
-    journeys and accessibility) would only repeat themselves there; everything that reads or
+    journeys and accessibility, WebAuthn ceremonies, the pages' authorization table) would
+    only repeat themselves there; everything that reads or
     writes through the app's queries, constraints and races runs on both.
     """
     if not SERVER_URL:
