@@ -4,11 +4,14 @@ Every refusal is a problem with German field-level messages: 400 for a body that
 JSON at all, 415 for the wrong content type, 422 for values that are not acceptable.
 """
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal
 
 from flask import request
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm.util import identity_key
 
 from ..extensions import db
 from ..formats import format_money
@@ -162,9 +165,24 @@ def pagination() -> tuple[int, int]:
     return page, per_page
 
 
+@functools.cache
+def _by_id(model, options: tuple):
+    """Return the statement that loads one `model` row by id with `options`, built once."""
+    return select(model).options(*options).where(model.id == bindparam("object_id"))
+
+
 def get_visible(model, object_id: int, user, options: tuple = ()):
     """Return the object if it exists and `user` may see it; otherwise a 404 problem."""
-    obj = db.session.get(model, object_id, options=options) if 1 <= object_id <= MAX_ID else None
+    obj = None
+    if 1 <= object_id <= MAX_ID:
+        # The session's own copy if it has one (as `Session.get`), else one statement.
+        obj = db.session.identity_map.get(identity_key(model, object_id))
+        if obj is None:
+            obj = (
+                db.session.scalars(_by_id(model, options), {"object_id": object_id})
+                .unique()
+                .one_or_none()
+            )
     if obj is None or not obj.can_view(user):
         security_event(
             "access_refused", user=user, obj=f"{model.__name__}:{object_id}", outcome="refused"

@@ -8,6 +8,7 @@ declared mails to the outbox.
 The request or command commits once.
 """
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import MachineError
 
@@ -71,6 +72,8 @@ class TransitionContext:
     now: datetime = field(default_factory=utcnow)
     refused: str | None = None
     entry: HistoryEntry | None = None
+    # What effects created, by name, for the effects after them (e.g. the drafted notice).
+    made: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -149,19 +152,19 @@ def fire(
         raise UnknownAction(
             _("Die Aktion „%(trigger)s“ gibt es in diesem Verfahren nicht.", trigger=trigger)
         )
-    action_label = label(transition.label)
-    state_label = label(definition.states[case.state].label)
     if case.state not in transition.sources:
         raise WrongState(
             _(
                 "„%(action)s“ ist im Status „%(state)s“ nicht möglich. "
                 "Vermutlich hat jemand anderes den Vorgang inzwischen bearbeitet.",
-                action=action_label,
-                state=state_label,
+                action=label(transition.label),
+                state=label(definition.states[case.state].label),
             )
         )
     if actor.role not in transition.roles:
-        raise NotAllowed(_("Ihre Rolle darf „%(action)s“ nicht ausführen.", action=action_label))
+        raise NotAllowed(
+            _("Ihre Rolle darf „%(action)s“ nicht ausführen.", action=label(transition.label))
+        )
     clean_comment, clean_inputs = check_inputs(transition, comment, inputs)
     ctx = TransitionContext(
         case, subject, actor, definition, transition, clean_comment, clean_inputs
@@ -172,8 +175,8 @@ def fire(
         raise WrongState(
             _(
                 "„%(action)s“ ist im Status „%(state)s“ nicht möglich.",
-                action=action_label,
-                state=state_label,
+                action=label(transition.label),
+                state=label(definition.states[case.state].label),
             )
         ) from exc
     if not moved:
@@ -209,7 +212,7 @@ def fire(
     # come first. It chains to the case's newest entry, whose hash the case row holds; its
     # INSERT moves the case's chain head (the database's trigger).
     history.link(seal(entry, subject), case.chain_hash)
-    db.session.add(entry)
+    history.insert_now(entry)
     guards.note_mover(case, actor.id)
     for mail in transition.notify:
         outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
@@ -358,23 +361,45 @@ def _compare_and_set(
     )
     # It also draws the seq of the transition's history entry (RETURNING): no statement of
     # its own, and only once the case row is ours.
-    moved = db.session.execute(
-        update(Case)
-        .where(
-            Case.id == case.id,
-            Case.state == from_state,
-            Case.version == version,
-            Case.chain_hash.is_not_distinct_from(case.chain_hash),
+    moved = (
+        db.session.connection()
+        .execute(
+            _cas_statement(tuple(values), db.session.get_bind().dialect.name),
+            {f"new_{key}": value for key, value in values.items()}
+            | {
+                "old_id": case.id,
+                "old_state": from_state,
+                "old_version": version,
+                "old_chain_hash": case.chain_hash,
+            },
         )
-        .values(**values)
-        .returning(*history.seq_draw())
-        .execution_options(synchronize_session=False)
-    ).first()
+        .first()
+    )
     if moved is None:
         raise StaleVersion(_stale_message())
     history.drawn_ahead(moved[-1])
     for key, value in values.items():
         set_committed_value(case, key, value)
+
+
+@functools.cache
+def _cas_statement(columns: tuple, dialect: str):
+    """Return the compare-and-set UPDATE that writes `columns`, built once per column set.
+
+    `dialect` keys the cache: what draws the history seq differs per database.
+    """
+    table = Case.__table__
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("old_id"),
+            table.c.state == bindparam("old_state"),
+            table.c.version == bindparam("old_version"),
+            table.c.chain_hash.is_not_distinct_from(bindparam("old_chain_hash")),
+        )
+        .values({column: bindparam(f"new_{column}") for column in columns})
+        .returning(*history.seq_draw())
+    )
 
 
 def _entry(

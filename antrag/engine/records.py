@@ -20,10 +20,12 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from sqlalchemy import func, inspect, select
+from flask import current_app
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -156,8 +158,31 @@ def _values(d: WorkflowDefinition, now: datetime) -> dict:
 
 
 def record(definition: WorkflowDefinition) -> None:
-    """Record `definition` as published, in the caller's transaction, unless it is already."""
+    """Record `definition` as published, in the caller's transaction, unless it is already.
+
+    Once a transaction that recorded it has committed, the app knows the version is on
+    record and spares later case starts the statement (a record is never removed).
+    """
+    known = current_app.extensions.setdefault(_RECORDED, set())
+    key = (definition.name, definition.version, definition.fingerprint)
+    if key in known:
+        return
     db.session.execute(_insert(_values(definition, utcnow())))
+    db.session().info.setdefault(_RECORDED, []).append((known, key))
+
+
+_RECORDED = "antrag_recorded_versions"
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_recorded(session):
+    for known, key in session.info.pop(_RECORDED, ()):
+        known.add(key)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_recorded(session, previous_transaction):
+    session.info.pop(_RECORDED, None)
 
 
 def adopt(definitions: list[WorkflowDefinition], state: DatabaseState) -> list[str]:

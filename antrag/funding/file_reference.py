@@ -5,7 +5,7 @@ locks it until commit (a row lock on PostgreSQL, the write lock on SQLite), so c
 approvals queue up, and a rollback gives the number back.
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -17,16 +17,14 @@ PREFIX = "DS"
 def next_file_reference(year: int) -> str:
     """Take the next number of `year` in the current transaction and return the reference."""
     for _ in range(3):
-        taken = db.session.execute(
+        number = db.session.execute(  # one statement: the new number comes back with it
             update(FileReferenceCounter)
             .where(FileReferenceCounter.year == year)
             .values(last=FileReferenceCounter.last + 1)
+            .returning(FileReferenceCounter.last)
             .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount == 1:
-            number = db.session.scalar(
-                select(FileReferenceCounter.last).where(FileReferenceCounter.year == year)
-            )
+        ).scalar()
+        if number is not None:
             return format_reference(year, number)
         try:  # the first reference of the year: create its row, unless someone just did
             with db.session.begin_nested():

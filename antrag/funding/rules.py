@@ -115,6 +115,7 @@ def create_funding_notice(ctx) -> None:
         addressee_address=municipality.postal_address,
     )
     engine.start("funding_notice", notice, ctx.actor)
+    ctx.made["funding_notice"] = notice
     logger.info("Notice %s drafted for application %s", notice.file_reference, application.id)
 
 
@@ -126,9 +127,11 @@ def reserve_budget(ctx) -> None:
     took the money first makes the approval fail with the guard's own refusal.
     """
     application = ctx.subject
-    notice = db.session.scalars(
-        select(FundingNotice).where(FundingNotice.application_id == application.id)
-    ).one()
+    notice = ctx.made.get("funding_notice")  # drafted by this approval's `draft_notice`
+    if notice is None:
+        notice = db.session.scalars(
+            select(FundingNotice).where(FundingNotice.application_id == application.id)
+        ).one()
     try:
         budget.reserve(notice, ctx.case.id)
     except budget.BudgetExhausted:

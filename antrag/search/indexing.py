@@ -23,6 +23,8 @@ from .models import SearchDocument
 
 logger = logging.getLogger(__name__)
 PENDING = "search_pending"
+# Documents of records this flush inserted: there is nothing to delete first.
+FRESH = "search_fresh"
 TABLE = SearchDocument.__table__
 
 
@@ -56,8 +58,11 @@ def text_of(kind: str, record) -> Text:
     return notice_text(kind, record)
 
 
-def _write(connection, kind: str, ref_id: int, record) -> None:
-    connection.execute(delete(TABLE).where(TABLE.c.kind == kind, TABLE.c.ref_id == ref_id))
+def _write(connection, kind: str, ref_id: int, record, *, new: bool = False) -> None:
+    """Write the document of `record` (None: remove it); `new`: a record first inserted now,
+    which can have no document yet."""
+    if not new:
+        connection.execute(delete(TABLE).where(TABLE.c.kind == kind, TABLE.c.ref_id == ref_id))
     if record is None:
         return
     text = text_of(kind, record)
@@ -99,6 +104,10 @@ def _expand(connection, keys: set) -> set:
 def _collect(session, _context) -> None:
     """Note which documents this flush touched (the lists still show what it wrote)."""
     keys = session.info.setdefault(PENDING, set())
+    fresh = session.info.setdefault(FRESH, set())
+    for obj in session.new:
+        if KIND_OF.get(type(obj)) is not None:
+            fresh.add((KIND_OF[type(obj)], obj.id))
     for obj in (*session.new, *session.dirty, *session.deleted):
         keys.update(_keys(obj))
 
@@ -107,16 +116,19 @@ def _collect(session, _context) -> None:
 def _rewrite(session, _context) -> None:
     """Rewrite the touched documents on the flush's connection (same transaction)."""
     keys = session.info.pop(PENDING, set())
+    fresh = session.info.pop(FRESH, set())
     if not keys:
         return
     connection = session.connection()
     for kind, ref_id in sorted(_expand(connection, keys)):
-        _write(connection, kind, ref_id, session.get(MODELS[kind], ref_id))
+        record = session.get(MODELS[kind], ref_id)
+        _write(connection, kind, ref_id, record, new=(kind, ref_id) in fresh)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(FRESH, None)
 
 
 def rebuild(session) -> int:
