@@ -1,0 +1,121 @@
+"""What one API transition sends to the database (issue 14): pinned, so that it stays lean.
+
+The figures are the statements of the request (without BEGIN/COMMIT/SAVEPOINT), on SQLite
+and PostgreSQL alike; `bench/README.md` keeps the history of how they came down.
+"""
+
+import pytest
+from api_support import token_for
+from sql_support import counted_statements
+
+from antrag.engine import records
+from antrag.extensions import db
+
+# The bearer token with its user, the application with its projects and attachments, the
+# compare-and-set of the case, the history entry, the revisions of the answer.
+START_REVIEW = 5
+# `approve` also drafts the notice (the file reference, its case, the notice, its search
+# document, its history entry), reserves the budget with its ledger row, looks for a mentor
+# and records the mentoring gap, and mails the city (its address, the outbox row).
+APPROVE = 20
+
+
+def _post(client, token, application, trigger, version, comment=None):
+    body = {"trigger": trigger, "version": version}
+    if comment:
+        body["comment"] = comment
+    response = client.post(
+        f"/api/v1/applications/{application.id}/transitions",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    return response.get_json()
+
+
+def _sql(statements) -> list[str]:
+    """The statements but transaction control and the token's last use (noted at most once
+    a minute, so not part of a transition's cost)."""
+    skip = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK", "UPDATE API_TOKEN")
+    return [s.strip() for s in statements if not s.strip().upper().startswith(skip)]
+
+
+@pytest.fixture
+def tokens(world):
+    return {name: token_for(getattr(world.users, name), name) for name in ("reviewer", "reviewer2")}
+
+
+def test_start_review_sends_five_statements(client, make_application, tokens):
+    application = make_application("submitted")
+    version = application.case.version
+
+    with counted_statements() as statements:
+        body = _post(client, tokens["reviewer"], application, "start_review", version)
+
+    assert body["state"] == "in_review"
+    assert len(_sql(statements)) <= START_REVIEW, "\n".join(_sql(statements))
+
+
+def test_approve_drafts_the_notice_in_twenty_statements(
+    client, make_application, tokens, world
+):
+    # Another approval first: the year's file reference counter and the notice's workflow
+    # version are on record, as on any day but the first.
+    make_application("approved", municipality=world.andernach)
+    application = make_application("proposed_approval")  # proposed by `reviewer` (STEPS)
+    version = application.case.version
+
+    with counted_statements() as statements:
+        body = _post(client, tokens["reviewer2"], application, "approve", version)
+
+    sql = _sql(statements)
+    assert body["state"] == "approved"
+    assert len(sql) <= APPROVE, "\n".join(sql)
+    # The file reference comes back with its UPDATE; the new notice's search document is
+    # written without a DELETE before it; the workflow version is on record already.
+    assert not [s for s in sql if s.startswith("SELECT file_reference_counter")]
+    assert not [s for s in sql if s.startswith("DELETE FROM search_document")]
+    assert not [s for s in sql if "workflow_fingerprint" in s]
+
+
+def test_a_version_is_recorded_again_after_a_rollback(app, make_application, world):
+    """The app remembers a recorded version only once the recording transaction committed."""
+    from antrag import engine
+    from antrag.applications.models import Application
+
+    known = app.extensions.setdefault(records._RECORDED, set())
+    known.clear()
+    with counted_statements() as statements:
+        engine.start(
+            "membership",
+            Application(
+                round=world.round, municipality=world.andernach, created_by=world.users.andernach
+            ),
+            world.users.andernach,
+        )
+    db.session.rollback()
+    assert [s for s in statements if "workflow_fingerprint" in s]
+    assert not known  # rolled back: not remembered
+
+    with counted_statements() as statements:
+        engine.start(
+            "membership",
+            Application(
+                round=world.round, municipality=world.andernach, created_by=world.users.andernach
+            ),
+            world.users.andernach,
+        )
+    db.session.commit()
+    assert [s for s in statements if "workflow_fingerprint" in s]
+    assert known  # committed: the next start sends no INSERT of the record
+
+    with counted_statements() as statements:
+        engine.start(
+            "membership",
+            Application(
+                round=world.round, municipality=world.pirmasens, created_by=world.users.pirmasens
+            ),
+            world.users.pirmasens,
+        )
+    assert not [s for s in statements if "workflow_fingerprint" in s]
