@@ -101,13 +101,15 @@ def serve(
     threads: int = 4,
     wait=True,
     shipped=False,
+    env_extra: dict | None = None,
 ):
     """Run gunicorn with `workers` processes (gthread, `threads` each) on `database_uri`.
 
     With `wait=False` it returns at once, so that the test can write its data while the
     workers boot (they connect to the database at their first request); the test then
     calls `server.wait_ready(workers)`. With `shipped=True` the project's gunicorn.conf.py
-    is read first (its logging settings included).
+    is read first (its logging settings included). `env_extra` adds settings of the environment
+    (e.g. the identity provider's).
     """
     folder.mkdir(parents=True, exist_ok=True)
     ready_dir = folder / "ready"
@@ -131,6 +133,7 @@ def serve(
         "MAIL_FILE_FOLDER": str(folder / "mail"),
         "PYTHONPATH": str(ROOT),
     }
+    env |= env_extra or {}
     log = folder / "gunicorn.log"
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -23,7 +23,10 @@ from oidc_support import (
 )
 from second_factor_support import pass_second_factor
 from security_support import events, is_logged_in
+from sqlalchemy import select
 
+from antrag.audit.models import AdminRecord
+from antrag.audit.record import verify
 from antrag.clock import now
 from antrag.extensions import db
 
@@ -50,6 +53,27 @@ def test_happy_path_logs_in_binds_the_subject_and_logs_out_at_the_provider(sso, 
     assert response.headers["Location"].startswith(f"{sso.issuer}/session/end?")
     assert query(response.headers["Location"])["client_id"] == CLIENT_ID
     assert not is_logged_in(web.client)
+
+
+def test_the_binding_is_in_the_administration_record_made_by_the_account(sso, web, make_web):
+    sign_in(web, "anna")
+    sign_in(make_web(), "anna")  # a later login binds nothing more
+    anna = user("anna.prueferin@mdi.rlp.de")
+
+    recorded = db.session.scalars(
+        select(AdminRecord)
+        .where(AdminRecord.object_type == "user", AdminRecord.object_id == anna.id)
+        .where(AdminRecord.field.in_(("oidc_issuer", "oidc_subject")))
+        .order_by(AdminRecord.seq)
+    ).all()
+    assert [(r.field, r.old_value, r.new_value) for r in recorded] == [
+        ("oidc_issuer", None, sso.issuer),
+        ("oidc_subject", None, "anna"),
+    ]
+    assert {(r.actor_id, r.actor_name) for r in recorded} == {
+        (anna.id, f"{anna.name} <{anna.email}>")
+    }
+    assert verify()[1] is None
 
 
 def test_a_second_login_must_name_the_same_subject(sso, web, make_web, caplog):

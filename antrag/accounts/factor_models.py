@@ -30,6 +30,8 @@ class TotpCredential(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The step of the last replayed code the holder was mailed about (totp_replay.py).
+    replay_notified_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     user = relationship("User")
 

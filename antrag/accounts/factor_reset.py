@@ -15,6 +15,7 @@ import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -32,13 +33,19 @@ class ResetRefused(Exception):
     """A reset step is not allowed; the message says why in German."""
 
 
-def open_reset(user: User) -> SecondFactorReset | None:
-    """Return the open reset request for `user`, or None."""
-    return db.session.scalar(
-        select(SecondFactorReset).where(
-            SecondFactorReset.user_id == user.id, SecondFactorReset.open_marker == 1
-        )
+def open_reset(user: User, *, lock: bool = False) -> SecondFactorReset | None:
+    """Return the open reset request for `user`, or None.
+
+    With `lock`, the row is locked until the transaction ends (PostgreSQL; SQLite's write
+    requests hold the database lock already): of two admins confirming or cancelling at
+    once, the second waits and then finds the request closed.
+    """
+    query = select(SecondFactorReset).where(
+        SecondFactorReset.user_id == user.id, SecondFactorReset.open_marker == 1
     )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def request_reset(actor: User, user: User, reason: str) -> SecondFactorReset:
@@ -52,8 +59,9 @@ def request_reset(actor: User, user: User, reason: str) -> SecondFactorReset:
         )
     if not reason:
         raise ResetRefused(_("Bitte geben Sie an, wie Sie die Person erkannt haben."))
+    waiting = _("Für dieses Konto wartet schon ein Antrag auf Bestätigung.")
     if open_reset(user) is not None:
-        raise ResetRefused(_("Für dieses Konto wartet schon ein Antrag auf Bestätigung."))
+        raise ResetRefused(waiting)
     reset = SecondFactorReset(
         user_id=user.id,
         reason=reason[:REASON_MAX],
@@ -61,8 +69,11 @@ def request_reset(actor: User, user: User, reason: str) -> SecondFactorReset:
         requested_at=utcnow(),
         open_marker=1,
     )
-    db.session.add(reset)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two admins at once: the unique constraint decides
+            db.session.add(reset)
+    except IntegrityError:
+        raise ResetRefused(waiting) from None
     security_event("second_factor_reset", user=actor, obj=user, outcome="requested")
     logger.info("Second-factor reset of user %s requested by %s", user.id, actor.id)
     return reset

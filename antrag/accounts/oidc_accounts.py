@@ -12,8 +12,10 @@ The rules (issue 16): the provider vouches for a person, Antrag decides what the
 """
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from ..audit.actor import acting_as
+from ..audit.record import note
 from ..extensions import db
 from ..security import security_event
 from .models import User
@@ -83,10 +85,33 @@ def account_for(claims: dict) -> User:
         raise OidcRefused("subject_taken", email)
     _check_role(user, claims)
     if user.oidc_subject is None:
-        user.oidc_issuer, user.oidc_subject = issuer, subject
-        db.session.flush()  # the unique constraint decides a race between two first logins
-        security_event("oidc_subject_bound", user=user, issuer=issuer)
+        _bind(user, issuer, subject)
     return user
+
+
+def _bind(user: User, issuer: str, subject: str) -> None:
+    """Bind the subject at the first login; of two first logins at once, one binds.
+
+    A guarded UPDATE decides between two logins of the account (the second finds the
+    subject bound: the same one goes on, another is refused); the unique constraint between
+    two accounts (IntegrityError: `subject_taken`). The binding goes to the administration
+    record as made by the account signing itself in, and to the security log.
+    """
+    bound = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.oidc_subject.is_(None))
+        .values(oidc_issuer=issuer, oidc_subject=subject)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user)
+    if bound.rowcount != 1:
+        if (user.oidc_issuer, user.oidc_subject) != (issuer, subject):
+            raise OidcRefused("subject_mismatch", user.email)
+        return  # the same person's parallel login bound it
+    with acting_as(user):
+        note(user, "oidc_issuer", None, issuer)
+        note(user, "oidc_subject", None, subject)
+    security_event("oidc_subject_bound", user=user, issuer=issuer)
 
 
 def second_factor_asserted(claims: dict) -> str | None:

@@ -178,6 +178,11 @@ def _handle(exc: SecondFactorNeeded):
         from .throttling import record_attempt
 
         record_attempt(totp.throttle_key(user), False, request.remote_addr)
+        replay = g.pop("second_factor_replay", None)
+        if replay is not None:  # the holder's mail was queued in the rolled-back transaction
+            from .totp_replay import notify_replay
+
+            notify_replay(user, *replay)
         db.session.commit()
     return problem(exc.status, exc.message, kind=exc.code, header=API_HEADER)
 

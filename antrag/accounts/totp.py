@@ -8,8 +8,9 @@ Changing the key makes the enrolled secrets unreadable; every account then needs
 
 A code is accepted for its 30-second step and one step either side (clock drift, RFC 6238
 § 5.2); each step is accepted once per account (`last_step`, moved by a guarded UPDATE, so
-two parallel requests cannot both spend it: ASVS 4.0.3 V2.8.4). Wrong codes are throttled like
-password guesses (accounts/throttling.py), counted per account.
+two parallel requests cannot both spend it: ASVS 4.0.3 V2.8.4); a used code presented again is
+refused, logged and mailed to the holder once per step (V2.8.5, totp_replay.py). Wrong codes
+are throttled like password guesses (accounts/throttling.py), counted per account.
 """
 
 import base64
@@ -20,7 +21,7 @@ import segno
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app, request
+from flask import current_app, g, request
 from sqlalchemy import select, update
 
 from ..db_types import utcnow
@@ -31,6 +32,7 @@ from .factor_models import TotpCredential
 from .models import User
 from .second_factor import Method, register
 from .throttling import may_evaluate, record_attempt
+from .totp_replay import notify_replay
 
 ISSUER = "Antrag Digitale Stadt"
 DRIFT_STEPS = 1  # steps accepted either side of the current one
@@ -110,6 +112,14 @@ def _spend(credential: TotpCredential, step: int) -> bool:
     return result.rowcount == 1
 
 
+def _replayed(user: User, credential_id: int, step: int) -> None:
+    """Mail the holder about the replayed code (ASVS 4.0.3 V2.8.5, see totp_replay.py).
+
+    A request that rolls back (an API step-up) queues it again after the rollback."""
+    g.second_factor_replay = (credential_id, step)
+    notify_replay(user, credential_id, step)
+
+
 def throttle_key(user: User) -> str:
     """Return the key wrong second-factor codes of `user` are counted under."""
     return f"second-factor:{user.id}"
@@ -134,6 +144,8 @@ def check_code(user: User, code: str | None, *, confirming: bool = False) -> str
         reason = "wrong"
     elif not _spend(credential, step):
         reason = "replayed"
+        if credential.confirmed_at is not None:
+            _replayed(user, credential.id, step)
     else:
         reason = None
     record_attempt(key, reason is None, request.remote_addr)

@@ -83,7 +83,7 @@ def second_factor(user_id: int):
 def second_factor_confirm(user_id: int):
     """Confirm the open request (the second pair of eyes): the factors are removed."""
     user = _load(user_id)
-    reset = open_reset(user) or abort(404)
+    reset = open_reset(user, lock=True) or abort(404)
     _require_step_up()
     try:
         confirm_reset(current_user, reset)
@@ -107,7 +107,7 @@ def second_factor_confirm(user_id: int):
 def second_factor_cancel(user_id: int):
     """Withdraw the open request."""
     user = _load(user_id)
-    reset = open_reset(user) or abort(404)
+    reset = open_reset(user, lock=True) or abort(404)
     try:
         cancel_reset(current_user, reset)
     except ResetRefused as exc:

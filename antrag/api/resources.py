@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, exists, false, func, select
+from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import joinedload
 
 from .. import engine
@@ -93,24 +93,6 @@ def _notice_visible(user):
     return false()
 
 
-def _issued_visible(model):
-    """Notices themselves: the ministry, and the city concerned once issued (as `can_view`).
-
-    The query is joined to the notice's own case."""
-
-    def visible(user):
-        if user.role == "applicant":
-            return and_(
-                model.municipality_id == user.municipality_id,
-                Case.state.not_in(model.HIDDEN_FROM_CITY),
-            )
-        if user.role == "reviewer":
-            return model.id.is_not(None)
-        return false()
-
-    return visible
-
-
 def _amendment_visible(user):
     """Amendment notices: the ministry all, the city its own once signed (as `can_view`)."""
     if user.role == "applicant":
@@ -150,7 +132,7 @@ RESOURCES = (
         FundingNotice,
         "funding_notice",
         serializers.funding_notice,
-        _issued_visible(FundingNotice),
+        FundingNotice.visible_to,
         FundingNotice.round_id,
         FundingNotice.municipality_id,
     ),
@@ -161,7 +143,7 @@ RESOURCES = (
         RejectionNotice,
         "rejection_notice",
         serializers.rejection_notice,
-        _issued_visible(RejectionNotice),
+        RejectionNotice.visible_to,
         RejectionNotice.round_id,
         RejectionNotice.municipality_id,
     ),

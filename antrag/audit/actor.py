@@ -1,12 +1,14 @@
 """Who makes an administrative change: the logged-in user, the CLI's `--actor`, or the system."""
 
 import getpass
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import click
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 
 CLI_ACTOR_KEY = "antrag.audit.actor"  # click context meta: the account named by --actor
+SELF_ACTOR_KEY = "antrag_audit_self_actor"  # g: an account acting on itself before its login
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,12 @@ class Actor:
 def current_actor() -> Actor:
     """Return the actor of the change being flushed.
 
-    In a request it is the logged-in user (web or API token, both set `g._login_user`);
-    in a CLI command the account given with `--actor`, else the operating-system user;
-    otherwise the system.
+    Inside `acting_as(user)` it is that account; in a request the logged-in user (web or
+    API token, both set `g._login_user`); in a CLI command the account given with `--actor`,
+    else the operating-system user; otherwise the system.
     """
+    if has_app_context() and g.get(SELF_ACTOR_KEY) is not None:
+        return g.get(SELF_ACTOR_KEY)
     if has_request_context():
         user = g.get("_login_user")
         if user is not None and getattr(user, "is_authenticated", False):
@@ -39,6 +43,17 @@ def current_actor() -> Actor:
         except (KeyError, OSError):
             return Actor(None, "CLI")
     return Actor(None, "System")
+
+
+@contextmanager
+def acting_as(user):
+    """Record the changes flushed inside as made by `user` (e.g. its own first SSO login)."""
+    previous = g.get(SELF_ACTOR_KEY)
+    setattr(g, SELF_ACTOR_KEY, Actor(user.id, f"{user.name} <{user.email}>"))
+    try:
+        yield
+    finally:
+        setattr(g, SELF_ACTOR_KEY, previous)
 
 
 def _cli_actor(ctx: click.Context) -> Actor | None:

@@ -39,7 +39,10 @@ WATCHED = {
         "user",
         lambda u: u.email,
         ("email", "name", "role", "municipality_id", "active", "can_sign", "may_represent")
-        + ("represents_as", "mentor_capacity", "mentor_topics", "lead"),
+        + ("represents_as", "mentor_capacity", "mentor_topics", "lead")
+        # The identity-provider subject bound at the first SSO login (who may sign in as
+        # it); the login binds it with a guarded UPDATE and `note()` (oidc_accounts.py).
+        + ("oidc_issuer", "oidc_subject"),
     ),
     Municipality: (
         "municipality",

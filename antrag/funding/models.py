@@ -12,7 +12,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    false,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,8 +71,26 @@ class NoticeToCity:
         return _recipients(self.municipality_id, kind)
 
     # A draft is the ministry's internal work: the city sees a notice once it was signed and
-    # sent or provided (never a draft's reasons, never a discarded draft).
+    # sent or provided (never a draft's reasons, never a discarded draft). This constant is
+    # the one rule: `can_view` asks it of a row, `visible_to` of a query (lists, API).
     HIDDEN_FROM_CITY = ("drafted", "discarded")
+
+    @classmethod
+    def visible_to(cls, user):
+        """Return the SQL condition of the notices `user` may see (as `can_view`, row by row).
+
+        The query must be joined to the notice's own case (`Case.id == cls.case_id`)."""
+        from ..engine.models import Case
+
+        role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+        if role == "applicant":
+            return and_(
+                cls.municipality_id == user.municipality_id,
+                Case.state.not_in(cls.HIDDEN_FROM_CITY),
+            )
+        if role == "reviewer":
+            return true()
+        return false()
 
     def can_view(self, user) -> bool:
         """The ministry sees every notice; the city concerned once it was issued (else: 404)."""

@@ -45,8 +45,7 @@ def notice_conditions() -> str:
 def index():
     """All notices for the ministry; the city's own notices for a city."""
     query = select(FundingNotice).order_by(FundingNotice.created_at.desc(), FundingNotice.id.desc())
-    if current_user.role == "applicant":
-        query = _issued_to_city(query, FundingNotice)
+    query = _visible(query, FundingNotice)
     notices = db.session.scalars(query).all()
     ids = [n.id for n in notices]
     proofs = {
@@ -64,8 +63,7 @@ def index():
     rejections = select(RejectionNotice).order_by(
         RejectionNotice.created_at.desc(), RejectionNotice.id.desc()
     )
-    if current_user.role == "applicant":
-        rejections = _issued_to_city(rejections, RejectionNotice)
+    rejections = _visible(rejections, RejectionNotice)
     return render_template(
         "funding/index.html",
         notices=notices,
@@ -76,12 +74,9 @@ def index():
     )
 
 
-def _issued_to_city(query, model):
-    """Limit a list of notices to the city's own, once issued (as `can_view`)."""
-    return query.join(Case, Case.id == model.case_id).where(
-        model.municipality_id == current_user.municipality_id,
-        Case.state.not_in(model.HIDDEN_FROM_CITY),
-    )
+def _visible(query, model):
+    """Limit a list of notices to those the current user may see (`NoticeToCity.visible_to`)."""
+    return query.join(Case, Case.id == model.case_id).where(model.visible_to(current_user))
 
 
 @bp.route("/<int:notice_id>")

@@ -1,50 +1,16 @@
 """`flask workflows migrate`: running cases move to a new version, or nothing moves."""
 
 import json
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from databases import base_config
 from sqlalchemy import inspect, select
 
-from antrag import create_app
 from antrag.engine import history
 from antrag.engine.calendar import due_at
 from antrag.engine.models import Case, HistoryEntry
 from antrag.extensions import db
 from antrag.workflow_cli import workflows_cli
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def workflows_dir(tmp_path):
-    target = tmp_path / "workflows"
-    shutil.copytree(ROOT / "workflows", target)
-    # The version machinery is pinned on a membership with v1 alone (the shipped v2, with
-    # revisions, is tested in test_revisions_workflow.py).
-    (target / "membership" / "v2.yaml").unlink()
-    return target
-
-
-@pytest.fixture
-def config(database_uri, tmp_path, workflows_dir):
-    return base_config(database_uri, tmp_path) | {
-        "SERVER_NAME": "antrag.test",
-        "WORKFLOWS_DIR": str(workflows_dir),
-    }
-
-
-@pytest.fixture
-def app(config):
-    """The app on the copied definitions (overrides conftest's `app`)."""
-    app = create_app(config)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -69,7 +35,7 @@ TIMEOUT = """
 
 
 @pytest.fixture
-def version_two(app, config, workflows_dir, cases):
+def version_two(app, workflows_dir, cases, restart):
     """Publish v2 beside v1: `in_review` is called `under_review`, changes are due in 14 days."""
     v1 = (workflows_dir / "membership" / "v1.yaml").read_text(encoding="utf-8")
     v2 = (
@@ -79,11 +45,9 @@ def version_two(app, config, workflows_dir, cases):
         + TIMEOUT
     )
     (workflows_dir / "membership" / "v2.yaml").write_text(v2, encoding="utf-8")
-    second = create_app(config)
+    second = restart()
     with second.app_context():
         yield second
-        db.session.remove()
-        db.engine.dispose()
 
 
 def migrate(app, *args):
@@ -190,14 +154,14 @@ def test_due_dates_are_recomputed_by_the_new_version(version_two, cases):
 
 
 def test_after_the_move_the_old_file_may_go_and_the_cases_run_on(
-    version_two, cases, config, workflows_dir, world
+    version_two, cases, workflows_dir, world, restart
 ):
     from antrag import engine
 
     migrate(version_two, "--map", "in_review=under_review")
     (workflows_dir / "membership" / "v1.yaml").unlink()
 
-    third = create_app(config)  # no case runs on v1 any more: start-up accepts
+    third = restart()  # no case runs on v1 any more: start-up accepts
 
     review, _ = cases
     with third.app_context():
@@ -211,8 +175,6 @@ def test_after_the_move_the_old_file_may_go_and_the_cases_run_on(
         )
         db.session.commit()
         assert db.session.get(Case, review).state == "proposed_rejection"
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_an_actor_must_be_an_admin_account(version_two, cases, world):

@@ -4,7 +4,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from databases import base_config
 from sqlalchemy import select
 
 from antrag import engine
@@ -17,36 +16,7 @@ from antrag.extensions import db
 from antrag.mail.models import OutboxMessage
 from antrag.workflow_cli import workflows_cli
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def workflows_dir(tmp_path):
-    """The definitions as they were before v2 was published: membership v1 alone."""
-    target = tmp_path / "workflows"
-    shutil.copytree(ROOT / "workflows", target)
-    (target / "membership" / "v2.yaml").unlink()
-    return target
-
-
-@pytest.fixture
-def config(database_uri, tmp_path, workflows_dir):
-    return base_config(database_uri, tmp_path) | {
-        "SERVER_NAME": "antrag.test",
-        "WORKFLOWS_DIR": str(workflows_dir),
-    }
-
-
-@pytest.fixture
-def app(config):
-    """The app on v1 alone (overrides conftest's `app`): the cases it makes run on v1."""
-    from antrag import create_app
-
-    app = create_app(config)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -70,16 +40,12 @@ def v1_cases(app, make_application, world):
 
 
 @pytest.fixture
-def published(config, workflows_dir, v1_cases):
+def published(workflows_dir, v1_cases, restart):
     """The app after deploying the shipped v2 beside v1."""
-    from antrag import create_app
-
     shutil.copy(ROOT / "workflows" / "membership" / "v2.yaml", workflows_dir / "membership")
-    second = create_app(config)
+    second = restart()
     with second.app_context():
         yield second
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _fire(case_id, trigger, actor, comment=None):

@@ -15,44 +15,6 @@ from antrag.engine.models import HistoryEntry, WorkflowFingerprint
 from antrag.extensions import db
 from antrag.workflow_cli import workflows_cli
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def workflows_dir(tmp_path):
-    """A copy of workflows/ that a test may edit as an operator would."""
-    target = tmp_path / "workflows"
-    shutil.copytree(ROOT / "workflows", target)
-    # The version machinery is pinned on a membership with v1 alone (the shipped v2, with
-    # revisions, is tested in test_revisions_workflow.py).
-    (target / "membership" / "v2.yaml").unlink()
-    return target
-
-
-@pytest.fixture
-def config(database_uri, tmp_path, workflows_dir):
-    return base_config(database_uri, tmp_path) | {
-        "SERVER_NAME": "antrag.test",
-        "WORKFLOWS_DIR": str(workflows_dir),
-    }
-
-
-@pytest.fixture
-def app(config):
-    """The app on the copied definitions (overrides conftest's `app`)."""
-    app = create_app(config)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def dispose(other) -> None:
-    """Close the connections of an app a test made besides its own."""
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
 
 def membership_file(folder: Path, version: int = 1) -> Path:
     return folder / "membership" / f"v{version}.yaml"
@@ -136,12 +98,14 @@ def test_check_command_refuses_the_edited_version_too(app, config, workflows_dir
     assert 'state \'in_review\': label "In Prüfung" -> "Wird geprüft"' in result.output
 
 
-def test_comments_and_unused_versions_may_change(app, config, workflows_dir, make_application):
+def test_comments_and_unused_versions_may_change(
+    app, config, workflows_dir, make_application, restart
+):
     make_application("in_review")
     edit(membership_file(workflows_dir), "name: membership\n", "# edited\nname: membership\n")
     edit(workflows_dir / "mentoring" / "v1.yaml", "label: ", "label: Neu – ")  # no case yet
 
-    dispose(create_app(config))  # does not raise
+    restart()  # does not raise
     result = check(workflows_dir, config)
 
     assert result.exit_code == 0, result.output
@@ -168,13 +132,13 @@ def test_bumping_the_version_in_the_same_file_is_refused_with_the_count(
     assert result.exit_code == 1 and "2 case(s) run on it" in result.output
 
 
-def test_a_new_version_beside_the_old_one_starts_new_cases(app, config, workflows_dir, world):
+def test_a_new_version_beside_the_old_one_starts_new_cases(app, workflows_dir, world, restart):
     from antrag.applications.models import Application
 
     v2 = membership_file(workflows_dir, 2)
     shutil.copy(membership_file(workflows_dir), v2)
     edit(v2, "version: 1\n", "version: 2\n")
-    second = create_app(config)
+    second = restart()
 
     round_id, city_id, user_id = world.round.id, world.speyer.id, world.users.speyer.id
     with second.app_context():
@@ -186,7 +150,6 @@ def test_a_new_version_beside_the_old_one_starts_new_cases(app, config, workflow
         db.session.commit()
         assert case.workflow_version == 2
         assert engine.workflows().get("membership", 1).version == 1  # still loaded
-    dispose(second)
 
 
 def test_a_startup_on_an_unmigrated_database_does_not_check(tmp_path, workflows_dir):
