@@ -198,4 +198,3 @@ def _sqlite_backup(source: str, target: str) -> None:
     finally:
         dst.close()
         src.close()
-
