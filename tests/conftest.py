@@ -24,7 +24,8 @@ PASSWORD = "korrekt-pferd-batterie"
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, leave out the tests whose subject does not depend on the database.
+    """Start the long tests first; on PostgreSQL, leave out the tests whose subject does not
+    depend on the database.
 
     `make test` runs the whole suite on SQLite and then again on PostgreSQL (`.ci/run`).
     Tests marked `database_agnostic` (PDF documents, legal and grant arithmetic, formats,
@@ -33,14 +34,27 @@ def pytest_collection_modifyitems(config, items):
     only repeat themselves there; everything that reads or
     writes through the app's queries, constraints and races runs on both.
     """
-    if not SERVER_URL:
-        return
-    kept, left_out = [], []
-    for item in items:
-        (left_out if item.get_closest_marker("database_agnostic") else kept).append(item)
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
+    if SERVER_URL:
+        kept, left_out = [], []
+        for item in items:
+            (left_out if item.get_closest_marker("database_agnostic") else kept).append(item)
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
+    items.sort(key=_runs_long, reverse=True)
+
+
+# Tests that take several seconds each (a browser, a gunicorn, generated journeys or API
+# calls). They start first, so that pytest-xdist's workers do not wait for one of them at
+# the end of the run; the order among the others is unchanged.
+SLOW_MARKERS = ("browser", "concurrency")
+SLOW_MODULES = ("test_stateful.py", "test_api_schemathesis.py")
+
+
+def _runs_long(item) -> bool:
+    return item.path.name in SLOW_MODULES or any(
+        item.get_closest_marker(marker) for marker in SLOW_MARKERS
+    )
 
 
 # Every test builds an app, an engine and a world: cyclic garbage that the collector's full

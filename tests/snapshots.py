@@ -28,8 +28,8 @@ import time
 import uuid
 from pathlib import Path
 
-from databases import _server_engine, on_postgres
-from sqlalchemy import event, text
+from databases import _server_do, on_postgres
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from antrag.clock import _frozen
@@ -140,15 +140,9 @@ class Snapshots:
         if on_postgres():
             name = f"antrag_s_{uuid.uuid4().hex[:12]}"
             db.engine.dispose()
-            engine = _server_engine()
-            with engine.connect() as conn:
-                conn.execute(
-                    text(
-                        f'CREATE DATABASE "{name}" TEMPLATE "{make_url(uri).database}" '
-                        "STRATEGY FILE_COPY"
-                    )
-                )
-            engine.dispose()
+            _server_do(
+                f'CREATE DATABASE "{name}" TEMPLATE "{make_url(uri).database}" STRATEGY FILE_COPY'
+            )
             return name, uploads
         where = self.folder / f"snapshot-{uuid.uuid4().hex[:8]}.db"
         _sqlite_backup(make_url(uri).database, str(where))
@@ -166,13 +160,8 @@ class Snapshots:
         if on_postgres():
             name = make_url(uri).database
             db.engine.dispose()
-            engine = _server_engine()
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                conn.execute(
-                    text(f'CREATE DATABASE "{name}" TEMPLATE "{where}" STRATEGY FILE_COPY')
-                )
-            engine.dispose()
+            _server_do(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _server_do(f'CREATE DATABASE "{name}" TEMPLATE "{where}" STRATEGY FILE_COPY')
             return
         # The backup API writes a consistent copy into the live file (WAL included); the
         # engine's idle pooled connections see the new content at their next transaction.
@@ -183,11 +172,8 @@ class Snapshots:
             print(f"\nsnapshots: {self.counts}", file=sys.stderr)
         if not on_postgres():
             return
-        engine = _server_engine()
-        with engine.connect() as conn:
-            for where, _, _, _ in self.taken.values():
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{where}" WITH (FORCE)'))
-        engine.dispose()
+        for where, _, _, _ in self.taken.values():
+            _server_do(f'DROP DATABASE IF EXISTS "{where}" WITH (FORCE)')
 
 
 def _sqlite_backup(source: str, target: str) -> None:
