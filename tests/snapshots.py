@@ -26,6 +26,7 @@ import sqlite3
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from databases import _server_do, on_postgres
@@ -48,6 +49,15 @@ class _Tracker:
     def __init__(self, state):
         self.state = state
         self.paused = False
+
+    @contextmanager
+    def unwatched(self):
+        """Let the fixture's own statements through (its result becomes the new state)."""
+        self.paused = True
+        try:
+            yield
+        finally:
+            self.paused = False
 
     def statement(self, conn, cursor, statement, parameters, context, executemany):
         if self.paused or self.state is None:
@@ -104,17 +114,15 @@ class Snapshots:
             key[2][0] == "frozen" or time.monotonic() - found[3] < MAX_AGE_SECONDS
         ):
             where, uploads, data, _ = found
-            tracker.paused = True
-            self._restore(app, where, uploads)
-            tracker.paused = False
+            with tracker.unwatched():
+                self._restore(app, where, uploads)
             tracker.state = key
             self.counts["reused"] += 1
             return load(data)
         self.counts["built"] += 1
         started = time.monotonic()
-        tracker.paused = True
-        value = build()
-        tracker.paused = False
+        with tracker.unwatched():
+            value = build()
         if tracker.state is None:
             return value  # something outside the build wrote meanwhile
         if on_postgres() and time.monotonic() - started < SERVER_MIN_BUILD_SECONDS:
@@ -123,9 +131,8 @@ class Snapshots:
             tracker.state = key
             return value
         data = dump(value)
-        tracker.paused = True
-        where, uploads = self._take(app)
-        tracker.paused = False
+        with tracker.unwatched():
+            where, uploads = self._take(app)
         self.taken[key] = (where, uploads, data, time.monotonic())
         tracker.state = key
         return load(data)
