@@ -41,9 +41,28 @@ def _users(world, objects):
 
 
 @pytest.fixture
-def objects(world, make_application):
+def objects(app, snapshots, world, make_application):
     """Speyer: approved earlier (final notice, call-off, proof with a document, a proposed
-    mentor), submitted and draft now; Andernach: approved earlier with no mentor left (gap)."""
+    mentor), submitted and draft now; Andernach: approved earlier with no mentor left (gap).
+
+    Built once per test process and copied for each test (tests/snapshots.py).
+    """
+    return snapshots.reuse(
+        app, "api_authorization.objects", lambda: _objects(world, make_application), _ids, _load
+    )
+
+
+def _ids(objects):
+    return objects | {"other_mentor_user": objects["other_mentor_user"].id}
+
+
+def _load(ids):
+    from antrag.accounts.models import User
+
+    return ids | {"other_mentor_user": db.session.get(User, ids["other_mentor_user"])}
+
+
+def _objects(world, make_application):
     from antrag.programme.models import Round
 
     u = world.users

@@ -26,9 +26,22 @@ def _users(world):
     }
 
 
+def _same(value):
+    return value
+
+
 @pytest.fixture
-def objects(world, make_application):
-    """Speyer's submitted application, a draft, and an approved one from an earlier round."""
+def objects(app, snapshots, world, make_application):
+    """Speyer's submitted application, a draft, and an approved one from an earlier round.
+
+    Built once per test process and copied for each test (tests/snapshots.py).
+    """
+    return snapshots.reuse(
+        app, "authorization.objects", lambda: _objects(world, make_application), _same, _same
+    )
+
+
+def _objects(world, make_application):
     from antrag.programme.models import Round
 
     earlier = Round(
@@ -223,8 +236,21 @@ def test_posts_without_csrf_token_are_refused(make_web, world, path):
 
 
 @pytest.fixture
-def after_decision(world, make_application):
-    """Speyer approved: a final notice with a call-off and a proof of use, a mentor assigned."""
+def after_decision(app, snapshots, world, make_application):
+    """Speyer approved: a final notice with a call-off and a proof of use, a mentor assigned.
+
+    Built once per test process and copied for each test (tests/snapshots.py).
+    """
+    return snapshots.reuse(
+        app,
+        "authorization.after_decision",
+        lambda: _after_decision(world, make_application),
+        _same,
+        _same,
+    )
+
+
+def _after_decision(world, make_application):
     from funding_support import act, final_notice, proof_of
 
     from antrag.funding.models import CallOff

@@ -32,7 +32,18 @@ CASES = [(role, page, status) for role, row in EXPECTED.items() for page, status
 
 
 @pytest.fixture
-def funded(make_application, world):
+def funded(app, snapshots, make_application, world):
+    """A final notice of Speyer with a call-off, built once per process (tests/snapshots.py)."""
+    return snapshots.reuse(
+        app, "funding_access.funded", lambda: _funded(make_application, world), _same, _same
+    )
+
+
+def _same(value):
+    return value
+
+
+def _funded(make_application, world):
     notice = final_notice(make_application, world)
     call_off = request_call_off(world.users.speyer, notice, Decimal("1000.00"), None)
     db.session.commit()

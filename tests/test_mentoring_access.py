@@ -12,8 +12,29 @@ ROLES = ("anonymous", "own_city", "other_city", "reviewer", "mentor", "other_men
 
 
 @pytest.fixture
-def setting(world, make_application):
-    """Speyer proposed to the mentor, Andernach to the other mentor, a gap for an earlier round."""
+def setting(app, snapshots, world, make_application):
+    """Speyer proposed to the mentor, Andernach to the other mentor, a gap for an earlier round.
+
+    Built once per test process and copied for each test (tests/snapshots.py).
+    """
+    return snapshots.reuse(
+        app, "mentoring_access.setting", lambda: _setting(world, make_application), _dump, _load
+    )
+
+
+def _dump(setting):
+    users, ids = setting
+    return {role: user and user.id for role, user in users.items()}, ids
+
+
+def _load(data):
+    from antrag.accounts.models import User
+
+    user_ids, ids = data
+    return {role: id_ and db.session.get(User, id_) for role, id_ in user_ids.items()}, ids
+
+
+def _setting(world, make_application):
     from antrag.programme.models import Round
 
     mentor = world.users.mentor
