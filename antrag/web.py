@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_url
+from flask_login import current_user, login_url
 from sqlalchemy.exc import OperationalError
 
 from .db_types import utcnow
@@ -36,9 +36,12 @@ HOME_BY_ROLE = {
 
 
 @bp.route("/")
-@login_required
 def index():
-    """Send each role to its own start page."""
+    """Show visitors the public landing page; send each role to its own start page."""
+    if not current_user.is_authenticated:
+        from .network.landing import landing_page
+
+        return landing_page()
     return redirect(url_for(HOME_BY_ROLE[current_user.role]))
 
 

@@ -158,3 +158,29 @@ def test_city_inbox_queries_do_not_grow_with_its_call_offs(world, make_applicati
             assert web.get("/eingang/").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_city_inbox_offers_the_call_off_while_funds_are_left(world, make_application, make_web):
+    from decimal import Decimal
+
+    from antrag.funding.operations import request_call_off
+
+    notice = final_notice(make_application, world)
+    web = make_web(world.users.speyer)
+    link = f'href="/bescheide/{notice.id}#mittel-abrufen">Mittel abrufen</a>'
+    assert link in web.get("/eingang/").get_data(as_text=True)
+    assert link not in make_web(world.users.andernach).get("/eingang/").get_data(as_text=True)
+    request_call_off(world.users.speyer, notice, notice.amount - Decimal("0.01"), None)
+    db.session.commit()
+    assert link in web.get("/eingang/").get_data(as_text=True)  # one cent is left
+    request_call_off(world.users.speyer, notice, Decimal("0.01"), None)
+    db.session.commit()
+    assert link not in web.get("/eingang/").get_data(as_text=True)
+
+
+def test_inbox_rows_lead_to_the_steps_on_the_case_page(world, make_application, make_web):
+    application = make_application("submitted")
+    page = make_web(world.users.reviewer).get("/eingang/").get_data(as_text=True)
+    assert f'href="/antraege/{application.id}#schritte">' in page
+    case_page = make_web(world.users.reviewer).get(f"/antraege/{application.id}")
+    assert case_page.get_data(as_text=True).count('id="schritte"') == 1

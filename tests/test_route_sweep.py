@@ -30,7 +30,7 @@ LOGGED_IN = ("own_city", "wrong_city", "reviewer", "mentor", "admin", "pending")
 # The only page an account waiting for confirmation opens (besides the public ones).
 PENDING_PAGES = {"/konto/bestaetigung"}
 STATE_CHANGING = {"POST", "PATCH", "PUT", "DELETE"}
-PUBLIC = {"/anmelden", "/api/v1/docs", "/api/v1/openapi.json"}
+PUBLIC = {"/", "/anmelden", "/api/v1/docs", "/api/v1/openapi.json"}
 PUBLIC |= {"/mitglieder/", "/mitglieder/<ags>", "/impressum", "/datenschutz"}
 PUBLIC |= {"/barrierefreiheit", "/barrierefreiheit/barriere-melden"}
 PUBLIC |= {
@@ -358,8 +358,8 @@ def _expected_get(role: str, rule: str, status: int, location: str) -> str | Non
     if rule in SSO_PAGES:
         return None if status == 404 else "single sign-on answers although not set up"
     if _is_public(rule):
-        if rule == "/anmelden" and role != "anonymous" and status == 302:
-            return None  # a logged-in person is sent on from the login page
+        if rule in ("/", "/anmelden") and role != "anonymous" and status == 302:
+            return None  # a logged-in person is sent on from the landing and login pages
         return None if status == 200 else "public page not 200"
     if rule.startswith("/api/"):  # bearer tokens only: a browser session does not count
         return None if status == 401 else "API without bearer token not 401"

@@ -24,6 +24,19 @@ CONTESTED = _l(
 )
 
 
+def may_call_off(user, notice: FundingNotice) -> bool:
+    """Whether `user` may ask for funds of the notice now (the city, final, money left).
+
+    The notice page's call-off form and the city's inbox ask this same question.
+    """
+    return (
+        user.role == "applicant"
+        and user.municipality_id == notice.municipality_id
+        and call_off_block(notice) is None
+        and notice.amount - called_off(notice) > 0
+    )
+
+
 def call_off_block(notice: FundingNotice) -> str | None:
     """Return why no call-off of the notice may be requested, checked or released, or None.
 

@@ -17,7 +17,7 @@ from ..idempotency import forms as once
 from ..notices.models import RejectionNotice
 from ..notices.retrieval import retrieve_on_download
 from . import storage
-from .call_off_rules import call_off_block
+from .call_off_rules import may_call_off
 from .forms import CallOffForm
 from .models import CallOff, FundingNotice, ProofOfUse
 from .operations import request_call_off
@@ -197,9 +197,6 @@ def _render_notice(found: FundingNotice, failed=None, call_off_form=None):
         "paid": paid(found),
         "left": found.amount - called,
     }
-    may_call_off = (
-        current_user.role == "applicant" and call_off_block(found) is None and figures["left"] > 0
-    )
     proof_row = db.session.scalar(select(ProofOfUse).filter_by(notice_id=found.id))
     return render_template(
         "funding/notice.html",
@@ -207,7 +204,7 @@ def _render_notice(found: FundingNotice, failed=None, call_off_form=None):
         case_view=case_view(found, failed),
         failed=failed,
         figures=figures,
-        may_call_off=may_call_off,
+        may_call_off=may_call_off(current_user, found),
         call_off_form=call_off_form or CallOffForm(),
         proof=proof_row,
         state_label=state_label,

@@ -29,6 +29,8 @@ from .escalation import escalated, is_escalated
 from .models import TaskClaim
 from .waiting import waiting_for_reviewer, waiting_states
 
+# The id of the actions section of every case page (templates/case/actions.html).
+ACTIONS_ANCHOR = "#schritte"
 SCOPES = {
     "team": _l("Alle (Team)"),
     "mine": _l("Meine (mit Vertretungen)"),
@@ -126,6 +128,8 @@ class InboxRow:
     escalated: bool
     holder: User | None
     subject: object | None
+    # Where on the subject's page the row leads: its actions, where the person acts at once.
+    anchor: str = ""
 
     @property
     def since_day(self):
@@ -204,6 +208,7 @@ def build_rows(result, now, role: str = "reviewer") -> list[InboxRow]:
                 escalated=role == "reviewer" and is_escalated(case.due_at, now),
                 holder=holders.get(claim.holder_id) if claim is not None else None,
                 subject=subjects.get(case.id),
+                anchor=ACTIONS_ANCHOR if w is not None else "",
             )
         )
     return rows

@@ -1,139 +1,39 @@
-"""The pages the accessibility test checks, per role, and the steps that show their errors.
+"""The pages the accessibility test checks, per role and language.
 
 Each row of PAGES names a page: who opens it, its path (filled with the ids of the scene
-that `axe_support.build_scene` makes), and what to do there before the check, such as
-sending bad input so that the validation errors are shown. To check another page, add a row.
+that `axe_support.build_scene` and `a11y_scene.build_issue_15_scene` make), and what to do
+there before the check (a11y_steps.py), such as sending bad input so that the validation
+errors are shown. To check another page, add a row. The pages of issue 15 are checked in
+German and, through `in_english`, in English too: a role of its own per language (the choice
+of language sticks to the session), which the test switches after the login.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 
-from playwright.sync_api import expect
-
-ANONYMOUS = "anonymous"
-# Pages in English, in a session of their own: the choice of language sticks to the session.
-ENGLISH = "anonymous-english"
-
-
-def errors_shown(page) -> None:
-    """The page under test shows its validation errors (a summary or a field's message)."""
-    expect(page.locator(".error-summary, .error-message").first).to_be_visible()
-
-
-def press(name: str) -> Callable:
-    """A step: press Enter on the button `name`."""
-
-    def step(page):
-        page.get_by_role("button", name=name, exact=True).first.press("Enter")
-
-    return step
-
-
-def wrong_password(page):
-    page.get_by_label("E-Mail-Adresse").fill("digital@speyer.de")
-    page.get_by_label("Passwort").fill("falsches-passwort")
-    press("Anmelden")(page)
-    errors_shown(page)
-
-
-def bad_application(page):
-    page.get_by_label("E-Mail-Adresse", exact=True).fill("keine Adresse")
-    page.get_by_label("Beginn", exact=True).first.fill("31.02.2027")
-    page.get_by_label("Beantragter Betrag (EUR)").fill("sehr viel")
-    press("Entwurf speichern")(page)
-    errors_shown(page)
-
-
-def without_comment(page):
-    """Send the first action that needs a comment with none."""
-    form = page.locator("form.action-form").filter(has=page.locator("textarea[required]"))
-    form.first.get_by_role("button").press("Enter")
-    errors_shown(page)
-
-
-def bad_call_off(page):
-    page.get_by_label("Betrag in Euro").fill("dreißig")
-    press("Mittel abrufen")(page)
-    errors_shown(page)
-
-
-def bad_proof(page):
-    page.get_by_role("textbox", name="Sachbericht", exact=True).fill("Umgesetzt.")
-    page.locator("input[name^='spent_']").first.fill("-5")
-    press("Speichern")(page)
-    errors_shown(page)
-
-
-def empty_form(button: str) -> Callable:
-    """A step: send the form of `button` as it is and expect field errors."""
-
-    def step(page):
-        press(button)(page)
-        errors_shown(page)
-
-    return step
-
-
-def bad_email(button: str) -> Callable:
-    """A step: type a malformed address into every e-mail field, send, expect field errors."""
-
-    def step(page):
-        for field in page.locator("main input[type=email]").all():
-            field.fill("keine Adresse")
-        press(button)(page)
-        errors_shown(page)
-
-    return step
-
-
-def register_for_meeting(page):
-    page.get_by_label("Ihr Name").fill("Anna Andernach")
-    page.get_by_label("Kommune", exact=True).select_option(label="Andernach")
-    page.get_by_label("E-Mail-Adresse").fill("anna@andernach.de")
-    press("Verbindlich anmelden")(page)
-    expect(page.get_by_role("status")).to_be_visible()
-
-
-def cancel_registration(page):
-    press("Ja, Anmeldung zurückziehen")(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Abmeldung bestätigt")
-
-
-def report_too_often(page):
-    """Send two barrier reports where one is allowed (the scene's limit): the 429 page."""
-    form = page.url
-    for _ in range(2):
-        page.goto(form)
-        page.get_by_label("Beschreibung der Barriere").fill("Der Kontrast ist zu gering.")
-        press("Meldung absenden")(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte warten Sie einen Moment")
-
-
-def in_english(page):
-    press("English")(page)
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-
-
-def stale_form(page):
-    """Act on a version of the case that is no longer current: the case page answers 409
-    with the conflict and the typed comment kept."""
-    page.locator("input[name=version]").first.evaluate("input => { input.value = '1'; }")
-    page.locator("form.action-form").first.locator("textarea").fill("Bitte ergänzen.")
-    page.locator("form.action-form").first.get_by_role("button").press("Enter")
-    expect(page.locator("#conflict")).to_be_visible()
-    expect(page.locator("#conflict .typed-comment")).to_have_text("Bitte ergänzen.")
-
-
-@dataclass(frozen=True)
-class Visit:
-    """One page to check: who opens it, where (filled with the scene's ids), what to do there."""
-
-    role: str
-    path: str
-    then: Callable | None = None
-    status: int = 200
-    lang: str = "de"
-
+from .a11y_steps import (
+    ANONYMOUS,
+    ENGLISH,
+    Visit,
+    bad_application,
+    bad_call_off,
+    bad_email,
+    bad_proof,
+    cancel_registration,
+    confirm_factor_reset,
+    empty_form,
+    enrol_the_app,
+    in_english,
+    register_for_meeting,
+    report_too_often,
+    send,
+    sign_in_with_a_factor,
+    stale_form,
+    without_comment,
+    wrong_enrolment_code,
+    wrong_login_code,
+    wrong_password,
+    wrong_recovery_code,
+)
 
 PAGES = {
     # anonymous
@@ -260,6 +160,94 @@ PAGES = {
     # an account from a lead, not yet confirmed
     "waiting for confirmation": Visit("pending", "/konto/bestaetigung"),
 }
+
+MESSAGES = "/vorgaenge/{resubmitted_case}/nachrichten"
+MESSAGE_FORM = "form[enctype='multipart/form-data']"
+# The pages of issue 15 (one inbox per role, conversation, revisions, search, second
+# factor, amendments and reclaims), each in German and in English.
+ISSUE_15 = {
+    # anonymous: the landing page and the second factor at login
+    "landing page": Visit(ANONYMOUS, "/"),
+    "second factor at login": Visit(ANONYMOUS, "/anmelden", sign_in_with_a_factor),
+    "second factor at login, wrong code": Visit(ANONYMOUS, "/anmelden", wrong_login_code),
+    "recovery code at login, wrong code": Visit(ANONYMOUS, "/anmelden", wrong_recovery_code),
+    # applicant
+    "inbox (city), with funds to call off": Visit("speyer", "/eingang/"),
+    "notifications (city), settings": Visit("speyer", "/konto/benachrichtigungen"),
+    "revisions (city)": Visit("speyer", "/antraege/{resubmitted}"),
+    "messages (city)": Visit("speyer", MESSAGES),
+    "message form, errors (city)": Visit("speyer", MESSAGES, send(MESSAGE_FORM)),
+    "proof of use with a receipt, submitted (city)": Visit(
+        "speyer", "/bescheide/nachweise/{proof_in_review}"
+    ),
+    "reclaim in hearing (city)": Visit("speyer", "/rueckforderungen/{reclaim}"),
+    "second factor (city)": Visit("speyer", "/konto/zweiter-faktor"),
+    "app enrolment with QR code": Visit("speyer", "/konto/zweiter-faktor/app"),
+    "app enrolment, wrong code": Visit("speyer", "/konto/zweiter-faktor/app", wrong_enrolment_code),
+    # last of the city's: from here on the account has an app
+    "recovery codes": Visit("speyer", "/konto/zweiter-faktor/app", enrol_the_app),
+    # reviewer
+    "inbox (ministry), rows to the steps": Visit("reviewer", "/eingang/"),
+    "stand-ins (ministry)": Visit("reviewer", "/eingang/vertretungen"),
+    "search with results": Visit("reviewer", "/suche?q=Speyer"),
+    "search without results": Visit("reviewer", "/suche?q=Zeppelin"),
+    "revisions and changes (ministry)": Visit("reviewer", "/antraege/{resubmitted}"),
+    "messages with internal note and attachment": Visit("reviewer", MESSAGES),
+    "message form, errors (ministry)": Visit("reviewer", MESSAGES, send(MESSAGE_FORM)),
+    "amendment form": Visit("reviewer", "/bescheide/{notice}/aenderungen/neu"),
+    "amendment form, errors": Visit(
+        "reviewer", "/bescheide/{notice}/aenderungen/neu", send("main form")
+    ),
+    "amendment draft": Visit("reviewer", "/bescheide/aenderungen/{amendment}"),
+    "proof review with a receipt": Visit(
+        "reviewer", "/bescheide/nachweise/{proof_in_review}/pruefung"
+    ),
+    "reclaim in hearing (ministry)": Visit("reviewer", "/rueckforderungen/{reclaim}"),
+    "reclaim form": Visit("reviewer", "/rueckforderungen/bescheide/{reclaim_notice}/neu"),
+    "reclaim form, errors": Visit(
+        "reviewer", "/rueckforderungen/bescheide/{reclaim_notice}/neu", send("main form")
+    ),
+    "payment orders": Visit("reviewer", "/zahlungen/"),
+    "notifications (ministry)": Visit("reviewer", "/konto/benachrichtigungen"),
+    "second factor (ministry)": Visit("reviewer", "/konto/zweiter-faktor"),
+    # admin
+    "outbox message": Visit("admin", "/verwaltung/postausgang/{outbox_message}"),
+    "factor reset request, errors": Visit(
+        "admin", "/verwaltung/konten/{factor_user}/zweiter-faktor", send("main form.form")
+    ),
+    "factor reset to confirm": Visit("admin", "/verwaltung/konten/{reset_user}/zweiter-faktor"),
+    "factor reset confirmed": Visit(
+        "admin", "/verwaltung/konten/{reset_user}/zweiter-faktor", confirm_factor_reset
+    ),
+    "audit record": Visit("admin", "/verwaltung/protokoll"),
+}
+# The English twin of each role: its own session, switched to English after the login (the
+# anonymous one by its first page, "login in English").
+ENGLISH_ROLES = {
+    ANONYMOUS: ENGLISH,
+    "speyer": "speyer-english",
+    "reviewer": "reviewer-english",
+    "admin": "admin-english",
+}
+# Who logs in for a role (None: nobody).
+ACCOUNTS = {ANONYMOUS: None, ENGLISH: None} | {
+    english: role for role, english in ENGLISH_ROLES.items() if role != ANONYMOUS
+}
+
+
+def in_english_too(pages: dict) -> dict:
+    """Return the pages and, for each, its English twin (the same steps, lang="en")."""
+    twins = {
+        f"{name} in English": replace(visit, role=ENGLISH_ROLES[visit.role], lang="en")
+        for name, visit in pages.items()
+    }
+    return pages | twins
+
+
+PAGES |= in_english_too(ISSUE_15)
+# The roles that open pages of issue 15 (their scene has its content), and the visitors.
+ISSUE_15_ROLES = {visit.role for visit in in_english_too(ISSUE_15).values()}
+VISITORS = {ANONYMOUS, ENGLISH}
 ROLES = list(dict.fromkeys(visit.role for visit in PAGES.values()))
 # A desktop window, and 320 CSS pixels: a 1280 pixel window zoomed to 400 % (WCAG 1.4.10).
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "narrow": {"width": 320, "height": 640}}

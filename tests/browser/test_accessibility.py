@@ -3,13 +3,16 @@
 WCAG 2.0/2.1 levels A and AA (BITV 2.0) plus axe's best practices, on pages with content
 and on pages with validation errors shown. Each page also has to be German and to have
 exactly one first-level heading and reflow without sideways scrolling, in a desktop window
-and at 320 CSS pixels. To check another page, add a row to PAGES (a11y_pages.py).
+and at 320 CSS pixels; the pages of issue 15 in English too. To check another page, add a
+row to PAGES (a11y_pages.py). One login per role, language and viewport.
 """
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from .a11y_pages import ANONYMOUS, ENGLISH, PAGES, ROLES, VIEWPORTS, Visit, empty_form
+from .a11y_pages import ACCOUNTS, PAGES, ROLES, VIEWPORTS
+from .a11y_scene import build_issue_15_scene
+from .a11y_steps import Visit, empty_form, in_english
 from .axe_support import (
     axe_source,
     build_network_scene,
@@ -24,10 +27,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.database_agnostic]
 
 
 @pytest.fixture
-def scene(app, world, make_application) -> dict:
-    """Content for every page of PAGES; the ids (and link tokens) by name."""
+def scene(request, app, world, make_application) -> dict:
+    """Content for the role's pages of PAGES; the ids (and link tokens) by name."""
     app.config["PUBLIC_FORM_MAX_PER_ADDRESS"] = 1  # a second report shows the 429 page
-    return build_network_scene(world, build_scene(app, world, make_application))
+    ids = build_network_scene(world, build_scene(app, world, make_application))
+    return build_issue_15_scene(world, make_application, ids, request.node.callspec.params["role"])
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +46,7 @@ def check(page, server, name: str, visit: Visit, ids: dict, axe: str) -> str | N
     if visit.then is not None:
         try:
             visit.then(page)
+            page.wait_for_load_state()  # the page a step led to has its style sheet
         except (AssertionError, PlaywrightError) as exc:
             return f"{name} ({page.url}): the steps on the page failed: {exc}"
     elif response.status != visit.status:
@@ -66,8 +71,11 @@ def check(page, server, name: str, visit: Visit, ids: dict, axe: str) -> str | N
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_have_no_axe_violations(role, viewport, scene, live_server, page, axe):
     page.set_viewport_size(VIEWPORTS[viewport])
-    if role not in (ANONYMOUS, ENGLISH):
-        log_in(page, live_server, getattr(live_server.users, role).email)
+    account = ACCOUNTS.get(role, role)
+    if account is not None:
+        log_in(page, live_server, getattr(live_server.users, account).email)
+        if account != role:  # an English twin: the session switches after the login
+            in_english(page)
     failures = [
         check(page, live_server, name, visit, scene, axe)
         for name, visit in PAGES.items()
