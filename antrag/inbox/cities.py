@@ -6,7 +6,7 @@ unique `case_id`) and a COALESCE give the city of any case in one statement, so 
 inbox can filter and show it without a query per row.
 """
 
-from sqlalchemy import func
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..engine.models import Case
@@ -42,3 +42,25 @@ def join_cities(stmt):
             stmt = stmt.outerjoin(notice, notice.id == subject.notice_id)
             values.append(notice.municipality_id)
     return stmt, func.coalesce(*values)
+
+
+def city_case_ids(municipality_ids):
+    """Return the SELECT of the ids of every case whose subject belongs to these cities.
+
+    `municipality_ids` is one id or a collection of ids. One indexed lookup per subject
+    table, so that filtering the inbox by city never joins every subject to every case.
+    """
+    from ..funding.models import FundingNotice
+
+    ids = [municipality_ids] if isinstance(municipality_ids, int) else list(municipality_ids)
+    selects = []
+    for model in subject_models():
+        if hasattr(model, "municipality_id"):
+            selects.append(select(model.case_id).where(model.municipality_id.in_(ids)))
+        else:
+            selects.append(
+                select(model.case_id)
+                .join(FundingNotice, FundingNotice.id == model.notice_id)
+                .where(FundingNotice.municipality_id.in_(ids))
+            )
+    return union_all(*selects)

@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
 
 from ..accounts.models import User
 from ..engine.calendar import BERLIN
@@ -25,9 +26,10 @@ from ..extensions import db
 from ..i18n import label
 from ..programme.models import Municipality
 from .cities import join_cities
-from .escalation import escalated, is_escalated
+from .escalation import is_escalated
 from .models import TaskClaim
-from .waiting import waiting_for_reviewer, waiting_states
+from .page import GAP_KIND, page_keys_statement
+from .waiting import waiting_states
 
 SCOPES = {
     "team": _l("Alle (Team)"),
@@ -48,7 +50,9 @@ class InboxFilterForm(FlaskForm):
         csrf = False
 
     kind = SelectField(_l("Art"), default="")
-    city = SelectField(_l("Kommune"), default="")
+    # A typed name rather than a select of the state's 2,000 municipalities: listing them
+    # (or only those with tasks) would cost more than the page itself.
+    city = StringField(_l("Kommune"), validators=[Optional(), Length(max=100)], default="")
     scope = SelectField(
         _l("Zuständig"),
         choices=[SelectChoice(v, text) for v, text in SCOPES.items()],
@@ -62,13 +66,11 @@ class InboxFilterForm(FlaskForm):
         default="due",
     )
 
-    def set_choices(self, kinds: dict[str, str], cities) -> None:
-        """Offer every kind of task and every city."""
+    def set_choices(self, kinds: dict[str, str]) -> None:
+        """Offer every kind of task, the mentoring gaps among them."""
+        kinds = kinds | {GAP_KIND: str(_l("Mentoring-Lücke"))}
         self.kind.choices = [SelectChoice("", _l("Alle Arten"))] + [
             SelectChoice(name, text) for name, text in sorted(kinds.items(), key=lambda i: i[1])
-        ]
-        self.city.choices = [SelectChoice("", _l("Alle Kommunen"))] + [
-            SelectChoice(str(m.id), m.name) for m in cities
         ]
 
     def fall_back_to_defaults(self) -> None:
@@ -93,22 +95,41 @@ class Filters:
     """The filter values, independent of the form (the digest and the bench use them too)."""
 
     kind: str = ""
-    city: int | None = None
+    city: int | tuple[int, ...] | None = None  # municipality id(s)
     scope: str = "team"
     overdue: bool = False
     escalated: bool = False
     sort: str = "due"
+    changed_since: datetime | None = None  # the digest's "new": changed (or flagged) since
 
     @classmethod
     def of(cls, form: InboxFilterForm) -> "Filters":
         return cls(
             kind=form.kind.data or "",
-            city=int(form.city.data) if form.city.data else None,
+            city=city_ids(form.city.data),
             scope=form.scope.data,
             overdue=bool(form.overdue.data),
             escalated=bool(form.escalated.data),
             sort=form.sort.data,
         )
+
+
+def city_ids(typed: str | None) -> int | tuple[int, ...] | None:
+    """Return the ids of the municipalities whose name starts with `typed` (any case).
+
+    A number is taken as a municipality id (links and bookmarks of the earlier select).
+    """
+    typed = (typed or "").strip()
+    if not typed:
+        return None
+    if typed.isdigit():
+        return int(typed)
+    pattern = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return tuple(
+        db.session.scalars(
+            select(Municipality.id).where(Municipality.name.ilike(pattern, escape="\\")).limit(50)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -132,45 +153,44 @@ class InboxRow:
         return self.since.astimezone(BERLIN).date()
 
 
-def _filtered(stmt, city_value, filters: Filters, user, now, holders: list[int]):
-    stmt = stmt.where(waiting_for_reviewer(user))
-    if filters.kind:
-        stmt = stmt.where(Case.workflow == filters.kind)
-    if filters.city is not None:
-        stmt = stmt.where(city_value == filters.city)
-    if filters.scope == "mine":
-        stmt = stmt.where(TaskClaim.holder_id.in_(holders))
-    elif filters.scope == "unclaimed":
-        stmt = stmt.where(TaskClaim.id.is_(None))
-    if filters.overdue:
-        stmt = stmt.where(Case.due_at < now)
-    if filters.escalated:
-        stmt = stmt.where(escalated(now))
-    return stmt
+def inbox_rows(filters: Filters, user, now, holders: list[int], *, per_page: int, page: int = 1):
+    """Return (the InboxRows of one page, whether a next page exists) in three statements.
+
+    The keys come from the per-state top-N of `page.page_keys_statement`; the page's cases
+    are then loaded with their city and claim by id, and turned into rows by `build_rows`.
+    """
+    keys = db.session.execute(
+        page_keys_statement(filters, user, now, holders, per_page=per_page, page=page)
+    ).all()
+    has_next = len(keys) > per_page
+    keys = keys[:per_page]
+    if not keys:
+        return [], has_next
+    stmt, city_value = join_cities(select(Case))
+    stmt = (
+        stmt.outerjoin(TaskClaim, TaskClaim.case_id == Case.id)
+        .add_columns(city_value.label("city_id"), TaskClaim)
+        .where(Case.id.in_({k.case_id for k in keys}))
+    )
+    details = {r.Case.id: r for r in db.session.execute(stmt)}
+    gaps = {}
+    gap_ids = [k.gap_id for k in keys if k.gap_id is not None]
+    if gap_ids:
+        from ..mentoring.models import MentoringGap
+
+        for gap in db.session.scalars(select(MentoringGap).where(MentoringGap.id.in_(gap_ids))):
+            gaps[gap.id] = gap
+    by_case = {k.case_id: gaps[k.gap_id] for k in keys if k.gap_id in gaps}
+    return build_rows([details[k.case_id] for k in keys], now, gaps=by_case), has_next
 
 
-def inbox_statements(filters: Filters, user, now, holders: list[int]):
-    """Return (the page statement selecting case, city id, claim; the count statement)."""
-    base, city_value = join_cities(select(Case))
-    base = base.outerjoin(TaskClaim, TaskClaim.case_id == Case.id)
-    stmt = _filtered(
-        base.add_columns(city_value.label("city_id"), TaskClaim), city_value, filters, user, now,
-        holders,
-    )  # fmt: skip
-    counted, count_city = join_cities(select(Case.id))
-    counted = counted.outerjoin(TaskClaim, TaskClaim.case_id == Case.id)
-    counted = _filtered(counted, count_city, filters, user, now, holders)
-    if filters.sort == "oldest":
-        stmt = stmt.order_by(Case.updated_at, Case.id)
-    elif filters.sort == "newest":
-        stmt = stmt.order_by(Case.updated_at.desc(), Case.id.desc())
-    else:  # due first (overdue at the top), then the ones without a due date, oldest first
-        stmt = stmt.order_by(Case.due_at.is_(None), Case.due_at, Case.updated_at, Case.id)
-    return stmt, counted
+def build_rows(result, now, role: str = "reviewer", gaps: dict | None = None) -> list[InboxRow]:
+    """Turn a page of (case, city id[, claim]) rows into InboxRows with bounded queries.
 
-
-def build_rows(result, now, role: str = "reviewer") -> list[InboxRow]:
-    """Turn a page of (case, city id[, claim]) rows into InboxRows with bounded queries."""
+    `gaps` maps the case id of an approved application to its unresolved mentoring gap:
+    that row is the task "propose a mentor", not the case's own state.
+    """
+    gaps = gaps or {}
     result = list(result)
     if not result:
         return []
@@ -191,6 +211,9 @@ def build_rows(result, now, role: str = "reviewer") -> list[InboxRow]:
         w = waiting.get((case.workflow, case.workflow_version, case.state))
         state = label(definition.states[case.state].label)
         claim = claims[case.id]
+        if case.id in gaps:
+            rows.append(_gap_row(gaps[case.id], case, cities.get(r.city_id), claim, holders))
+            continue
         rows.append(
             InboxRow(
                 case=case,
@@ -207,6 +230,37 @@ def build_rows(result, now, role: str = "reviewer") -> list[InboxRow]:
             )
         )
     return rows
+
+
+def _gap_row(gap, case: Case, city: str | None, claim, holders: dict) -> InboxRow:
+    """Return the row of a mentoring gap: the ministry proposes a mentor for an approved city."""
+    return InboxRow(
+        case=case,
+        kind=str(_l("Mentoring-Lücke")),
+        what=str(_l("Mentorin oder Mentor vorschlagen")),
+        state=str(_l("Bewilligt, ohne Mentoring")),
+        city=city,
+        since=gap.created_at,
+        due_at=None,
+        overdue=False,
+        escalated=False,
+        holder=holders.get(claim.holder_id) if claim is not None else None,
+        subject=GapLink(gap.id),
+    )
+
+
+@dataclass(frozen=True)
+class GapLink:
+    """Where the ministry proposes a mentor for a gap, in the shape rows link subjects."""
+
+    gap_id: int
+    ENDPOINT = "mentoring.overview"
+
+    def url_values(self) -> dict:
+        return {"_anchor": f"gap-{self.gap_id}-title"}
+
+    def can_view(self, user) -> bool:
+        return user.role == "reviewer"
 
 
 def _subjects(cases: list[Case]) -> dict[int, object]:

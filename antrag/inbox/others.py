@@ -1,4 +1,4 @@
-"""The inboxes of a city and of a mentor, and the ministry's list of mentoring gaps.
+"""The inboxes of a city and of a mentor.
 
 A city sees the cases of its own municipality only: what waits for it (notices to
 retrieve, waivers, proofs due, change requests, hearings), and the cases it follows while
@@ -8,7 +8,6 @@ bounded lookups of `build_rows`.
 """
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..engine.models import Case
 from ..engine.workflows import workflows
@@ -60,20 +59,6 @@ def mentor_inbox(user, now) -> list:
 def _visible(rows: list, user) -> list:
     """Keep the rows whose subject the person may open (the subject's own rule decides)."""
     return [row for row in rows if row.subject is not None and row.subject.can_view(user)]
-
-
-def mentoring_gaps(limit: int = LIST_LIMIT) -> list:
-    """Return the unresolved mentoring gaps (no suitable mentor left), oldest first."""
-    from ..mentoring.models import MentoringGap
-
-    stmt = (
-        select(MentoringGap)
-        .options(joinedload(MentoringGap.application))
-        .where(MentoringGap.resolved_at.is_(None))
-        .order_by(MentoringGap.created_at, MentoringGap.id)
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt).unique())
 
 
 class _Key:
