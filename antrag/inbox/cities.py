@@ -27,12 +27,26 @@ def subject_models() -> list[type]:
     return models
 
 
-def join_cities(stmt):
-    """Return (`stmt` outer-joined to every subject table, the SQL value of the case's city)."""
+_JOINED: dict[tuple, tuple] = {}
+
+
+def join_cities():
+    """Return (SELECT of cases outer-joined to every subject table, the SQL value of the city).
+
+    Built once per set of subject models: the aliases cost more to build than the query
+    costs to run.
+    """
+    models = tuple(subject_models())
+    if models not in _JOINED:
+        _JOINED[models] = _join_cities(select(Case), models)
+    return _JOINED[models]
+
+
+def _join_cities(stmt, models):
     from ..funding.models import FundingNotice
 
     values = []
-    for model in subject_models():
+    for model in models:
         subject = aliased(model)
         stmt = stmt.outerjoin(subject, subject.case_id == Case.id)
         if hasattr(model, "municipality_id"):
@@ -44,15 +58,14 @@ def join_cities(stmt):
     return stmt, func.coalesce(*values)
 
 
-def city_case_ids(municipality_ids):
-    """Return the SELECT of the ids of every case whose subject belongs to these cities.
+def city_case_ids(ids):
+    """Return the SELECT of the ids of every case whose subject belongs to the cities `ids`.
 
-    `municipality_ids` is one id or a collection of ids. One indexed lookup per subject
+    `ids` is a collection or an expanding bound parameter. One indexed lookup per subject
     table, so that filtering the inbox by city never joins every subject to every case.
     """
     from ..funding.models import FundingNotice
 
-    ids = [municipality_ids] if isinstance(municipality_ids, int) else list(municipality_ids)
     selects = []
     for model in subject_models():
         if hasattr(model, "municipality_id"):

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -28,7 +28,7 @@ from ..programme.models import Municipality
 from .cities import join_cities
 from .escalation import is_escalated
 from .models import TaskClaim
-from .page import GAP_KIND, page_keys_statement
+from .page import GAP_KIND, page_keys
 from .waiting import waiting_states
 
 SCOPES = {
@@ -156,23 +156,18 @@ class InboxRow:
 def inbox_rows(filters: Filters, user, now, holders: list[int], *, per_page: int, page: int = 1):
     """Return (the InboxRows of one page, whether a next page exists) in three statements.
 
-    The keys come from the per-state top-N of `page.page_keys_statement`; the page's cases
+    The keys come from the per-state top-N of `page.page_keys`; the page's cases
     are then loaded with their city and claim by id, and turned into rows by `build_rows`.
     """
-    keys = db.session.execute(
-        page_keys_statement(filters, user, now, holders, per_page=per_page, page=page)
-    ).all()
+    keys = page_keys(filters, user, now, holders, per_page=per_page, page=page)
     has_next = len(keys) > per_page
     keys = keys[:per_page]
     if not keys:
         return [], has_next
-    stmt, city_value = join_cities(select(Case))
-    stmt = (
-        stmt.outerjoin(TaskClaim, TaskClaim.case_id == Case.id)
-        .add_columns(city_value.label("city_id"), TaskClaim)
-        .where(Case.id.in_({k.case_id for k in keys}))
-    )
-    details = {r.Case.id: r for r in db.session.execute(stmt)}
+    stmt = _details_statement()
+    details = {
+        r.Case.id: r for r in db.session.execute(stmt, {"ids": list({k.case_id for k in keys})})
+    }
     gaps = {}
     gap_ids = [k.gap_id for k in keys if k.gap_id is not None]
     if gap_ids:
@@ -182,6 +177,21 @@ def inbox_rows(filters: Filters, user, now, holders: list[int], *, per_page: int
             gaps[gap.id] = gap
     by_case = {k.case_id: gaps[k.gap_id] for k in keys if k.gap_id in gaps}
     return build_rows([details[k.case_id] for k in keys], now, gaps=by_case), has_next
+
+
+_DETAILS: list = []
+
+
+def _details_statement():
+    """Return the SELECT of cases by id (`ids`) with their city and claim, built once."""
+    if not _DETAILS:
+        stmt, city_value = join_cities()
+        _DETAILS.append(
+            stmt.outerjoin(TaskClaim, TaskClaim.case_id == Case.id)
+            .add_columns(city_value.label("city_id"), TaskClaim)
+            .where(Case.id.in_(bindparam("ids", expanding=True)))
+        )
+    return _DETAILS[0]
 
 
 def build_rows(result, now, role: str = "reviewer", gaps: dict | None = None) -> list[InboxRow]:

@@ -26,7 +26,7 @@ def _ordered(stmt):
 def city_inbox(user, now) -> tuple[list, list]:
     """Return (what waits for the city, what it follows while the ministry acts)."""
     own = waiting_states("applicant")
-    stmt, city = join_cities(select(Case))
+    stmt, city = join_cities()
     stmt = stmt.add_columns(city.label("city_id")).where(city == user.municipality_id)
     tasks = db.session.execute(_ordered(stmt.where(in_states(own))).limit(LIST_LIMIT))
     waiting_keys = {(s.workflow, s.version, s.state) for s in own}

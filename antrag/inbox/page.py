@@ -18,13 +18,26 @@ due date over tens of thousands of rows) grows with the cases. Instead:
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, cast, exists, false, func, null, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    cast,
+    exists,
+    false,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from ..applications.models import Application
 from ..db_types import UTCDateTime
 from ..engine.models import Case
+from ..engine.workflows import workflows
+from ..extensions import db
 from .cities import city_case_ids
-from .escalation import escalated
+from .escalation import escalation_limit
 from .models import TaskClaim
 from .waiting import entered_by, waiting_states
 
@@ -67,7 +80,7 @@ def groups_for(user, kind: str = "") -> list[Group]:
     ]
 
 
-def _case_filters(group: Group, filters, user, holders) -> list:
+def _case_filters(group: Group, filters) -> list:
     conditions = [
         Case.workflow == group.workflow,
         Case.state == group.state,
@@ -75,23 +88,21 @@ def _case_filters(group: Group, filters, user, holders) -> list:
     ]
     if group.four_eyes:  # never the person who moved the case into this state
         proposer = entered_by()
-        conditions.append(
-            or_(
-                Case.workflow_version.not_in(group.four_eyes),
-                proposer.is_(None),
-                proposer != user.id,
-            )
-        )
-    conditions += _common(Case.id, filters, holders)
-    return conditions
+        # COALESCE: the correlated subquery runs once per row, not once per comparison
+        others = func.coalesce(proposer, 0) != bindparam("user_id")
+        if group.four_eyes != group.versions:
+            others = or_(Case.workflow_version.not_in(group.four_eyes), others)
+        conditions.append(others)
+    return conditions + _common(Case.id, filters)
 
 
-def _common(case_id, filters, holders) -> list:
+def _common(case_id, filters) -> list:
     """Return the filters on city and holder, for the case id column `case_id`."""
     conditions = []
     if filters.city is not None:
-        conditions.append(case_id.in_(city_case_ids(filters.city)))
+        conditions.append(case_id.in_(city_case_ids(bindparam("cities", expanding=True))))
     if filters.scope == "mine":
+        holders = bindparam("holders", expanding=True)
         conditions.append(
             case_id.in_(select(TaskClaim.case_id).where(TaskClaim.holder_id.in_(holders)))
         )
@@ -109,20 +120,21 @@ def _columns(gap_id=None, due=None, since=None, case_id=None):
     )
 
 
-def _case_branches(filters, user, now, holders, limit: int | None) -> list:
-    """Return the SELECTs of waiting cases, each ordered and limited when `limit` is given."""
+def _case_branches(filters, user, ordered: bool) -> list:
+    """Return the SELECTs of waiting cases, each ordered and limited when `ordered`."""
     if filters.kind == GAP_KIND:
         return []
+    limit = bindparam("limit")
     branches = []
     for group in groups_for(user, filters.kind):
-        base = select(*_columns()).where(*_case_filters(group, filters, user, holders))
+        base = select(*_columns()).where(*_case_filters(group, filters))
         if filters.overdue:
-            base = base.where(Case.due_at < now)
+            base = base.where(Case.due_at < bindparam("now"))
         if filters.escalated:
-            base = base.where(escalated(now))
+            base = base.where(Case.due_at < bindparam("escalation_limit"))
         if filters.changed_since is not None:
-            base = base.where(Case.updated_at >= filters.changed_since)
-        if limit is None:
+            base = base.where(Case.updated_at >= bindparam("since"))
+        if not ordered:
             branches.append(base)
         elif filters.sort in ("oldest", "newest"):
             order = (Case.updated_at, Case.id)
@@ -144,7 +156,7 @@ def _case_branches(filters, user, now, holders, limit: int | None) -> list:
     return branches
 
 
-def _gap_branch(filters, holders, limit: int | None):
+def _gap_branch(filters, ordered: bool):
     """Return the SELECT of unresolved mentoring gaps, or None when the filters exclude them."""
     from ..mentoring.models import MentoringGap
 
@@ -160,32 +172,71 @@ def _gap_branch(filters, holders, limit: int | None):
             )
         )
         .join(Application, Application.id == MentoringGap.application_id)
-        .where(MentoringGap.resolved_at.is_(None), *_common(Application.case_id, filters, holders))
+        .where(MentoringGap.resolved_at.is_(None), *_common(Application.case_id, filters))
     )
     if filters.changed_since is not None:
-        stmt = stmt.where(MentoringGap.created_at >= filters.changed_since)
-    if limit is None:
+        stmt = stmt.where(MentoringGap.created_at >= bindparam("since"))
+    if not ordered:
         return stmt
     desc = filters.sort == "newest"
     order = (MentoringGap.created_at, MentoringGap.id)
-    return stmt.order_by(*(c.desc() if desc else c for c in order)).limit(limit)
+    return stmt.order_by(*(c.desc() if desc else c for c in order)).limit(bindparam("limit"))
 
 
-def _union(branches):
+def _branches(filters, user, ordered: bool) -> list:
+    branches = _case_branches(filters, user, ordered)
+    gaps = _gap_branch(filters, ordered)
+    return branches if gaps is None else [*branches, gaps]
+
+
+def _shape(what: str, filters, user) -> tuple:
+    """Return what decides a statement's structure (its values are bound parameters)."""
+    return (
+        what,
+        bool(getattr(user, "can_sign", False)),
+        filters.kind,
+        filters.city is not None,
+        filters.scope,
+        filters.overdue,
+        filters.escalated,
+        filters.sort,
+        filters.changed_since is not None,
+    )
+
+
+def _cached(shape: tuple, build):
+    """Return the statement of `shape`, built once per loaded set of workflow definitions.
+
+    Building the union of some sixty SELECTs costs more than running it (tens of ms of
+    SQLAlchemy's Python); with every value a bound parameter, one statement per shape of
+    the filters serves every request.
+    """
+    cache = workflows().__dict__.setdefault("_inbox_statements", {})
+    if shape not in cache:
+        cache[shape] = build()
+    return cache[shape]
+
+
+def parameters(filters, user, now, holders, *, limit: int = 0) -> dict:
+    """Return the values of the bound parameters of the page, keys and count statements."""
+    city = filters.city
+    return {
+        "user_id": user.id,
+        "now": now,
+        "escalation_limit": escalation_limit(now),
+        "since": filters.changed_since,
+        "holders": list(holders),
+        "cities": [city] if isinstance(city, int) else list(city or ()),
+        "limit": limit,
+    }
+
+
+def _keys_statement(filters, user):
+    branches = _branches(filters, user, ordered=True)
     if not branches:
-        return select(*_columns()).where(false())
+        return select(*_columns()).where(false()).limit(bindparam("page_limit"))
     # SQLite allows ORDER BY and LIMIT only on the whole compound: wrap each branch.
-    return union_all(*(select(*b.subquery().c) for b in branches))
-
-
-def page_keys_statement(filters, user, now, holders, *, per_page: int, page: int):
-    """Return the statement of the page's keys (one row more than the page, for "next")."""
-    limit = page * per_page + 1
-    branches = _case_branches(filters, user, now, holders, limit)
-    gaps = _gap_branch(filters, holders, limit)
-    if gaps is not None:
-        branches.append(gaps)
-    keys = _union(branches).subquery()
+    keys = union_all(*(select(*b.subquery().c) for b in branches)).subquery()
     if filters.sort == "oldest":
         order = (keys.c.since, keys.c.case_id, keys.c.gap_id)
     elif filters.sort == "newest":
@@ -201,17 +252,28 @@ def page_keys_statement(filters, user, now, holders, *, per_page: int, page: int
     return (
         select(keys.c.case_id, keys.c.gap_id)
         .order_by(*order)
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))
     )
 
 
-def count_statement(filters, user, now, holders, cap: int):
-    """Return the statement counting the tasks up to `cap` + 1."""
-    branches = _case_branches(filters, user, now, holders, None)
-    gaps = _gap_branch(filters, holders, None)
-    if gaps is not None:
-        branches.append(gaps)
+def page_keys(filters, user, now, holders, *, per_page: int, page: int) -> list:
+    """Return the keys (case_id, gap_id) of the page, one row more than it shows ("next")."""
+    stmt = _cached(_shape("keys", filters, user), lambda: _keys_statement(filters, user))
+    values = parameters(filters, user, now, holders, limit=page * per_page + 1)
+    values |= {"page_limit": per_page + 1, "page_offset": (page - 1) * per_page}
+    return db.session.execute(stmt, values).all()
+
+
+def _count_statement(filters, user):
+    branches = _branches(filters, user, ordered=False)
     if not branches:
         return select(func.count()).where(false())
-    return select(func.count()).select_from(union_all(*branches).limit(cap + 1).subquery())
+    counted = union_all(*branches).limit(bindparam("cap")).subquery()
+    return select(func.count()).select_from(counted)
+
+
+def count_tasks(filters, user, now, holders, cap: int) -> int:
+    """Return the number of tasks the filters select, counted up to `cap` + 1."""
+    stmt = _cached(_shape("count", filters, user), lambda: _count_statement(filters, user))
+    return db.session.scalar(stmt, parameters(filters, user, now, holders) | {"cap": cap + 1})

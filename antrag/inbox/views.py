@@ -17,7 +17,7 @@ from .forms import DigestForm, HandOverForm, StandInForm
 from .ministry import Filters, InboxFilterForm, inbox_rows
 from .models import StandIn
 from .others import city_inbox, mentor_inbox
-from .page import count_statement
+from .page import count_tasks
 from .waiting import kinds
 
 bp = Blueprint("inbox", __name__)
@@ -62,7 +62,7 @@ def _ministry(now):
     today = now.astimezone(BERLIN).date()
     holders = [current_user.id, *claims.stands_for(current_user, today)]
     per_page, cap = current_app.config["QUEUE_PAGE_SIZE"], current_app.config["QUEUE_COUNT_CAP"]
-    total = db.session.scalar(count_statement(filters, current_user, now, holders, cap))
+    total = count_tasks(filters, current_user, now, holders, cap)
     number = requested_page()
     rows, has_next = inbox_rows(filters, current_user, now, holders, per_page=per_page, page=number)
     page = CappedPage(
@@ -75,9 +75,7 @@ def _ministry(now):
     )
     escalated_count = None
     if current_user.lead:
-        escalated_count = db.session.scalar(
-            count_statement(Filters(escalated=True), current_user, now, holders, cap)
-        )
+        escalated_count = count_tasks(Filters(escalated=True), current_user, now, holders, cap)
     return render_template(
         "inbox/ministry.html",
         form=form,
