@@ -147,6 +147,7 @@ class InboxRow:
     escalated: bool
     holder: User | None
     subject: object | None
+    revision: int | None = None  # an application's newest revision: above 1 if resubmitted
 
     @property
     def since_day(self):
@@ -213,7 +214,7 @@ def build_rows(result, now, role: str = "reviewer", gaps: dict | None = None) ->
     }
     holder_ids = {c.holder_id for c in claims.values() if c is not None}
     holders = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(holder_ids)))}
-    subjects = _subjects([r.Case for r in result])
+    subjects, revisions = _subjects([r.Case for r in result])
     rows = []
     for r in result:
         case = r.Case
@@ -237,6 +238,7 @@ def build_rows(result, now, role: str = "reviewer", gaps: dict | None = None) ->
                 escalated=role == "reviewer" and is_escalated(case.due_at, now),
                 holder=holders.get(claim.holder_id) if claim is not None else None,
                 subject=subjects.get(case.id),
+                revision=revisions.get(case.id) if role == "reviewer" else None,
             )
         )
     return rows
@@ -273,17 +275,28 @@ class GapLink:
         return user.role == "reviewer"
 
 
-def _subjects(cases: list[Case]) -> dict[int, object]:
-    """Return case id → subject, one query per kind of subject on the page."""
+def _subjects(cases: list[Case]) -> tuple[dict[int, object], dict[int, int]]:
+    """Return (case id → subject, case id → newest revision number of an application).
+
+    One query per kind of subject on the page; an application's revision number comes in
+    the same query (a correlated index seek), to mark resubmissions.
+    """
+    from ..applications.models import Application
+    from ..applications.revisions import latest_number
+
     by_model: dict[type, list[int]] = {}
     for case in cases:
         model = SUBJECTS[workflows().get(case.workflow, case.workflow_version).subject]
         by_model.setdefault(model, []).append(case.id)
-    found = {}
+    found, revisions = {}, {}
     for model, ids in by_model.items():
         stmt = select(model).where(model.case_id.in_(ids))
+        if model is Application:
+            stmt = stmt.add_columns(latest_number(Application.id))
         if "notice" in inspect(model).relationships:  # call-offs, proofs: link and visibility
             stmt = stmt.options(joinedload(model.notice))
-        for subject in db.session.scalars(stmt).unique():
+        for subject, *number in db.session.execute(stmt).unique():
             found[subject.case_id] = subject
-    return found
+            if number:
+                revisions[subject.case_id] = number[0]
+    return found, revisions
