@@ -27,6 +27,7 @@ from ..i18n import label
 from ..programme.models import Municipality
 from .cities import join_cities
 from .escalation import is_escalated
+from .gaps import GapLink
 from .models import TaskClaim
 from .page import GAP_KIND, page_keys
 from .waiting import waiting_states
@@ -259,20 +260,6 @@ def _gap_row(gap, case: Case, city: str | None, claim, holders: dict) -> InboxRo
         holder=holders.get(claim.holder_id) if claim is not None else None,
         subject=GapLink(gap.id),
     )
-
-
-@dataclass(frozen=True)
-class GapLink:
-    """Where the ministry proposes a mentor for a gap, in the shape rows link subjects."""
-
-    gap_id: int
-    ENDPOINT = "mentoring.overview"
-
-    def url_values(self) -> dict:
-        return {"_anchor": f"gap-{self.gap_id}-title"}
-
-    def can_view(self, user) -> bool:
-        return user.role == "reviewer"
 
 
 def _subjects(cases: list[Case]) -> tuple[dict[int, object], dict[int, int]]:
