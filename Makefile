@@ -66,6 +66,7 @@ migrate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/transition_throughput.py
 	$(BIN)/python bench/queue_scaling.py
+	$(BIN)/python bench/inbox_scaling.py
 	$(BIN)/python bench/memory.py --fast
 
 ## make translations: extract the German msgids (templates, Python, workflow labels), update

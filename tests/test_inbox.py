@@ -10,13 +10,12 @@ from sql_support import counted_statements
 from antrag.clock import now
 from antrag.extensions import db
 from antrag.funding.operations import request_call_off
-from antrag.inbox.ministry import Filters, build_rows, inbox_statements
+from antrag.inbox.ministry import Filters, inbox_rows
 from antrag.inbox.waiting import waiting_states
 
 
 def _rows(user, **filters):
-    stmt, _count = inbox_statements(Filters(**filters), user, now(), [user.id])
-    return build_rows(db.session.execute(stmt), now())
+    return inbox_rows(Filters(**filters), user, now(), [user.id], per_page=100)[0]
 
 
 def _kinds(user, **filters) -> set[tuple[str, str]]:

@@ -10,15 +10,14 @@ from antrag.engine.calendar import BERLIN
 from antrag.extensions import db
 from antrag.inbox import claims
 from antrag.inbox.escalation import escalation_cutoff
-from antrag.inbox.ministry import Filters, build_rows, inbox_statements
+from antrag.inbox.ministry import Filters, inbox_rows
 from antrag.inbox.models import StandIn, TaskClaim, TaskClaimEvent
 
 
 def _mine(user, day=None):
     day = day or now().astimezone(BERLIN).date()
     holders = [user.id, *claims.stands_for(user, day)]
-    stmt, _count = inbox_statements(Filters(scope="mine"), user, now(), holders)
-    return build_rows(db.session.execute(stmt), now())
+    return inbox_rows(Filters(scope="mine"), user, now(), holders, per_page=100)[0]
 
 
 def _events(case_id):

@@ -16,6 +16,9 @@ class Case(db.Model):
     __table_args__ = (
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_case_workflow_state", "workflow", "state"),
+        # The inbox's per-state top-N (antrag/inbox/page.py): filter and order in one index.
+        Index("ix_case_inbox_due", "workflow", "state", "due_at", "updated_at", "id"),
+        Index("ix_case_inbox_since", "workflow", "state", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -57,9 +57,22 @@ def _task(case_id: int) -> Case:
     if case is None:
         raise NotVisible(_("Diesen Vorgang gibt es nicht."))
     waiting = lookup(case)
-    if waiting is None or waiting.role != "reviewer":
+    if (waiting is None or waiting.role != "reviewer") and not _has_open_gap(case_id):
         raise ClaimRefused(_("Dieser Vorgang wartet nicht auf das Ministerium."))
     return case
+
+
+def _has_open_gap(case_id: int) -> bool:
+    """Return whether the case is an approved application still without a mentor (a task)."""
+    from ..applications.models import Application
+    from ..mentoring.models import MentoringGap
+
+    found = db.session.scalar(
+        select(MentoringGap.id)
+        .join(Application, Application.id == MentoringGap.application_id)
+        .where(Application.case_id == case_id, MentoringGap.resolved_at.is_(None))
+    )
+    return found is not None
 
 
 def _locked_claim(case_id: int) -> TaskClaim | None:

@@ -17,11 +17,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..engine.calendar import BERLIN
-from ..engine.models import Case
 from ..extensions import db
 from ..mail.outbox import absolute_url, enqueue_to_address
 from .claims import stands_for
-from .ministry import Filters, build_rows, inbox_statements
+from .ministry import Filters, inbox_rows
 from .models import DigestSent
 from .others import city_inbox, mentor_inbox
 
@@ -43,11 +42,8 @@ class Digest:
         return bool(self.new or self.overdue or self.escalated)
 
 
-def _ministry_rows(user, now, filters: Filters, holders, *conditions) -> list:
-    stmt, _count = inbox_statements(filters, user, now, holders)
-    for condition in conditions:
-        stmt = stmt.where(condition)
-    return build_rows(db.session.execute(stmt.limit(DIGEST_LIMIT)), now)
+def _ministry_rows(user, now, filters: Filters, holders) -> list:
+    return inbox_rows(filters, user, now, holders, per_page=DIGEST_LIMIT)[0]
 
 
 def digest_for(user, now: datetime) -> Digest:
@@ -57,9 +53,9 @@ def digest_for(user, now: datetime) -> Digest:
         holders = [user.id, *stands_for(user, now.astimezone(BERLIN).date())]
         digest = Digest()
         for scope in ("mine", "unclaimed"):
-            filters = Filters(scope=scope)
-            digest.new += _ministry_rows(user, now, filters, holders, Case.updated_at >= since)
-            digest.overdue += _ministry_rows(user, now, filters, holders, Case.due_at < now)
+            new = Filters(scope=scope, changed_since=since)
+            digest.new += _ministry_rows(user, now, new, holders)
+            digest.overdue += _ministry_rows(user, now, Filters(scope=scope, overdue=True), holders)
         if user.lead:
             digest.escalated = _ministry_rows(user, now, Filters(escalated=True), holders)
         return digest

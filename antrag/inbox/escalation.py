@@ -23,11 +23,16 @@ def escalation_cutoff(today: date, working_days: int) -> date:
     return day
 
 
-def escalated(now: datetime):
-    """Return the SQL condition: the case's due date is overdue long enough to escalate."""
+def escalation_limit(now: datetime) -> datetime:
+    """Return the instant before which a due date is overdue long enough to escalate."""
     today = now.astimezone(BERLIN).date()
     cutoff = escalation_cutoff(today, current_app.config["ESCALATION_WORKING_DAYS"])
-    return Case.due_at < datetime.combine(cutoff + timedelta(days=1), time(0), tzinfo=BERLIN)
+    return datetime.combine(cutoff + timedelta(days=1), time(0), tzinfo=BERLIN)
+
+
+def escalated(now: datetime):
+    """Return the SQL condition: the case's due date is overdue long enough to escalate."""
+    return Case.due_at < escalation_limit(now)
 
 
 def is_escalated(due_at: datetime | None, now: datetime) -> bool:

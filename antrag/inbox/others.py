@@ -1,4 +1,4 @@
-"""The inboxes of a city and of a mentor, and the ministry's list of mentoring gaps.
+"""The inboxes of a city and of a mentor.
 
 A city sees the cases of its own municipality only: what waits for it (notices to
 retrieve, waivers, funds to call off, proofs due, change requests, hearings), and the cases
@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..engine.models import Case
 from ..engine.workflows import workflows
@@ -32,7 +31,7 @@ def _ordered(stmt):
 def city_inbox(user, now) -> tuple[list, list]:
     """Return (what waits for the city, what it follows while the ministry acts)."""
     own = waiting_states("applicant")
-    stmt, city = join_cities(select(Case))
+    stmt, city = join_cities()
     stmt = stmt.add_columns(city.label("city_id")).where(city == user.municipality_id)
     tasks = db.session.execute(_ordered(stmt.where(in_states(own))).limit(LIST_LIMIT))
     waiting_keys = {(s.workflow, s.version, s.state) for s in own}
@@ -89,20 +88,6 @@ def mentor_inbox(user, now) -> list:
 def _visible(rows: list, user) -> list:
     """Keep the rows whose subject the person may open (the subject's own rule decides)."""
     return [row for row in rows if row.subject is not None and row.subject.can_view(user)]
-
-
-def mentoring_gaps(limit: int = LIST_LIMIT) -> list:
-    """Return the unresolved mentoring gaps (no suitable mentor left), oldest first."""
-    from ..mentoring.models import MentoringGap
-
-    stmt = (
-        select(MentoringGap)
-        .options(joinedload(MentoringGap.application))
-        .where(MentoringGap.resolved_at.is_(None))
-        .order_by(MentoringGap.created_at, MentoringGap.id)
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt).unique())
 
 
 class _Key:

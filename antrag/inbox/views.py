@@ -11,15 +11,14 @@ from ..clock import now as clock_now
 from ..engine.calendar import BERLIN
 from ..extensions import db
 from ..idempotency import forms as once
-from ..pagination import capped_paginate
-from ..programme.models import Municipality
+from ..pagination import CappedPage, requested_page
 from . import claims
-from .escalation import escalated
 from .forms import DigestForm, HandOverForm, StandInForm
-from .ministry import Filters, InboxFilterForm, build_rows, inbox_statements
+from .ministry import Filters, InboxFilterForm, inbox_rows
 from .models import StandIn
-from .others import city_inbox, mentor_inbox, mentoring_gaps
-from .waiting import kinds, waiting_for_reviewer
+from .others import city_inbox, mentor_inbox
+from .page import count_tasks
+from .waiting import kinds
 
 bp = Blueprint("inbox", __name__)
 
@@ -56,58 +55,37 @@ def index():
 
 def _ministry(now):
     form = InboxFilterForm(formdata=request.args)
-    form.set_choices(kinds("reviewer"), _cities_with_applications())
+    form.set_choices(kinds("reviewer"))
     if not form.validate():
         form.fall_back_to_defaults()
     filters = Filters.of(form)
     today = now.astimezone(BERLIN).date()
     holders = [current_user.id, *claims.stands_for(current_user, today)]
-    stmt, counted = inbox_statements(filters, current_user, now, holders)
-    page = capped_paginate(
-        stmt,
-        counted,
-        per_page=current_app.config["QUEUE_PAGE_SIZE"],
-        cap=current_app.config["QUEUE_COUNT_CAP"],
-        rows=True,
+    per_page, cap = current_app.config["QUEUE_PAGE_SIZE"], current_app.config["QUEUE_COUNT_CAP"]
+    total = count_tasks(filters, current_user, now, holders, cap)
+    number = requested_page()
+    rows, has_next = inbox_rows(filters, current_user, now, holders, per_page=per_page, page=number)
+    page = CappedPage(
+        items=rows,
+        page=number,
+        per_page=per_page,
+        total=min(total, cap),
+        more=total > cap,
+        has_next=has_next,
     )
     escalated_count = None
     if current_user.lead:
-        from ..engine.models import Case
-
-        escalated_count = db.session.scalar(
-            select(db.func.count()).select_from(
-                select(Case.id)
-                .where(waiting_for_reviewer(current_user), escalated(now))
-                .limit(current_app.config["QUEUE_COUNT_CAP"] + 1)
-                .subquery()
-            )
-        )
+        escalated_count = count_tasks(Filters(escalated=True), current_user, now, holders, cap)
     return render_template(
         "inbox/ministry.html",
         form=form,
         page=page,
-        rows=build_rows(page.items, now),
+        rows=rows,
         reviewers=_reviewers(),
         hand_over=HandOverForm(),
         standing_in_for=holders[1:],
         escalated_count=escalated_count,
-        gaps=mentoring_gaps() if filters.kind in ("", "mentoring_gap") else [],
     )
-
-
-def _cities_with_applications() -> list:
-    """Return (id, name) of the municipalities that ever applied: the city filter's choices.
-
-    Only they can have cases; the state has over 2,000 municipalities, and offering all of
-    them would cost more than the page itself.
-    """
-    from ..applications.models import Application
-
-    return db.session.execute(
-        select(Municipality.id, Municipality.name)
-        .where(Municipality.id.in_(select(Application.municipality_id).distinct()))
-        .order_by(Municipality.name)
-    ).all()
 
 
 def _back():

@@ -12,6 +12,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..applications.models import Application
+from ..applications.revisions import latest_number
 from ..auth import role_required
 from ..db_types import utcnow
 from ..engine import Case, workflows
@@ -81,6 +82,7 @@ class QueueRow:
     """One application in the queue with what the table shows about it."""
 
     application: Application
+    revision: int | None  # the newest revision's number: above 1 when resubmitted
     state_label: str
     age_days: int
     overdue: bool
@@ -88,7 +90,8 @@ class QueueRow:
 
 def queue_statement(form: QueueFilterForm, user):
     """Return the query of the queue: submitted applications with everything a row shows."""
-    stmt = queue_filter(select(Application), form, user).options(
+    revision = latest_number(Application.id).label("revision")
+    stmt = queue_filter(select(Application, revision), form, user).options(
         contains_eager(Application.case).joinedload(Case.assignee),
         joinedload(Application.round),
         joinedload(Application.municipality),
@@ -114,12 +117,13 @@ def queue_filter(stmt, form: QueueFilterForm, user):
     return stmt
 
 
-def _row(application: Application, now) -> QueueRow:
+def _row(application: Application, revision: int | None, now) -> QueueRow:
     case = application.case
     definition = workflows().get(case.workflow, case.workflow_version)
     submitted = application.submitted_at.astimezone(BERLIN).date()
     return QueueRow(
         application=application,
+        revision=revision,
         state_label=label(definition.states[case.state].label),
         age_days=(now.astimezone(BERLIN).date() - submitted).days,
         overdue=case.due_at is not None and case.due_at < now,
@@ -139,7 +143,8 @@ def queue():
         queue_filter(select(Application.id), form, current_user),
         per_page=current_app.config["QUEUE_PAGE_SIZE"],
         cap=current_app.config["QUEUE_COUNT_CAP"],
+        rows=True,
     )
     now = utcnow()
-    rows = [_row(application, now) for application in page.items]
+    rows = [_row(item.Application, item.revision, now) for item in page.items]
     return render_template("review/queue.html", form=form, page=page, rows=rows)

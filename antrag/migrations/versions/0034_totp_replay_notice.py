@@ -1,7 +1,7 @@
 """A replayed second-factor code is reported to the account holder once per time step.
 
 Revision ID: 0034
-Revises: 0031
+Revises: 0032
 Create Date: 2026-12-05 08:45:00
 
 `totp_credential.replay_notified_step` is the time step of the last replayed code the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0034'
-down_revision = '0031'
+down_revision = '0032'
 branch_labels = None
 depends_on = None
 
