@@ -54,6 +54,8 @@ _LISTED = (
 
 def serialize(application) -> list[dict]:
     """Return the application's revisions, oldest first."""
+    if not application.revision_number:  # the row names its latest revision: there is none
+        return []
     rows = db.session.execute(_LISTED, {"application_id": application.id})
     return [
         {
