@@ -130,6 +130,9 @@ class Config:
     # The operator of the site, shown in the imprint, the privacy notice and the
     # accessibility statement (see README, "Legal pages"); set them for production.
     OPERATOR_NAME = "Ministerium des Innern und für Sport Rheinland-Pfalz"
+    # The name with its article as the subject of a German sentence ("Das Ministerium …
+    # ist bemüht"); None derives it from OPERATOR_NAME (antrag/network/legal.py).
+    OPERATOR_NAME_WITH_ARTICLE = None
     OPERATOR_ADDRESS = "Schillerplatz 3–5, 55116 Mainz"
     OPERATOR_REPRESENTATIVE = "Der Minister des Innern und für Sport"
     OPERATOR_EMAIL = "digitale-stadt@mdi.example"
@@ -289,6 +292,7 @@ MAIL_NUMBERS = (
 MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL")
 LEGAL_TEXT = (
     "OPERATOR_NAME",
+    "OPERATOR_NAME_WITH_ARTICLE",
     "OPERATOR_ADDRESS",
     "OPERATOR_REPRESENTATIVE",
     "OPERATOR_EMAIL",

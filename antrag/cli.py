@@ -84,6 +84,7 @@ def init_app(app: Flask) -> None:
     from .demo import demo_cli
     from .deploy import check_deploy_command
     from .mail.cli import outbox_cli
+    from .programme import cli_edit  # noqa: F401 - registers `rounds edit`, `programme`
     from .programme.cli import municipalities_cli, rounds_cli
 
     for group in (

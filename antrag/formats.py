@@ -16,6 +16,8 @@ _DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What people type besides `14.05.2019`: the English form the English pages show
 # (`14 May 2019`, `14 May, 2019`, `May 14, 2019`), month names in English (C locale).
+# A hyphen between two house numbers ("3-5", "12 a - 14"); not in names ("Rheinland-Pfalz").
+_HOUSE_NUMBER_RANGE_RE = re.compile(r"(?<=\d)(\s?[A-Za-z]?)\s*[-‐‑−]\s*(?=\d)")
 _WORDED_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d %b, %Y", "%b %d, %Y", "%B %d, %Y")
 
 
@@ -117,6 +119,17 @@ def format_date(value: date | None) -> str:
     )
 
 
+def format_period(start: date | None, end: date | None) -> str:
+    """Format a planned period: `14.05.2019 bis 31.12.2020`; an open end is named, not `–`."""
+    if start is None and end is None:
+        return _("noch nicht festgelegt")
+    if end is None:
+        return _("ab %(start)s", start=format_date(start))
+    if start is None:
+        return _("bis %(end)s", end=format_date(end))
+    return _("%(start)s bis %(end)s", start=format_date(start), end=format_date(end))
+
+
 def format_datetime(value: datetime | None) -> str:
     """Format a UTC time in Europe/Berlin: `14.05.2019, 10:30 Uhr` (`14 May 2019, 10:30`)."""
     if value is None:
@@ -125,3 +138,32 @@ def format_datetime(value: datetime | None) -> str:
     if _locale().startswith("de"):
         return local.strftime("%d.%m.%Y, %H:%M Uhr")
     return _babel_datetime(local, format="d MMM y, HH:mm", tzinfo=BERLIN, locale=_locale())
+
+
+def format_time_span(start: datetime, end: datetime) -> str:
+    """Format a span of UTC times in Berlin time, naming a day once when both fall on it.
+
+    `15.01.2027, 10:00–16:00 Uhr`, over two days `15.01.2027, 10:00 Uhr – 16.01.2027,
+    12:00 Uhr` (en dash for "bis", spaced between compound parts, DIN 5008); in English
+    `15 Jan 2027, 10:00–16:00`.
+    """
+    first, last = start.astimezone(BERLIN), end.astimezone(BERLIN)
+    if first.date() != last.date():
+        return f"{format_datetime(start)} – {format_datetime(end)}"
+    if _locale().startswith("de"):
+        return f"{first:%d.%m.%Y, %H:%M}–{last:%H:%M} Uhr"
+    return f"{format_datetime(start)}–{last:%H:%M}"
+
+
+def typeset_house_numbers(text: str | None) -> str | None:
+    """Write a range of house numbers with the "bis" dash: `Schillerplatz 3-5` → `3–5`.
+
+    German typography writes "bis" between numbers as an en dash (Halbgeviertstrich), not a
+    hyphen; DIN 5008 admits only the en dash in this function since its 2020 edition, and
+    typesetting sets it without spaces ("Waldemarstraße 2–4", federwerk.de/bis-zeichen-verwendung),
+    as the ministry writes its own address ("Schillerplatz 3–5"). Stored text is left as typed;
+    addresses are typeset where they are shown and printed.
+    """
+    if not text:
+        return text
+    return _HOUSE_NUMBER_RANGE_RE.sub(lambda m: m.group(1).rstrip() + "–", text)

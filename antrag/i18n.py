@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 
+from .redirects import safe_next
+
 
 def N_(text: str) -> str:
     """Mark a German text held in data (a label dict) as a msgid; `label` translates it."""
@@ -52,19 +54,13 @@ def language_form_class():
     return LanguageForm
 
 
-def _safe_next(target: str | None) -> str | None:
-    from .accounts.views import _safe_next as safe_next
-
-    return safe_next(target)
-
-
 @bp.route("/sprache", methods=["POST"])
 def set_language():
     """Remember the chosen language in the session and go back to the page it was chosen on."""
     form = language_form_class()()
     if form.validate_on_submit():
         session["lang"] = form.lang.data
-    return redirect(_safe_next(form.next.data) or url_for("main.index"))
+    return redirect(safe_next(form.next.data) or url_for("main.index"))
 
 
 def label(text: str | None) -> str | None:

@@ -18,6 +18,9 @@ from .formats import (
     format_kilobytes,
     format_money,
     format_number,
+    format_period,
+    format_time_span,
+    typeset_house_numbers,
 )
 from .security import security_event
 
@@ -204,6 +207,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_amount, "amount")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_global(format_time_span, "time_span")
+    app.add_template_global(format_period, "period")
+    app.add_template_filter(typeset_house_numbers, "house_numbers")
     from .payments.bank import formatted_iban
 
     app.add_template_filter(formatted_iban, "iban")

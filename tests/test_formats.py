@@ -10,8 +10,11 @@ from antrag.formats import (
     format_date,
     format_datetime,
     format_money,
+    format_period,
+    format_time_span,
     parse_amount,
     parse_date,
+    typeset_house_numbers,
 )
 
 # Number and date formats: the SQLite run covers them (see tests/conftest.py).
@@ -125,3 +128,62 @@ def test_format_datetime_shows_berlin_time(utc, shown):
 
 def test_format_datetime_of_nothing():
     assert format_datetime(None) == "–"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        # One Berlin day: the date once, "Uhr" once, an en dash without spaces.
+        ((2027, 1, 15, 9, 0), (2027, 1, 15, 15, 0), "15.01.2027, 10:00–16:00 Uhr"),
+        # 23:30 UTC is the next Berlin day: both ends fall on 01.07.2027.
+        ((2027, 6, 30, 22, 30), (2027, 7, 1, 8, 0), "01.07.2027, 00:30–10:00 Uhr"),
+        # Over two days each end keeps its date, with a spaced dash between them.
+        (
+            (2027, 1, 15, 9, 0),
+            (2027, 1, 16, 11, 0),
+            "15.01.2027, 10:00 Uhr – 16.01.2027, 12:00 Uhr",
+        ),
+    ],
+)
+def test_format_time_span_names_one_day_once(start, end, shown):
+    assert format_time_span(datetime(*start, tzinfo=UTC), datetime(*end, tzinfo=UTC)) == shown
+
+
+def test_format_time_span_in_english(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        shown = format_time_span(
+            datetime(2027, 1, 15, 9, 0, tzinfo=UTC), datetime(2027, 1, 15, 15, 0, tzinfo=UTC)
+        )
+    assert shown == "15 Jan 2027, 10:00–16:00"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        (None, None, "noch nicht festgelegt"),
+        (date(2027, 3, 1), None, "ab 01.03.2027"),
+        (None, date(2027, 12, 31), "bis 31.12.2027"),
+        (date(2027, 3, 1), date(2027, 12, 31), "01.03.2027 bis 31.12.2027"),
+    ],
+)
+def test_format_period_names_an_open_end_instead_of_dashes(start, end, shown):
+    assert format_period(start, end) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Schillerplatz 3-5", "Schillerplatz 3–5"),
+        ("Hochstraße 56 - 58", "Hochstraße 56–58"),
+        ("Konrad-Adenauer-Straße 12a-14", "Konrad-Adenauer-Straße 12a–14"),
+        ("Schillerplatz 3–5", "Schillerplatz 3–5"),
+        ("Am 3-Eck 4", "Am 3-Eck 4"),  # a hyphen in a name stays
+        ("Rheinland-Pfalz", "Rheinland-Pfalz"),
+        ("55116 Mainz", "55116 Mainz"),
+        (None, None),
+    ],
+)
+def test_typeset_house_numbers_writes_ranges_with_the_bis_dash(typed, shown):
+    assert typeset_house_numbers(typed) == shown

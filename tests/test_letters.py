@@ -59,6 +59,12 @@ def test_funding_notice_names_the_addressee_as_legal_person_with_its_address():
     assert "an die Stadt Speyer, vertreten durch die Oberbürgermeisterin," in text
 
 
+def test_funding_notice_writes_house_number_ranges_with_the_bis_dash():
+    text = funding(addressee_address="Maximilianstraße 98-100\n67346 Speyer")
+    assert "Maximilianstraße 98–100" in text and "98-100" not in text
+    assert "Schillerplatz 3–5, 55116 Mainz" in text and "3-5" not in text
+
+
 def test_funding_notice_derives_the_representation_from_the_head_title():
     changed = {"addressee_head": None, "municipality": SimpleNamespace(ags="07318000")}
     changed["municipality"].head_title = "Oberbürgermeister"

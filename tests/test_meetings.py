@@ -63,7 +63,7 @@ def test_registration_through_the_form_is_confirmed_and_mailed(make_web, make_me
     response = web.post(f"/netzwerktreffen/{meeting.id}", form(world.pirmasens, persons="2"))
     assert response.status_code == 302
     page = web.get(response.headers["Location"]).get_data(as_text=True)
-    assert "ist bestätigt" in page and "2 Person(en)" in page
+    assert "ist bestätigt" in page and "für 2 Personen ist bestätigt" in page
     (mail,) = mails_to("anna@example.org")
     assert mail.template == "meeting_confirmed"
     assert "2. Netzwerktreffen Digitale Stadt" in mail.subject

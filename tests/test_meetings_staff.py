@@ -48,7 +48,7 @@ def test_reviewer_plans_a_meeting_in_berlin_time(make_web, world):
     assert meeting.capacity == 1200
     assert meeting.starts_at.isoformat() == "2031-05-14T08:00:00+00:00"  # 10:00 CEST
     page = make_web().get(f"/netzwerktreffen/{meeting.id}").get_data(as_text=True)
-    assert "14.05.2031, 10:00 Uhr" in page
+    assert "14.05.2031, 10:00–16:30 Uhr" in page  # the day named once
 
 
 def test_meeting_form_refuses_bad_input_per_field(make_web, world):

@@ -12,6 +12,36 @@ from .operations import AccountError, create_user, set_password, update_user
 users_cli = actor_option(AppGroup("users", help="Manage user accounts."))
 
 
+def _topics(ctx, param, value):
+    """Split `--mentor-topics verwaltung,mobilitaet` into keys ('' clears, None keeps)."""
+    if value is None:
+        return None
+    return [t.strip() for t in value.split(",") if t.strip()]
+
+
+def mentor_options(command):
+    """Add the mentor fields of the admin form: capacity and fields of action."""
+    command = click.option(
+        "--mentor-topics",
+        callback=_topics,
+        help="Mentors: fields of action, comma-separated keys, e.g. 'verwaltung,mobilitaet' "
+        "('' clears them).",
+    )(command)
+    return click.option(
+        "--mentor-capacity",
+        type=int,
+        help="Mentors: how many cities they accompany at once (0 to 50).",
+    )(command)
+
+
+def _refused(exc: AccountError):
+    """Roll back, print every refusal of `exc` and exit 1."""
+    db.session.rollback()
+    for field, message in exc.errors.items():
+        click.echo(f"Error: {field + ': ' if field else ''}{message}", err=True)
+    sys.exit(1)
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option(
@@ -30,6 +60,7 @@ users_cli = actor_option(AppGroup("users", help="Manage user accounts."))
 @click.option("--function", "function_", help="Signature block: function, e.g. 'Referatsleiterin'.")
 @click.option("--unit", help="Signature block: unit, e.g. 'Referat 35'.")
 @click.option("--phone", help="Signature block: phone, e.g. '06131 16-3512'.")
+@mentor_options
 @click.option(
     "--password",
     prompt=True,
@@ -40,6 +71,8 @@ users_cli = actor_option(AppGroup("users", help="Manage user accounts."))
 def create(email, role, name, ags, organisation, password, **extras):
     """Create the account EMAIL with ROLE; the password is read from stdin or a prompt."""
     extras["function"] = extras.pop("function_")
+    extras["mentor_capacity"] = extras.pop("mentor_capacity") or 0
+    extras["mentor_topics"] = extras.pop("mentor_topics") or ()
     try:
         user = create_user(
             email=email,
@@ -51,9 +84,7 @@ def create(email, role, name, ags, organisation, password, **extras):
             **extras,
         )
     except AccountError as exc:
-        db.session.rollback()
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        _refused(exc)
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role}).")
 
@@ -115,9 +146,10 @@ def _set_active(email: str, active: bool) -> None:
 @click.option("--function", "function_", help="Signature block: function ('' clears it).")
 @click.option("--unit", help="Signature block: unit ('' clears it).")
 @click.option("--phone", help="Signature block: phone ('' clears it).")
+@mentor_options
 def edit(email, name, organisation, can_sign, may_represent, represents_as, function_, unit,
-         phone):  # fmt: skip
-    """Change the account EMAIL: only the options given change."""
+         phone, mentor_capacity, mentor_topics):  # fmt: skip
+    """Change the account EMAIL: only the options given change (as in the admin form)."""
     user = _find(email)
     if represents_as is not None and may_represent is None:
         may_represent = user.may_represent or bool(represents_as)
@@ -137,11 +169,11 @@ def edit(email, name, organisation, can_sign, may_represent, represents_as, func
             function=function_,
             unit=unit,
             phone=phone,
+            mentor_capacity=mentor_capacity,
+            mentor_topics=mentor_topics,
         )
     except AccountError as exc:
-        db.session.rollback()
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        _refused(exc)
     db.session.commit()
     click.echo(f"Changed {user.email}.")
     click.echo(_summary(user))
@@ -152,6 +184,8 @@ def _summary(user) -> str:
     flags = [
         "signing authority" if user.can_sign else "",
         f"represents the city as {user.represents_as}" if user.may_represent else "",
+        f"mentor capacity {user.mentor_capacity}" if user.role == "mentor" else "",
+        f"topics {user.mentor_topics or '-'}" if user.role == "mentor" else "",
     ]
     block = ", ".join(p for p in (user.function, user.unit, user.phone) if p) or "-"
     return f"  {'; '.join(f for f in flags if f) or 'no flags'}; signature block: {block}"

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..i18n import N_
+from ..redirects import safe_next
 from . import recovery, step_up, totp
 from .forms import RecoveryCodeForm, TotpCodeForm
 from .models import PENDING
@@ -27,7 +28,6 @@ from .second_factor import (
     pending_via,
     required_for,
 )
-from .views import _safe_next
 
 bp = Blueprint("second_factor", __name__)
 REFUSALS = {
@@ -78,7 +78,7 @@ def _page(template: str, form, user, mode: str, status: int = 200):
         methods=methods,
         names={m.name for m in methods},
         kept=kept,
-        next=_safe_next(request.args.get("next")),
+        next=safe_next(request.args.get("next")),
     ), status
 
 
@@ -94,7 +94,7 @@ def _passed(user, mode: str, method: str):
         target, via = pending_next(), pending_via()
         finish_login(user, method, via)
         db.session.commit()
-        return redirect(_safe_next(target) or url_for("main.index"))
+        return redirect(safe_next(target) or url_for("main.index"))
     mark_passed(method)
     db.session.commit()
     kept = step_up.kept_form()
@@ -102,7 +102,7 @@ def _passed(user, mode: str, method: str):
         step_up.forget_form()
         # 307 repeats the POST with this page's body: the kept fields travel in it.
         return redirect(kept["url"], code=307)
-    return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+    return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
 
 
 @bp.route("/anmelden/zweiter-faktor", methods=["GET", "POST"])
@@ -170,7 +170,7 @@ def gate():
         return None
     if not required_for(user) or passed():
         return None
-    wanted = _safe_next(request.full_path if request.method == "GET" else None)
+    wanted = safe_next(request.full_path if request.method == "GET" else None)
     if has_second_factor(user):
         return redirect(url_for("second_factor.login_totp", next=wanted))
     return redirect(url_for("second_factor_settings.settings"))

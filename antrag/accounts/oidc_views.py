@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..redirects import safe_next
 from ..security import security_event
 from . import oidc_client
 from .login_completion import complete_login
@@ -33,7 +34,6 @@ from .oidc_accounts import account_for, second_factor_asserted
 from .oidc_client import OidcRefused
 from .oidc_models import OidcLoginRequest
 from .second_factor import begin_pending, has_second_factor
-from .views import _safe_next
 
 bp = Blueprint("oidc", __name__)
 STATE_KEY = "oidc_state"
@@ -102,7 +102,7 @@ def start():
         )
     except OidcRefused as refusal:
         return _refused(refusal)
-    next_url = _safe_next(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     db.session.add(
         OidcLoginRequest(
             state_hash=_hash(state), nonce=nonce, code_verifier=verifier, next_url=next_url

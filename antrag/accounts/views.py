@@ -2,7 +2,6 @@
 
 import secrets
 from functools import cache
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -21,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..i18n import N_
+from ..redirects import safe_next
 from ..security import security_event
 from .forms import LoginForm
 from .login_completion import PASSWORD_LOGIN_OFF, complete_login, password_login_allowed
@@ -41,16 +41,6 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Accept only local paths as redirect targets (no open redirects)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 @bp.route("/anmelden", methods=["GET", "POST"])
 def login():
     """Show the login form; log the person in with e-mail and password."""
@@ -66,7 +56,7 @@ def login():
             form.password.errors.append(str(PASSWORD_LOGIN_OFF))
             return _login_page(form), 200
         if user is not None:
-            target = _safe_next(request.args.get("next"))
+            target = safe_next(request.args.get("next"))
             if has_second_factor(user):  # the second step logs in (factor_views.py)
                 begin_pending(user, target, via="password")
                 db.session.commit()

@@ -17,7 +17,7 @@ from .fonts import FAMILY, STYLES, font_path
 from .text import clean, one_line
 
 SENDER = ("Ministerium des Innern und für Sport", "Rheinland-Pfalz")
-SENDER_ADDRESS = ("Schillerplatz 3-5", "55116 Mainz")
+SENDER_ADDRESS = ("Schillerplatz 3–5", "55116 Mainz")  # "bis" dash, see formats.py
 LEFT, RIGHT, TOP, BOTTOM = 25, 20, 15, 25  # mm; DIN 5008 form B margins, room for the footer
 INFO_X = 125  # mm; the information block beside the address field
 LINE = 5  # mm per line of 11 pt body text

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ..db_types import utcnow
 from ..engine.calendar import BERLIN
+from ..formats import typeset_house_numbers
 from .layout import LINE, SENDER_ADDRESS
 from .text import german_date, one_line
 
@@ -38,7 +39,9 @@ def addressee_line(notice) -> str:
 def address_lines(notice) -> list[str]:
     """Return the window lines: legal person, its representation, the postal address."""
     lines = [notice.addressee_name, represented_by(notice)]
-    lines += (notice.addressee_address or "").replace(",", "\n").split("\n")
+    # The address stored with the notice is printed as typed, but for the "bis" dash.
+    address = typeset_house_numbers(notice.addressee_address) or ""
+    lines += address.replace(",", "\n").split("\n")
     seen, result = set(), []
     for line in lines:
         line = one_line(line)

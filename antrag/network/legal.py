@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..auth import role_required
 from ..extensions import db
+from ..i18n import current_language
 from ..idempotency import forms as once
 from ..input_text import problem_msgid
 from ..limits import public
@@ -20,6 +21,17 @@ from .operations import record_feedback
 from .retention import FEEDBACK_RETENTION_DAYS
 
 FEEDBACK_LIST_SIZE = 200
+# The article of the noun an operator's name starts with, so that the name can begin a German
+# sentence ("Das Ministerium des Innern und für Sport Rheinland-Pfalz ist bemüht, …");
+# for any other name the setting OPERATOR_NAME_WITH_ARTICLE gives the whole subject.
+ARTICLES = {
+    "Ministerium": "Das",
+    "Landesamt": "Das",
+    "Staatskanzlei": "Die",
+    "Stadtverwaltung": "Die",
+    "Kreisverwaltung": "Die",
+    "Verbandsgemeindeverwaltung": "Die",
+}
 
 
 @bp.route("/impressum")
@@ -38,7 +50,25 @@ def privacy():
 def accessibility():
     """The accessibility statement (Erklärung zur Barrierefreiheit) after the EU model."""
     prepared_on = date.fromisoformat(current_app.config["ACCESSIBILITY_STATEMENT_DATE"])
-    return render_template("network/accessibility.html", prepared_on=prepared_on)
+    return render_template(
+        "network/accessibility.html",
+        prepared_on=prepared_on,
+        operator=operator_subject(current_app.config, current_language()),
+    )
+
+
+def operator_subject(config, language: str) -> str:
+    """Return the operator's name as the subject of the statement's first sentence.
+
+    German needs the article ("Das Ministerium … ist bemüht"); English keeps the proper name.
+    """
+    name = config["OPERATOR_NAME"]
+    if language != "de":
+        return name
+    if config.get("OPERATOR_NAME_WITH_ARTICLE"):
+        return config["OPERATOR_NAME_WITH_ARTICLE"]
+    article = ARTICLES.get(name.split(" ", 1)[0])
+    return f"{article} {name}" if article else name
 
 
 @bp.route("/barrierefreiheit/barriere-melden", methods=["GET", "POST"])

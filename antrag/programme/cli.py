@@ -141,6 +141,8 @@ def list_rounds():
 @click.option("--standard-amount", required=True, help="Standard amount, e.g. 60.750,00.")
 @click.option("--eligibility", required=True, type=click.Choice(list(ELIGIBILITY)))
 @click.option("--invite", "invited", multiple=True, help="AGS of an invited municipality.")
+@click.option("--budget-chapter", help="Budget item the notices name: Kapitel, e.g. '03 01'.")
+@click.option("--budget-title", help="Budget item the notices name: Titel, e.g. '883 01'.")
 @_refusals_exit
 def create(
     name,
@@ -152,8 +154,10 @@ def create(
     standard_amount,
     eligibility,
     invited,
+    budget_chapter,
+    budget_title,
 ):
-    """Create the round NAME of a programme."""
+    """Create the round NAME of a programme (change it later with `rounds edit`)."""
     programme = find_programme(programme_name)
     if programme is None and not new_programme:
         _fail(f"No programme called '{programme_name}' (add --create-programme to create it).")
@@ -169,6 +173,8 @@ def create(
         standard_amount=_parsed(parse_signed_amount, standard_amount, "--standard-amount"),
         eligibility=eligibility,
         invited=municipalities_by_ags(list(invited)),
+        budget_chapter=budget_chapter,
+        budget_title=budget_title,
     )
     db.session.commit()
     click.echo(f"Created round {round_.name} ({len(round_.invited)} invited).")

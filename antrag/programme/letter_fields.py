@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from ..formats import typeset_house_numbers
+
 STREET_MAX = 200
 TOWN_MAX = 100
 HEAD_TITLE_MAX = 100
@@ -112,7 +114,7 @@ def postal_address(street: str | None, postal_code: str | None, town: str | None
     """Return the address block "Street 1\\n12345 Town", or None while a part is missing."""
     if not (street and postal_code and town):
         return None
-    return f"{street}\n{postal_code} {town}"
+    return f"{typeset_house_numbers(street)}\n{postal_code} {town}"
 
 
 def check_addressee(values: dict, errors: dict) -> None:

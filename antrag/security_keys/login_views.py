@@ -12,8 +12,8 @@ from flask_login import current_user
 
 from ..accounts import step_up
 from ..accounts.second_factor import finish_login, mark_passed, pending_next, pending_user
-from ..accounts.views import _safe_next
 from ..extensions import db
+from ..redirects import safe_next
 from .ceremonies import KeyRefused, authenticate, authentication_options
 from .integration import METHOD
 from .views import json_body, refusal
@@ -62,11 +62,11 @@ def verify():
         target = pending_next()
         finish_login(user, METHOD)
         db.session.commit()
-        return jsonify(redirect=_safe_next(target) or url_for("main.index"))
+        return jsonify(redirect=safe_next(target) or url_for("main.index"))
     mark_passed(METHOD)
     db.session.commit()
     kept = step_up.kept_form()
     if kept is not None:
         step_up.forget_form()
         return jsonify(resubmit=kept["url"])
-    return jsonify(redirect=_safe_next(body.get("next")) or url_for("main.index"))
+    return jsonify(redirect=safe_next(body.get("next")) or url_for("main.index"))
