@@ -141,7 +141,7 @@ def list_view(resource):
     model = resource.model
     if sort == "updated_at":
         settle = timedelta(seconds=current_app.config["API_SYNC_SETTLE_SECONDS"])
-        query = query.where(Case.updated_at < now() - settle)
+        query = query.where(Case.updated_at <= now() - settle)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     if sort == "updated_at":
         if cursor is not None:
