@@ -199,6 +199,8 @@ GET_TABLE = [
     ("/proofs-of-use/{proof}/history",                           (401, 200, 404, 200, 404, 404, 403)),
     ("/proofs-of-use/{proof}/attachments/{proof_attachment}",    (401, 200, 404, 200, 404, 404, 403)),
     ("/mentoring-assignments",                                   (401, 200, 200, 200, 200, 200, 403)),
+    # A proposal the mentor has not answered: not yet the city's (once accepted it is, see
+    # test_a_city_reads_its_mentoring_once_the_mentor_accepted). Admins see no case (403).
     ("/mentoring-assignments/{assignment}",                      (401, 404, 404, 200, 200, 404, 403)),
     ("/mentoring-assignments/{assignment}/history",              (401, 404, 404, 200, 200, 404, 403)),
     ("/mentoring-gaps",                                          (401, 403, 403, 200, 403, 403, 403)),
