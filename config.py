@@ -40,6 +40,10 @@ class Config:
     FORM_TOKEN_HOURS = 24
     # The API answers a POST repeated with the same Idempotency-Key this long after the first.
     IDEMPOTENCY_KEY_HOURS = 24
+    # An API sync (`sort=updated_at`) leaves out changes younger than this, so that a change
+    # whose transaction is still committing is not passed over by a cursor (api/listing.py);
+    # longer than any write transaction takes.
+    API_SYNC_SETTLE_SECONDS = 5
     # Public forms (meeting registration, barrier report): at most this many sent per client
     # address and per e-mail address within the window, for each form; more get a 429 page.
     PUBLIC_FORM_WINDOW_MINUTES = 60
@@ -318,6 +322,7 @@ SECURITY_NUMBERS = (
     "MEETING_RETENTION_DAYS",
     "FORM_TOKEN_HOURS",
     "IDEMPOTENCY_KEY_HOURS",
+    "API_SYNC_SETTLE_SECONDS",
     "PUBLIC_FORM_WINDOW_MINUTES",
     "PUBLIC_FORM_MAX_PER_ADDRESS",
     "PUBLIC_FORM_MAX_PER_EMAIL",

@@ -160,47 +160,49 @@ GET_TABLE = [
     ("/rounds",                                                  (401, 200, 200, 200, 200, 200, 200)),
     ("/municipalities?q=Sp",                                     (401, 200, 200, 200, 200, 200, 200)),
     ("/workflows",                                               (401, 200, 200, 200, 200, 200, 200)),
-    ("/applications",                                            (401, 200, 200, 200, 200, 200, 200)),
-    ("/applications/{approved}",                                 (401, 200, 404, 200, 200, 404, 404)),
-    ("/applications/{approved}/history",                         (401, 200, 404, 200, 200, 404, 404)),
-    ("/applications/{approved}/attachments/{approved_attachment}", (401, 200, 404, 200, 200, 404, 404)),
-    ("/applications/{other_approved}",                           (401, 404, 200, 200, 404, 404, 404)),
-    ("/applications/{submitted}",                                (401, 200, 404, 200, 404, 404, 404)),
-    ("/applications/{submitted}/history",                        (401, 200, 404, 200, 404, 404, 404)),
-    ("/applications/{submitted}/attachments/{submitted_attachment}", (401, 200, 404, 200, 404, 404, 404)),
-    ("/applications/{submitted}/attachments/{draft_attachment}", (401, 404, 404, 404, 404, 404, 404)),
-    ("/applications/{approved}/revisions/1/receipt",             (401, 200, 404, 200, 200, 404, 404)),
-    ("/applications/{submitted}/revisions/1/receipt",            (401, 200, 404, 200, 404, 404, 404)),
-    ("/applications/{submitted}/revisions/2/receipt",            (401, 404, 404, 404, 404, 404, 404)),
-    ("/applications/{draft}/revisions/1/receipt",                (401, 404, 404, 404, 404, 404, 404)),
-    ("/applications/{draft}",                                    (401, 200, 404, 404, 404, 404, 404)),
-    ("/applications/{draft}/history",                            (401, 200, 404, 404, 404, 404, 404)),
-    ("/applications/{draft}/attachments/{draft_attachment}",     (401, 200, 404, 404, 404, 404, 404)),
-    ("/applications/999999",                                     (401, 404, 404, 404, 404, 404, 404)),
-    ("/funding-notices",                                         (401, 200, 200, 200, 200, 200, 200)),
-    ("/funding-notices/{notice}",                                (401, 200, 404, 200, 404, 404, 404)),
-    ("/funding-notices/{notice}/history",                        (401, 200, 404, 200, 404, 404, 404)),
-    ("/funding-notices/{notice}/pdf",                            (401, 200, 404, 200, 404, 404, 404)),
-    ("/funding-notices/{other_notice}",                          (401, 404, 404, 200, 404, 404, 404)),
-    ("/funding-notices/{other_notice}/pdf",                      (401, 404, 404, 404, 404, 404, 404)),
-    ("/rejection-notices",                                       (401, 200, 200, 200, 200, 200, 200)),
-    ("/rejection-notices/{rejection}",                           (401, 404, 404, 200, 404, 404, 404)),
-    ("/rejection-notices/{rejection}/history",                   (401, 404, 404, 200, 404, 404, 404)),
-    ("/rejection-notices/{rejection}/pdf",                       (401, 404, 404, 404, 404, 404, 404)),
-    ("/amendment-notices",                                       (401, 200, 200, 200, 200, 200, 200)),
-    ("/amendment-notices/{amendment}",                           (401, 404, 404, 200, 404, 404, 404)),
-    ("/amendment-notices/{amendment}/history",                   (401, 404, 404, 200, 404, 404, 404)),
-    ("/amendment-notices/{amendment}/pdf",                       (401, 404, 404, 404, 404, 404, 404)),
-    ("/call-offs",                                               (401, 200, 200, 200, 200, 200, 200)),
-    ("/call-offs/{call_off}",                                    (401, 200, 404, 200, 404, 404, 404)),
-    ("/call-offs/{call_off}/history",                            (401, 200, 404, 200, 404, 404, 404)),
-    ("/proofs-of-use",                                           (401, 200, 200, 200, 200, 200, 200)),
-    ("/proofs-of-use/{proof}",                                   (401, 200, 404, 200, 404, 404, 404)),
-    ("/proofs-of-use/{proof}/history",                           (401, 200, 404, 200, 404, 404, 404)),
-    ("/proofs-of-use/{proof}/attachments/{proof_attachment}",    (401, 200, 404, 200, 404, 404, 404)),
-    ("/mentoring-assignments",                                   (401, 200, 200, 200, 200, 200, 200)),
-    ("/mentoring-assignments/{assignment}",                      (401, 404, 404, 200, 200, 404, 404)),
-    ("/mentoring-assignments/{assignment}/history",              (401, 404, 404, 200, 200, 404, 404)),
+    ("/applications",                                            (401, 200, 200, 200, 200, 200, 403)),
+    ("/applications/{approved}",                                 (401, 200, 404, 200, 200, 404, 403)),
+    ("/applications/{approved}/history",                         (401, 200, 404, 200, 200, 404, 403)),
+    ("/applications/{approved}/attachments/{approved_attachment}", (401, 200, 404, 200, 200, 404, 403)),
+    ("/applications/{other_approved}",                           (401, 404, 200, 200, 404, 404, 403)),
+    ("/applications/{submitted}",                                (401, 200, 404, 200, 404, 404, 403)),
+    ("/applications/{submitted}/history",                        (401, 200, 404, 200, 404, 404, 403)),
+    ("/applications/{submitted}/attachments/{submitted_attachment}", (401, 200, 404, 200, 404, 404, 403)),
+    ("/applications/{submitted}/attachments/{draft_attachment}", (401, 404, 404, 404, 404, 404, 403)),
+    ("/applications/{approved}/revisions/1/receipt",             (401, 200, 404, 200, 200, 404, 403)),
+    ("/applications/{submitted}/revisions/1/receipt",            (401, 200, 404, 200, 404, 404, 403)),
+    ("/applications/{submitted}/revisions/2/receipt",            (401, 404, 404, 404, 404, 404, 403)),
+    ("/applications/{draft}/revisions/1/receipt",                (401, 404, 404, 404, 404, 404, 403)),
+    ("/applications/{draft}",                                    (401, 200, 404, 404, 404, 404, 403)),
+    ("/applications/{draft}/history",                            (401, 200, 404, 404, 404, 404, 403)),
+    ("/applications/{draft}/attachments/{draft_attachment}",     (401, 200, 404, 404, 404, 404, 403)),
+    ("/applications/999999",                                     (401, 404, 404, 404, 404, 404, 403)),
+    ("/funding-notices",                                         (401, 200, 200, 200, 200, 200, 403)),
+    ("/funding-notices/{notice}",                                (401, 200, 404, 200, 404, 404, 403)),
+    ("/funding-notices/{notice}/history",                        (401, 200, 404, 200, 404, 404, 403)),
+    ("/funding-notices/{notice}/pdf",                            (401, 200, 404, 200, 404, 404, 403)),
+    ("/funding-notices/{other_notice}",                          (401, 404, 404, 200, 404, 404, 403)),
+    ("/funding-notices/{other_notice}/pdf",                      (401, 404, 404, 404, 404, 404, 403)),
+    ("/rejection-notices",                                       (401, 200, 200, 200, 200, 200, 403)),
+    ("/rejection-notices/{rejection}",                           (401, 404, 404, 200, 404, 404, 403)),
+    ("/rejection-notices/{rejection}/history",                   (401, 404, 404, 200, 404, 404, 403)),
+    ("/rejection-notices/{rejection}/pdf",                       (401, 404, 404, 404, 404, 404, 403)),
+    ("/amendment-notices",                                       (401, 200, 200, 200, 200, 200, 403)),
+    ("/amendment-notices/{amendment}",                           (401, 404, 404, 200, 404, 404, 403)),
+    ("/amendment-notices/{amendment}/history",                   (401, 404, 404, 200, 404, 404, 403)),
+    ("/amendment-notices/{amendment}/pdf",                       (401, 404, 404, 404, 404, 404, 403)),
+    ("/call-offs",                                               (401, 200, 200, 200, 200, 200, 403)),
+    ("/call-offs/{call_off}",                                    (401, 200, 404, 200, 404, 404, 403)),
+    ("/call-offs/{call_off}/history",                            (401, 200, 404, 200, 404, 404, 403)),
+    ("/proofs-of-use",                                           (401, 200, 200, 200, 200, 200, 403)),
+    ("/proofs-of-use/{proof}",                                   (401, 200, 404, 200, 404, 404, 403)),
+    ("/proofs-of-use/{proof}/history",                           (401, 200, 404, 200, 404, 404, 403)),
+    ("/proofs-of-use/{proof}/attachments/{proof_attachment}",    (401, 200, 404, 200, 404, 404, 403)),
+    ("/mentoring-assignments",                                   (401, 200, 200, 200, 200, 200, 403)),
+    # A proposal the mentor has not answered: not yet the city's (once accepted it is, see
+    # test_a_city_reads_its_mentoring_once_the_mentor_accepted). Admins see no case (403).
+    ("/mentoring-assignments/{assignment}",                      (401, 404, 404, 200, 200, 404, 403)),
+    ("/mentoring-assignments/{assignment}/history",              (401, 404, 404, 200, 200, 404, 403)),
     ("/mentoring-gaps",                                          (401, 403, 403, 200, 403, 403, 403)),
 ]
 
@@ -220,35 +222,35 @@ WRITE_TABLE = [
     # Both cities are members (approved earlier): neither applies again (409).
     ("POST", "/applications", lambda o: {"round_id": o["round"]},                    (401, 409, 409, 403, 403, 403, 403)),
     ("PATCH", "/applications/{draft}",
-     lambda o: {"version": o["v_draft"], "contact_name": "Eingeschleust"},          (401, 200, 404, 404, 404, 404, 404)),
+     lambda o: {"version": o["v_draft"], "contact_name": "Eingeschleust"},          (401, 200, 404, 404, 404, 404, 403)),
     ("PATCH", "/applications/{submitted}",
-     lambda o: {"version": o["v_submitted"], "contact_name": "Eingeschleust"},      (401, 409, 404, 403, 404, 404, 404)),
-    ("POST", "/applications/{draft}/attachments", UPLOAD,                            (401, 201, 404, 404, 404, 404, 404)),
-    ("POST", "/applications/{submitted}/attachments", UPLOAD,                        (401, 409, 404, 403, 404, 404, 404)),
+     lambda o: {"version": o["v_submitted"], "contact_name": "Eingeschleust"},      (401, 409, 404, 403, 404, 404, 403)),
+    ("POST", "/applications/{draft}/attachments", UPLOAD,                            (401, 201, 404, 404, 404, 404, 403)),
+    ("POST", "/applications/{submitted}/attachments", UPLOAD,                        (401, 409, 404, 403, 404, 404, 403)),
     ("POST", "/applications/{submitted}/transitions",
-     _transition("start_review", "v_submitted"),                                    (401, 403, 404, 200, 404, 404, 404)),
-    ("POST", "/applications/{draft}/transitions", _transition("withdraw", "v_draft"), (401, 200, 404, 404, 404, 404, 404)),
+     _transition("start_review", "v_submitted"),                                    (401, 403, 404, 200, 404, 404, 403)),
+    ("POST", "/applications/{draft}/transitions", _transition("withdraw", "v_draft"), (401, 200, 404, 404, 404, 404, 403)),
     ("POST", "/applications/{approved}/transitions",
-     _transition("withdraw", "v_approved"),                                         (401, 409, 404, 409, 409, 404, 404)),
-    ("POST", "/funding-notices/{notice}/call-offs", lambda o: {"amount": "1000.00"}, (401, 201, 404, 403, 404, 404, 404)),
-    ("POST", "/funding-notices/{notice}/transitions", _transition("close", "v_notice"), (401, 403, 404, 403, 404, 404, 404)),
+     _transition("withdraw", "v_approved"),                                         (401, 409, 404, 409, 409, 404, 403)),
+    ("POST", "/funding-notices/{notice}/call-offs", lambda o: {"amount": "1000.00"}, (401, 201, 404, 403, 404, 404, 403)),
+    ("POST", "/funding-notices/{notice}/transitions", _transition("close", "v_notice"), (401, 403, 404, 403, 404, 404, 403)),
     ("POST", "/funding-notices/{other_notice}/transitions",
-     _transition("issue", "v_other_notice"),                                        (401, 404, 404, 200, 404, 404, 404)),
+     _transition("issue", "v_other_notice"),                                        (401, 404, 404, 200, 404, 404, 403)),
     ("POST", "/rejection-notices/{rejection}/transitions",
-     _transition("issue", "v_rejection"),                                           (401, 404, 404, 200, 404, 404, 404)),
+     _transition("issue", "v_rejection"),                                           (401, 404, 404, 200, 404, 404, 403)),
     ("POST", "/amendment-notices/{amendment}/transitions",
-     _transition("propose", "v_amendment"),                                         (401, 404, 404, 200, 404, 404, 404)),
-    ("POST", "/call-offs/{call_off}/transitions", _transition("check", "v_call_off"), (401, 403, 404, 200, 404, 404, 404)),
+     _transition("propose", "v_amendment"),                                         (401, 404, 404, 200, 404, 404, 403)),
+    ("POST", "/call-offs/{call_off}/transitions", _transition("check", "v_call_off"), (401, 403, 404, 200, 404, 404, 403)),
     ("POST", "/call-offs/{call_off}/transitions",
-     _transition("withdraw", "v_call_off"),                                         (401, 200, 404, 403, 404, 404, 404)),
+     _transition("withdraw", "v_call_off"),                                         (401, 200, 404, 403, 404, 404, 403)),
     ("PATCH", "/proofs-of-use/{proof}",
-     lambda o: {"version": o["v_proof"], "report": "Bericht"},                      (401, 200, 404, 403, 404, 404, 404)),
-    ("POST", "/proofs-of-use/{proof}/attachments", UPLOAD,                           (401, 201, 404, 403, 404, 404, 404)),
-    ("POST", "/proofs-of-use/{proof}/transitions", _transition("submit", "v_proof"), (401, 422, 404, 403, 404, 404, 404)),
+     lambda o: {"version": o["v_proof"], "report": "Bericht"},                      (401, 200, 404, 403, 404, 404, 403)),
+    ("POST", "/proofs-of-use/{proof}/attachments", UPLOAD,                           (401, 201, 404, 403, 404, 404, 403)),
+    ("POST", "/proofs-of-use/{proof}/transitions", _transition("submit", "v_proof"), (401, 422, 404, 403, 404, 404, 403)),
     ("POST", "/mentoring-assignments/{assignment}/transitions",
-     _transition("accept", "v_assignment"),                                         (401, 404, 404, 403, 200, 404, 404)),
+     _transition("accept", "v_assignment"),                                         (401, 404, 404, 403, 200, 404, 403)),
     ("POST", "/mentoring-assignments/{assignment}/transitions",
-     _transition("decline", "v_assignment"),                                        (401, 404, 404, 403, 422, 404, 404)),
+     _transition("decline", "v_assignment"),                                        (401, 404, 404, 403, 422, 404, 403)),
     ("POST", "/mentoring-gaps/{gap}/proposals",
      lambda o: {"mentor_id": o["other_mentor"]},                                    (401, 403, 403, 201, 403, 403, 403)),
 ]
@@ -341,18 +343,53 @@ def test_every_api_endpoint_is_in_a_table(app):
     assert routes - covered == set()
 
 
-@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.path)
-def test_lists_show_exactly_what_can_view_allows(client, world, objects, resource):
-    users = _users(world, objects)
+def assert_lists_agree_with_can_view(client, users: dict, resource):
+    """Check that each user's list holds exactly the objects `can_view` allows them."""
     everything = db.session.scalars(select(resource.model)).all()
     assert everything, "the world has at least one object of each resource"
-    for role in ROLES[1:]:
-        user = users[role]
+    for role, user in users.items():
         body = Api(client, token_for(user)).get(f"/{resource.path}?per_page=100").get_json()
         listed = [item["id"] for item in body["items"]]
         visible = {obj.id for obj in everything if obj.can_view(user)}
         assert (role, sorted(listed)) == (role, sorted(visible))
         assert body["total"] == len(visible)
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.path)
+def test_lists_show_exactly_what_can_view_allows(client, world, objects, resource):
+    users = _users(world, objects)
+    assert not any(
+        obj.can_view(users["admin"]) for obj in db.session.scalars(select(resource.model))
+    )
+    assert_lists_agree_with_can_view(
+        client, {role: users[role] for role in ROLES[1:] if role != "admin"}, resource
+    )
+
+
+def test_a_city_reads_its_mentoring_once_the_mentor_accepted(client, world, objects):
+    """A proposal is internal; once accepted, the city's list and detail show it."""
+    users = _users(world, objects)
+    resource = next(r for r in RESOURCES if r.path == "mentoring-assignments")
+    path = f"/mentoring-assignments/{objects['assignment']}"
+    city, other = (
+        Api(client, token_for(users["own_city"])),
+        Api(client, token_for(users["other_city"])),
+    )
+    assert city.get(path).status_code == 404
+    mentor = Api(client, token_for(users["mentor"]))
+    assert mentor.fire(path, "accept", objects["v_assignment"]).status_code == 200
+    body = city.get(path).get_json()
+    assert (body["state"], body["actions"]) == ("accepted", [])
+    assert city.get(f"{path}/history").status_code == 200
+    assert other.get(path).status_code == 404
+    web = WebClient(client)  # the case page follows the same `can_view`
+    web.login(users["own_city"])
+    assert web.get(body["links"]["html"]).status_code == 200
+    assert [i["id"] for i in city.get("/mentoring-assignments").get_json()["items"]] == [
+        objects["assignment"]
+    ]
+    users.pop("anonymous"), users.pop("admin")
+    assert_lists_agree_with_can_view(client, users, resource)
 
 
 BAD_HEADERS = {

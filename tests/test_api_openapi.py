@@ -222,3 +222,21 @@ def test_writes_conform(client, spec, tokens, data, world):
     )
     assert uploaded.status_code == 201
     conforms(spec, uploaded, "/proofs-of-use/{object_id}/attachments", "post")
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
+def test_sync_pages_and_the_admins_refusal_conform(client, spec, tokens, resource):
+    from datetime import timedelta
+
+    from antrag.clock import frozen_at, now
+
+    base = f"/{resource.path}"
+    headers = bearer(tokens["reviewer"])
+    with frozen_at(now() + timedelta(minutes=1)):  # past the settle window of a sync
+        first = client.get(f"{PREFIX}{base}?sort=updated_at&per_page=1", headers=headers)
+        body = conforms(spec, first, base)
+        while body["next"]:
+            body = conforms(spec, client.get(body["next"], headers=headers), base)
+            assert body["page"] is None
+    refused = client.get(f"{PREFIX}{base}", headers=bearer(tokens["admin"]))
+    assert conforms(spec, refused, base)["status"] == 403

@@ -15,6 +15,14 @@ csrf.exempt(bp)  # no cookies are accepted, so there is no cross-site request to
 
 # Endpoints anyone may read: the description of the API itself.
 PUBLIC_ENDPOINTS = {"api.openapi", "api.docs"}
+# What an administrator's token may read: the account and master data. Administrators do
+# not see cases (DESIGN.md §1: nobody else reads a city's data), and the API says so.
+ADMIN_ENDPOINTS = {"api.me", "api.rounds", "api.municipalities", "api.workflows"}
+ADMIN_DETAIL = (
+    "Die Administration sieht keine Vorgänge (Anträge, Bescheide, Mittelabrufe, "
+    "Nachweise, Mentoring). Bitte verwenden Sie den Token eines Kontos des Ministeriums, "
+    "einer Kommune oder von KL.digital."
+)
 
 
 @bp.before_request
@@ -31,6 +39,9 @@ def _authenticate():
         security_event("api_token_refused", outcome="refused", status=401, scheme=scheme[:20])
         raise ApiProblem(401, _unauthorized_detail(scheme))
     g._login_user = user
+    if user.role == "admin" and request.endpoint not in ADMIN_ENDPOINTS:
+        security_event("access_refused", user=user, obj=request.endpoint, outcome="refused")
+        raise ApiProblem(403, ADMIN_DETAIL)
 
 
 @bp.before_request

@@ -55,7 +55,8 @@ PROBLEM_HELP = {
     "second_factor_required": "Die Aktion (unterschreiben, freigeben, entscheiden) braucht den "
     "aktuellen Code der Authenticator-App im Kopf `X-Second-Factor`; er fehlt, ist falsch "
     "oder wurde schon verwendet.",
-    "forbidden": "Ihre Rolle darf diese Aktion nicht ausführen.",
+    "forbidden": "Ihre Rolle darf diese Aktion nicht ausführen; die Administration sieht keine "
+    "Vorgänge.",
     "second_factor_missing": "Die Aktion braucht einen zweiten Faktor, und für das Konto ist "
     "keine Authenticator-App eingerichtet (Seite „Zweiter Faktor“, `/konto/zweiter-faktor`).",
     "not_found": "Die Ressource gibt es nicht, oder Sie dürfen sie nicht sehen (die API "

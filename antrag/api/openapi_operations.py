@@ -5,7 +5,9 @@ from .openapi_schemas import ID, camel, ref
 
 # The problems of the three kinds of operations, besides what each adds.
 READ = (401, 503)
-OBJECT_READ = (401, 404, 503)
+# Cases: an administrator's token gets 403 (api/blueprint.py, ADMIN_ENDPOINTS).
+CASE_LIST = (401, 403, 422, 503)
+OBJECT_READ = (401, 403, 404, 503)
 WRITE = (400, 401, 403, 404, 409, 413, 415, 422, 503)
 TAG_ACCOUNT = "Konto und Stammdaten"
 TAG_DOCS = "Dokumentation"
@@ -116,6 +118,37 @@ PAGINATION = (
 )
 
 
+SYNC_HELP = (
+    "Zum Abgleichen (Synchronisieren) `sort=updated_at` verwenden: aufsteigend nach dem "
+    "Zeitpunkt der letzten Änderung (`updated_at`), dann `id`, und dem Link `next` folgen, "
+    "bis er `null` ist. `next` trägt einen Cursor (`after`) hinter dem letzten Eintrag; ein "
+    "Vorgang, der sich inzwischen ändert, erscheint dadurch einmal, später, im neuen Stand, "
+    "und nichts wird übersprungen. Die jüngsten Sekunden (`API_SYNC_SETTLE_SECONDS`) "
+    "erscheinen erst in einer späteren Anfrage. `changed_since` begrenzt auf Vorgänge, die "
+    "sich seit dem Zeitpunkt geändert haben."
+)
+SYNC_PARAMETERS = (
+    query(
+        "sort",
+        "Die Reihenfolge: `-updated_at` zuletzt geänderte zuerst (Standard), `updated_at` "
+        "aufsteigend nach (`updated_at`, `id`) zum Abgleichen.",
+        {"type": "string", "enum": ["-updated_at", "updated_at"], "default": "-updated_at"},
+    ),
+    query(
+        "changed_since",
+        "Nur Vorgänge, deren `updated_at` gleich oder später ist: ISO 8601 mit Zeitzone, "
+        "zum Beispiel `2027-01-31T08:00:00Z` (ein `+` als `%2B`).",
+        {"type": "string", "format": "date-time"},
+    ),
+    query(
+        "after",
+        "Der Cursor aus dem Link `next` (nur mit `sort=updated_at`, nicht mit `page`): "
+        "`updated_at` und `id` des letzten gesehenen Eintrags, durch Komma getrennt.",
+        {"type": "string", "maxLength": 60, "examples": ["2027-01-31T08:00:00.000000Z,42"]},
+    ),
+)
+
+
 def add(paths: dict, path: str, method: str, op: dict) -> None:
     paths.setdefault(path, {})[method] = op
 
@@ -132,6 +165,7 @@ def add_resource_paths(paths: dict, resource, states: list[str]) -> None:
         query("state", "Nur Vorgänge in diesem Status.", {"type": "string", "enum": states}),
         query("round", "Nur Vorgänge dieser Runde (`id`).", ID),
         query("municipality", "Nur Vorgänge dieser Kommune (`id`).", ID),
+        *SYNC_PARAMETERS,
     )
     add(
         paths,
@@ -142,10 +176,10 @@ def add_resource_paths(paths: dict, resource, states: list[str]) -> None:
             f"{tag} auflisten",
             tag,
             description="Die Vorgänge, die Sie sehen dürfen, zuletzt geänderte zuerst. "
-            "Listeneinträge enthalten keine Aktionen.",
+            "Listeneinträge enthalten keine Aktionen. " + SYNC_HELP,
             parameters=(*PAGINATION, *filters),
             ok=json_ok(f"{name}Page", "Eine Seite der Liste."),
-            problems=(*READ, 422),
+            problems=CASE_LIST,
         ),
     )
     add(

@@ -14,7 +14,6 @@ from .openapi_schemas import (
     camel,
     closed,
     nullable,
-    page_of,
     ref,
 )
 from .proof_review_fields import REVIEW_PROPERTIES
@@ -187,6 +186,22 @@ RESOURCE_PROPERTIES = {
 }
 
 
+def case_page_of(item: dict) -> dict:
+    """Return the page schema of a case list: a page or a sync cursor, and the `next` link."""
+    return closed(
+        {
+            "items": array(item),
+            "page": nullable({"type": "integer", "minimum": 1}),
+            "per_page": {"type": "integer", "minimum": 1},
+            "total": {"type": "integer", "minimum": 0},
+            "next": nullable(URL),
+        },
+        description="Eine Seite einer Liste von Vorgängen. `page` ist `null`, wenn mit einem "
+        "Cursor (`after`) abgefragt wurde; `total` zählt alle Einträge der Filter (ohne "
+        "Cursor); `next` ist die Adresse der nächsten Seite oder `null`, wenn keine folgt.",
+    )
+
+
 def case_properties(workflow: str, states: list[str]) -> dict:
     """Return the workflow fields every resource carries (see `serializers.case_fields`)."""
     return {
@@ -208,10 +223,18 @@ def case_properties(workflow: str, states: list[str]) -> dict:
 def resource_schemas(resource, states: list[str]) -> dict:
     """Return the list item, detail and page schemas of a workflow-driven resource."""
     name = camel(resource.name)
+    links = ref("Links")
+    if resource.link_names:
+        links = closed(
+            {"self": URL, "history": URL, "transitions": URL, "html": URL}
+            | {link: nullable(URL) for link in resource.link_names},
+            description="Verweise; auf andere Ressourcen nur, wenn Sie sie sehen dürfen, "
+            "sonst `null` (" + ", ".join(f"`{link}`" for link in resource.link_names) + ").",
+        )
     fields = {
         **RESOURCE_PROPERTIES[resource.name],
         **case_properties(resource.workflow, states),
-        "links": ref("Links"),
+        "links": links,
     }
     return {
         name: closed(fields, description=f"{resource.title}: ein Eintrag der Liste."),
@@ -219,5 +242,5 @@ def resource_schemas(resource, states: list[str]) -> dict:
             {**fields, "actions": array(ref("Action"))},
             description=f"{resource.title}: ein Vorgang mit den Aktionen Ihrer Rolle.",
         ),
-        f"{name}Page": page_of(ref(name)),
+        f"{name}Page": case_page_of(ref(name)),
     }

@@ -7,9 +7,9 @@ list; the list query must agree with the model's `can_view` (a test checks it ro
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_login import current_user
-from sqlalchemy import exists, false, func, select
+from sqlalchemy import false, select
 from sqlalchemy.orm import joinedload
 
 from .. import engine
@@ -17,17 +17,19 @@ from ..amendments.models import AmendmentNotice
 from ..applications.models import Application
 from ..cases.visibility import sees_everything, visibility
 from ..engine.errors import InvalidInput
-from ..engine.models import Case, HistoryEntry
+from ..engine.models import HistoryEntry
 from ..extensions import db
 from ..funding.models import CallOff, FundingNotice, ProofOfUse
 from ..input_text import text_problem
-from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
+from ..mentoring.models import MentoringAssignment
 from ..notices.models import RejectionNotice
 from ..read_phase import commit_keeping_rows, read_phase, sqlite
 from ..routing import MAX_ID
 from . import serializers
 from .blueprint import bp
-from .inputs import get_int, get_visible, json_body, pagination, query_int
+from .inputs import get_int, get_visible, json_body
+from .links import application_links, application_visible, notice_links
+from .listing import list_view, visible_query
 from .problems import invalid
 
 
@@ -47,12 +49,18 @@ class Resource:
     joins: tuple = ()
     # Loader options for a single object whose detail is represented (what it shows in full).
     detail_options: tuple = ()
+    # (rows, user) -> {id: {name: URL or None}}: links to other resources (see links.py),
+    # computed for a whole page at once; `link_names` names them for the OpenAPI document.
+    links: Callable | None = None
+    link_names: tuple = ()
 
     def url(self, obj) -> str:
         return url_for(f"api.{self.name}_detail", object_id=obj.id)
 
-    def represent(self, obj, user, *, detail: bool) -> dict:
-        """Return the resource's JSON: its fields, its case fields, and on detail its actions."""
+    def represent(self, obj, user, *, detail: bool, links: dict | None = None) -> dict:
+        """Return the resource's JSON: its fields, its case fields, and on detail its actions.
+
+        `links` are the object's links to other resources if computed for a page already."""
         body = self.serialize(obj, user) | serializers.case_fields(obj.case)
         body["links"] = {
             "self": self.url(obj),
@@ -60,28 +68,11 @@ class Resource:
             "transitions": url_for(f"api.{self.name}_transitions", object_id=obj.id),
             "html": url_for(obj.ENDPOINT, **obj.url_values()),
         }
+        if self.links is not None:
+            body["links"] |= links if links is not None else self.links([obj], user)[obj.id]
         if detail:
             body["actions"] = serializers.actions(obj.case, user, obj)
         return body
-
-
-def _application_visible(user):
-    if user.role == "applicant":
-        return Application.municipality_id == user.municipality_id
-    if user.role == "reviewer":
-        return Application.submitted_at.is_not(None)
-    if user.role == "mentor":
-        follows = (
-            select(MentoringAssignment.id)
-            .join(Case, Case.id == MentoringAssignment.case_id)
-            .where(
-                MentoringAssignment.application_id == Application.id,
-                MentoringAssignment.mentor_id == user.id,
-                Case.state.in_(FOLLOWING_STATES),
-            )
-        )
-        return exists(follows)
-    return false()
 
 
 def _notice_visible(user):
@@ -104,14 +95,6 @@ def _amendment_visible(user):
     return false()
 
 
-def _mentoring_visible(user):
-    if user.role == "mentor":
-        return MentoringAssignment.mentor_id == user.id
-    if user.role == "reviewer":
-        return MentoringAssignment.id.is_not(None)
-    return false()
-
-
 RESOURCES = (
     Resource(
         "applications",
@@ -120,10 +103,12 @@ RESOURCES = (
         Application,
         "membership",
         serializers.application,
-        _application_visible,
+        application_visible,
         Application.round_id,
         Application.municipality_id,
         detail_options=(joinedload(Application.projects), joinedload(Application.attachments)),
+        links=application_links,
+        link_names=("notice",),
     ),
     Resource(
         "funding-notices",
@@ -135,6 +120,8 @@ RESOURCES = (
         FundingNotice.visible_to,
         FundingNotice.round_id,
         FundingNotice.municipality_id,
+        links=notice_links,
+        link_names=("application",),
     ),
     Resource(
         "rejection-notices",
@@ -146,6 +133,8 @@ RESOURCES = (
         RejectionNotice.visible_to,
         RejectionNotice.round_id,
         RejectionNotice.municipality_id,
+        links=notice_links,
+        link_names=("application",),
     ),
     Resource(
         "amendment-notices",
@@ -189,59 +178,13 @@ RESOURCES = (
         MentoringAssignment,
         "mentoring",
         serializers.mentoring_assignment,
-        _mentoring_visible,
+        MentoringAssignment.visible_to,
         Application.round_id,
         MentoringAssignment.municipality_id,
         joins=((Application, Application.id == MentoringAssignment.application_id),),
     ),
 )
 BY_NAME = {r.name: r for r in RESOURCES}
-
-
-def visible_query(resource: Resource, user):
-    """Return SELECT of the resource joined to its case (and joins), limited to what `user` sees."""
-    query = select(resource.model).join(Case, Case.id == resource.model.case_id)
-    for target, condition in resource.joins:
-        query = query.join(target, condition)
-    return query.where(resource.visible(user))
-
-
-def _filters(resource: Resource, query):
-    """Apply the `state`, `round` and `municipality` filters of the query string."""
-    errors: dict[str, str] = {}
-    state = request.args.get("state")
-    if state is not None:
-        states = engine.workflows().state_labels(resource.workflow)  # of every version
-        if state not in states:
-            errors["state"] = "Diesen Status gibt es nicht. Möglich sind: " + ", ".join(states)
-        else:
-            query = query.where(Case.state == state)
-    round_id = query_int("round", errors)
-    if round_id is not None:
-        query = query.where(resource.round_column == round_id)
-    municipality_id = query_int("municipality", errors)
-    if municipality_id is not None:
-        query = query.where(resource.municipality_column == municipality_id)
-    if errors:
-        raise invalid(errors)
-    return query
-
-
-def list_view(resource: Resource):
-    page, per_page = pagination()
-    query = _filters(resource, visible_query(resource, current_user))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(Case.updated_at.desc(), resource.model.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return jsonify(
-        items=[resource.represent(r, current_user, detail=False) for r in rows],
-        page=page,
-        per_page=per_page,
-        total=total,
-    )
 
 
 def detail_view(resource: Resource, object_id: int):

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, Text, select
+from sqlalchemy import Date, ForeignKey, Integer, Text, and_, false, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
@@ -14,6 +14,9 @@ from ..extensions import db
 ACTIVE_STATES = ("proposed", "accepted", "active")
 # Assignments through which a mentor may read the city's application.
 FOLLOWING_STATES = (*ACTIVE_STATES, "completed")
+# Assignments the city concerned may read: once the mentor accepted. A proposal not yet
+# answered, a decline and a lapsed proposal are the ministry's and the mentor's matter.
+CITY_STATES = ("accepted", "active", "completed")
 
 
 @registry.subject("mentoring")
@@ -76,12 +79,29 @@ class MentoringAssignment(db.Model):
             raise ValueError(f"unknown recipient kind {kind!r}")
         return list(db.session.scalars(query))
 
+    @classmethod
+    def visible_to(cls, user):
+        """Return the SQL condition of the assignments `user` may see (as `can_view`).
+
+        The query must be joined to the assignment's case (`Case.id == cls.case_id`)."""
+        role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+        if role == "mentor":
+            return cls.mentor_id == user.id
+        if role == "reviewer":
+            return true()
+        if role == "applicant":
+            return and_(cls.municipality_id == user.municipality_id, Case.state.in_(CITY_STATES))
+        return false()
+
     def can_view(self, user) -> bool:
-        """Return whether `user` may see this assignment: its mentor and the ministry (else 404)."""
+        """Return whether `user` may see this assignment (else 404): its mentor, the ministry,
+        and the city concerned once the mentor accepted."""
         if user is None or not getattr(user, "is_authenticated", False):
             return False
         if user.role == "mentor":
             return user.id == self.mentor_id
+        if user.role == "applicant":
+            return user.municipality_id == self.municipality_id and self.case.state in CITY_STATES
         return user.role == "reviewer"
 
 

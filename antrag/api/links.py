@@ -1,0 +1,81 @@
+"""Links between resources: an application to the notice deciding it, a notice back to it.
+
+A link is given only where the caller may follow it (the target's `visible_to`, the same
+rule as its `can_view`), else it is null. Links are computed for a whole page at once (one
+query per kind of target), not row by row.
+"""
+
+from flask import url_for
+from sqlalchemy import exists, false, select
+
+from ..applications.models import Application
+from ..engine.models import Case
+from ..extensions import db
+from ..funding.models import FundingNotice
+from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
+from ..notices.models import RejectionNotice
+
+
+def application_visible(user):
+    """Return the SQL condition of the applications `user` may see (as `Application.can_view`)."""
+    role = getattr(user, "role", None)
+    if role == "applicant":
+        return Application.municipality_id == user.municipality_id
+    if role == "reviewer":
+        return Application.submitted_at.is_not(None)
+    if role == "mentor":
+        follows = (
+            select(MentoringAssignment.id)
+            .join(Case, Case.id == MentoringAssignment.case_id)
+            .where(
+                MentoringAssignment.application_id == Application.id,
+                MentoringAssignment.mentor_id == user.id,
+                Case.state.in_(FOLLOWING_STATES),
+            )
+        )
+        return exists(follows)
+    return false()
+
+
+def _visible_notices(model, application_ids, user) -> dict[int, str]:
+    """Return {application id: URL of its notice of `model`} for the notices `user` may see."""
+    if not application_ids:
+        return {}
+    rows = db.session.execute(
+        select(model.application_id, model.id)
+        .join(Case, Case.id == model.case_id)
+        .where(model.application_id.in_(application_ids), model.visible_to(user))
+    )
+    endpoint = f"api.{'funding' if model is FundingNotice else 'rejection'}_notice_detail"
+    return {application_id: url_for(endpoint, object_id=id_) for application_id, id_ in rows}
+
+
+def application_links(rows, user) -> dict[int, dict]:
+    """Return the `notice` link of each application: its funding or its rejection notice."""
+    ids = [row.id for row in rows]
+    notices = _visible_notices(FundingNotice, ids, user) | _visible_notices(
+        RejectionNotice, ids, user
+    )
+    return {row.id: {"notice": notices.get(row.id)} for row in rows}
+
+
+def notice_links(rows, user) -> dict[int, dict]:
+    """Return the `application` link of each notice, where the caller may see the application."""
+    ids = {row.application_id for row in rows}
+    visible = set()
+    if ids:
+        visible = set(
+            db.session.scalars(
+                select(Application.id).where(Application.id.in_(ids), application_visible(user))
+            )
+        )
+    return {
+        row.id: {
+            "application": (
+                url_for("api.application_detail", object_id=row.application_id)
+                if row.application_id in visible
+                else None
+            )
+        }
+        for row in rows
+    }
