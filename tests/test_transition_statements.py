@@ -12,12 +12,14 @@ from antrag.engine import records
 from antrag.extensions import db
 
 # The bearer token with its user, the application with its projects and attachments, the
-# compare-and-set of the case, the history entry, the revisions of the answer.
+# compare-and-set of the case, the history entry, the revisions of the answer (an
+# application in review has no notice: its answer does not look for one).
 START_REVIEW = 5
 # `approve` also drafts the notice (the file reference, its case, the notice, its search
 # document, its history entry), reserves the budget with its ledger row, looks for a mentor
-# and records the mentoring gap, and mails the city (its address, the outbox row).
-APPROVE = 20
+# and records the mentoring gap, and mails the city (its address, the outbox row); the
+# answer links the drafted notice (`links.notice`).
+APPROVE = 21
 
 
 def _post(client, token, application, trigger, version, comment=None):
@@ -57,7 +59,7 @@ def test_start_review_sends_five_statements(client, make_application, tokens):
     assert len(_sql(statements)) <= START_REVIEW, "\n".join(_sql(statements))
 
 
-def test_approve_drafts_the_notice_in_twenty_statements(client, make_application, tokens, world):
+def test_approve_drafts_the_notice_in_twenty_one_statements(client, make_application, tokens, world):
     # Another approval first: the year's file reference counter and the notice's workflow
     # version are on record, as on any day but the first.
     make_application("approved", municipality=world.andernach)

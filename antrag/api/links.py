@@ -5,11 +5,14 @@ rule as its `can_view`), else it is null. Links are computed for a whole page at
 query per kind of target), not row by row.
 """
 
+import functools
+
 from flask import url_for
 from sqlalchemy import exists, false, select
 
 from ..applications.models import Application
 from ..engine.models import Case
+from ..engine.workflows import workflows
 from ..extensions import db
 from ..funding.models import FundingNotice
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
@@ -50,12 +53,37 @@ def _visible_notices(model, application_ids, user) -> dict[int, str]:
     return {application_id: url_for(endpoint, object_id=id_) for application_id, id_ in rows}
 
 
+# The effects that draft the notice deciding an application, and the notice's model.
+_DECIDING = {"create_funding_notice": FundingNotice, "create_rejection_notice": RejectionNotice}
+
+
+@functools.cache
+def _decided_states(workflow: str, version: int, model) -> frozenset:
+    """Return the states an application reaches with a notice of `model` drafted.
+
+    Taken from the definition: the destinations of the transitions whose effects draft it
+    (they are final), so that an undecided application, e.g. the answer to a transition in
+    review, asks for no notice at all.
+    """
+    definition = workflows().get(workflow, version)
+    return frozenset(
+        t.dest
+        for t in definition.transitions
+        if any(_DECIDING.get(effect) is model for effect in t.effects)
+    )
+
+
 def application_links(rows, user) -> dict[int, dict]:
     """Return the `notice` link of each application: its funding or its rejection notice."""
-    ids = [row.id for row in rows]
-    notices = _visible_notices(FundingNotice, ids, user) | _visible_notices(
-        RejectionNotice, ids, user
-    )
+    notices: dict[int, str] = {}
+    for model in (FundingNotice, RejectionNotice):
+        ids = [
+            row.id
+            for row in rows
+            if row.case.state
+            in _decided_states(row.case.workflow, row.case.workflow_version, model)
+        ]
+        notices |= _visible_notices(model, ids, user)
     return {row.id: {"notice": notices.get(row.id)} for row in rows}
 
 
