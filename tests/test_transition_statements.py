@@ -59,7 +59,9 @@ def test_start_review_sends_five_statements(client, make_application, tokens):
     assert len(_sql(statements)) <= START_REVIEW, "\n".join(_sql(statements))
 
 
-def test_approve_drafts_the_notice_in_twenty_one_statements(client, make_application, tokens, world):
+def test_approve_drafts_the_notice_in_twenty_one_statements(
+    client, make_application, tokens, world
+):
     # Another approval first: the year's file reference counter and the notice's workflow
     # version are on record, as on any day but the first.
     make_application("approved", municipality=world.andernach)
