@@ -84,43 +84,32 @@ def test_approve_drafts_the_notice_in_twenty_one_statements(
     assert not [s for s in sql if "workflow_fingerprint" in s]
 
 
-def test_a_version_is_recorded_again_after_a_rollback(app, make_application, world):
-    """The app remembers a recorded version only once the recording transaction committed."""
+def _records_of_starting(world, city: str) -> list[str]:
+    """Start a membership case for `city`; return its statements that touch the record."""
     from antrag import engine
     from antrag.applications.models import Application
 
+    municipality, user = getattr(world, city), getattr(world.users, city)
+    with counted_statements() as statements:
+        engine.start(
+            "membership",
+            Application(round=world.round, municipality=municipality, created_by=user),
+            user,
+        )
+    return [s for s in statements if "workflow_fingerprint" in s]
+
+
+def test_a_version_is_recorded_again_after_a_rollback(app, world):
+    """The app remembers a recorded version only once the recording transaction committed."""
     known = app.extensions.setdefault(records._RECORDED, set())
     known.clear()
-    with counted_statements() as statements:
-        engine.start(
-            "membership",
-            Application(
-                round=world.round, municipality=world.andernach, created_by=world.users.andernach
-            ),
-            world.users.andernach,
-        )
+
+    assert _records_of_starting(world, "andernach")
     db.session.rollback()
-    assert [s for s in statements if "workflow_fingerprint" in s]
     assert not known  # rolled back: not remembered
 
-    with counted_statements() as statements:
-        engine.start(
-            "membership",
-            Application(
-                round=world.round, municipality=world.andernach, created_by=world.users.andernach
-            ),
-            world.users.andernach,
-        )
+    assert _records_of_starting(world, "andernach")
     db.session.commit()
-    assert [s for s in statements if "workflow_fingerprint" in s]
     assert known  # committed: the next start sends no INSERT of the record
 
-    with counted_statements() as statements:
-        engine.start(
-            "membership",
-            Application(
-                round=world.round, municipality=world.pirmasens, created_by=world.users.pirmasens
-            ),
-            world.users.pirmasens,
-        )
-    assert not [s for s in statements if "workflow_fingerprint" in s]
+    assert not _records_of_starting(world, "pirmasens")
