@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/queue_scaling.py
 	$(BIN)/python bench/inbox_scaling.py
 	$(BIN)/python bench/memory.py --fast
+	$(BIN)/python bench/cpu_per_transition.py
 
 ## make translations: extract the German msgids (templates, Python, workflow labels), update
 ## the English catalog and compile it; then translate the new entries in

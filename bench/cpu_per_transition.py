@@ -1,6 +1,6 @@
 """CPU time and SQL statements per API transition, in one process (issue 14).
 
-    .venv/bin/python -m bench.cpu_per_transition [--apps N] [--sequence T:W,…]
+    .venv/bin/python bench/cpu_per_transition.py [--apps N] [--sequence T:W,…]
         [--database-url postgresql://…] [--statements] [--profile FILE]
 
 Seeds N complete submitted applications (`bench/common.py`), then fires the sequence on each
@@ -23,15 +23,16 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import event
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from antrag import create_app
-from antrag.api.tokens import create_token
-from antrag.applications.models import Application, Attachment, Project
-from antrag.engine.models import Case
-from antrag.extensions import db
+from sqlalchemy import event  # noqa: E402
 
-from .common import (
+from antrag import create_app  # noqa: E402
+from antrag.api.tokens import create_token  # noqa: E402
+from antrag.applications.models import Application, Attachment, Project  # noqa: E402
+from antrag.engine.models import Case  # noqa: E402
+from antrag.extensions import db  # noqa: E402
+from bench.common import (  # noqa: E402
     bench_config,
     bulk_cases,
     drop_database,
