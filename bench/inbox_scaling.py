@@ -18,13 +18,12 @@ the same for page sizes 20 and 100.
 
 import argparse
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from antrag.extensions import db  # noqa: E402
 from bench.common import (  # noqa: E402
@@ -37,7 +36,7 @@ from bench.common import (  # noqa: E402
     move_sequences_on,
     seed_world,
 )
-from bench.queue_scaling import logged_in_client  # noqa: E402
+from bench.queue_scaling import logged_in_client, page_times, queries_per_page  # noqa: E402
 
 INBOX_URL = "/eingang/"
 MEMBERSHIP_STATES = OPEN_STATES + ("approved", "rejected", "withdrawn")
@@ -144,50 +143,10 @@ def prepare(database_url: str | None, cases: int) -> str:
     return uri
 
 
-def page_times(uri: str, requests: int) -> list[float]:
-    """Return the seconds each of `requests` inbox page loads took (after two warm-ups)."""
-    app, client = logged_in_client(uri, 20)
-    times = []
-    for i in range(requests + 2):
-        started = time.perf_counter()
-        response = client.get(INBOX_URL)
-        elapsed = time.perf_counter() - started
-        assert response.status_code == 200, response.status_code
-        if i >= 2:
-            times.append(elapsed)
-    with app.app_context():
-        db.engine.dispose()
-    return times
-
-
-def queries_per_page(uri: str, page_size: int) -> tuple[int, list[tuple]]:
-    """Return the number of SQL statements one inbox page runs, and (statement, parameters)."""
-    app, client = logged_in_client(uri, page_size)
-    client.get(INBOX_URL)  # warm-up
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(INBOX_URL)
-        assert response.status_code == 200
-        rows = response.get_data(as_text=True).count('<th scope="row">')
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    with app.app_context():
-        db.engine.dispose()
-    assert rows == page_size, (rows, page_size)
-    return len(statements), statements
-
-
 def explain(uri: str) -> None:
     """Print the plans of the page's statements on cases, with their real parameters."""
     app, _ = logged_in_client(uri, 20)
-    _, statements = queries_per_page(uri, 20)
+    _, statements = queries_per_page(uri, 20, INBOX_URL)
     with app.app_context():
         sqlite = db.engine.dialect.name == "sqlite"
         prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ANALYZE "
@@ -218,8 +177,8 @@ def main() -> None:
     medians = {}
     for size in (args.small, args.large):
         uri = prepare(args.database_url, size)
-        medians[size] = median(page_times(uri, args.requests))
-        counts = {n: queries_per_page(uri, n)[0] for n in (20, 100)}
+        medians[size] = median(page_times(uri, args.requests, INBOX_URL))
+        counts = {n: queries_per_page(uri, n, INBOX_URL)[0] for n in (20, 100)}
         print(
             f"{size:>7} cases: median page {medians[size] * 1000:.1f} ms over "
             f"{args.requests} requests; SQL queries per page: "

@@ -61,13 +61,16 @@ def logged_in_client(uri: str, page_size: int):
     return app, client
 
 
-def page_times(uri: str, requests: int) -> list[float]:
-    """Return the seconds each of `requests` queue page loads took (after two warm-ups)."""
+def page_times(uri: str, requests: int, url: str = QUEUE_URL) -> list[float]:
+    """Return the seconds each of `requests` loads of the page `url` took (after two warm-ups).
+
+    `inbox_scaling.py` measures its page with this too.
+    """
     app, client = logged_in_client(uri, 20)
     times = []
     for i in range(requests + 2):
         started = time.perf_counter()
-        response = client.get(QUEUE_URL)
+        response = client.get(url)
         elapsed = time.perf_counter() - started
         assert response.status_code == 200, response.status_code
         if i >= 2:
@@ -77,10 +80,10 @@ def page_times(uri: str, requests: int) -> list[float]:
     return times
 
 
-def queries_per_page(uri: str, page_size: int) -> tuple[int, list[tuple]]:
-    """Return the number of SQL statements one queue page runs, and (statement, parameters)."""
+def queries_per_page(uri: str, page_size: int, url: str = QUEUE_URL) -> tuple[int, list[tuple]]:
+    """Return the number of SQL statements one page `url` runs, and (statement, parameters)."""
     app, client = logged_in_client(uri, page_size)
-    client.get(QUEUE_URL)  # warm-up
+    client.get(url)  # warm-up
     statements = []
     with app.app_context():
         engine = db.engine
@@ -90,11 +93,13 @@ def queries_per_page(uri: str, page_size: int) -> tuple[int, list[tuple]]:
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        response = client.get(QUEUE_URL)
+        response = client.get(url)
         assert response.status_code == 200
         rows = response.get_data(as_text=True).count('<th scope="row">')
     finally:
         event.remove(engine, "before_cursor_execute", count)
+    with app.app_context():
+        db.engine.dispose()
     assert rows == page_size, (rows, page_size)
     return len(statements), statements
 
