@@ -12,6 +12,8 @@ from funding_support import act, notice_of
 from sqlalchemy import select
 
 from antrag.audit.models import AdminRecord
+from antrag.clock import now
+from antrag.engine.calendar import BERLIN
 from antrag.engine.errors import GuardRefused
 from antrag.extensions import db
 from antrag.funding.ledger import reconcile
@@ -183,9 +185,11 @@ def test_rounds_programme_sets_the_guideline_on_the_record(runner, world):
 # --- the journey --------------------------------------------------------------------------
 
 
-def test_a_fresh_setup_issues_a_notice_without_the_web_ui(runner, world, make_application):
+def test_a_fresh_setup_issues_a_notice_without_the_web_ui(
+    runner, world, make_application, same_day
+):
     """Programme, round, budget item, guideline and signing authority from the shell only."""
-    today = date.today()
+    today = now().astimezone(BERLIN).date()  # the app's day (frozen at 11:00 Berlin time)
     day = lambda d: d.strftime("%d.%m.%Y")  # noqa: E731
     created = invoke(
         runner, "rounds", "create", "Runde 2027", "--programme", "Digitale Dörfer",
