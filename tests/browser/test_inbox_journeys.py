@@ -65,6 +65,14 @@ def follow_row(page, what: str, anchor: str = "schritte") -> None:
     expect(page.locator(f"#{anchor}")).to_be_in_viewport()
 
 
+def act_from_row(page, actions, action: str, shown: str) -> None:
+    """Follow the row asking for `action`, press its button, see `shown`: two page actions."""
+    follow_row(page, action)
+    page.get_by_role("button", name=action).press("Enter")
+    expect(page.locator("main")).to_contain_text(shown)
+    actions.assert_within()
+
+
 def reload_state(subject) -> str:
     db.session.expire_all()
     return subject.case.state
@@ -81,11 +89,7 @@ def test_co_signer_approves_a_proposal_from_the_inbox(page, live_server, make_ap
     application = make_application("proposed_approval")  # proposed by `reviewer`
     actions = open_inbox(page, live_server, live_server.users.reviewer2.email)
 
-    follow_row(page, "Bewilligung mitzeichnen")
-    page.get_by_role("button", name="Bewilligung mitzeichnen").press("Enter")
-
-    expect(page.locator("main")).to_contain_text("Bewilligt")
-    actions.assert_within()
+    act_from_row(page, actions, "Bewilligung mitzeichnen", "Bewilligt")
     assert reload_state(application) == "approved"
     assert reconciled(application.round) == []
 
@@ -98,11 +102,7 @@ def test_signer_issues_a_notice_from_the_inbox(page, live_server, world, make_ap
     db.session.commit()
     actions = open_inbox(page, live_server, live_server.users.reviewer.email)
 
-    follow_row(page, "Bescheid erlassen und per Post versenden")
-    page.get_by_role("button", name="Bescheid erlassen und per Post versenden").press("Enter")
-
-    expect(page.locator("main")).to_contain_text("Erlassen")
-    actions.assert_within()
+    act_from_row(page, actions, "Bescheid erlassen und per Post versenden", "Erlassen")
     assert reload_state(notice) == "issued"
     assert reconciled(notice.round) == []
 
@@ -153,9 +153,5 @@ def test_mentor_accepts_a_proposed_mentoring_from_the_inbox(
     assert assignment.mentor_id == world.users.mentor.id
     actions = open_inbox(page, live_server, live_server.users.mentor.email)
 
-    follow_row(page, "Mentoring zusagen")
-    page.get_by_role("button", name="Mentoring zusagen").press("Enter")
-
-    expect(page.locator("main")).to_contain_text("Zugesagt")
-    actions.assert_within()
+    act_from_row(page, actions, "Mentoring zusagen", "Zugesagt")
     assert reload_state(assignment) == "accepted"
