@@ -35,9 +35,11 @@ preload_app = False
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, at different times.
-max_requests = 1000
-max_requests_jitter = 100
+# Recycle workers now and then, at different times, as a guard against slow memory growth.
+# Not too often: a new worker builds the app again (about a second of CPU, cold caches),
+# which at 1,000 requests cost a loaded server a fifth of its throughput (bench/README.md).
+max_requests = int(os.environ.get("MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 limit_request_line = 8190
 # Access and error log to standard output and error; Antrag's own log lines (the security
 # log) go to standard error too, or to LOG_FILE (see antrag/logs.py).

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from . import features, logs
 from .extensions import babel, csrf, db, login_manager, migrate
 from .read_phase import in_read_phase
 from .routing import CONVERTERS
+from .sqlite_turns import TurnTakingConnection
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 LANGUAGES = ("de", "en")
@@ -72,7 +74,14 @@ def _complete_config(app: Flask, env: str) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "antrag.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Write transactions take turns instead of sleeping on SQLite's busy handler.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options,
+            "connect_args": {"factory": TurnTakingConnection, **options.get("connect_args", {})},
+        }
+    else:
         # A server's connection can die between requests (restart, failover, an idle
         # time-out): test it when it leaves the pool, so the request gets a fresh one.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
@@ -102,6 +111,7 @@ def _select_locale() -> str:
     return BABEL_LOCALES.get(chosen, "de")
 
 
+SQLITE_BUSY_TIMEOUT = 5.0  # seconds a writer waits for SQLite's write lock
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -111,13 +121,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
     How transactions begin is decided per transaction by `_sqlite_begin`.
     """
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
     cursor.close()
 
 
@@ -140,7 +149,16 @@ def _sqlite_begin(connection):
     dbapi_connection = connection.connection.dbapi_connection
     if _sqlite_writes():
         dbapi_connection.isolation_level = None
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        taking_turns = isinstance(dbapi_connection, TurnTakingConnection)
+        database = connection.engine.url.database
+        if taking_turns and database and database != ":memory:":
+            dbapi_connection.take_turn(database, SQLITE_BUSY_TIMEOUT)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if taking_turns:
+                dbapi_connection.end_turn()
+            raise
     else:
         dbapi_connection.isolation_level = ""
 
