@@ -138,33 +138,53 @@ def _sqlite_begin(connection):
     (SQLite answers "database is locked" at once, whatever the busy timeout); taking the
     write lock at BEGIN makes concurrent writers queue for up to the busy timeout instead.
     Write requests and CLI commands begin IMMEDIATE (the driver's implicit BEGIN switched
-    off for that transaction). Requests that only read (GET, HEAD, OPTIONS) and code outside
-    requests and commands (tests, the shell) keep the driver's own handling: reads run
-    without holding a snapshot, and a transaction begins at the first write.
+    off). A transaction that begins in a read phase (`antrag.read_phase`) sends BEGIN
+    IMMEDIATE before its first statement outside it (`_sqlite_begin_after_reads`); until
+    then each read runs on its own, holding neither the lock nor a snapshot. Requests that
+    only read (GET, HEAD, OPTIONS) and code outside requests and commands (tests, the shell)
+    keep the driver's own handling: reads run without holding a snapshot, and a transaction
+    begins at the first write.
     """
     if connection.dialect.name != "sqlite":
         return
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return  # no transaction at all (a migration's PRAGMA foreign_keys, for one)
     dbapi_connection = connection.connection.dbapi_connection
-    if _sqlite_writes():
-        dbapi_connection.isolation_level = None
-        taking_turns = isinstance(dbapi_connection, TurnTakingConnection)
-        database = connection.engine.url.database
-        if taking_turns and database and database != ":memory:":
-            dbapi_connection.take_turn(database, SQLITE_BUSY_TIMEOUT)
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            if taking_turns:
-                dbapi_connection.end_turn()
-            raise
-    else:
+    if not _sqlite_writes():
         dbapi_connection.isolation_level = ""
+        return
+    dbapi_connection.isolation_level = None
+    if in_read_phase() and isinstance(dbapi_connection, TurnTakingConnection):
+        dbapi_connection.begin_later = True
+        return
+    _begin_immediate(dbapi_connection, connection.engine.url.database, connection.exec_driver_sql)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_begin_after_reads(connection, cursor, statement, parameters, context, many):
+    """Begin IMMEDIATE before a write transaction's first statement after its read phase."""
+    dbapi_connection = cursor.connection
+    if getattr(dbapi_connection, "begin_later", False) and not in_read_phase():
+        dbapi_connection.begin_later = False
+        # The statement's own error handling wraps a failure (as for the statement itself).
+        _begin_immediate(dbapi_connection, connection.engine.url.database, cursor.execute)
+
+
+def _begin_immediate(dbapi_connection, database: str | None, run) -> None:
+    """Take the writers' turn (see `antrag.sqlite_turns`), then SQLite's write lock."""
+    taking_turns = isinstance(dbapi_connection, TurnTakingConnection)
+    if taking_turns and database and database != ":memory:":
+        dbapi_connection.take_turn(database, SQLITE_BUSY_TIMEOUT)
+    try:
+        run("BEGIN IMMEDIATE")
+    except BaseException:
+        if taking_turns:
+            dbapi_connection.end_turn()
+        raise
 
 
 def _sqlite_writes() -> bool:
     """Return whether the current transaction belongs to a write request or a CLI command."""
     if has_request_context():
-        return request.method not in READ_ONLY_METHODS and not in_read_phase()
+        return request.method not in READ_ONLY_METHODS
     return click.get_current_context(silent=True) is not None

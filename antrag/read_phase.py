@@ -3,9 +3,10 @@
 Write requests begin IMMEDIATE (see `antrag._sqlite_begin`): the database's only write lock
 is held from the request's first statement to its commit, so two workers never overlap,
 even while one of them only looks up a token or loads the object it will change. Inside
-`read_phase()` statements run without the lock (the driver's autocommit reads); leaving it
-ends that read-only transaction and keeps the loaded rows, so the next statement begins
-IMMEDIATE. Whatever is read there must be re-checked under the lock by what writes —
+`read_phase()` statements run without the lock, each on its own (the driver's autocommit);
+the first statement after it sends BEGIN IMMEDIATE first, in the same session transaction
+(no commit in between, which would hand the connection back to the pool and take it again).
+Whatever is read there must be re-checked under the lock by what writes —
 the engine's compare-and-set on the case's version and chain head does that for a
 transition, as it does on PostgreSQL, where these reads never lock anything either.
 
@@ -22,7 +23,7 @@ from .extensions import db
 
 @contextmanager
 def read_phase():
-    """Run the block's reads without SQLite's write lock; end them keeping loaded rows."""
+    """Run the block's reads without SQLite's write lock (each on its own)."""
     session = db.session()
     if not sqlite() or holds_write_lock(session):
         yield
@@ -32,8 +33,6 @@ def read_phase():
         yield
     finally:
         g.sqlite_read_phase = False
-    if not holds_write_lock(session):  # it may have written after all (a token's last use)
-        commit_keeping_rows()  # nothing to write: only ends the transaction
 
 
 def sqlite() -> bool:

@@ -36,6 +36,9 @@ class TurnTakingConnection(sqlite3.Connection):
     _turn_file: int | None = None
     _has_turn = False
     _taker = 0  # the thread that took the turn (another one may end it)
+    # A write transaction that began in a read phase: BEGIN IMMEDIATE is still to be sent
+    # (see `antrag._sqlite_begin`); whatever ends the transaction ends that too.
+    begin_later = False
 
     def take_turn(self, database: str, timeout: float) -> None:
         """Wait (at most `timeout` seconds) until no other connection holds the turn."""
@@ -61,6 +64,7 @@ class TurnTakingConnection(sqlite3.Connection):
 
     def end_turn(self) -> None:
         """Let the next writer have its turn (nothing if this connection has none)."""
+        self.begin_later = False
         if self._has_turn:
             self._has_turn = False
             left = _held.pop(self._taker, 1) - 1

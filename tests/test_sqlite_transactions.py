@@ -8,6 +8,7 @@ from databases import on_postgres
 from sqlalchemy import text
 
 from antrag.extensions import db
+from antrag.read_phase import read_phase
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite's locking only")
 
@@ -60,3 +61,31 @@ def test_a_write_after_a_read_in_a_read_request_still_commits(app, world):
         assert other_writer_blocked(app)
         db.session.commit()
     assert db.session.scalar(text("SELECT name FROM user WHERE id = 1")) == "Neu"
+
+
+def test_a_read_phase_holds_nothing_and_the_next_statement_begins_immediate(app):
+    """The same session transaction goes on after the read phase: no commit, no new checkout."""
+    with app.test_request_context("/", method="POST"):
+        with read_phase():
+            db.session.execute(text("SELECT 1"))
+            connection = db.session.connection()
+            assert not other_writer_blocked(app)
+        assert not other_writer_blocked(app)  # nothing sent since: still nothing held
+        db.session.execute(text("SELECT 1"))
+        assert other_writer_blocked(app)
+        assert db.session.connection() is connection
+        db.session.commit()
+        assert not other_writer_blocked(app)
+
+
+def test_a_second_read_phase_before_the_first_write_still_holds_nothing(app):
+    with app.test_request_context("/", method="POST"):
+        with read_phase():
+            db.session.execute(text("SELECT 1"))
+        with read_phase():
+            db.session.execute(text("SELECT 2"))
+            assert not other_writer_blocked(app)
+        db.session.execute(text("SELECT 3"))
+        assert other_writer_blocked(app)
+        db.session.rollback()
+        assert not other_writer_blocked(app)

@@ -1,7 +1,9 @@
 """Guards and effects of the membership workflow, registered under the names its file uses."""
 
+import functools
+
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..engine import effect, guard
 from ..engine.models import Case
@@ -118,17 +120,26 @@ def single_open_application(ctx) -> bool:
     """
     app = ctx.subject
     others = db.session.scalar(
+        _other_open_applications(),
+        {"round_id": app.round_id, "municipality_id": app.municipality_id, "id": app.id},
+    )
+    return others == 0
+
+
+@functools.cache
+def _other_open_applications():
+    """Count the city's other open applications in the round; built once."""
+    return (
         select(func.count())
         .select_from(Application)
         .join(Case, Case.id == Application.case_id)
         .where(
-            Application.round_id == app.round_id,
-            Application.municipality_id == app.municipality_id,
-            Application.id != app.id,
+            Application.round_id == bindparam("round_id"),
+            Application.municipality_id == bindparam("municipality_id"),
+            Application.id != bindparam("id"),
             Case.state.not_in(("draft", "withdrawn", "rejected")),
         )
     )
-    return others == 0
 
 
 @guard(

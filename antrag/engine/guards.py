@@ -1,7 +1,9 @@
 """Guards that any workflow may use, independent of its subject."""
 
+import functools
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -20,12 +22,23 @@ def proposer_id(ctx) -> int | None:
     key = (ctx.case.id, ctx.case.version)
     if key not in known:
         known[key] = db.session.scalar(
-            select(HistoryEntry.actor_id)
-            .where(HistoryEntry.case_id == ctx.case.id, HistoryEntry.to_state == ctx.case.state)
-            .order_by(HistoryEntry.seq.desc())
-            .limit(1)
+            _newest_mover(), {"case_id": ctx.case.id, "state": ctx.case.state}
         )
     return known[key]
+
+
+@functools.cache
+def _newest_mover():
+    """The actor of the case's newest entry into a state, built once (guards ask it often)."""
+    return (
+        select(HistoryEntry.actor_id)
+        .where(
+            HistoryEntry.case_id == bindparam("case_id"),
+            HistoryEntry.to_state == bindparam("state"),
+        )
+        .order_by(HistoryEntry.seq.desc())
+        .limit(1)
+    )
 
 
 def note_mover(case, actor_id: int | None) -> None:
