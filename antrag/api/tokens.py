@@ -10,10 +10,8 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
-from ..accounts.models import ROLE_LABELS
+from ..accounts.models import ROLE_LABELS, User
 from ..db_types import utcnow
 from ..extensions import db
 from ..read_phase import commit_keeping_rows
@@ -85,10 +83,14 @@ def revoke_token(user, token_id: int) -> ApiToken | None:
 
 @functools.cache
 def _by_hash():
-    """The token with its user in one statement, built once (it runs with every API request)."""
+    """The token's user with what is checked of the token, in one statement built once.
+
+    It runs with every API request: the user is the one entity loaded, the token's own
+    fields come as columns.
+    """
     return (
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
+        select(User, ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == bindparam("digest"))
     )
 
@@ -98,18 +100,19 @@ def authenticate(secret: str | None):
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     digest = hash_token(secret)
-    token = db.session.scalar(_by_hash(), {"digest": digest})
-    if token is None or not hmac.compare_digest(token.token_hash, digest):
+    found = db.session.execute(_by_hash(), {"digest": digest}).one_or_none()
+    if found is None:
         return None
-    if token.revoked_at is not None or token.user is None or not token.user.active:
+    user, token_id, token_hash, revoked_at, last_used_at = found
+    if not hmac.compare_digest(token_hash, digest) or revoked_at is not None or not user.active:
         return None
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        _note_use(token, now)
-    return token.user
+    if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
+        _note_use(token_id, now)
+    return user
 
 
-def _note_use(token: ApiToken, now) -> None:
+def _note_use(token_id: int, now) -> None:
     """Record the last use and commit it on its own; best effort, since it is informative.
 
     On SQLite a read request may not get the write lock at once while others write; the
@@ -118,12 +121,11 @@ def _note_use(token: ApiToken, now) -> None:
     try:
         db.session.execute(
             update(ApiToken)
-            .where(ApiToken.id == token.id)
+            .where(ApiToken.id == token_id)
             .values(last_used_at=now)
             .execution_options(synchronize_session=False)
         )
-        commit_keeping_rows()  # the token and its user stay loaded: no second look-up
-        set_committed_value(token, "last_used_at", now)
+        commit_keeping_rows()  # the user stays loaded: no second look-up
     except OperationalError:
         db.session.rollback()
-        logger.info("Last use of API token %s not recorded (database busy)", token.id)
+        logger.info("Last use of API token %s not recorded (database busy)", token_id)
