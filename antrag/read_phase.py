@@ -36,8 +36,8 @@ def read_phase():
 
 
 def sqlite() -> bool:
-    """Return whether the session's database is SQLite (where the write lock is global)."""
-    return db.session.get_bind().dialect.name == "sqlite"
+    """Return whether the app's database is SQLite (where the write lock is global)."""
+    return db.engine.dialect.name == "sqlite"
 
 
 def commit_keeping_rows() -> None:
