@@ -12,6 +12,7 @@ from gunicorn.glogging import Logger
 # Import the package in the master so that forked workers only build the app, not re-import
 # Flask and SQLAlchemy (this creates no app, engine or connection).
 import antrag  # noqa: F401
+from antrag.deploy import max_requests as recycle_after
 from antrag.deploy import worker_count
 from antrag.logs import redact_path
 
@@ -35,10 +36,9 @@ preload_app = False
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, at different times, as a guard against slow memory growth.
-# Not too often: a new worker builds the app again (about a second of CPU, cold caches),
-# which at 1,000 requests cost a loaded server a fifth of its throughput (bench/README.md).
-max_requests = int(os.environ.get("MAX_REQUESTS", "20000"))
+# Recycle workers now and then, at different times, as a guard against slow memory growth;
+# not too often (see antrag.deploy.max_requests).
+max_requests = recycle_after(os.environ)
 max_requests_jitter = max_requests // 10
 limit_request_line = 8190
 # Access and error log to standard output and error; Antrag's own log lines (the security

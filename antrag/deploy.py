@@ -43,6 +43,9 @@ class Problem:
     message: str
 
 
+DEFAULT_MAX_REQUESTS = 20_000
+
+
 def worker_count(environ: Mapping[str, str]) -> int:
     """Return the number of gunicorn workers the environment asks for (WEB_CONCURRENCY, WORKERS)."""
     for name in ("WEB_CONCURRENCY", "WORKERS"):
@@ -53,6 +56,24 @@ def worker_count(environ: Mapping[str, str]) -> int:
             except ValueError:
                 raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
     return DEFAULT_WORKERS
+
+
+def max_requests(environ: Mapping[str, str]) -> int:
+    """Return after how many requests gunicorn replaces a worker (MAX_REQUESTS; 0: never).
+
+    A new worker builds the app again (about a second of CPU, cold caches): at 1,000 requests
+    that cost a loaded server a fifth of its throughput (bench/README.md, fourth round).
+    """
+    raw = (environ.get("MAX_REQUESTS") or "").strip()
+    if not raw:
+        return DEFAULT_MAX_REQUESTS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"MAX_REQUESTS must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"MAX_REQUESTS must be 0 (never) or more, not {value}")
+    return value
 
 
 def find_problems(

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from antrag import create_app
-from antrag.deploy import find_problems, worker_count
+from antrag.deploy import find_problems, max_requests, worker_count
 from config import ProductionConfig
 
 STATIC = "/srv/antrag/antrag/static"
@@ -252,3 +252,13 @@ def test_an_unknown_receipt_order_is_an_error(tmp_path):
     config = production_config(tmp_path) | {"RECLAIM_RECEIPT_ORDER": "principal-first"}
     problems = find_problems(config, environ={}, static_folder=STATIC)
     assert [(p.setting, p.level) for p in problems] == [("RECLAIM_RECEIPT_ORDER", "error")]
+
+
+def test_max_requests():
+    assert max_requests({}) == 20_000
+    assert max_requests({"MAX_REQUESTS": " 5000 "}) == 5000
+    assert max_requests({"MAX_REQUESTS": "0"}) == 0  # never recycle
+    with pytest.raises(ValueError, match="whole number"):
+        max_requests({"MAX_REQUESTS": "viele"})
+    with pytest.raises(ValueError, match="0 \\(never\\) or more"):
+        max_requests({"MAX_REQUESTS": "-1"})
