@@ -122,7 +122,7 @@ class Application(db.Model):
         return {"application_id": self.id}
 
     def recipients(self, kind: str) -> list:
-        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to (`outbox.group`)."""
         from ..mail.outbox import group
 
         return group(kind, self.municipality_id)

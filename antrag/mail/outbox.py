@@ -24,28 +24,37 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
+# What mail needs of a recipient (templates read `recipient.name` and `recipient.role`).
+RECIPIENT_COLUMNS = ("id", "email", "name", "role", "active")
+
+
 @functools.cache
 def _group_statement(kind: str):
-    """The active users of a group mail goes to, by id (built once per group)."""
+    """The active users of a group mail goes to, by id: a Core read, built once per group."""
     from ..accounts.models import User
 
-    query = select(User).where(User.active.is_(True)).order_by(User.id)
+    user = User.__table__
+    columns = [user.c[name] for name in RECIPIENT_COLUMNS]
+    query = select(*columns).where(user.c.active.is_(True)).order_by(user.c.id)
     if kind == "applicant":
         return query.where(
-            User.role == "applicant", User.municipality_id == bindparam("municipality_id")
+            user.c.role == "applicant", user.c.municipality_id == bindparam("municipality_id")
         )
     if kind == "reviewers":
-        return query.where(User.role == "reviewer")
+        return query.where(user.c.role == "reviewer")
     raise ValueError(f"unknown recipient kind {kind!r}")
 
 
 def group(kind: str, municipality_id: int | None = None) -> list:
-    """Return the active users of a group: `reviewers` (the ministry) or `applicant` (the
-    accounts of the city `municipality_id`), by id; for the subjects' `recipients`."""
+    """Return the active users of a group, by id: `reviewers` (the ministry) or `applicant`
+    (the accounts of the city `municipality_id`); for the subjects' `recipients`.
+
+    Rows of RECIPIENT_COLUMNS rather than User objects: a mail reads nothing else of them.
+    """
     statement = _group_statement(kind)
-    if kind == "applicant":
-        return list(db.session.scalars(statement, {"municipality_id": municipality_id}))
-    return list(db.session.scalars(statement))
+    db.session.flush()  # as the session's autoflush would: users changed in this transaction
+    params = {"municipality_id": municipality_id} if kind == "applicant" else None
+    return db.session.connection().execute(statement, params).all()
 
 
 def recipients(case, subject, kind: str) -> list:

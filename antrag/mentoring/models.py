@@ -63,7 +63,8 @@ class MentoringAssignment(db.Model):
         }
 
     def recipients(self, kind: str) -> list:
-        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to: the mentor, or
+        the rows of `outbox.group`."""
         from ..mail.outbox import group
 
         if kind == "mentor":

@@ -37,27 +37,33 @@ class MentoringRefused(ValueError):
         self.field = field
 
 
+# The reads below are Core statements on the tables, built once with bind parameters and
+# run on the session's connection after a flush (what the session's autoflush would do):
+# matching needs a few columns, never the User objects.
+
+
 @functools.cache
 def _loads_statement():
     """Every mentor account's matching columns with its active assignments (built once)."""
+    user, assignment, case = User.__table__, MentoringAssignment.__table__, engine.Case.__table__
     active = (
-        select(MentoringAssignment.mentor_id, func.count().label("n"))
-        .join(engine.Case, engine.Case.id == MentoringAssignment.case_id)
-        .where(engine.Case.state.in_(ACTIVE_STATES))
-        .group_by(MentoringAssignment.mentor_id)
+        select(assignment.c.mentor_id, func.count().label("n"))
+        .join(case, case.c.id == assignment.c.case_id)
+        .where(case.c.state.in_(ACTIVE_STATES))
+        .group_by(assignment.c.mentor_id)
         .subquery()
     )
     return (
         select(
-            User.id,
-            User.mentor_capacity,
-            User.mentor_topics,
-            User.active,
+            user.c.id,
+            user.c.mentor_capacity,
+            user.c.mentor_topics,
+            user.c.active,
             func.coalesce(active.c.n, 0).label("active_assignments"),
         )
-        .outerjoin(active, active.c.mentor_id == User.id)
-        .where(User.role == "mentor")
-        .order_by(User.id)
+        .outerjoin(active, active.c.mentor_id == user.c.id)
+        .where(user.c.role == "mentor")
+        .order_by(user.c.id)
     )
 
 
@@ -65,19 +71,20 @@ def _loads_statement():
 def _candidates_statement():
     """The mentor loads plus, for one application, whether each mentor was tried and how many
     proposals it had (the same on every row): one statement for the automatic proposal."""
-    application_id = bindparam("application_id")
+    user, assignment = User.__table__, MentoringAssignment.__table__
+    application_id = bindparam("application_id", type_=assignment.c.application_id.type)
     tried = (
         exists()
         .where(
-            MentoringAssignment.mentor_id == User.id,
-            MentoringAssignment.application_id == application_id,
+            assignment.c.mentor_id == user.c.id,
+            assignment.c.application_id == application_id,
         )
         .label("tried")
     )
     proposals = (
         select(func.count())
-        .select_from(MentoringAssignment)
-        .where(MentoringAssignment.application_id == application_id)
+        .select_from(assignment)
+        .where(assignment.c.application_id == application_id)
         .scalar_subquery()
         .label("proposals")
     )
@@ -87,11 +94,18 @@ def _candidates_statement():
 @functools.cache
 def _proposals_statement():
     """How many mentors were proposed for one application so far (built once)."""
+    assignment = MentoringAssignment.__table__
     return (
         select(func.count())
-        .select_from(MentoringAssignment)
-        .where(MentoringAssignment.application_id == bindparam("application_id"))
+        .select_from(assignment)
+        .where(assignment.c.application_id == bindparam("application_id"))
     )
+
+
+def _read(statement, params: dict | None = None):
+    """Run a prebuilt Core read in the session's transaction, its pending changes flushed."""
+    db.session.flush()
+    return db.session.connection().execute(statement, params)
 
 
 def _load(row) -> MentorLoad:
@@ -106,7 +120,7 @@ def _load(row) -> MentorLoad:
 
 def mentor_loads() -> list[MentorLoad]:
     """Return every mentor account with its capacity, active assignments and topics."""
-    return [_load(row) for row in db.session.execute(_loads_statement())]
+    return [_load(row) for row in _read(_loads_statement())]
 
 
 def fields_of_action(application) -> set[str]:
@@ -118,7 +132,7 @@ def propose_next(application, actor, now: datetime | None = None) -> MentoringAs
     """Propose the most suitable untried mentor and return the assignment, or flag a gap
     and return None."""
     now = now or utcnow()
-    rows = db.session.execute(_candidates_statement(), {"application_id": application.id}).all()
+    rows = _read(_candidates_statement(), {"application_id": application.id}).all()
     tried = {row.id for row in rows if row.tried}  # mentors proposed before, whatever the outcome
     chosen = best_mentor(map(_load, rows), fields_of_action(application), tried)
     if chosen is None:
@@ -138,7 +152,7 @@ def propose(
     now = now or utcnow()
     if attempt is None:
         params = {"application_id": application.id}
-        attempt = 1 + db.session.scalar(_proposals_statement(), params)
+        attempt = 1 + _read(_proposals_statement(), params).scalar_one()
     assignment = MentoringAssignment(
         application=application,
         municipality_id=application.municipality_id,
