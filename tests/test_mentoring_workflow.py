@@ -230,3 +230,34 @@ def test_dashboard_highlights_an_overdue_proposal(mentors, make_application, mak
 
     assert "19.05.2027" in on_time and "überfällig" not in on_time
     assert 'class="overdue"' in late and "überfällig" in late
+
+
+def test_a_decline_after_the_ministrys_proposal_reopens_the_same_gap(
+    mentors, make_application, world
+):
+    from antrag.mentoring.operations import propose_for_gap
+
+    first, second = mentors
+    first.mentor_capacity = second.mentor_capacity = 0
+    db.session.commit()
+    application = make_application("approved")
+    gap = db.session.scalar(select(MentoringGap))
+    second.mentor_capacity = 1
+    db.session.commit()
+    with frozen_at(datetime(2027, 5, 18, 9, 0, tzinfo=UTC)):
+        assignment = propose_for_gap(world.users.reviewer, gap, second.id)
+    db.session.commit()
+    assert assignment.attempt == 1
+    assert gap.resolved_at == datetime(2027, 5, 18, 9, 0, tzinfo=UTC)
+
+    declined_at = datetime(2027, 5, 19, 10, 0, tzinfo=UTC)
+    with frozen_at(declined_at):
+        fire(assignment, "decline", second, comment="Keine Zeit.")
+    # Seen through the session that already holds the gap, before the commit.
+    assert (gap.created_at, gap.resolved_at) == (declined_at, None)
+    db.session.commit()
+
+    [reopened] = db.session.scalars(select(MentoringGap)).all()
+    assert (reopened.id, reopened.application_id) == (gap.id, application.id)
+    assert (reopened.created_at, reopened.resolved_at) == (declined_at, None)
+    assert [a.attempt for a in assignments_of(application)] == [1]

@@ -122,19 +122,10 @@ class Application(db.Model):
         return {"application_id": self.id}
 
     def recipients(self, kind: str) -> list:
-        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
-        from ..accounts.models import User
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to (`outbox.group`)."""
+        from ..mail.outbox import group
 
-        query = db.select(User).where(User.active.is_(True)).order_by(User.id)
-        if kind == "applicant":
-            query = query.where(
-                User.role == "applicant", User.municipality_id == self.municipality_id
-            )
-        elif kind == "reviewers":
-            query = query.where(User.role == "reviewer")
-        else:
-            raise ValueError(f"unknown recipient kind {kind!r}")
-        return list(db.session.scalars(query))
+        return group(kind, self.municipality_id)
 
     @property
     def council_resolution(self):

@@ -1,9 +1,11 @@
 """Writing messages to the outbox from transitions and reminders (never sending them)."""
 
+import functools
 import logging
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import bindparam, select
 from werkzeug.routing import BuildError
 
 from ..extensions import db
@@ -22,6 +24,39 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
+# What mail needs of a recipient (templates read `recipient.name` and `recipient.role`).
+RECIPIENT_COLUMNS = ("id", "email", "name", "role", "active")
+
+
+@functools.cache
+def _group_statement(kind: str):
+    """The active users of a group mail goes to, by id: a Core read, built once per group."""
+    from ..accounts.models import User
+
+    user = User.__table__
+    columns = [user.c[name] for name in RECIPIENT_COLUMNS]
+    query = select(*columns).where(user.c.active.is_(True)).order_by(user.c.id)
+    if kind == "applicant":
+        return query.where(
+            user.c.role == "applicant", user.c.municipality_id == bindparam("municipality_id")
+        )
+    if kind == "reviewers":
+        return query.where(user.c.role == "reviewer")
+    raise ValueError(f"unknown recipient kind {kind!r}")
+
+
+def group(kind: str, municipality_id: int | None = None) -> list:
+    """Return the active users of a group, by id: `reviewers` (the ministry) or `applicant`
+    (the accounts of the city `municipality_id`); for the subjects' `recipients`.
+
+    Rows of RECIPIENT_COLUMNS rather than User objects: a mail reads nothing else of them.
+    """
+    statement = _group_statement(kind)
+    db.session.flush()  # as the session's autoflush would: users changed in this transaction
+    params = {"municipality_id": municipality_id} if kind == "applicant" else None
+    return db.session.connection().execute(statement, params).all()
+
+
 def recipients(case, subject, kind: str) -> list:
     """Return the active users a mail of `kind` goes to."""
     if kind == "assignee":
@@ -38,7 +73,12 @@ def render(template: str, **context) -> tuple[str, str]:
     included) whatever language the person who triggered it reads the pages in.
     """
     with force_locale("de"):
-        text = render_template(f"mail/{template}.txt", **context).strip()
+        return _render_german(template, context)
+
+
+def _render_german(template: str, context: dict) -> tuple[str, str]:
+    """Render as `render` does, inside a `force_locale("de")` the caller holds."""
+    text = render_template(f"mail/{template}.txt", **context).strip()
     first, _, body = text.partition("\n")
     if not first.startswith("Betreff:"):
         raise ValueError(f"mail template {template!r} must start with 'Betreff:'")
@@ -49,35 +89,42 @@ def render(template: str, **context) -> tuple[str, str]:
 # person whose step caused it is never among its recipients (they may not act: four eyes).
 GROUPS_WITHOUT_THE_ACTOR = frozenset({"reviewers"})
 
+# The outbox rows of a transition are written with one statement outside the session's unit
+# of work (nothing in the request reads them back); status, attempts and times take the
+# columns' defaults, as through the session.
+_INSERT = OutboxMessage.__table__.insert()
 
-def enqueue(case, subject, mail, **context) -> list[OutboxMessage]:
-    """Render `mail` (a definitions.Mail) for each recipient and add it to the outbox."""
-    messages = []
+
+def enqueue(case, subject, mail, **context) -> int:
+    """Render `mail` (a definitions.Mail) for each recipient and write it to the outbox now,
+    in the caller's transaction; return the number of messages."""
     users = recipients(case, subject, mail.to)
     actor = context.get("actor")
     if mail.to in GROUPS_WITHOUT_THE_ACTOR and getattr(actor, "id", None) is not None:
         users = [u for u in users if u.id != actor.id]
-    for user in users:
-        title, body = render(
-            mail.template,
+    if users:
+        context.update(
             case=case,
             subject=subject,
-            recipient=user,
             case_url=absolute_url(subject.ENDPOINT, **subject.url_values()),
-            **context,
         )
-        message = OutboxMessage(
-            case_id=case.id,
-            template=mail.template,
-            recipient=user.email,
-            recipient_name=user.name,
-            subject=title,
-            body=body,
-        )
-        db.session.add(message)
-        messages.append(message)
-    logger.info("Case %s: %d message(s) '%s' queued", case.id, len(messages), mail.template)
-    return messages
+        rows = []
+        with force_locale("de"):
+            for user in users:
+                title, body = _render_german(mail.template, {**context, "recipient": user})
+                rows.append(
+                    {
+                        "case_id": case.id,
+                        "template": mail.template,
+                        "recipient": user.email,
+                        "recipient_name": user.name,
+                        "subject": title,
+                        "body": body,
+                    }
+                )
+        db.session.connection().execute(_INSERT, rows)
+    logger.info("Case %s: %d message(s) '%s' queued", case.id, len(users), mail.template)
+    return len(users)
 
 
 def enqueue_to_address(

@@ -63,21 +63,13 @@ class MentoringAssignment(db.Model):
         }
 
     def recipients(self, kind: str) -> list:
-        """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""
-        from ..accounts.models import User
+        """Return the users a mail to `kind` (one of RECIPIENTS) goes to: the mentor, or
+        the rows of `outbox.group`."""
+        from ..mail.outbox import group
 
         if kind == "mentor":
             return [self.mentor] if self.mentor.active else []
-        query = db.select(User).where(User.active.is_(True)).order_by(User.id)
-        if kind == "applicant":
-            query = query.where(
-                User.role == "applicant", User.municipality_id == self.municipality_id
-            )
-        elif kind == "reviewers":
-            query = query.where(User.role == "reviewer")
-        else:
-            raise ValueError(f"unknown recipient kind {kind!r}")
-        return list(db.session.scalars(query))
+        return group(kind, self.municipality_id)
 
     @classmethod
     def visible_to(cls, user):

@@ -4,11 +4,13 @@ Operations take the acting user (or the system actor of the timer), change data 
 caller's transaction and never commit.
 """
 
+import functools
 import logging
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, null, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import engine
 from ..accounts.models import User
@@ -35,42 +37,90 @@ class MentoringRefused(ValueError):
         self.field = field
 
 
-def mentor_loads() -> list[MentorLoad]:
-    """Return every mentor account with its capacity, active assignments and topics."""
+# The reads below are Core statements on the tables, built once with bind parameters and
+# run on the session's connection after a flush (what the session's autoflush would do):
+# matching needs a few columns, never the User objects.
+
+
+@functools.cache
+def _loads_statement():
+    """Every mentor account's matching columns with its active assignments (built once)."""
+    user, assignment, case = User.__table__, MentoringAssignment.__table__, engine.Case.__table__
     active = (
-        select(MentoringAssignment.mentor_id, func.count().label("n"))
-        .join(engine.Case, engine.Case.id == MentoringAssignment.case_id)
-        .where(engine.Case.state.in_(ACTIVE_STATES))
-        .group_by(MentoringAssignment.mentor_id)
+        select(assignment.c.mentor_id, func.count().label("n"))
+        .join(case, case.c.id == assignment.c.case_id)
+        .where(case.c.state.in_(ACTIVE_STATES))
+        .group_by(assignment.c.mentor_id)
         .subquery()
     )
-    rows = db.session.execute(
-        select(User, func.coalesce(active.c.n, 0))
-        .outerjoin(active, active.c.mentor_id == User.id)
-        .where(User.role == "mentor")
-        .order_by(User.id)
-    ).all()
-    return [
-        MentorLoad(
-            id=user.id,
-            capacity=user.mentor_capacity or 0,
-            active_assignments=count,
-            topics=parse_topics(user.mentor_topics),
-            active=user.active,
+    return (
+        select(
+            user.c.id,
+            user.c.mentor_capacity,
+            user.c.mentor_topics,
+            user.c.active,
+            func.coalesce(active.c.n, 0).label("active_assignments"),
         )
-        for user, count in rows
-    ]
-
-
-def tried_mentor_ids(application_id: int) -> set[int]:
-    """Return the mentors already proposed for the application, whatever the outcome."""
-    return set(
-        db.session.scalars(
-            select(MentoringAssignment.mentor_id).where(
-                MentoringAssignment.application_id == application_id
-            )
-        )
+        .outerjoin(active, active.c.mentor_id == user.c.id)
+        .where(user.c.role == "mentor")
+        .order_by(user.c.id)
     )
+
+
+@functools.cache
+def _candidates_statement():
+    """The mentor loads plus, for one application, whether each mentor was tried and how many
+    proposals it had (the same on every row): one statement for the automatic proposal."""
+    user, assignment = User.__table__, MentoringAssignment.__table__
+    application_id = bindparam("application_id", type_=assignment.c.application_id.type)
+    tried = (
+        exists()
+        .where(
+            assignment.c.mentor_id == user.c.id,
+            assignment.c.application_id == application_id,
+        )
+        .label("tried")
+    )
+    proposals = (
+        select(func.count())
+        .select_from(assignment)
+        .where(assignment.c.application_id == application_id)
+        .scalar_subquery()
+        .label("proposals")
+    )
+    return _loads_statement().add_columns(tried, proposals)
+
+
+@functools.cache
+def _proposals_statement():
+    """How many mentors were proposed for one application so far (built once)."""
+    assignment = MentoringAssignment.__table__
+    return (
+        select(func.count())
+        .select_from(assignment)
+        .where(assignment.c.application_id == bindparam("application_id"))
+    )
+
+
+def _read(statement, params: dict | None = None):
+    """Run a prebuilt Core read in the session's transaction, its pending changes flushed."""
+    db.session.flush()
+    return db.session.connection().execute(statement, params)
+
+
+def _load(row) -> MentorLoad:
+    return MentorLoad(
+        id=row.id,
+        capacity=row.mentor_capacity or 0,
+        active_assignments=row.active_assignments,
+        topics=parse_topics(row.mentor_topics),
+        active=row.active,
+    )
+
+
+def mentor_loads() -> list[MentorLoad]:
+    """Return every mentor account with its capacity, active assignments and topics."""
+    return [_load(row) for row in _read(_loads_statement())]
 
 
 def fields_of_action(application) -> set[str]:
@@ -78,25 +128,31 @@ def fields_of_action(application) -> set[str]:
     return {p.field_of_action for p in application.projects if p.field_of_action}
 
 
-def propose_next(application, actor, now: datetime | None = None):
-    """Propose the most suitable untried mentor, or flag a gap; return the assignment or gap."""
+def propose_next(application, actor, now: datetime | None = None) -> MentoringAssignment | None:
+    """Propose the most suitable untried mentor and return the assignment, or flag a gap
+    and return None."""
     now = now or utcnow()
-    chosen = best_mentor(
-        mentor_loads(), fields_of_action(application), tried_mentor_ids(application.id)
-    )
+    rows = _read(_candidates_statement(), {"application_id": application.id}).all()
+    tried = {row.id for row in rows if row.tried}  # mentors proposed before, whatever the outcome
+    chosen = best_mentor(map(_load, rows), fields_of_action(application), tried)
     if chosen is None:
-        return record_gap(application, now)
-    return propose(application, db.session.get(User, chosen.id), actor, now)
+        record_gap(application, now)
+        return None
+    mentor = db.session.get(User, chosen.id)
+    return propose(application, mentor, actor, now, attempt=1 + rows[0].proposals)
 
 
-def propose(application, mentor: User, actor, now: datetime | None = None) -> MentoringAssignment:
-    """Start an assignment case for `mentor`, due in 10 working days, and mail the mentor."""
+def propose(
+    application, mentor: User, actor, now: datetime | None = None, *, attempt: int | None = None
+) -> MentoringAssignment:
+    """Start an assignment case for `mentor`, due in 10 working days, and mail the mentor.
+
+    `attempt` is the number of this proposal for the application, counted when not given.
+    """
     now = now or utcnow()
-    attempt = 1 + db.session.scalar(
-        select(func.count())
-        .select_from(MentoringAssignment)
-        .where(MentoringAssignment.application_id == application.id)
-    )
+    if attempt is None:
+        params = {"application_id": application.id}
+        attempt = 1 + _read(_proposals_statement(), params).scalar_one()
     assignment = MentoringAssignment(
         application=application,
         municipality_id=application.municipality_id,
@@ -115,19 +171,30 @@ def propose(application, mentor: User, actor, now: datetime | None = None) -> Me
     return assignment
 
 
-def record_gap(application, now: datetime) -> MentoringGap:
-    """Flag that no suitable mentor is left for the application (reopening an old flag)."""
-    gap = db.session.scalar(
-        select(MentoringGap).where(MentoringGap.application_id == application.id)
-    )
-    if gap is None:
-        gap = MentoringGap(application=application, created_at=now)
-        db.session.add(gap)
-    else:
-        gap.created_at, gap.resolved_at = now, None
-    db.session.flush()
+@functools.cache
+def _gap_upsert(dialect: str):
+    """Flag a gap, or reopen the application's old flag, in one statement (built once)."""
+    table = MentoringGap.__table__
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.application_id],
+        set_={"created_at": insert.excluded.created_at, "resolved_at": null()},
+    ).returning(table.c.id)
+
+
+def record_gap(application, now: datetime) -> int:
+    """Flag that no suitable mentor is left for the application (reopening an old flag);
+    return the gap's id."""
+    connection = db.session.connection()
+    gap_id = connection.execute(
+        _gap_upsert(connection.dialect.name),
+        {"application_id": application.id, "created_at": now},
+    ).scalar_one()
+    loaded = db.session.identity_map.get(db.session.identity_key(MentoringGap, gap_id))
+    if loaded is not None:  # written behind the session's back: read it again when asked
+        db.session.expire(loaded, ["created_at", "resolved_at"])
     logger.info("No mentor left for application %s: gap flagged", application.id)
-    return gap
+    return gap_id
 
 
 def open_gaps() -> list[MentoringGap]:
