@@ -27,6 +27,7 @@ from ..extensions import db
 from ..i18n import label
 from ..input_text import text_problem
 from ..mail import outbox
+from ..read_phase import read_phase
 from . import guards, history, records
 from .calendar import due_at
 from .definitions import TransitionDef, WorkflowDefinition
@@ -134,6 +135,50 @@ def fire(
     A caller that has already loaded the case's subject passes it as `subject`, which saves
     loading it again.
     """
+    # Everything up to the compare-and-set only reads: on SQLite without the write lock (as on
+    # PostgreSQL, where these reads lock nothing either); the compare-and-set re-checks the
+    # case's state, version and chain head, and what the guards read of other rows is
+    # enforced by the database where it matters (the round slot, the budget).
+    with read_phase():
+        case, definition, subject, transition, ctx, case_values, effects = _checked(
+            case_id, trigger, actor, version, comment, inputs, subject
+        )
+    from_state = case.state
+    # The compare-and-set moves the case (and checks the chain head read with it); from here
+    # the case row is ours (PostgreSQL's row lock, SQLite's write lock) until commit.
+    _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
+    entry = _entry(
+        case,
+        trigger,
+        from_state,
+        transition.dest,
+        actor,
+        ctx.comment,
+        ctx.inputs,
+        ctx.now,
+        definition,
+    )
+    ctx.entry = entry
+    for run_effect in effects:
+        run_effect(ctx)
+    # Sealed and chained after the effects: the entry covers the subject's data as the
+    # transition left it (an issued notice's PDF hash, …); entries of cases the effects start
+    # come first. It chains to the case's newest entry, whose hash the case row holds; its
+    # INSERT moves the case's chain head (the database's trigger).
+    history.link(seal(entry, subject), case.chain_hash)
+    history.insert_now(entry)
+    guards.note_mover(case, actor.id)
+    for mail in transition.notify:
+        outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
+    db.session.flush()
+    logger.info(
+        "Case %s: %s (%s -> %s) by %s", case.id, trigger, from_state, transition.dest, _who(actor)
+    )
+    return ctx
+
+
+def _checked(case_id, trigger, actor, version, comment, inputs, subject):
+    """Load what `fire` needs and run every check and guard; raise if the transition may not run."""
     case = db.session.get(Case, case_id)
     if case is None:
         raise NotVisible(_("Der Vorgang wurde nicht gefunden."))
@@ -183,44 +228,13 @@ def fire(
         raise GuardRefused(GUARDS[ctx.refused].refusal(ctx), guard=ctx.refused)
     for check_actor in ACTOR_CHECKS:
         check_actor(ctx)
-    from_state = case.state
     case_values, effects = {}, []
     for name in transition.effects:
         if name in CASE_EFFECTS:
             case_values |= EFFECTS[name](ctx)
         else:
             effects.append(EFFECTS[name])
-    # The compare-and-set moves the case (and checks the chain head read with it); from here
-    # the case row is ours (PostgreSQL's row lock, SQLite's write lock) until commit.
-    _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
-    entry = _entry(
-        case,
-        trigger,
-        from_state,
-        transition.dest,
-        actor,
-        clean_comment,
-        clean_inputs,
-        ctx.now,
-        definition,
-    )
-    ctx.entry = entry
-    for run_effect in effects:
-        run_effect(ctx)
-    # Sealed and chained after the effects: the entry covers the subject's data as the
-    # transition left it (an issued notice's PDF hash, …); entries of cases the effects start
-    # come first. It chains to the case's newest entry, whose hash the case row holds; its
-    # INSERT moves the case's chain head (the database's trigger).
-    history.link(seal(entry, subject), case.chain_hash)
-    history.insert_now(entry)
-    guards.note_mover(case, actor.id)
-    for mail in transition.notify:
-        outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
-    db.session.flush()
-    logger.info(
-        "Case %s: %s (%s -> %s) by %s", case.id, trigger, from_state, transition.dest, _who(actor)
-    )
-    return ctx
+    return case, definition, subject, transition, ctx, case_values, effects
 
 
 def touch(case: Case, version: int) -> None:
