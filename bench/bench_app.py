@@ -5,14 +5,25 @@ engine: the same bearer-token check as the API, a compare-and-set UPDATE of the 
 (state, version, assignee, updated_at), a hash-chained history entry appended with the
 engine's own `history.append`, one commit. It exists only in this factory, never in the
 product. Run as `gunicorn 'bench.bench_app:create_bench_app()'` with BENCH_DATABASE_URL set.
+
+`POST /bench/floor/<case_id>` does the Django peer's work of one transition (issue 14) with
+this app's stack at its leanest: the token and its user's columns, the case's state, version
+and chain head, the compare-and-set UPDATE, a hash-chained history entry written with the
+engine's `history.link` and `history.insert_now`, one commit, `{"state", "version"}` back.
+Statements are built once, no ORM entity is loaded. It is the lower bound of what a
+transition costs with Flask and SQLAlchemy here (`bench/cpu_per_transition.py --floor`).
 """
 
+import functools
+import hashlib
 import os
 
 from flask import Blueprint, abort, jsonify, request
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 
 from antrag import create_app
+from antrag.accounts.models import User
+from antrag.api.models import ApiToken
 from antrag.api.tokens import authenticate
 from antrag.db_types import utcnow
 from antrag.engine import history
@@ -66,6 +77,82 @@ def bare_start_review(case_id: int):
     )
     db.session.commit()
     return jsonify(id=case_id, state="in_review", version=version + 1)
+
+
+@functools.cache
+def _floor_statements():
+    case = Case.__table__
+    token = (
+        select(User.id, User.name, User.role, User.active, ApiToken.revoked_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == bindparam("digest"))
+    )
+    head = select(case.c.state, case.c.version, case.c.chain_hash).where(
+        case.c.id == bindparam("case_id")
+    )
+    move = (
+        update(case)
+        .where(
+            case.c.id == bindparam("case_id"),
+            case.c.state == "submitted",
+            case.c.version == bindparam("old_version"),
+            case.c.chain_hash.is_not_distinct_from(bindparam("old_chain_hash")),
+        )
+        .values(
+            state="in_review",
+            version=bindparam("new_version"),
+            updated_at=bindparam("now"),
+            assignee_id=bindparam("actor_id"),
+        )
+    )
+    return token, head, move
+
+
+@bare.post("/floor/<int:case_id>")
+def floor_start_review(case_id: int):
+    """The peer's work of one transition, with statements built once and no ORM entity."""
+    token, head, move = _floor_statements()
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    digest = hashlib.sha256(secret.strip().encode("utf-8")).hexdigest()
+    user = db.session.execute(token, {"digest": digest}).first()
+    if user is None or not user.active or user.revoked_at is not None or user.role != "reviewer":
+        abort(401)
+    version = int(request.get_json()["version"])
+    connection = db.session.connection()
+    case = connection.execute(head, {"case_id": case_id}).first()
+    if case is None or case.state != "submitted" or case.version != version:
+        abort(409)
+    now = utcnow()
+    moved = connection.execute(
+        move,
+        {
+            "case_id": case_id,
+            "old_version": version,
+            "old_chain_hash": case.chain_hash,
+            "new_version": version + 1,
+            "now": now,
+            "actor_id": user.id,
+        },
+    )
+    if moved.rowcount != 1:
+        abort(409)
+    entry = HistoryEntry(
+        case_id=case_id,
+        workflow="membership",
+        workflow_version=1,
+        trigger="start_review",
+        from_state="submitted",
+        to_state="in_review",
+        actor_id=user.id,
+        actor_name=user.name,
+        actor_role=user.role,
+        comment=None,
+        inputs=history.canonical_inputs({}),
+        created_at=now,
+    )
+    history.insert_now(history.link(entry, case.chain_hash))
+    db.session.commit()
+    return jsonify(state="in_review", version=version + 1)
 
 
 def create_bench_app():

@@ -11,7 +11,9 @@ rate, hardly moves when other processes share the machine, so it compares code v
 across sittings; the side-by-side rate against the Django peer stays the figure of the
 issue. `--profile FILE` writes a cProfile (CPU clock) of the measured requests. `--peer DIR`
 measures the Django peer (`../shared/bench-peer/peer_django`, its `.venv` set up as its README
-says) with the same loop through Django's test client, on SQLite, right after.
+says) with the same loop through Django's test client, on SQLite, right after. `--floor`
+also measures `POST /bench/floor/<case_id>` (bench/bench_app.py): the peer's work of one
+transition done with this app's stack at its leanest, the lower bound of `start_review`.
 """
 
 import argparse
@@ -25,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 
 from antrag import create_app  # noqa: E402
 from antrag.api.tokens import create_token  # noqa: E402
@@ -103,6 +105,35 @@ def measure(uri, ids, tokens, sequence, profile_to=None):
     return times, statements
 
 
+def measure_floor(uri: str, ids: list[int], tokens: dict) -> list[float]:
+    """Return the CPU ms of `POST /bench/floor/<case_id>` on each submitted application."""
+    from bench.bench_app import bare
+
+    app = create_app(bench_config(uri))
+    app.config["TESTING"] = False
+    app.register_blueprint(bare)
+    with app.app_context():
+        cases = db.session.execute(
+            select(Application.case_id).where(Application.id.in_(ids)).order_by(Application.id)
+        ).scalars()
+        cases = list(cases)
+    client = app.test_client()
+    times = []
+    for n, case_id in enumerate(cases):
+        started = time.process_time()
+        response = client.post(
+            f"/bench/floor/{case_id}",
+            json={"version": 1},
+            headers={"Authorization": f"Bearer {tokens['A']}"},
+        )
+        spent = time.process_time() - started
+        if response.status_code != 200:
+            sys.exit(f"floor on case {case_id}: {response.status_code}")
+        if n >= WARM_UP:
+            times.append(spent * 1000)
+    return times
+
+
 # Run by the peer's own Python (`--peer`): the same loop on the Django peer of issue 14.
 PEER_LOOP = """
 import json, os, statistics, sys, tempfile, time
@@ -163,6 +194,11 @@ def main(argv=None) -> None:
         metavar="DIR",
         help="also measure the Django peer (its peer_django folder, with its .venv), on SQLite",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also measure the peer's work done with this stack at its leanest (bench_app)",
+    )
     args = parser.parse_args(argv)
     if args.apps <= WARM_UP:
         parser.error(f"--apps must be more than the {WARM_UP} warm-up applications")
@@ -184,6 +220,16 @@ def main(argv=None) -> None:
                 print(f"    {text}")
     total = sum(statistics.median(times[step]) for step in sequence)
     print(f"{'sequence':22} median CPU {total:6.2f} ms")
+    if args.floor:
+        uri, ids, tokens = seed(args.apps, args.database_url)
+        try:
+            floor = statistics.median(measure_floor(uri, ids, tokens))
+        finally:
+            drop_database(uri)
+        print(
+            f"{'floor start_review':22} median CPU {floor:6.2f} ms per request "
+            "(the peer's work with Flask and SQLAlchemy Core, bench/bench_app.py)"
+        )
     if args.peer:
         theirs = peer(args.peer, args.apps, sequence)
         for step in sequence:
