@@ -7,7 +7,6 @@ query per kind of target), not row by row.
 
 import functools
 
-from flask import url_for
 from sqlalchemy import exists, false, select
 
 from ..applications.models import Application
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..funding.models import FundingNotice
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
 from ..notices.models import RejectionNotice
+from .urls import api_url
 
 
 def application_visible(user):
@@ -50,7 +50,7 @@ def _visible_notices(model, application_ids, user) -> dict[int, str]:
         .where(model.application_id.in_(application_ids), model.visible_to(user))
     )
     endpoint = f"api.{'funding' if model is FundingNotice else 'rejection'}_notice_detail"
-    return {application_id: url_for(endpoint, object_id=id_) for application_id, id_ in rows}
+    return {application_id: api_url(endpoint, object_id=id_) for application_id, id_ in rows}
 
 
 # The effects that draft the notice deciding an application, and the notice's model.
@@ -100,7 +100,7 @@ def notice_links(rows, user) -> dict[int, dict]:
     return {
         row.id: {
             "application": (
-                url_for("api.application_detail", object_id=row.application_id)
+                api_url("api.application_detail", object_id=row.application_id)
                 if row.application_id in visible
                 else None
             )

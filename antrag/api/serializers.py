@@ -9,14 +9,13 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import url_for
-
 from ..accounts.models import ROLE_LABELS
 from ..applications.models import FIELDS_OF_ACTION
 from ..cases.page import ACTOR_LABELS, HISTORY_ROLE_LABELS
 from ..engine import Case, available_actions, history, workflows
 from ..engine.definitions import WorkflowDefinition
 from .proof_review_fields import review_fields
+from .urls import api_url
 
 CENT = Decimal("0.01")
 
@@ -286,7 +285,7 @@ def application(found, user) -> dict:
         "attachments": [
             attachment(
                 a,
-                url_for("api.application_attachment", object_id=found.id, attachment_id=a.id),
+                api_url("api.application_attachment", object_id=found.id, attachment_id=a.id),
             )
             for a in found.attachments
         ],
@@ -320,7 +319,7 @@ def funding_notice(found, user) -> dict:
         "final_at": moment(found.final_at),
         "court": court_name(found),
         "service": service(found),
-        "pdf_url": url_for("api.notice_pdf", object_id=found.id) if found.pdf_stored_name else None,
+        "pdf_url": api_url("api.notice_pdf", object_id=found.id) if found.pdf_stored_name else None,
         "pdf_sha256": found.pdf_sha256,
         "figures": {
             "approved": money(found.amount),
@@ -351,7 +350,7 @@ def rejection_notice(found, user) -> dict:
         "final_at": moment(found.final_at),
         "service": service(found),
         "pdf_url": (
-            url_for("api.rejection_notice_pdf", object_id=found.id)
+            api_url("api.rejection_notice_pdf", object_id=found.id)
             if found.pdf_stored_name
             else None
         ),
@@ -384,7 +383,7 @@ def amendment_notice(found, user) -> dict:
         "final_at": moment(found.final_at),
         "service": service(found),
         "pdf_url": (
-            url_for("api.amendment_notice_pdf", object_id=found.id)
+            api_url("api.amendment_notice_pdf", object_id=found.id)
             if found.pdf_stored_name
             else None
         ),
@@ -462,7 +461,7 @@ def proof_of_use(found, user) -> dict:
         "paid": money(paid(found.notice)),
         "missing": proof_gaps(found),
         "attachments": [
-            attachment(a, url_for("api.proof_attachment", object_id=found.id, attachment_id=a.id))
+            attachment(a, api_url("api.proof_attachment", object_id=found.id, attachment_id=a.id))
             for a in found.attachments
         ],
         "submitted_at": moment(found.submitted_at),
