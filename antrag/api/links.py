@@ -66,7 +66,9 @@ def _run(built: tuple, ids, user):
     """Execute a statement of `_built` for `user` and some ids; None where it cannot serve.
 
     It cannot where the caller lacks a value it binds: `= NULL` is not what the rule says
-    with None (`IS NULL`), so the caller's statement is built as before."""
+    with None (`IS NULL`), so the caller's statement is built as before. It runs on the
+    session's connection (rows of columns need no ORM), after the autoflush the session
+    would do."""
     statement, attributes = built
     params = {"ids": list(ids)}
     for name, attr in attributes.items():
@@ -74,7 +76,10 @@ def _run(built: tuple, ids, user):
         if value is None:
             return None
         params[name] = value
-    return db.session.execute(statement, params)
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def _role_key(user) -> tuple:
