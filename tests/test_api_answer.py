@@ -43,6 +43,7 @@ def test_a_transitions_answer_is_exactly_the_answer_built_with_url_for(
         answers.append((api, response.get_data()))
     assert all(b'"notice":null' in body for _, body in answers[:2])
     assert b'"notice":"' in answers[2][1]  # the approval links its drafted notice
+    assert all(b'/revisions/1/receipt"' in body for _, body in answers)
     assert environ.get("SCRIPT_NAME", "").encode() + b"/api/v1/applications/" in answers[0][1]
     assert all(app.extensions[urls.EXTENSION_KEY].values())  # built from patterns
     _slow(monkeypatch, app)

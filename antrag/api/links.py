@@ -19,6 +19,16 @@ from ..notices.models import RejectionNotice
 from .urls import api_url
 
 
+def columns(statement, params: dict):
+    """Execute a select of columns (no entities) on the session's connection, without the ORM.
+
+    What the session holds unflushed is flushed first, as its autoflush would."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
+
+
 def application_visible(user):
     """Return the SQL condition of the applications `user` may see (as `Application.can_view`)."""
     role = getattr(user, "role", None)
@@ -76,10 +86,7 @@ def _run(built: tuple, ids, user):
         if value is None:
             return None
         params[name] = value
-    session = db.session()
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, params)
+    return columns(statement, params)
 
 
 def _role_key(user) -> tuple:

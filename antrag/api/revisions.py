@@ -15,9 +15,9 @@ from sqlalchemy import bindparam, select
 from ..applications.models import Application
 from ..applications.revisions import ApplicationRevision, revision
 from ..audit.snapshot import moment
-from ..extensions import db
 from .blueprint import bp
 from .inputs import MAX_ID, get_visible
+from .links import columns
 from .openapi_operations import OBJECT_READ, add, operation, path_id, pdf_ok
 from .openapi_schemas import DATE_TIME, ID, SHA256, TEXT, URL, closed
 from .problems import ApiProblem
@@ -57,7 +57,7 @@ def serialize(application) -> list[dict]:
     """Return the application's revisions, oldest first."""
     if not application.revision_number:  # the row names its latest revision: there is none
         return []
-    rows = db.session.execute(_LISTED, {"application_id": application.id})
+    rows = columns(_LISTED, {"application_id": application.id})
     return [
         {
             "number": r.number,
