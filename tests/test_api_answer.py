@@ -73,3 +73,16 @@ def test_api_url_gives_what_url_for_gives_and_falls_back_where_it_cannot(app):
         assert urls.api_url("api.application_detail", object_id=7) == url_for(
             "api.application_detail", object_id=7
         )
+
+
+def test_the_patterns_kept_are_bounded_whatever_requests_name(app, monkeypatch):
+    """Hosts and script roots come with the request: beyond a bound, url_for serves."""
+    monkeypatch.setattr(urls, "MAX_PATTERNS", 3)
+    app.extensions.pop(urls.EXTENSION_KEY, None)
+    for n in range(6):
+        environ = {"SCRIPT_NAME": f"/root{n}"}
+        with app.test_request_context(f"{BASE}/me", environ_overrides=environ):
+            assert urls.api_url("api.application_detail", object_id=n) == url_for(
+                "api.application_detail", object_id=n
+            )
+    assert len(app.extensions[urls.EXTENSION_KEY]) == 3

@@ -14,6 +14,9 @@ from flask import url_for
 from flask.globals import _cv_request
 
 EXTENSION_KEY = "antrag.api_url_patterns"
+# The server name comes from the request's Host header (no SERVER_NAME is configured), so
+# the patterns kept are bounded: beyond this many, further URLs come from url_for.
+MAX_PATTERNS = 512
 # Two sets of marker values: a pattern is kept only if it reproduces the second set exactly.
 _MARKERS = (730_192_846_517_000, 861_530_274_193_000)
 
@@ -41,7 +44,9 @@ def api_url(endpoint: str, **values) -> str:
     try:
         pattern = patterns[key]
     except KeyError:
-        pattern = patterns[key] = _pattern(ctx.app, endpoint, tuple(values))
+        pattern = _pattern(ctx.app, endpoint, tuple(values))
+        if len(patterns) < MAX_PATTERNS:
+            patterns[key] = pattern
     if pattern is None:
         return url_for(endpoint, **values)
     return pattern.format(*values.values())
