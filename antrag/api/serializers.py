@@ -5,9 +5,12 @@ The OpenAPI document (`openapi.py`) describes exactly these shapes; the tests va
 every representation against it.
 """
 
+import functools
 import json
 from datetime import date, datetime
 from decimal import Decimal
+
+from sqlalchemy import bindparam, select
 
 from ..accounts.models import ROLE_LABELS
 from ..applications.models import FIELDS_OF_ACTION
@@ -299,7 +302,6 @@ def funding_notice(found, user) -> dict:
     from ..funding.rules import called_off, ordered, paid
 
     called = called_off(found)
-    proof = found_proof(found)
     return {
         "id": found.id,
         "file_reference": found.file_reference,
@@ -329,7 +331,7 @@ def funding_notice(found, user) -> dict:
             "left": money(found.amount - called),
         },
         "call_off_ids": [c.id for c in found.call_offs],
-        "proof_of_use_id": proof.id if proof else None,
+        "proof_of_use_id": proof_of_use_id(found),
     }
 
 
@@ -391,11 +393,19 @@ def amendment_notice(found, user) -> dict:
     }
 
 
-def found_proof(notice):
-    from ..extensions import db
+@functools.cache
+def _proof_of_notice():
+    """The id of a notice's proof of use (there is at most one), built once."""
     from ..funding.models import ProofOfUse
 
-    return db.session.scalar(db.select(ProofOfUse).filter_by(notice_id=notice.id))
+    return select(ProofOfUse.id).where(ProofOfUse.notice_id == bindparam("notice_id"))
+
+
+def proof_of_use_id(notice) -> int | None:
+    """Return the id of the notice's proof of use, or None."""
+    from .links import columns
+
+    return columns(_proof_of_notice(), {"notice_id": notice.id}).scalar()
 
 
 def call_off(found, user) -> dict:
