@@ -12,6 +12,7 @@ functions (they could add values per request).
 
 from flask import url_for
 from flask.globals import _cv_request
+from werkzeug.routing import BuildError
 
 EXTENSION_KEY = "antrag.api_url_patterns"
 # The server name comes from the request's Host header (no SERVER_NAME is configured), so
@@ -24,12 +25,12 @@ _MARKERS = (730_192_846_517_000, 861_530_274_193_000)
 def api_url(endpoint: str, **values) -> str:
     """Return `url_for(endpoint, **values)` for integer values, from the endpoint's pattern."""
     ctx = _cv_request.get(None)
-    if ctx is None:
+    adapter = ctx.url_adapter if ctx is not None else None
+    if adapter is None:  # outside a request, or a request the URL map could not bind
         return url_for(endpoint, **values)
     for value in values.values():
         if type(value) is not int:
             return url_for(endpoint, **values)
-    adapter = ctx.url_adapter
     key = (
         endpoint,
         tuple(values),
@@ -56,9 +57,13 @@ def _pattern(app, endpoint: str, names: tuple) -> str | None:
     """Return the endpoint's URL as a format string of its values in order, or None."""
     if any(app.url_default_functions.values()):
         return None
-    built = [
-        url_for(endpoint, **{name: base + n for n, name in enumerate(names)}) for base in _MARKERS
-    ]
+    try:
+        built = [
+            url_for(endpoint, **{name: base + n for n, name in enumerate(names)})
+            for base in _MARKERS
+        ]
+    except (BuildError, ValueError):  # e.g. a converter that takes no number this large
+        return None
     pattern = built[0].replace("{", "{{").replace("}", "}}")
     for n, _name in enumerate(names):
         marker = str(_MARKERS[0] + n)
