@@ -7,8 +7,7 @@ query per kind of target), not row by row.
 
 import functools
 
-from flask import url_for
-from sqlalchemy import exists, false, select
+from sqlalchemy import bindparam, exists, false, select
 
 from ..applications.models import Application
 from ..engine.models import Case
@@ -17,6 +16,17 @@ from ..extensions import db
 from ..funding.models import FundingNotice
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
 from ..notices.models import RejectionNotice
+from .urls import api_url
+
+
+def columns(statement, params: dict):
+    """Execute a select of columns (no entities) on the session's connection, without the ORM.
+
+    What the session holds unflushed is flushed first, as its autoflush would."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def application_visible(user):
@@ -40,17 +50,75 @@ def application_visible(user):
     return false()
 
 
+class _Caller:
+    """A stand-in for the caller in a visibility rule: its ids are bound parameters.
+
+    A rule given it yields a statement that serves every caller of the same role, built
+    once (`_built`); the caller's own ids go in as parameters (`_run`)."""
+
+    def __init__(self, role, is_authenticated):
+        self.role = role
+        self.is_authenticated = is_authenticated
+        self.id = bindparam("caller_id")
+        self.municipality_id = bindparam("caller_municipality_id")
+
+
+CALLER_PARAMS = {"caller_id": "id", "caller_municipality_id": "municipality_id"}
+
+
+def _built(statement) -> tuple:
+    """Return `statement` with the caller's attributes it binds: {parameter: attribute}."""
+    bound = statement.compile().params
+    return statement, {name: attr for name, attr in CALLER_PARAMS.items() if name in bound}
+
+
+def _run(built: tuple, ids, user):
+    """Execute a statement of `_built` for `user` and some ids; None where it cannot serve.
+
+    It cannot where the caller lacks a value it binds: `= NULL` is not what the rule says
+    with None (`IS NULL`), so the caller's statement is built as before. It runs on the
+    session's connection (rows of columns need no ORM), after the autoflush the session
+    would do."""
+    statement, attributes = built
+    params = {"ids": list(ids)}
+    for name, attr in attributes.items():
+        value = getattr(user, attr, None)
+        if value is None:
+            return None
+        params[name] = value
+    return columns(statement, params)
+
+
+def _role_key(user) -> tuple:
+    return (getattr(user, "role", None), bool(getattr(user, "is_authenticated", False)))
+
+
+@functools.cache
+def _notices_of_applications(model, role: str | None, is_authenticated: bool) -> tuple:
+    """Return the statement of the visible notices of `model` of some applications."""
+    return _built(
+        select(model.application_id, model.id)
+        .join(Case, Case.id == model.case_id)
+        .where(
+            model.application_id.in_(bindparam("ids", expanding=True)),
+            model.visible_to(_Caller(role, is_authenticated)),
+        )
+    )
+
+
 def _visible_notices(model, application_ids, user) -> dict[int, str]:
     """Return {application id: URL of its notice of `model`} for the notices `user` may see."""
     if not application_ids:
         return {}
-    rows = db.session.execute(
-        select(model.application_id, model.id)
-        .join(Case, Case.id == model.case_id)
-        .where(model.application_id.in_(application_ids), model.visible_to(user))
-    )
+    rows = _run(_notices_of_applications(model, *_role_key(user)), application_ids, user)
+    if rows is None:
+        rows = db.session.execute(
+            select(model.application_id, model.id)
+            .join(Case, Case.id == model.case_id)
+            .where(model.application_id.in_(application_ids), model.visible_to(user))
+        )
     endpoint = f"api.{'funding' if model is FundingNotice else 'rejection'}_notice_detail"
-    return {application_id: url_for(endpoint, object_id=id_) for application_id, id_ in rows}
+    return {application_id: api_url(endpoint, object_id=id_) for application_id, id_ in rows}
 
 
 # The effects that draft the notice deciding an application, and the notice's model.
@@ -87,20 +155,32 @@ def application_links(rows, user) -> dict[int, dict]:
     return {row.id: {"notice": notices.get(row.id)} for row in rows}
 
 
+@functools.cache
+def _visible_applications(role: str | None, is_authenticated: bool) -> tuple:
+    """Return the statement of the ids among some applications that a caller may see."""
+    return _built(
+        select(Application.id).where(
+            Application.id.in_(bindparam("ids", expanding=True)),
+            application_visible(_Caller(role, is_authenticated)),
+        )
+    )
+
+
 def notice_links(rows, user) -> dict[int, dict]:
     """Return the `application` link of each notice, where the caller may see the application."""
     ids = {row.application_id for row in rows}
     visible = set()
     if ids:
-        visible = set(
-            db.session.scalars(
+        found = _run(_visible_applications(*_role_key(user)), ids, user)
+        if found is None:
+            found = db.session.execute(
                 select(Application.id).where(Application.id.in_(ids), application_visible(user))
             )
-        )
+        visible = set(found.scalars())
     return {
         row.id: {
             "application": (
-                url_for("api.application_detail", object_id=row.application_id)
+                api_url("api.application_detail", object_id=row.application_id)
                 if row.application_id in visible
                 else None
             )

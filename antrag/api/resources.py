@@ -4,10 +4,11 @@ Each resource names its model, its workflow, its serializer and the query of wha
 list; the list query must agree with the model's `can_view` (a test checks it row by row).
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import jsonify, url_for
+from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import false, select
 from sqlalchemy.orm import joinedload
@@ -31,6 +32,7 @@ from .inputs import get_int, get_visible, json_body
 from .links import application_links, application_visible, notice_links
 from .listing import list_view, visible_query
 from .problems import invalid
+from .urls import api_url
 
 
 @dataclass(frozen=True)
@@ -55,24 +57,31 @@ class Resource:
     link_names: tuple = ()
 
     def url(self, obj) -> str:
-        return url_for(f"api.{self.name}_detail", object_id=obj.id)
+        return api_url(_endpoints(self.name)[0], object_id=obj.id)
 
     def represent(self, obj, user, *, detail: bool, links: dict | None = None) -> dict:
         """Return the resource's JSON: its fields, its case fields, and on detail its actions.
 
         `links` are the object's links to other resources if computed for a page already."""
         body = self.serialize(obj, user) | serializers.case_fields(obj.case)
+        detail_endpoint, history_endpoint, transitions_endpoint = _endpoints(self.name)
         body["links"] = {
-            "self": self.url(obj),
-            "history": url_for(f"api.{self.name}_history", object_id=obj.id),
-            "transitions": url_for(f"api.{self.name}_transitions", object_id=obj.id),
-            "html": url_for(obj.ENDPOINT, **obj.url_values()),
+            "self": api_url(detail_endpoint, object_id=obj.id),
+            "history": api_url(history_endpoint, object_id=obj.id),
+            "transitions": api_url(transitions_endpoint, object_id=obj.id),
+            "html": api_url(obj.ENDPOINT, **obj.url_values()),
         }
         if self.links is not None:
             body["links"] |= links if links is not None else self.links([obj], user)[obj.id]
         if detail:
             body["actions"] = serializers.actions(obj.case, user, obj)
         return body
+
+
+@functools.cache
+def _endpoints(name: str) -> tuple[str, str, str]:
+    """Return the endpoints of a resource's detail, history and transitions."""
+    return (f"api.{name}_detail", f"api.{name}_history", f"api.{name}_transitions")
 
 
 def _notice_visible(user):

@@ -8,19 +8,20 @@ Whoever may read the application may read its revisions; anyone else gets 404.
 
 import io
 
-from flask import send_file, url_for
+from flask import send_file
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
 from ..applications.models import Application
 from ..applications.revisions import ApplicationRevision, revision
 from ..audit.snapshot import moment
-from ..extensions import db
 from .blueprint import bp
 from .inputs import MAX_ID, get_visible
+from .links import columns
 from .openapi_operations import OBJECT_READ, add, operation, path_id, pdf_ok
 from .openapi_schemas import DATE_TIME, ID, SHA256, TEXT, URL, closed
 from .problems import ApiProblem
+from .urls import api_url
 
 TAG = "Anträge auf Mitgliedschaft"
 NOT_FOUND = "Diese Ressource gibt es nicht, oder Sie dürfen sie nicht sehen."
@@ -56,7 +57,7 @@ def serialize(application) -> list[dict]:
     """Return the application's revisions, oldest first."""
     if not application.revision_number:  # the row names its latest revision: there is none
         return []
-    rows = db.session.execute(_LISTED, {"application_id": application.id})
+    rows = columns(_LISTED, {"application_id": application.id})
     return [
         {
             "number": r.number,
@@ -64,7 +65,7 @@ def serialize(application) -> list[dict]:
             "received_at": moment(r.received_at),
             "file_reference": r.file_reference,
             "content_hash": r.content_hash,
-            "receipt_url": url_for(
+            "receipt_url": api_url(
                 "api.application_receipt", object_id=application.id, number=r.number
             ),
         }

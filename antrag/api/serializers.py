@@ -5,11 +5,12 @@ The OpenAPI document (`openapi.py`) describes exactly these shapes; the tests va
 every representation against it.
 """
 
+import functools
 import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import url_for
+from sqlalchemy import bindparam, select
 
 from ..accounts.models import ROLE_LABELS
 from ..applications.models import FIELDS_OF_ACTION
@@ -17,6 +18,7 @@ from ..cases.page import ACTOR_LABELS, HISTORY_ROLE_LABELS
 from ..engine import Case, available_actions, history, workflows
 from ..engine.definitions import WorkflowDefinition
 from .proof_review_fields import review_fields
+from .urls import api_url
 
 CENT = Decimal("0.01")
 
@@ -286,7 +288,7 @@ def application(found, user) -> dict:
         "attachments": [
             attachment(
                 a,
-                url_for("api.application_attachment", object_id=found.id, attachment_id=a.id),
+                api_url("api.application_attachment", object_id=found.id, attachment_id=a.id),
             )
             for a in found.attachments
         ],
@@ -300,7 +302,6 @@ def funding_notice(found, user) -> dict:
     from ..funding.rules import called_off, ordered, paid
 
     called = called_off(found)
-    proof = found_proof(found)
     return {
         "id": found.id,
         "file_reference": found.file_reference,
@@ -320,7 +321,7 @@ def funding_notice(found, user) -> dict:
         "final_at": moment(found.final_at),
         "court": court_name(found),
         "service": service(found),
-        "pdf_url": url_for("api.notice_pdf", object_id=found.id) if found.pdf_stored_name else None,
+        "pdf_url": api_url("api.notice_pdf", object_id=found.id) if found.pdf_stored_name else None,
         "pdf_sha256": found.pdf_sha256,
         "figures": {
             "approved": money(found.amount),
@@ -330,7 +331,7 @@ def funding_notice(found, user) -> dict:
             "left": money(found.amount - called),
         },
         "call_off_ids": [c.id for c in found.call_offs],
-        "proof_of_use_id": proof.id if proof else None,
+        "proof_of_use_id": proof_of_use_id(found),
     }
 
 
@@ -351,7 +352,7 @@ def rejection_notice(found, user) -> dict:
         "final_at": moment(found.final_at),
         "service": service(found),
         "pdf_url": (
-            url_for("api.rejection_notice_pdf", object_id=found.id)
+            api_url("api.rejection_notice_pdf", object_id=found.id)
             if found.pdf_stored_name
             else None
         ),
@@ -384,7 +385,7 @@ def amendment_notice(found, user) -> dict:
         "final_at": moment(found.final_at),
         "service": service(found),
         "pdf_url": (
-            url_for("api.amendment_notice_pdf", object_id=found.id)
+            api_url("api.amendment_notice_pdf", object_id=found.id)
             if found.pdf_stored_name
             else None
         ),
@@ -392,11 +393,19 @@ def amendment_notice(found, user) -> dict:
     }
 
 
-def found_proof(notice):
-    from ..extensions import db
+@functools.cache
+def _proof_of_notice():
+    """The id of a notice's proof of use (there is at most one), built once."""
     from ..funding.models import ProofOfUse
 
-    return db.session.scalar(db.select(ProofOfUse).filter_by(notice_id=notice.id))
+    return select(ProofOfUse.id).where(ProofOfUse.notice_id == bindparam("notice_id"))
+
+
+def proof_of_use_id(notice) -> int | None:
+    """Return the id of the notice's proof of use, or None."""
+    from .links import columns
+
+    return columns(_proof_of_notice(), {"notice_id": notice.id}).scalar()
 
 
 def call_off(found, user) -> dict:
@@ -462,7 +471,7 @@ def proof_of_use(found, user) -> dict:
         "paid": money(paid(found.notice)),
         "missing": proof_gaps(found),
         "attachments": [
-            attachment(a, url_for("api.proof_attachment", object_id=found.id, attachment_id=a.id))
+            attachment(a, api_url("api.proof_attachment", object_id=found.id, attachment_id=a.id))
             for a in found.attachments
         ],
         "submitted_at": moment(found.submitted_at),

@@ -13,6 +13,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..engine import effect, guard
 from ..engine.calendar import BERLIN
@@ -95,7 +96,7 @@ def early_start_approved_if_begun(ctx) -> bool:
 
 @guard(
     "early_start_pending",
-    lambda ctx: _(
+    _l(
         "Über einen vorzeitigen Maßnahmebeginn ist nicht zu entscheiden: "
         "Die Kommune hat ihn nicht beantragt, oder er ist bereits entschieden."
     ),

@@ -256,16 +256,22 @@ def available_actions(case: Case, actor, subject=None) -> list[Action]:
     """Return the actions the actor's role has in the current state, each with its verdict."""
     definition = workflows().get(case.workflow, case.workflow_version)
     subject = subject if subject is not None else subject_of(case, definition)
+    role, now = actor.role, utcnow()  # every verdict judges the same moment
+    refusals: dict[str, str] = {}  # a guard's fixed message, translated once per call
     actions = []
     for transition in definition.outgoing(case.state):
-        if actor.role not in transition.roles:
+        if role not in transition.roles:
             continue
-        ctx = TransitionContext(case, subject, actor, definition, transition)
+        ctx = TransitionContext(case, subject, actor, definition, transition, now=now)
         reason = None
         for name in transition.guards:
             guard = GUARDS[name]
             if not guard.check(ctx):
-                reason = guard.refusal(ctx)
+                reason = refusals.get(name)
+                if reason is None:
+                    reason = guard.refusal(ctx)
+                    if not callable(guard.message):
+                        refusals[name] = reason
                 break
         actions.append(
             Action(transition.trigger, transition.label, reason is None, reason, transition)
