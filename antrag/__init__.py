@@ -162,12 +162,21 @@ def _sqlite_begin(connection):
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _sqlite_begin_after_reads(connection, cursor, statement, parameters, context, many):
-    """Begin IMMEDIATE before a write transaction's first statement after its read phase."""
+    """Begin IMMEDIATE before a write transaction's first statement after its read phase.
+
+    A statement that writes begins it even inside the read phase, which ends there: what it
+    writes belongs to the transaction and goes with its commit or rollback, never on its own.
+    """
     dbapi_connection = cursor.connection
-    if getattr(dbapi_connection, "begin_later", False) and not in_read_phase():
+    if getattr(dbapi_connection, "begin_later", False) and (
+        not in_read_phase() or statement.lstrip()[:6].upper() not in READING
+    ):
         dbapi_connection.begin_later = False
         # The statement's own error handling wraps a failure (as for the statement itself).
         _begin_immediate(dbapi_connection, connection.engine.url.database, cursor.execute)
+
+
+READING = frozenset({"SELECT", "PRAGMA"})  # statements that only read (the first word)
 
 
 def _begin_immediate(dbapi_connection, database: str | None, run) -> None:

@@ -16,7 +16,7 @@ idempotency key), runs the block unchanged.
 
 from contextlib import contextmanager
 
-from flask import g
+from flask import g, has_app_context
 
 from .extensions import db
 
@@ -52,7 +52,7 @@ def commit_keeping_rows() -> None:
 
 def in_read_phase() -> bool:
     """Return whether the current request runs a read phase (see `_sqlite_begin`)."""
-    return g.get("sqlite_read_phase", False)
+    return has_app_context() and g.get("sqlite_read_phase", False)
 
 
 def holds_write_lock(session) -> bool:

@@ -89,3 +89,15 @@ def test_a_second_read_phase_before_the_first_write_still_holds_nothing(app):
         assert other_writer_blocked(app)
         db.session.rollback()
         assert not other_writer_blocked(app)
+
+
+def test_a_write_in_a_read_phase_begins_the_transaction_there(app, world):
+    """It is not committed on its own: it goes with the transaction's rollback."""
+    with app.test_request_context("/", method="POST"):
+        with read_phase():
+            db.session.execute(text("SELECT 1"))
+            db.session.execute(text("UPDATE user SET name = 'Neu' WHERE id = :id"), {"id": 1})
+            assert other_writer_blocked(app)
+        db.session.rollback()
+        assert not other_writer_blocked(app)
+    assert db.session.scalar(text("SELECT name FROM user WHERE id = 1")) != "Neu"
