@@ -114,7 +114,7 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     # The case is new in this transaction, seen by no one else: its chain starts here, no
     # lock and no look-up needed (`history.append` does both for a running case).
     history.link(seal(entry, subject), None)
-    db.session.add(entry)
+    history.insert_now(entry)
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
     return case
 
