@@ -42,9 +42,9 @@ def reserved_for(notice: FundingNotice) -> Decimal:
 
 def reserve(notice: FundingNotice, case_id: int) -> None:
     """Reserve the notice's amount against its round; raise BudgetExhausted if it does not fit."""
-    if not _move(notice, notice.amount, reserved=notice.amount):
+    amount = notice.amount
+    if not _book(notice, "reservation", amount, case_id, fits=amount, reserved=amount):
         raise BudgetExhausted(notice.round_id)
-    _book(notice, "reservation", notice.amount, case_id)
 
 
 def release(notice: FundingNotice, case_id: int) -> None:
@@ -52,8 +52,7 @@ def release(notice: FundingNotice, case_id: int) -> None:
     amount = reserved_for(notice)
     if not amount:
         return
-    _move(notice, None, reserved=-amount)
-    _book(notice, "release", amount, case_id)
+    _book(notice, "release", amount, case_id, reserved=-amount)
 
 
 def commit(notice: FundingNotice, case_id: int) -> None:
@@ -64,9 +63,9 @@ def commit(notice: FundingNotice, case_id: int) -> None:
     """
     amount = notice.amount
     if reserved_for(notice) == amount:
-        _move(notice, None, reserved=-amount, committed=amount)
-        _book(notice, "release", amount, case_id)
-    elif not _move(notice, amount, committed=amount):
+        _book(notice, "release", amount, case_id, reserved=-amount, committed=amount)
+        _book(notice, "commitment", amount, case_id)
+    elif not _book(notice, "commitment", amount, case_id, fits=amount, committed=amount):
         db.session.expire(notice.round)
         raise GuardRefused(
             _(
@@ -77,13 +76,11 @@ def commit(notice: FundingNotice, case_id: int) -> None:
             ),
             guard="budget_available",
         )
-    _book(notice, "commitment", amount, case_id)
 
 
 def order(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
     """Book a payment order of `amount`: released, not yet confirmed paid (Angewiesen)."""
-    _move(notice, None, ordered=amount)
-    _book(notice, "order", amount, case_id)
+    _book(notice, "order", amount, case_id, ordered=amount)
 
 
 def confirm_payment(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
@@ -91,14 +88,12 @@ def confirm_payment(notice: FundingNotice, amount: Decimal, case_id: int) -> Non
 
     The CHECK `ledger_positive` refuses a payment without an order before it.
     """
-    _move(notice, None, ordered=-amount, paid=amount)
-    _book(notice, "payment", amount, case_id)
+    _book(notice, "payment", amount, case_id, ordered=-amount, paid=amount)
 
 
 def reclaim_due(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
     """Book a decided reclaim as due (ledger kind reclaim_due): not yet money the round has."""
-    _move(notice, None, reclaim_due=amount)
-    _book(notice, "reclaim_due", amount, case_id)
+    _book(notice, "reclaim_due", amount, case_id, reclaim_due=amount)
 
 
 def reclaim_received(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
@@ -106,14 +101,12 @@ def reclaim_received(notice: FundingNotice, amount: Decimal, case_id: int) -> No
 
     Interest is not booked here: it is revenue of the state, not of the round's budget.
     """
-    _move(notice, None, reclaim_due=-amount, reclaimed=amount)
-    _book(notice, "reclaim_received", amount, case_id)
+    _book(notice, "reclaim_received", amount, case_id, reclaim_due=-amount, reclaimed=amount)
 
 
 def reclaim_cancelled(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
     """Take a due reclaim off the books (the court annulled the reclaim notice)."""
-    _move(notice, None, reclaim_due=-amount)
-    _book(notice, "reclaim_cancelled", amount, case_id)
+    _book(notice, "reclaim_cancelled", amount, case_id, reclaim_due=-amount)
 
 
 def reduce(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
@@ -121,8 +114,7 @@ def reduce(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
 
     The amount flows back into what the round can commit; the caller holds the notice's lock.
     """
-    _move(notice, None, committed=-amount)
-    _book(notice, "reduction", amount, case_id)
+    _book(notice, "reduction", amount, case_id, committed=-amount)
 
 
 def pay(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
@@ -157,8 +149,7 @@ def decommit(notice: FundingNotice, case_id: int) -> None:
     amount = notice.amount - paid_on(notice)
     if booked is not None or amount <= 0:
         return
-    _move(notice, None, committed=-amount, decommitted=amount)
-    _book(notice, "decommitment", amount, case_id)
+    _book(notice, "decommitment", amount, case_id, committed=-amount, decommitted=amount)
 
 
 def annul(notice: FundingNotice, case_id: int) -> None:
@@ -166,20 +157,62 @@ def annul(notice: FundingNotice, case_id: int) -> None:
 
     What was paid on it stays booked as paid; getting it back is a reclaim of its own.
     """
-    _move(notice, None, committed=-notice.amount)
-    _book(notice, "annulment", notice.amount, case_id)
+    _book(notice, "annulment", notice.amount, case_id, committed=-notice.amount)
 
 
-def _move(notice: FundingNotice, fits: Decimal | None, **deltas: Decimal) -> bool:
-    """Add the signed `deltas` to the round's running totals in one UPDATE; return whether.
+# Ledger entries are written with statements built once, not the session's unit of work:
+# nothing reads them back in the transaction that books them.
+_ENTRY = BudgetEntry.__table__.insert()
+_ENTRY_COLUMNS = ["round_id", "notice_id", "kind", "amount", "case_id", "created_at"]
+# The round's totals that a booking changes in the database, behind the session's back.
+_TOTALS = ["committed", "reserved", "ordered", "paid", "reclaimed", "reclaim_due", "decommitted"]
 
-    With `fits`, the UPDATE changes nothing unless that amount still fits into what the
-    round can promise or commit (ROOM), checked in the same statement.
+
+def _book(
+    notice: FundingNotice,
+    kind: str,
+    amount: Decimal,
+    case_id: int,
+    fits: Decimal | None = None,
+    **deltas: Decimal,
+) -> bool:
+    """Write a ledger entry and add the signed `deltas` to the round's totals; return whether.
+
+    With `fits`, nothing is booked unless that amount still fits into what the round can
+    promise or commit (ROOM), checked in the guarded UPDATE of the totals. PostgreSQL moves
+    the totals and writes the entry in one statement (the UPDATE in a WITH); SQLite, which
+    has no UPDATE inside WITH, in two.
     """
-    statement = _move_statement(tuple(deltas), fits is not None)
-    params = {f"delta_{name}": value for name, value in deltas.items()}
-    params |= {"of_round": notice.round_id, "fits": fits}
-    return db.session.connection().execute(statement, params).rowcount == 1
+    params = {
+        "of_round": notice.round_id,
+        "fits": fits,
+        "entry_notice": notice.id,
+        "entry_kind": kind,
+        "entry_amount": amount,
+        "entry_case": case_id,
+        "entry_at": utcnow(),
+    }
+    params |= {f"delta_{name}": value for name, value in deltas.items()}
+    connection = db.session.connection()
+    if not deltas:
+        connection.execute(_entry_statement(), params)
+    elif not _moved_and_booked(connection, tuple(deltas), fits is not None, params):
+        return False
+    round_ = db.session.identity_map.get(identity_key(Round, notice.round_id))
+    if round_ is not None:
+        db.session.expire(round_, _TOTALS)
+    return True
+
+
+def _moved_and_booked(connection, names: tuple[str, ...], guarded: bool, params: dict) -> bool:
+    """Move the round's totals `names` and write the entry if they moved; return whether."""
+    if connection.dialect.name == "postgresql":
+        statement = _move_and_book_statement(names, guarded)
+        return connection.execute(statement, params).first() is not None
+    if connection.execute(_move_statement(names, guarded), params).rowcount != 1:
+        return False
+    connection.execute(_entry_statement(), params)
+    return True
 
 
 @functools.cache
@@ -199,26 +232,37 @@ def _move_statement(names: tuple[str, ...], guarded: bool):
     )
 
 
-# Ledger entries are written with one pre-built INSERT, not the session's unit of work:
-# nothing reads them back in the transaction that books them.
-_ENTRY = BudgetEntry.__table__.insert()
-# The round's totals that a booking changes in the database, behind the session's back.
-_TOTALS = ["committed", "reserved", "ordered", "paid", "reclaimed", "reclaim_due", "decommitted"]
+def _entry_values(round_id) -> list:
+    """Return the values of a ledger entry in the order of _ENTRY_COLUMNS, as parameters."""
+    table = BudgetEntry.__table__
+    return [
+        round_id,
+        bindparam("entry_notice", type_=table.c.notice_id.type),
+        bindparam("entry_kind", type_=table.c.kind.type),
+        bindparam("entry_amount", type_=table.c.amount.type),
+        bindparam("entry_case", type_=table.c.case_id.type),
+        bindparam("entry_at", type_=table.c.created_at.type),
+    ]
 
 
-def _book(notice: FundingNotice, kind: str, amount: Decimal, case_id: int) -> None:
-    """Write the ledger entry and make the round, if loaded, re-read its totals."""
-    db.session.connection().execute(
-        _ENTRY,
-        {
-            "round_id": notice.round_id,
-            "notice_id": notice.id,
-            "kind": kind,
-            "amount": amount,
-            "case_id": case_id,
-            "created_at": utcnow(),
-        },
+@functools.cache
+def _entry_statement():
+    """Return the INSERT of a ledger entry, built once."""
+    values = _entry_values(bindparam("of_round", type_=BudgetEntry.__table__.c.round_id.type))
+    return _ENTRY.values(dict(zip(_ENTRY_COLUMNS, values, strict=True)))
+
+
+@functools.cache
+def _move_and_book_statement(names: tuple[str, ...], guarded: bool):
+    """Return `WITH moved AS (UPDATE round … RETURNING id) INSERT INTO budget_entry …`.
+
+    The entry is written only if the guarded UPDATE moved the round (PostgreSQL).
+    """
+    moved = _move_statement(names, guarded).returning(Round.__table__.c.id).cte("moved")
+    rows = select(*_entry_values(moved.c.id)).select_from(moved)
+    # RETURNING says whether it wrote the entry (the driver's rowcount of a WITH is -1).
+    return (
+        _ENTRY.from_select(_ENTRY_COLUMNS, rows)
+        .add_cte(moved)
+        .returning(BudgetEntry.__table__.c.id)
     )
-    round_ = db.session.identity_map.get(identity_key(Round, notice.round_id))
-    if round_ is not None:
-        db.session.expire(round_, _TOTALS)
