@@ -31,13 +31,18 @@ class BudgetExhausted(Exception):
 
 def reserved_for(notice: FundingNotice) -> Decimal:
     """Return the amount the notice holds reserved: its reservations less their releases."""
-    signed = case((BudgetEntry.kind == "release", -BudgetEntry.amount), else_=BudgetEntry.amount)
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(signed), 0)).where(
-            BudgetEntry.notice_id == notice.id, BudgetEntry.kind.in_(("reservation", "release"))
-        )
-    )
+    total = db.session.scalar(_reserved_statement(), {"of_notice": notice.id})
     return Decimal(total).quantize(Decimal("0.01"))
+
+
+@functools.cache
+def _reserved_statement():
+    """Return the sum of a notice's reservations less their releases, built once."""
+    signed = case((BudgetEntry.kind == "release", -BudgetEntry.amount), else_=BudgetEntry.amount)
+    return select(func.coalesce(func.sum(signed), 0)).where(
+        BudgetEntry.notice_id == bindparam("of_notice"),
+        BudgetEntry.kind.in_(("reservation", "release")),
+    )
 
 
 def reserve(notice: FundingNotice, case_id: int) -> None:
@@ -125,12 +130,16 @@ def pay(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
 
 def paid_on(notice: FundingNotice) -> Decimal:
     """Return what the ledger booked as paid on the notice (its payment entries)."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(BudgetEntry.amount), 0)).where(
-            BudgetEntry.notice_id == notice.id, BudgetEntry.kind == "payment"
-        )
-    )
+    total = db.session.scalar(_paid_statement(), {"of_notice": notice.id})
     return Decimal(total).quantize(Decimal("0.01"))
+
+
+@functools.cache
+def _paid_statement():
+    """Return the sum of a notice's payment entries, built once."""
+    return select(func.coalesce(func.sum(BudgetEntry.amount), 0)).where(
+        BudgetEntry.notice_id == bindparam("of_notice"), BudgetEntry.kind == "payment"
+    )
 
 
 def decommit(notice: FundingNotice, case_id: int) -> None:
