@@ -105,6 +105,13 @@ def _write(connection, kind: str, ref_id: int, record, *, new: bool = False) -> 
         connection.execute(visible, {"of_case_id": text.case_id, "visible": text.ministry_visible})
 
 
+def index_new(connection, record) -> None:
+    """Write the document of a record just inserted without the session's flush, if any."""
+    kind = KIND_OF.get(type(record))
+    if kind is not None:
+        _write(connection, kind, record.id, record, new=True)
+
+
 def _expand(connection, keys: set) -> set:
     """Replace a changed municipality by the documents that carry its name."""
     result = {key for key in keys if key[0] != "municipality"}
