@@ -10,6 +10,7 @@ the session) is left to a flush, as before.
 """
 
 import functools
+from typing import NamedTuple
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
@@ -65,33 +66,46 @@ def _columns(mapper) -> tuple:
 
 def _plain(subject) -> bool:
     """Return whether `subject` is only columns that one INSERT can write as a flush would."""
-    from ..audit.record import WATCHED  # written with its administration record by a flush
-
-    session = db.session()
     state = inspect(subject)
-    mapper = state.mapper
-    table = mapper.local_table
-    if not state.transient or mapper.inherits is not None or mapper.version_id_col is not None:
+    shape = _shape(state.mapper)
+    if shape is None or not state.transient:
         return False
-    if type(subject) in WATCHED:
-        return False
+    session = db.session()
     if session.new or session.dirty or session.deleted:
         return False  # what the caller left pending goes with the subject, in one flush
-    if any(relationship.key in subject.__dict__ for relationship in mapper.relationships):
+    given = subject.__dict__
+    if any(key in given for key in shape.related):
         return False
-    if len(table.primary_key.columns) != 1:
-        return False
-    for key, column in _columns(mapper):
-        if column.primary_key and key in subject.__dict__:
-            return False  # an id given by the caller: the flush's business
-        if column.primary_key or key in subject.__dict__:
-            continue
-        if column.server_default is not None:
-            return False  # a value only the database knows: the flush fetches or expires it
+    return shape.key not in given and all(key in given for key in shape.needed)
+
+
+class _Shape(NamedTuple):
+    key: str  # the primary key's attribute: the INSERT returns it
+    related: tuple[str, ...]  # relationships: set on the subject, only a flush writes them
+    needed: tuple[str, ...]  # columns the subject must give: the database would choose them
+
+
+@functools.cache
+def _shape(mapper) -> _Shape | None:
+    """Return what a subject of `mapper` must look like for one INSERT, or None if it can't."""
+    from ..audit.record import WATCHED  # written with its administration record by a flush
+
+    table = mapper.local_table
+    if mapper.inherits is not None or mapper.version_id_col is not None:
+        return None
+    if mapper.class_ in WATCHED or len(table.primary_key.columns) != 1:
+        return None
+    needed, key = [], None
+    for attribute, column in _columns(mapper):
         default = column.default
-        if default is not None and not (default.is_scalar or default.is_callable):
-            return False  # a sequence or SQL expression: the same
-    return True
+        if column.primary_key:
+            key = attribute
+        elif column.server_default is not None or (
+            default is not None and not (default.is_scalar or default.is_callable)
+        ):
+            needed.append(attribute)  # a sequence, SQL expression or server default
+    related = tuple(relationship.key for relationship in mapper.relationships)
+    return _Shape(key, related, tuple(needed))
 
 
 def _written(obj) -> None:
