@@ -28,7 +28,7 @@ from ..i18n import label
 from ..input_text import text_problem
 from ..mail import outbox
 from ..read_phase import read_phase
-from . import guards, history, records
+from . import guards, history, records, rows
 from .calendar import due_at
 from .definitions import TransitionDef, WorkflowDefinition
 from .errors import (
@@ -99,23 +99,26 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     """Create the case of `subject` in the workflow's initial state and record it."""
     definition = workflows().current(workflow_name)
     now = utcnow()
-    case = Case(
-        workflow=definition.name,
-        workflow_version=definition.version,
-        state=definition.initial,
-        version=1,
-        created_at=now,
-        updated_at=now,
+    case = rows.insert_case(
+        {
+            "workflow": definition.name,
+            "workflow_version": definition.version,
+            "state": definition.initial,
+            "version": 1,
+            "assignee_id": None,
+            "due_at": None,
+            "created_at": now,
+            "updated_at": now,
+            "chain_hash": None,  # the first entry's INSERT moves it (the database's trigger)
+        }
     )
-    subject.case = case  # the relationship orders the inserts: case first, then subject
-    db.session.add(subject)
-    db.session.flush()
+    rows.insert_subject(subject, case)
     records.record(definition)  # the version is published from its first case on
     entry = _entry(case, "start", None, definition.initial, actor, comment, {}, now, definition)
     # The case is new in this transaction, seen by no one else: its chain starts here, no
     # lock and no look-up needed (`history.append` does both for a running case).
     history.link(seal(entry, subject), None)
-    db.session.add(entry)
+    history.insert_now(entry)
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
     return case
 

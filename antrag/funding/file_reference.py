@@ -5,7 +5,9 @@ locks it until commit (a row lock on PostgreSQL, the write lock on SQLite), so c
 approvals queue up, and a rollback gives the number back.
 """
 
-from sqlalchemy import update
+import functools
+
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -17,13 +19,8 @@ PREFIX = "DS"
 def next_file_reference(year: int) -> str:
     """Take the next number of `year` in the current transaction and return the reference."""
     for _ in range(3):
-        number = db.session.execute(  # one statement: the new number comes back with it
-            update(FileReferenceCounter)
-            .where(FileReferenceCounter.year == year)
-            .values(last=FileReferenceCounter.last + 1)
-            .returning(FileReferenceCounter.last)
-            .execution_options(synchronize_session=False)
-        ).scalar()
+        # One statement: the new number comes back with it.
+        number = db.session.connection().execute(_take_number(), {"of_year": year}).scalar()
         if number is not None:
             return format_reference(year, number)
         try:  # the first reference of the year: create its row, unless someone just did
@@ -33,6 +30,18 @@ def next_file_reference(year: int) -> str:
         except IntegrityError:
             continue  # a concurrent approval inserted the row first: take the next number
     raise RuntimeError(f"could not take a file reference for {year}")
+
+
+@functools.cache
+def _take_number():
+    """Return the UPDATE … RETURNING that takes a year's next number, built once."""
+    table = FileReferenceCounter.__table__
+    return (
+        update(table)
+        .where(table.c.year == bindparam("of_year"))
+        .values(last=table.c.last + 1)
+        .returning(table.c.last)
+    )
 
 
 def format_reference(year: int, number: int) -> str:

@@ -1,12 +1,13 @@
 """Guards and effects of the funding notice and call-off workflows (proof of use: proof_rules)."""
 
+import functools
 import logging
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .. import engine
 from ..applications.models import FIELDS_OF_ACTION
@@ -55,24 +56,42 @@ def purpose_text(application) -> str:
 
 def called_off(notice: FundingNotice, exclude_id: int | None = None) -> Decimal:
     """Return the sum of the notice's call-offs that still count (not refused or withdrawn)."""
+    params = {"of_notice": notice.id}
+    if exclude_id is not None:
+        params["not_call_off"] = exclude_id
+    total = db.session.scalar(_called_off_statement(exclude_id is not None), params)
+    return Decimal(total).quantize(CENT)
+
+
+@functools.cache
+def _called_off_statement(excluding: bool):
+    """Return the sum of a notice's call-offs that count, built once (with or without one)."""
     query = (
         select(func.coalesce(func.sum(CallOff.amount), 0))
         .join(Case, Case.id == CallOff.case_id)
-        .where(CallOff.notice_id == notice.id, Case.state.not_in(VOID_CALL_OFF_STATES))
+        .where(
+            CallOff.notice_id == bindparam("of_notice"),
+            Case.state.not_in(VOID_CALL_OFF_STATES),
+        )
     )
-    if exclude_id is not None:
-        query = query.where(CallOff.id != exclude_id)
-    return Decimal(db.session.scalar(query)).quantize(CENT)
+    if excluding:
+        query = query.where(CallOff.id != bindparam("not_call_off"))
+    return query
 
 
 def _in_state(notice: FundingNotice, state: str) -> Decimal:
-    return Decimal(
-        db.session.scalar(
-            select(func.coalesce(func.sum(CallOff.amount), 0))
-            .join(Case, Case.id == CallOff.case_id)
-            .where(CallOff.notice_id == notice.id, Case.state == state)
-        )
-    ).quantize(CENT)
+    total = db.session.scalar(_in_state_statement(), {"of_notice": notice.id, "in_state": state})
+    return Decimal(total).quantize(CENT)
+
+
+@functools.cache
+def _in_state_statement():
+    """Return the sum of a notice's call-offs in one state, built once."""
+    return (
+        select(func.coalesce(func.sum(CallOff.amount), 0))
+        .join(Case, Case.id == CallOff.case_id)
+        .where(CallOff.notice_id == bindparam("of_notice"), Case.state == bindparam("in_state"))
+    )
 
 
 def paid(notice: FundingNotice) -> Decimal:

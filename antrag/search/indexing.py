@@ -9,9 +9,10 @@ The full-text index over the documents is the database's own and follows them by
 (see `schema.py`).
 """
 
+import functools
 import logging
 
-from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy import bindparam, delete, event, insert, select, update
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
@@ -58,35 +59,57 @@ def text_of(kind: str, record) -> Text:
     return notice_text(kind, record)
 
 
+@functools.cache
+def _statements():
+    """Return the DELETE, INSERT and message-visibility UPDATE of a document, built once.
+
+    They run after every flush that touches a searchable record (each approval's notice).
+    """
+    remove = delete(TABLE).where(
+        TABLE.c.kind == bindparam("old_kind"), TABLE.c.ref_id == bindparam("old_ref_id")
+    )
+    visible = (
+        update(TABLE)
+        .where(TABLE.c.kind == "message", TABLE.c.case_id == bindparam("of_case_id"))
+        .values(ministry_visible=bindparam("visible"))
+    )
+    return remove, insert(TABLE), visible
+
+
 def _write(connection, kind: str, ref_id: int, record, *, new: bool = False) -> None:
     """Write the document of `record` (None: remove it); `new`: a record first inserted now,
     which can have no document yet."""
+    remove, add, visible = _statements()
     if not new:
-        connection.execute(delete(TABLE).where(TABLE.c.kind == kind, TABLE.c.ref_id == ref_id))
+        connection.execute(remove, {"old_kind": kind, "old_ref_id": ref_id})
     if record is None:
         return
     text = text_of(kind, record)
     connection.execute(
-        insert(TABLE).values(
-            kind=kind,
-            ref_id=ref_id,
-            case_id=text.case_id,
-            municipality_id=text.municipality_id,
-            reference=text.reference,
-            title=text.title[:400],
-            body=text.body,
-            ministry_visible=text.ministry_visible,
-            internal=text.internal,
-            updated_at=utcnow(),
-        )
+        add,
+        {
+            "kind": kind,
+            "ref_id": ref_id,
+            "case_id": text.case_id,
+            "municipality_id": text.municipality_id,
+            "reference": text.reference,
+            "title": text.title[:400],
+            "body": text.body,
+            "ministry_visible": text.ministry_visible,
+            "internal": text.internal,
+            "updated_at": utcnow(),
+        },
     )
     if kind == "application":
         # A draft's messages become visible to the ministry with its submission.
-        connection.execute(
-            update(TABLE)
-            .where(TABLE.c.kind == "message", TABLE.c.case_id == text.case_id)
-            .values(ministry_visible=text.ministry_visible)
-        )
+        connection.execute(visible, {"of_case_id": text.case_id, "visible": text.ministry_visible})
+
+
+def index_new(connection, record) -> None:
+    """Write the document of a record just inserted without the session's flush, if any."""
+    kind = KIND_OF.get(type(record))
+    if kind is not None:
+        _write(connection, kind, record.id, record, new=True)
 
 
 def _expand(connection, keys: set) -> set:
