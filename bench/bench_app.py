@@ -59,24 +59,27 @@ def bare_start_review(case_id: int):
     )
     if result.rowcount != 1:
         abort(409)
-    history.append(
-        HistoryEntry(
-            case_id=case_id,
-            workflow="membership",
-            workflow_version=1,
-            trigger="start_review",
-            from_state="submitted",
-            to_state="in_review",
-            actor_id=user.id,
-            actor_name=user.display_name,
-            actor_role=user.role,
-            comment=None,
-            inputs=history.canonical_inputs({}),
-            created_at=now,
-        )
-    )
+    history.append(_review_entry(case_id, user.id, user.display_name, user.role, now))
     db.session.commit()
     return jsonify(id=case_id, state="in_review", version=version + 1)
+
+
+def _review_entry(case_id: int, actor_id: int, actor_name: str, actor_role: str, now):
+    """The history entry of a bench `start_review` (chained by the caller)."""
+    return HistoryEntry(
+        case_id=case_id,
+        workflow="membership",
+        workflow_version=1,
+        trigger="start_review",
+        from_state="submitted",
+        to_state="in_review",
+        actor_id=actor_id,
+        actor_name=actor_name,
+        actor_role=actor_role,
+        comment=None,
+        inputs=history.canonical_inputs({}),
+        created_at=now,
+    )
 
 
 @functools.cache
@@ -136,20 +139,7 @@ def floor_start_review(case_id: int):
     )
     if moved.rowcount != 1:
         abort(409)
-    entry = HistoryEntry(
-        case_id=case_id,
-        workflow="membership",
-        workflow_version=1,
-        trigger="start_review",
-        from_state="submitted",
-        to_state="in_review",
-        actor_id=user.id,
-        actor_name=user.name,
-        actor_role=user.role,
-        comment=None,
-        inputs=history.canonical_inputs({}),
-        created_at=now,
-    )
+    entry = _review_entry(case_id, user.id, user.name, user.role, now)
     history.insert_now(history.link(entry, case.chain_hash))
     db.session.commit()
     return jsonify(state="in_review", version=version + 1)
