@@ -60,13 +60,23 @@ def enrol_key(page, name: str) -> None:
     page.get_by_role("link", name="Sicherheitsschlüssel verwalten").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sicherheitsschlüssel")
     page.get_by_label("Name des Schlüssels").fill(name)
+    ceremony_ready(page)
     page.get_by_role("button", name="Schlüssel einrichten").press("Enter")
     expect(page.get_by_role("row", name=name)).to_be_visible()
 
 
 def confirm_with_key(page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Anmelden: zweiter Faktor")
+    ceremony_ready(page)
     page.get_by_role("button", name="Mit Sicherheitsschlüssel bestätigen").press("Enter")
+
+
+def ceremony_ready(page) -> None:
+    """Wait for webauthn.js (deferred) to take over the form's submit, on DOMContentLoaded.
+
+    `press` waits for nothing: on a loaded machine the heading can be there while the
+    document still parses, and the button would send the form without the ceremony."""
+    page.wait_for_load_state("domcontentloaded")
 
 
 def test_enrol_log_out_and_log_in_with_password_and_key(page, site, console_errors):
