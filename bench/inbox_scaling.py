@@ -16,7 +16,6 @@ the same for page sizes 20 and 100.
     .venv/bin/python bench/inbox_scaling.py [--database-url postgresql://…] [--explain]
 """
 
-import argparse
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -29,14 +28,12 @@ from antrag.extensions import db  # noqa: E402
 from bench.common import (  # noqa: E402
     OPEN_STATES,
     bulk_cases,
-    drop_database,
     fresh_database,
-    median,
     migrated_app,
     move_sequences_on,
     seed_world,
 )
-from bench.queue_scaling import logged_in_client, page_times, queries_per_page  # noqa: E402
+from bench.queue_scaling import run  # noqa: E402
 
 INBOX_URL = "/eingang/"
 MEMBERSHIP_STATES = OPEN_STATES + ("approved", "rejected", "withdrawn")
@@ -143,54 +140,5 @@ def prepare(database_url: str | None, cases: int) -> str:
     return uri
 
 
-def explain(uri: str) -> None:
-    """Print the plans of the page's statements on cases, with their real parameters."""
-    app, _ = logged_in_client(uri, 20)
-    _, statements = queries_per_page(uri, 20, INBOX_URL)
-    with app.app_context():
-        sqlite = db.engine.dialect.name == "sqlite"
-        prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ANALYZE "
-        raw = db.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            for statement, parameters in statements:
-                if 'FROM "case"' not in statement and "FROM case" not in statement:
-                    continue
-                print(" ".join(statement.split())[:300], "…")
-                cursor.execute(prefix + statement, parameters)
-                for row in cursor.fetchall():
-                    print("   ", row if sqlite else row[0])
-        finally:
-            raw.close()
-        db.engine.dispose()
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite file)")
-    parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--small", type=int, default=1_000)
-    parser.add_argument("--large", type=int, default=100_000)
-    parser.add_argument("--explain", action="store_true", help="print the query plans")
-    args = parser.parse_args()
-
-    medians = {}
-    for size in (args.small, args.large):
-        uri = prepare(args.database_url, size)
-        medians[size] = median(page_times(uri, args.requests, INBOX_URL))
-        counts = {n: queries_per_page(uri, n, INBOX_URL)[0] for n in (20, 100)}
-        print(
-            f"{size:>7} cases: median page {medians[size] * 1000:.1f} ms over "
-            f"{args.requests} requests; SQL queries per page: "
-            + ", ".join(f"{c} at page size {n}" for n, c in counts.items()),
-            flush=True,
-        )
-        if args.explain:
-            explain(uri)
-        drop_database(uri)
-    ratio = medians[args.large] / medians[args.small]
-    print(f"ratio {args.large}/{args.small}: {ratio:.2f} (target <= 1.5)")
-
-
 if __name__ == "__main__":
-    main()
+    run(__doc__.splitlines()[0], prepare, INBOX_URL, ('FROM "case"', "FROM case"))

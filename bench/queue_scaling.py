@@ -104,10 +104,13 @@ def queries_per_page(uri: str, page_size: int, url: str = QUEUE_URL) -> tuple[in
     return len(statements), statements
 
 
-def explain(uri: str) -> None:
-    """Print the plans of the queue's statements on applications, with their real parameters."""
+APPLICATIONS = ("FROM application",)
+
+
+def explain(uri: str, url: str = QUEUE_URL, tables: tuple = APPLICATIONS) -> None:
+    """Print the plans of the page's statements on `tables`, with their real parameters."""
     app, _ = logged_in_client(uri, 20)
-    _, statements = queries_per_page(uri, 20)
+    _, statements = queries_per_page(uri, 20, url)
     with app.app_context():
         sqlite = db.engine.dialect.name == "sqlite"
         prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ANALYZE "
@@ -115,7 +118,7 @@ def explain(uri: str) -> None:
         try:
             cursor = raw.cursor()
             for statement, parameters in statements:
-                if "FROM application" not in statement:
+                if not any(table in statement for table in tables):
                     continue
                 print(" ".join(statement.split())[:300], "…")
                 cursor.execute(prefix + statement, parameters)
@@ -123,10 +126,12 @@ def explain(uri: str) -> None:
                     print("   ", row if sqlite else row[0])
         finally:
             raw.close()
+        db.engine.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run(description: str, prepare, url: str = QUEUE_URL, tables: tuple = APPLICATIONS) -> None:
+    """Measure the page at the small and the large size and print the ratio (the target)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite file)")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--small", type=int, default=1_000)
@@ -137,19 +142,20 @@ def main() -> None:
     medians = {}
     for size in (args.small, args.large):
         uri = prepare(args.database_url, size)
-        medians[size] = median(page_times(uri, args.requests))
-        counts = {n: queries_per_page(uri, n)[0] for n in (20, 100)}
+        medians[size] = median(page_times(uri, args.requests, url))
+        counts = {n: queries_per_page(uri, n, url)[0] for n in (20, 100)}
         print(
             f"{size:>7} cases: median page {medians[size] * 1000:.1f} ms over "
             f"{args.requests} requests; SQL queries per page: "
-            + ", ".join(f"{c} at page size {n}" for n, c in counts.items())
+            + ", ".join(f"{c} at page size {n}" for n, c in counts.items()),
+            flush=True,
         )
         if args.explain:
-            explain(uri)
+            explain(uri, url, tables)
         drop_database(uri)
     ratio = medians[args.large] / medians[args.small]
     print(f"ratio {args.large}/{args.small}: {ratio:.2f} (target <= 1.5)")
 
 
 if __name__ == "__main__":
-    main()
+    run(__doc__.splitlines()[0], prepare)

@@ -1,37 +1,22 @@
 """Resubmitted applications are marked in the review queue and the inbox, linking to the diff."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from conftest import extra_round
+from engine_support import send_back_and_resubmit
 from sql_support import counted_statements
 
-from antrag import engine
-from antrag.applications.models import Application
 from antrag.extensions import db
 
 MARK = "erneut eingereicht (Fassung 2)"
-
-
-def fire(application, trigger, actor, comment=None):
-    db.session.expire_all()
-    case = db.session.get(Application, application.id).case
-    engine.fire(case.id, trigger, actor, version=case.version, comment=comment)
-    db.session.commit()
 
 
 @pytest.fixture
 def resubmitted(world, make_application):
     """Speyer's application sent back for changes and resubmitted with a new amount."""
     application = make_application("submitted")
-    fire(application, "start_review", world.users.reviewer)
-    fire(application, "request_changes", world.users.reviewer, "Bitte Eigenanteil erhöhen.")
-    found = db.session.get(Application, application.id)
-    found.requested_amount = Decimal("55000.00")
-    found.own_contribution = Decimal("12500.00")  # the financing plan still adds up
-    db.session.commit()
-    fire(application, "resubmit", world.users.speyer)
+    send_back_and_resubmit(application, world)
     return application
 
 

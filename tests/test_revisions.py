@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from engine_support import fire_committed
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from antrag import engine
 from antrag.applications.models import Application, Project
 from antrag.applications.revision_diff import diff
 from antrag.applications.revisions import GENESIS, ApplicationRevision, revisions_of
@@ -23,27 +23,20 @@ SUBMITTED = datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC)
 RESUBMITTED = datetime(2026, 12, 3, 14, 5, tzinfo=UTC)
 
 
-def fire(application, trigger, actor, comment=None):
-    db.session.expire_all()
-    case = db.session.get(Application, application.id).case
-    engine.fire(case.id, trigger, actor, version=case.version, comment=comment)
-    db.session.commit()
-
-
 @pytest.fixture
 def submitted(world, make_application):
     """An application submitted at a frozen moment (revision 1)."""
     application = make_application("draft")
     with frozen_at(SUBMITTED):
-        fire(application, "submit", world.users.speyer)
+        fire_committed(application, "submit", world.users.speyer)
     return application
 
 
 @pytest.fixture
 def resubmitted(world, submitted):
     """The same application, changed after a change request and resubmitted (revision 2)."""
-    fire(submitted, "start_review", world.users.reviewer)
-    fire(submitted, "request_changes", world.users.reviewer, "Bitte zwei Projekte.")
+    fire_committed(submitted, "start_review", world.users.reviewer)
+    fire_committed(submitted, "request_changes", world.users.reviewer, "Bitte zwei Projekte.")
     found = db.session.get(Application, submitted.id)
     found.contact_phone = "06232 14-99"
     found.requested_amount = Decimal("50000.00")
@@ -63,7 +56,7 @@ def resubmitted(world, submitted):
     )
     db.session.commit()
     with frozen_at(RESUBMITTED):
-        fire(submitted, "resubmit", world.users.speyer)
+        fire_committed(submitted, "resubmit", world.users.speyer)
     return submitted
 
 
@@ -133,8 +126,8 @@ def test_the_diff_names_every_changed_field_old_and_new(resubmitted):
 def test_a_removed_project_and_a_new_attachment_show(world, submitted):
     from antrag.applications.storage import minimal_pdf, store_pdf
 
-    fire(submitted, "start_review", world.users.reviewer)
-    fire(submitted, "request_changes", world.users.reviewer, "Neuer Beschluss.")
+    fire_committed(submitted, "start_review", world.users.reviewer)
+    fire_committed(submitted, "request_changes", world.users.reviewer, "Neuer Beschluss.")
     found = db.session.get(Application, submitted.id)
     old = found.projects[0]
     found.projects.remove(old)
@@ -151,7 +144,7 @@ def test_a_removed_project_and_a_new_attachment_show(world, submitted):
     )
     store_pdf(found, minimal_pdf(), "Ratsbeschluss-neu.pdf", world.users.speyer)
     db.session.commit()
-    fire(submitted, "resubmit", world.users.speyer)
+    fire_committed(submitted, "resubmit", world.users.speyer)
 
     changes = diff(*revisions_of(submitted.id))
 

@@ -4,26 +4,16 @@ import io
 import json
 import zipfile
 from datetime import UTC, datetime
-from decimal import Decimal
 
 import pytest
 from api_support import Api, assert_ok, token_for
+from engine_support import fire_committed, send_back_and_resubmit
 from letters_support import text_of
 
-from antrag import engine
-from antrag.applications.models import Application
 from antrag.applications.revisions import revisions_of
 from antrag.clock import frozen_at
-from antrag.extensions import db
 
 SUBMITTED = datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC)
-
-
-def fire(application, trigger, actor, comment=None):
-    db.session.expire_all()
-    case = db.session.get(Application, application.id).case
-    engine.fire(case.id, trigger, actor, version=case.version, comment=comment)
-    db.session.commit()
 
 
 @pytest.fixture
@@ -31,15 +21,8 @@ def resubmitted(world, make_application):
     """Speyer's application submitted, sent back for changes and resubmitted with a new amount."""
     application = make_application("draft")
     with frozen_at(SUBMITTED):
-        fire(application, "submit", world.users.speyer)
-    fire(application, "start_review", world.users.reviewer)
-    fire(application, "request_changes", world.users.reviewer, "Bitte Eigenanteil erhöhen.")
-    found = db.session.get(Application, application.id)
-    found.requested_amount = Decimal("55000.00")
-    found.own_contribution = Decimal("12500.00")
-    found.projects[0].title = "Bürgerbüro online"
-    db.session.commit()
-    fire(application, "resubmit", world.users.speyer)
+        fire_committed(application, "submit", world.users.speyer)
+    send_back_and_resubmit(application, world, project_title="Bürgerbüro online")
     return application
 
 
