@@ -23,7 +23,7 @@ def _slow(monkeypatch, app):
 
 @pytest.mark.parametrize("environ", ROOTS)
 def test_a_transitions_answer_is_exactly_the_answer_built_with_url_for(
-    app, client, world, make_application, monkeypatch, environ
+    app, client, world, make_application, monkeypatch, environ, same_day
 ):
     world.users.reviewer.can_sign = True
     db.session.commit()

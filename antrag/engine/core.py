@@ -143,9 +143,10 @@ def fire(
     # case's state, version and chain head, and what the guards read of other rows is
     # enforced by the database where it matters (the round slot, the budget).
     with read_phase():
-        case, definition, subject, transition, ctx, case_values, effects = _checked(
+        ctx, case_values, effects = _checked(
             case_id, trigger, actor, version, comment, inputs, subject
         )
+    case, subject, definition, transition = ctx.case, ctx.subject, ctx.definition, ctx.transition
     from_state = case.state
     # The compare-and-set moves the case (and checks the chain head read with it); from here
     # the case row is ours (PostgreSQL's row lock, SQLite's write lock) until commit.
@@ -181,7 +182,11 @@ def fire(
 
 
 def _checked(case_id, trigger, actor, version, comment, inputs, subject):
-    """Load what `fire` needs and run every check and guard; raise if the transition may not run."""
+    """Load what `fire` needs and run every check and guard; raise if the transition may not run.
+
+    Return the transition's context, the case columns its case effects set, and its other
+    effects in order.
+    """
     case = db.session.get(Case, case_id)
     if case is None:
         raise NotVisible(_("Der Vorgang wurde nicht gefunden."))
@@ -237,7 +242,7 @@ def _checked(case_id, trigger, actor, version, comment, inputs, subject):
             case_values |= EFFECTS[name](ctx)
         else:
             effects.append(EFFECTS[name])
-    return case, definition, subject, transition, ctx, case_values, effects
+    return ctx, case_values, effects
 
 
 def touch(case: Case, version: int) -> None:
