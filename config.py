@@ -44,6 +44,9 @@ class Config:
     # whose transaction is still committing is not passed over by a cursor (api/listing.py);
     # longer than any write transaction takes.
     API_SYNC_SETTLE_SECONDS = 5
+    # A database server's pooled connection that sat idle this long is tested with a round
+    # trip before use; a younger one only by looking at its socket (antrag/db_liveness.py).
+    DATABASE_PING_AFTER_SECONDS = 10
     # Public forms (meeting registration, barrier report): at most this many sent per client
     # address and per e-mail address within the window, for each form; more get a 429 page.
     PUBLIC_FORM_WINDOW_MINUTES = 60
@@ -323,6 +326,7 @@ SECURITY_NUMBERS = (
     "FORM_TOKEN_HOURS",
     "IDEMPOTENCY_KEY_HOURS",
     "API_SYNC_SETTLE_SECONDS",
+    "DATABASE_PING_AFTER_SECONDS",
     "PUBLIC_FORM_WINDOW_MINUTES",
     "PUBLIC_FORM_MAX_PER_ADDRESS",
     "PUBLIC_FORM_MAX_PER_EMAIL",

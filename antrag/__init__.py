@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, CONFIGS
 
-from . import features, logs
+from . import db_liveness, features, logs
 from .extensions import babel, csrf, db, login_manager, migrate
 from .read_phase import in_read_phase
 from .routing import CONVERTERS
@@ -45,6 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.configure(app)
 
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server's connection can die between requests (restart, failover, an idle
+        # time-out): it is tested as it leaves the pool, so the request gets a fresh one.
+        with app.app_context():
+            for engine in db.engines.values():
+                db_liveness.watch(engine, app.config["DATABASE_PING_AFTER_SECONDS"])
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -80,13 +86,6 @@ def _complete_config(app: Flask, env: str) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **options,
             "connect_args": {"factory": TurnTakingConnection, **options.get("connect_args", {})},
-        }
-    else:
-        # A server's connection can die between requests (restart, failover, an idle
-        # time-out): test it when it leaves the pool, so the request gets a fresh one.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "pool_pre_ping": True,
-            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
         }
     if not app.config.get("SECRET_KEY"):
         if env == "production":

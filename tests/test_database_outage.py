@@ -10,6 +10,7 @@ file's directory disappears and reappears.
 import contextlib
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -166,17 +167,26 @@ def test_an_outage_is_a_503_and_the_next_request_after_it_succeeds(
 
 
 def _terminate_other_backends() -> int:
-    """Terminate every other connection to this database, as a failover or an admin would."""
+    """Terminate every other connection to this database, as a failover or an admin would,
+    and wait until they have ended (termination is a signal the backend answers in its own
+    time; a request in that instant is the 503 of a connection dying mid-request)."""
     server = create_engine(db.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    others = text(
+        "SELECT pid FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+    )
     try:
         with server.connect() as connection:
-            return connection.scalar(
-                text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": db.engine.url.database},
-            )
+            pids = connection.scalars(others, {"name": db.engine.url.database}).all()
+            for pid in pids:
+                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            for _ in range(500):
+                alive = connection.scalars(others, {"name": db.engine.url.database}).all()
+                if not set(pids) & set(alive):
+                    break
+                time.sleep(0.01)
+            else:
+                raise AssertionError(f"backends {pids} still alive after 5 s")
+            return len(pids)
     finally:
         server.dispose()
 
