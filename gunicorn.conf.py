@@ -13,7 +13,7 @@ from gunicorn.glogging import Logger
 # Flask and SQLAlchemy (this creates no app, engine or connection).
 import antrag  # noqa: F401
 from antrag.deploy import max_requests as recycle_after
-from antrag.deploy import worker_count
+from antrag.deploy import settle_heap, worker_count
 from antrag.logs import redact_path
 
 
@@ -50,3 +50,8 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
 # Trust X-Forwarded-* only from the reverse proxy on this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """The worker has built its app: its long-lived objects leave garbage collection."""
+    settle_heap()

@@ -1,12 +1,17 @@
 """`flask check-deploy`: a proper production configuration passes, each unsafe setting fails."""
 
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from antrag import create_app
 from antrag.deploy import find_problems, max_requests, worker_count
 from config import ProductionConfig
+
+ROOT = Path(__file__).resolve().parent.parent
 
 STATIC = "/srv/antrag/antrag/static"
 
@@ -262,3 +267,17 @@ def test_max_requests():
         max_requests({"MAX_REQUESTS": "viele"})
     with pytest.raises(ValueError, match="0 \\(never\\) or more"):
         max_requests({"MAX_REQUESTS": "-1"})
+
+
+def test_a_worker_freezes_its_start_up_objects_for_the_garbage_collector():
+    """gunicorn.conf.py's post_worker_init (run by a worker once its app is built) freezes."""
+    script = (
+        "import gc, runpy; conf = runpy.run_path('gunicorn.conf.py');"
+        "before = gc.get_freeze_count(); conf['post_worker_init'](None);"
+        "print(before, gc.get_freeze_count())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert int(out[0]) == 0
+    assert int(out[1]) > 10_000  # Flask, SQLAlchemy and Antrag's modules at least
