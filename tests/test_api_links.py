@@ -4,11 +4,18 @@ An application links to the notice that decides it (`links.notice`) once the cal
 that notice (a city only once it was issued); a notice links back to its application.
 """
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 import pytest
 from api_support import Api, assert_ok, assert_problem, token_for
-from funding_support import act, notice_of
+from funding_support import act, final_notice, notice_of, proof_of
+from sql_support import counted_statements
 
+from antrag.amendments.operations import draft_amendment
+from antrag.api.links import funding_notice_links
 from antrag.extensions import db
+from antrag.funding.operations import request_call_off
 from antrag.notices.rejection_rules import rejection_notice_of
 
 
@@ -90,3 +97,71 @@ def test_an_admin_token_still_reads_the_account_and_master_data(client, world):
     admin = Api(client, token_for(world.users.admin))
     for path in ("/me", "/rounds", "/municipalities", "/workflows"):
         assert admin.get(path).status_code == 200, path
+
+
+# Call-offs, proofs of use and amendment notices link the funding notice they belong to.
+
+
+@pytest.fixture
+def parts(world, make_application):
+    """A final notice of Speyer with two call-offs, its proof of use and a drafted amendment."""
+    notice = final_notice(make_application, world)
+    call_offs = [
+        request_call_off(world.users.speyer, notice, Decimal(amount), None)
+        for amount in ("1000.00", "2000.00")
+    ]
+    amendment = draft_amendment(
+        world.users.reviewer, notice, new_amount=None, new_period_end=None,
+        condition="Die Kommune berichtet halbjährlich.", reasons="Auf Wunsch der Kommune.",
+    )  # fmt: skip
+    db.session.commit()
+    return SimpleNamespace(
+        notice=notice, call_offs=call_offs, proof=proof_of(notice), amendment=amendment
+    )
+
+
+def test_parts_of_a_notice_link_it_in_detail_and_list(client, world, parts):
+    apis = _apis(client, world)
+    notice_url = f"/api/v1/funding-notices/{parts.notice.id}"
+    seen = {
+        "speyer": [("call-offs", c.id) for c in parts.call_offs]
+        + [("proofs-of-use", parts.proof.id)],
+    }
+    seen["reviewer"] = seen["speyer"] + [("amendment-notices", parts.amendment.id)]
+    for name, paths in seen.items():
+        for base, object_id in paths:
+            detail = assert_ok(apis[name].get(f"/{base}/{object_id}"))
+            assert detail["links"]["notice"] == notice_url, (name, base)
+            listed = assert_ok(apis[name].get(f"/{base}"))["items"]
+            assert {i["links"]["notice"] for i in listed} == {notice_url}, (name, base)
+    assert assert_ok(apis["andernach"].get("/call-offs"))["items"] == []
+    assert assert_ok(apis["mentor"].get("/proofs-of-use"))["items"] == []
+
+
+def test_the_notice_link_follows_the_notices_own_rule(app, world, make_application):
+    """A city does not get the link to a notice still drafted, whether held or queried."""
+    drafted = notice_of(make_application("approved"))
+    row = SimpleNamespace(id=1, notice_id=drafted.id)
+    url = f"/api/v1/funding-notices/{drafted.id}"
+    expected = {"speyer": None, "andernach": None, "mentor": None, "reviewer": url}
+    for held in (True, False):
+        if not held:
+            db.session.expire_all()
+        with app.test_request_context("/api/v1/me"):
+            for name, link in expected.items():
+                user = getattr(world.users, name)
+                assert funding_notice_links([row], user) == {1: {"notice": link}}, (name, held)
+
+
+def _notice_queries(statements) -> list[str]:
+    return [s for s in statements if s.startswith("SELECT funding_notice.id \nFROM funding_notice")]
+
+
+def test_the_notice_links_cost_one_statement_a_page_and_none_on_a_detail(client, world, parts):
+    speyer = _apis(client, world)["speyer"]
+    with counted_statements() as listed:
+        assert len(assert_ok(speyer.get("/call-offs"))["items"]) == 2
+    with counted_statements() as detail:
+        assert_ok(speyer.get(f"/call-offs/{parts.call_offs[0].id}"))
+    assert len(_notice_queries(listed)) == 1
+    assert _notice_queries(detail) == []

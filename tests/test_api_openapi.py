@@ -104,6 +104,24 @@ def test_state_filters_name_the_workflow_states(spec):
     assert {"draft", "submitted", "approved", "withdrawn"} <= set(state["schema"]["enum"])
 
 
+@pytest.mark.parametrize(
+    ("schema", "link"),
+    [
+        ("Application", "notice"),
+        ("FundingNotice", "application"),
+        ("RejectionNotice", "application"),
+        ("CallOff", "notice"),
+        ("ProofOfUse", "notice"),
+        ("AmendmentNotice", "notice"),
+    ],
+)
+def test_links_to_other_resources_are_described_and_may_be_null(spec, schema, link):
+    links = spec["components"]["schemas"][schema]["properties"]["links"]
+    assert link in links["required"]
+    assert links["properties"][link]["type"] == ["string", "null"]
+    assert links["properties"][link]["description"]
+
+
 # Real responses against the document
 
 

@@ -116,3 +116,45 @@ def test_users_commands_refuse_unknown_accounts(runner, world):
     result = runner.invoke(args=["users", "deactivate", "niemand@example.org"])
     assert result.exit_code == 1
     assert "no account" in result.output
+
+
+def test_create_a_head_of_unit(runner, world):
+    result = create(runner, "leitung@mdi.rlp.de", "--role", "reviewer", "--lead")
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User).where(User.email == "leitung@mdi.rlp.de")).lead is True
+
+
+def test_edit_sets_and_clears_the_lead_flag_and_the_record_names_it(runner, world):
+    from antrag.audit.models import AdminRecord
+
+    email, admin = world.users.reviewer.email, world.users.admin.email
+    granted = runner.invoke(args=["users", "--actor", admin, "edit", email, "--lead"])
+    assert granted.exit_code == 0, granted.output
+    assert "head of unit" in granted.output
+    assert runner.invoke(args=["users", "edit", email, "--no-lead"]).exit_code == 0
+
+    rows = db.session.scalars(
+        select(AdminRecord)
+        .filter_by(object_type="user", object_id=world.users.reviewer.id, field="lead")
+        .order_by(AdminRecord.seq)
+    )
+    assert [(r.old_value, r.new_value, r.actor_id) for r in rows] == [
+        ("false", "true", world.users.admin.id),
+        ("true", "false", None),
+    ]
+    db.session.expire_all()
+    assert db.session.get(User, world.users.reviewer.id).lead is False
+
+
+@pytest.mark.parametrize("command", ["create", "edit"])
+def test_only_reviewers_can_be_head_of_unit(runner, world, command):
+    if command == "create":
+        result = create(runner, "neu@kl.digital", "--role", "mentor", "--lead")
+    else:
+        result = runner.invoke(args=["users", "edit", world.users.mentor.email, "--lead"])
+
+    assert result.exit_code == 1
+    assert "lead: Referatsleitung gibt es nur für Konten des Ministeriums" in result.output
+    db.session.expire_all()
+    assert not db.session.scalar(select(func.count()).select_from(User).where(User.lead))

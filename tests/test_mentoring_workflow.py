@@ -204,6 +204,25 @@ def test_ministry_proposes_a_mentor_for_a_gap(mentors, make_application, make_we
     assert db.session.get(MentoringGap, gap.id).resolved_at is not None
 
 
+def test_a_full_mentor_with_one_place_is_refused_in_the_singular(
+    mentors, make_application, make_web, world
+):
+    first, second = mentors
+    first.mentor_capacity = second.mentor_capacity = 0
+    db.session.commit()
+    web = make_web(world.users.reviewer)
+    answers = []
+    for city in (world.speyer, world.andernach):  # the first fills the one place
+        make_application("approved", city)
+        second.mentor_capacity = 1
+        db.session.commit()
+        gap = db.session.scalar(select(MentoringGap).where(MentoringGap.resolved_at.is_(None)))
+        url = f"/mentoring/ministerium/luecken/{gap.id}"
+        answers.append(web.post(url, {f"gap-{gap.id}-mentor": second.id}))
+    assert [a.status_code for a in answers] == [302, 422]
+    assert "(1 von 1 Mentoring belegt)" in answers[1].get_data(as_text=True)
+
+
 def test_mentor_is_reminded_once_before_the_answer_is_due(mentors, make_application, world):
     first, _ = mentors
     approve_at(APPROVED, make_application, world)

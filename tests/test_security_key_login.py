@@ -82,6 +82,20 @@ def _id_of(key: SoftKey) -> int:
     return db.session.scalar(query)
 
 
+def test_the_key_step_sent_without_javascript_gets_a_german_page(make_web, world, key):
+    web = make_web()
+    password_step(web, world.users.reviewer)
+    page = web.get("/anmelden/zweiter-faktor").get_data(as_text=True)
+    assert 'aria-describedby="key-login-hint" data-needs-script hidden>' in page
+    assert "<noscript>" in page and "Wiederherstellungscode" in page
+    response = web.post("/anmelden/zweiter-faktor/sicherheitsschluessel", {})
+    assert (response.status_code, response.headers["Location"]) == (303, "/anmelden/zweiter-faktor")
+    page = web.get("/anmelden/zweiter-faktor").get_data(as_text=True)
+    assert "Ein Sicherheitsschlüssel funktioniert nur mit JavaScript" in page
+    assert not is_logged_in(web.client)
+    assert key_step(web, key).status_code == 200  # the script's way still works
+
+
 def test_without_a_pending_login_the_key_step_is_expired(make_web):
     web = make_web()
     web.get("/anmelden")

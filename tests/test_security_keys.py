@@ -4,6 +4,7 @@ A software authenticator (tests/webauthn_support.py) answers the ceremonies, so 
 py_webauthn verifies real signatures; the browser journey is in tests/browser.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -147,6 +148,25 @@ def test_a_body_that_is_not_json_is_400(make_web, world):
     web.get(PAGE)
     response = web.client.post(PAGE, data="x", headers={"X-CSRFToken": web.token})
     assert response.status_code == 400
+
+
+NO_SCRIPT = "Ein Sicherheitsschlüssel funktioniert nur mit JavaScript"
+
+
+def test_without_javascript_the_page_explains_instead_of_offering_the_button(make_web, world):
+    page = make_web(world.users.reviewer).get(PAGE).get_data(as_text=True)
+    assert re.search(r"<button [^>]*data-needs-script hidden>Schlüssel einrichten", page)
+    assert re.search(r"<noscript>.*Authenticator-App einrichten.*</noscript>", page, re.S)
+
+
+def test_the_enrol_form_sent_without_javascript_gets_a_german_page(make_web, world):
+    web = make_web(world.users.reviewer)
+    web.get(PAGE)
+    response = web.post(PAGE, {"name": "USB-Schlüssel Büro"})
+    assert (response.status_code, response.headers["Location"]) == (303, PAGE)
+    page = web.get(PAGE).get_data(as_text=True)
+    assert NO_SCRIPT in page
+    assert keys_of(world.users.reviewer) == []
 
 
 def test_the_same_key_cannot_be_enrolled_twice(make_web, world):

@@ -52,6 +52,9 @@ def _refused(exc: AccountError):
 @click.option("--organisation", help="Organisation, e.g. 'Ministerium des Innern und für Sport'.")
 @click.option("--can-sign", is_flag=True, help="Signing authority (reviewers): may issue notices.")
 @click.option(
+    "--lead", is_flag=True, help="Head of unit (reviewers): sees the escalated tasks in the inbox."
+)
+@click.option(
     "--may-represent",
     is_flag=True,
     help="May represent the city (applicants, § 47 GemO), e.g. waive the right of action.",
@@ -138,6 +141,11 @@ def _set_active(email: str, active: bool) -> None:
 @click.option("--organisation", help="Organisation (ministry, KL.digital).")
 @click.option("--can-sign/--no-can-sign", default=None, help="Signing authority (reviewers only).")
 @click.option(
+    "--lead/--no-lead",
+    default=None,
+    help="Head of unit (reviewers only): sees the escalated tasks in the inbox.",
+)
+@click.option(
     "--may-represent/--no-may-represent",
     default=None,
     help="Entitled to represent the city (applicants only; needs --represents-as once).",
@@ -147,8 +155,8 @@ def _set_active(email: str, active: bool) -> None:
 @click.option("--unit", help="Signature block: unit ('' clears it).")
 @click.option("--phone", help="Signature block: phone ('' clears it).")
 @mentor_options
-def edit(email, name, organisation, can_sign, may_represent, represents_as, function_, unit,
-         phone, mentor_capacity, mentor_topics):  # fmt: skip
+def edit(email, name, organisation, can_sign, lead, may_represent, represents_as, function_,
+         unit, phone, mentor_capacity, mentor_topics):  # fmt: skip
     """Change the account EMAIL: only the options given change (as in the admin form)."""
     user = _find(email)
     if represents_as is not None and may_represent is None:
@@ -164,6 +172,7 @@ def edit(email, name, organisation, can_sign, may_represent, represents_as, func
             organisation=user.organisation if organisation is None else organisation,
             active=user.active,
             can_sign=can_sign,
+            lead=lead,
             may_represent=may_represent,
             represents_as=represents_as,
             function=function_,
@@ -183,6 +192,7 @@ def _summary(user) -> str:
     """Return the flags and signature block of an account on one line."""
     flags = [
         "signing authority" if user.can_sign else "",
+        "head of unit" if user.lead else "",
         f"represents the city as {user.represents_as}" if user.may_represent else "",
         f"mentor capacity {user.mentor_capacity}" if user.role == "mentor" else "",
         f"topics {user.mentor_topics or '-'}" if user.role == "mentor" else "",

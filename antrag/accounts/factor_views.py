@@ -7,6 +7,7 @@ deciding (`step_up.py`), and afterwards repeats the kept form's POST with a 307 
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..extensions import db
@@ -135,10 +136,12 @@ def login_recovery():
         if reason is None:
             left = recovery.remaining(user)
             flash(
-                _(
-                    "Wiederherstellungscode angenommen. Sie haben noch %(count)s Codes; "
+                ngettext(
+                    "Wiederherstellungscode angenommen. Sie haben noch %(num)s Code; "
+                    "erzeugen Sie neue, bevor er ausgeht.",
+                    "Wiederherstellungscode angenommen. Sie haben noch %(num)s Codes; "
                     "erzeugen Sie neue, bevor sie ausgehen.",
-                    count=left,
+                    left,
                 ),
                 "warning" if left < 3 else "info",
             )

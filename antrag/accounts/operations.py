@@ -71,6 +71,7 @@ def create_user(
     organisation: str | None = None,
     actor=None,
     can_sign: bool = False,
+    lead: bool = False,
     mentor_capacity: int = 0,
     mentor_topics=(),
     may_represent: bool = False,
@@ -87,7 +88,7 @@ def create_user(
 
     problems = new_account_problems(
         email, role, password, municipality_ags, can_sign, mentor_capacity, mentor_topics,
-        may_represent, represents_as, function, unit, phone,
+        may_represent, represents_as, function, unit, phone, lead,
     )  # fmt: skip
     if problems:
         raise AccountError.all_of(problems)
@@ -104,6 +105,7 @@ def create_user(
         organisation=(organisation or None),
         active=True,
         can_sign=bool(can_sign),
+        lead=bool(lead),
         mentor_capacity=mentor_capacity or 0,
         mentor_topics=topics,
         may_represent=bool(may_represent),
@@ -148,6 +150,7 @@ def update_user(
     active: bool = True,
     password: str | None = None,
     can_sign: bool | None = None,
+    lead: bool | None = None,
     mentor_capacity: int | None = None,
     mentor_topics=None,
     may_represent: bool | None = None,
@@ -158,7 +161,7 @@ def update_user(
 ) -> User:
     """Change an account's name, role, municipality, organisation, flags and password.
 
-    `can_sign`, `mentor_capacity`, `mentor_topics` and `may_represent` (with
+    `can_sign`, `lead`, `mentor_capacity`, `mentor_topics` and `may_represent` (with
     `represents_as`) keep their stored values when None; so do `function`, `unit` and
     `phone` (an empty string clears them).
     """
@@ -185,6 +188,9 @@ def update_user(
     # Values not passed are kept while they fit the (new) role, and dropped otherwise.
     if can_sign is None:
         can_sign = user.can_sign and role == "reviewer"
+    if lead is None:
+        lead = user.lead and role == "reviewer"
+    problems.check(check_lead, role, lead)
     if mentor_capacity is None:
         mentor_capacity = user.mentor_capacity if role == "mentor" else 0
     if mentor_topics is None:
@@ -206,7 +212,7 @@ def update_user(
     for field, value in signature.items():
         setattr(user, field, value)
     user.may_represent, user.represents_as = bool(may_represent), represents_as
-    user.can_sign = bool(can_sign)
+    user.can_sign, user.lead = bool(can_sign), bool(lead)
     user.mentor_capacity, user.mentor_topics = mentor_capacity or 0, topics
     user.municipality = municipality
     user.name = name.strip()
@@ -290,6 +296,14 @@ def _role_extras(role: str, can_sign, mentor_capacity, mentor_topics) -> str:
             "mentor_capacity" if mentor_capacity else "mentor_topics",
         )
     return ",".join(t for t in FIELDS_OF_ACTION if t in set(mentor_topics))
+
+
+def check_lead(role: str, lead) -> None:
+    """Refuse the head-of-unit flag (escalations in the inbox) for anyone but reviewers."""
+    if lead and role != "reviewer":
+        raise AccountError(
+            _("Referatsleitung gibt es nur für Konten des Ministeriums (Prüfung)."), "lead"
+        )
 
 
 def set_password(user: User, password: str, actor=None) -> None:

@@ -36,13 +36,14 @@ class Problems:
 def new_account_problems(
     email, role, password, municipality_ags=None, can_sign=False, mentor_capacity=0,
     mentor_topics=(), may_represent=False, represents_as=None, function=None, unit=None,
-    phone=None,
+    phone=None, lead=False,
 ) -> dict[str, str]:  # fmt: skip
     """Return every field message that refuses a new account (empty: it may be created)."""
     from .operations import (
         _municipality_for,
         _representation,
         _role_extras,
+        check_lead,
         check_password_strength,
         normalise_email,
         signature_block,
@@ -57,6 +58,7 @@ def new_account_problems(
     problems.check(check_password_strength, password)
     problems.check(_municipality_for, role, municipality_ags)
     problems.check(_role_extras, role, can_sign, mentor_capacity, mentor_topics or ())
+    problems.check(check_lead, role, lead)
     problems.check(_representation, role, may_represent, represents_as)
     problems.check(signature_block, function, unit, phone)
     return problems.errors

@@ -20,9 +20,11 @@ FORM = "admin/user_form.html"
 
 
 def _role_extras(form) -> dict:
-    """Return the signing flag and the mentor fields as the account operations take them."""
+    """Return the signing and lead flags and the mentor fields as the operations take them."""
     return {
         "can_sign": form.can_sign.data,
+        # Head of unit (the inbox's escalations): a box left ticked for another role is dropped.
+        "lead": bool(form.lead.data) and form.role.data == "reviewer",
         "may_represent": form.may_represent.data,
         "represents_as": form.represents_as.data,
         "function": form.function.data or "",
@@ -101,7 +103,6 @@ def user_new():
         )
     except AccountError as exc:
         return refused(FORM, form, _on_fields(form, exc.errors, "email"), user=None)
-    user.lead = bool(form.lead.data) and user.role == "reviewer"  # the inbox's escalations
     target = submission.leads_to(url_for("admin.users"))
     db.session.commit()
     flash(_("Das Konto für %(email)s wurde angelegt.", email=user.email), "success")
@@ -148,7 +149,6 @@ def user_edit(user_id: int):
         )
     except AccountError as exc:
         return refused(FORM, form, _on_fields(form, exc.errors, "name"), user=user)
-    user.lead = bool(form.lead.data) and user.role == "reviewer"  # the inbox's escalations
     db.session.commit()
     flash(_("Das Konto %(email)s wurde gespeichert.", email=user.email), "success")
     return redirect(url_for("admin.users"))

@@ -1,4 +1,5 @@
-"""Links between resources: an application to the notice deciding it, a notice back to it.
+"""Links between resources: an application to the notice deciding it, a notice back to it,
+a call-off, proof of use or amendment notice to the funding notice it belongs to.
 
 A link is given only where the caller may follow it (the target's `visible_to`, the same
 rule as its `can_view`), else it is null. Links are computed for a whole page at once (one
@@ -8,6 +9,9 @@ query per kind of target), not row by row.
 import functools
 
 from sqlalchemy import bindparam, exists, false, select
+from sqlalchemy.orm.base import instance_state
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.elements import False_, True_
 
 from ..applications.models import Application
 from ..engine.models import Case
@@ -182,6 +186,64 @@ def notice_links(rows, user) -> dict[int, dict]:
             "application": (
                 api_url("api.application_detail", object_id=row.application_id)
                 if row.application_id in visible
+                else None
+            )
+        }
+        for row in rows
+    }
+
+
+@functools.cache
+def _visible_funding_notices(role: str | None, is_authenticated: bool):
+    """Return the statement of the ids among some funding notices that a caller may see.
+
+    True or False instead where the rule does not depend on the row (the ministry sees every
+    notice, a mentor none): then no statement is needed."""
+    condition = FundingNotice.visible_to(_Caller(role, is_authenticated))
+    if isinstance(condition, (True_, False_)):
+        return isinstance(condition, True_)
+    return _built(
+        select(FundingNotice.id)
+        .join(Case, Case.id == FundingNotice.case_id)
+        .where(FundingNotice.id.in_(bindparam("ids", expanding=True)), condition)
+    )
+
+
+def _held_notice(notice_id: int):
+    """Return the session's loaded copy of a funding notice with its case's state, or None.
+
+    After a detail's access check or a transition the session holds it: its `can_view`
+    answers without a statement."""
+    notice = db.session.identity_map.get(identity_key(FundingNotice, notice_id))
+    if notice is None or instance_state(notice).unloaded & {"municipality_id", "case"}:
+        return None
+    return notice if "state" not in instance_state(notice.case).unloaded else None
+
+
+def funding_notice_links(rows, user) -> dict[int, dict]:
+    """Return the `notice` link of each row that belongs to a funding notice (`notice_id`)."""
+    rule = _visible_funding_notices(*_role_key(user))
+    visible, asked = set(), set()
+    for notice_id in {row.notice_id for row in rows}:
+        held = None if isinstance(rule, bool) else _held_notice(notice_id)
+        if rule is True or (held is not None and held.can_view(user)):
+            visible.add(notice_id)
+        elif rule is not False and held is None:
+            asked.add(notice_id)
+    if asked:
+        found = _run(rule, asked, user)
+        if found is None:
+            found = db.session.execute(
+                select(FundingNotice.id)
+                .join(Case, Case.id == FundingNotice.case_id)
+                .where(FundingNotice.id.in_(asked), FundingNotice.visible_to(user))
+            )
+        visible |= set(found.scalars())
+    return {
+        row.id: {
+            "notice": (
+                api_url("api.funding_notice_detail", object_id=row.notice_id)
+                if row.notice_id in visible
                 else None
             )
         }

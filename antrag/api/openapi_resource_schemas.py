@@ -220,6 +220,17 @@ def case_properties(workflow: str, states: list[str]) -> dict:
     }
 
 
+# Where each link to another resource leads (antrag/api/links.py), by resource and link.
+LINK_TARGETS = {
+    ("application", "notice"): "Der Förder- oder Ablehnungsbescheid, der den Antrag entscheidet.",
+    ("funding_notice", "application"): "Der Antrag, den der Bescheid entscheidet.",
+    ("rejection_notice", "application"): "Der Antrag, den der Bescheid entscheidet.",
+    ("amendment_notice", "notice"): "Der Förderbescheid, den der Änderungsbescheid ändert.",
+    ("call_off", "notice"): "Der Förderbescheid, aus dem die Mittel abgerufen werden.",
+    ("proof_of_use", "notice"): "Der Förderbescheid, dessen Verwendung nachgewiesen wird.",
+}
+
+
 def resource_schemas(resource, states: list[str]) -> dict:
     """Return the list item, detail and page schemas of a workflow-driven resource."""
     name = camel(resource.name)
@@ -227,7 +238,10 @@ def resource_schemas(resource, states: list[str]) -> dict:
     if resource.link_names:
         links = closed(
             {"self": URL, "history": URL, "transitions": URL, "html": URL}
-            | {link: nullable(URL) for link in resource.link_names},
+            | {
+                link: nullable(URL) | {"description": LINK_TARGETS[resource.name, link]}
+                for link in resource.link_names
+            },
             description="Verweise; auf andere Ressourcen nur, wenn Sie sie sehen dürfen, "
             "sonst `null` (" + ", ".join(f"`{link}`" for link in resource.link_names) + ").",
         )

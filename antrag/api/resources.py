@@ -29,7 +29,7 @@ from ..routing import MAX_ID
 from . import serializers
 from .blueprint import bp
 from .inputs import get_int, get_visible, json_body
-from .links import application_links, application_visible, notice_links
+from .links import application_links, application_visible, funding_notice_links, notice_links
 from .listing import list_view, visible_query
 from .problems import invalid
 from .urls import api_url
@@ -155,6 +155,8 @@ RESOURCES = (
         _amendment_visible,
         AmendmentNotice.round_id,
         AmendmentNotice.municipality_id,
+        links=funding_notice_links,
+        link_names=("notice",),
     ),
     Resource(
         "call-offs",
@@ -167,6 +169,8 @@ RESOURCES = (
         FundingNotice.round_id,
         FundingNotice.municipality_id,
         joins=((FundingNotice, FundingNotice.id == CallOff.notice_id),),
+        links=funding_notice_links,
+        link_names=("notice",),
     ),
     Resource(
         "proofs-of-use",
@@ -179,6 +183,8 @@ RESOURCES = (
         FundingNotice.round_id,
         FundingNotice.municipality_id,
         joins=((FundingNotice, FundingNotice.id == ProofOfUse.notice_id),),
+        links=funding_notice_links,
+        link_names=("notice",),
     ),
     Resource(
         "mentoring-assignments",

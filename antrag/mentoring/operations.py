@@ -9,6 +9,7 @@ import logging
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import bindparam, exists, func, null, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -221,11 +222,13 @@ def propose_for_gap(actor, gap: MentoringGap, mentor_id: int | None) -> Mentorin
         )
     if load.active_assignments >= load.capacity:
         raise MentoringRefused(
-            _(
+            ngettext(
                 "Diese Person hat keine freie Kapazität mehr "
-                "(%(taken)s von %(capacity)s Mentorings belegt).",
+                "(%(taken)s von %(num)s Mentoring belegt).",
+                "Diese Person hat keine freie Kapazität mehr "
+                "(%(taken)s von %(num)s Mentorings belegt).",
+                load.capacity,
                 taken=load.active_assignments,
-                capacity=load.capacity,
             )
         )
     now = utcnow()

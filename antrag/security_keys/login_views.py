@@ -6,7 +6,7 @@ step-up (`mark_passed`); a form kept for after the step-up is then sent again by
 page's script (the fields are on the page, as for the code form's 307).
 """
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,7 @@ from ..extensions import db
 from ..redirects import safe_next
 from .ceremonies import KeyRefused, authenticate, authentication_options
 from .integration import METHOD
-from .views import json_body, refusal
+from .views import json_body, refusal, without_script
 
 bp = Blueprint("security_key_login", __name__, url_prefix="/anmelden/zweiter-faktor")
 
@@ -50,6 +50,12 @@ def options():
 @bp.route("/sicherheitsschluessel", methods=["POST"])
 def verify():
     """Check the key's answer; complete the login or the step-up."""
+    # The page itself sends an expired login on to the login form.
+    plain = without_script(
+        url_for("second_factor.login_totp", next=safe_next(request.args.get("next")))
+    )
+    if plain is not None:
+        return plain
     user, mode = _who()
     if user is None:
         return _expired()

@@ -17,6 +17,28 @@ bp = Blueprint("security_keys", __name__, url_prefix="/konto/sicherheitsschluess
 KEY_ROLES = tuple(ROLE_LABELS)  # every role; an account waiting for confirmation has none
 
 
+# A browser without JavaScript sends the ceremony's form as a plain form.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def without_script(page: str):
+    """Answer a plain form post (the ceremony's script did not run) with `page` and a flash.
+
+    The pages hide the button without JavaScript; this serves a browser that sends the
+    form anyway (the script failed to load, or an old page), instead of a JSON 400."""
+    if request.mimetype not in FORM_TYPES:
+        return None
+    flash(
+        _(
+            "Ein Sicherheitsschlüssel funktioniert nur mit JavaScript: Ihr Browser spricht über "
+            "ein Skript der Seite mit dem Schlüssel. Bitte schalten Sie JavaScript ein und "
+            "versuchen Sie es noch einmal."
+        ),
+        "error",
+    )
+    return redirect(page, 303)
+
+
 def json_body() -> dict:
     """Return the request's JSON object, or answer 400 in German."""
     body = request.get_json(silent=True)
@@ -64,6 +86,9 @@ def options():
 @role_required(*KEY_ROLES)
 def register():
     """Finish enrolling: verify the authenticator's answer and store the key."""
+    plain = without_script(url_for("security_keys.index"))
+    if plain is not None:
+        return plain
     body = json_body()
     try:
         key = register_key(current_user, body.get("name"), body.get("credential"))

@@ -3,7 +3,9 @@
  * A form with data-webauthn="register" or "authenticate" asks its data-options URL for
  * the ceremony's options, passes them to navigator.credentials, and posts the answer as
  * JSON to its action; the CSRF token travels in the X-CSRFToken header. Messages come
- * from #webauthn-messages, so that they are translated with the page.
+ * from #webauthn-messages, so that they are translated with the page. What only works
+ * with this script (the button, the key's name) is rendered hidden with data-needs-script
+ * and shown here: without JavaScript the page explains in a <noscript> what else to do.
  */
 (function () {
   "use strict";
@@ -153,6 +155,7 @@
         event.preventDefault();
         run(form, messages);
       });
+      form.querySelectorAll("[data-needs-script]").forEach(function (part) { part.hidden = false; });
     });
   });
 })();

@@ -112,3 +112,25 @@ def test_enrol_log_out_and_log_in_with_password_and_key(page, site, console_erro
     expect(page.get_by_role("alert").filter(has_text="abgebrochen")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/anmelden/zweiter-faktor"))
     assert console_errors == []
+
+
+def test_without_javascript_the_key_page_offers_no_button(browser, site):
+    """No button that would post the ceremony's form and get JSON back; the page explains.
+
+    Chromium with scripts switched off by Playwright still parses <noscript> as if they ran
+    (its text is not rendered), so the explanation is checked in the document."""
+    context = browser.new_context(
+        locale="de-DE", timezone_id="Europe/Berlin", java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        enter_password(page, site, site.users.reviewer.email)
+        expect(page).to_have_url(re.compile(r"/konto/zweiter-faktor"))
+        page.goto(f"{site.url}/konto/sicherheitsschluessel")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sicherheitsschlüssel")
+        expect(page.get_by_role("button", name="Schlüssel einrichten")).to_have_count(0)
+        expect(page.get_by_label("Name des Schlüssels")).to_be_hidden()
+        assert "Einen Sicherheitsschlüssel richten Sie mit JavaScript ein" in page.content()
+    finally:
+        context.close()
