@@ -137,13 +137,13 @@ def finish_login(user: User, method: str | None, via: str = "password") -> UserS
     """Log `user` in; `method` names the second factor passed (None: there was none).
 
     The same code path for the password-only login and every second factor: a fresh
-    session (only the language is kept), a new server-side session row, Flask-Login's
-    cookie, `last_login_at`, the security log. The request commits.
+    session (only the language and the messages for the next page are kept, such as how
+    many recovery codes are left), a new server-side session row, Flask-Login's cookie,
+    `last_login_at`, the security log. The request commits.
     """
-    language = session.get("lang")
+    kept = {key: session[key] for key in ("lang", "_flashes") if session.get(key)}
     session.clear()
-    if language:
-        session["lang"] = language
+    session.update(kept)
     session[SESSION_KEY] = start_session(user, request.remote_addr)
     session[VIA_KEY] = via  # how this session was opened: "password" or "oidc"
     row = find_session(session[SESSION_KEY])
