@@ -110,7 +110,7 @@ def ordered(notice: FundingNotice) -> Decimal:
 # --- funding notice ---------------------------------------------------------------------
 
 
-@effect("create_funding_notice")
+@effect("create_funding_notice", starts=1)
 def create_funding_notice(ctx) -> None:
     """Draft the notice of the approved application and take its file reference."""
     application = ctx.subject
@@ -287,7 +287,7 @@ def make_final(ctx) -> None:
     ctx.subject.final_at = ctx.now
 
 
-@effect("create_proof_of_use")
+@effect("create_proof_of_use", starts=1)
 def create_proof_of_use(ctx) -> None:
     """Open the proof of use, due six months after the funding period ends.
 

@@ -28,7 +28,7 @@ def proposal_reasons(case_id: int) -> str:
     return comment or ""
 
 
-@effect("create_rejection_notice")
+@effect("create_rejection_notice", starts=1)
 def create_rejection_notice(ctx) -> None:
     """Draft the rejection notice, its reasons taken from the co-signed proposal."""
     application = ctx.subject
