@@ -90,3 +90,19 @@ def test_an_admin_token_still_reads_the_account_and_master_data(client, world):
     admin = Api(client, token_for(world.users.admin))
     for path in ("/me", "/rounds", "/municipalities", "/workflows"):
         assert admin.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize("issued", [False, True])
+def test_a_drafted_notice_handed_over_is_linked_as_the_database_would(app, world, approved, issued):
+    """The answer of the transition that drafted a notice links it without asking for it,
+    by the same rule (a city sees it only once issued, a mentor never)."""
+    from antrag.api.links import application_links
+
+    notice = notice_of(approved)
+    if issued:
+        act(notice, "issue", world.users.reviewer)
+    with app.test_request_context():
+        for name in ("reviewer", "speyer", "mentor", "andernach"):
+            user = getattr(world.users, name)
+            handed = application_links([approved], user, {"funding_notice": notice})
+            assert handed == application_links([approved], user), name

@@ -45,6 +45,7 @@ def create_rejection_notice(ctx) -> None:
         addressee_address=getattr(municipality, "postal_address", None) or municipality.address,
     )
     engine.start("rejection_notice", notice, ctx.actor)
+    ctx.made["rejection_notice"] = notice
     logger.info(
         "Rejection notice %s drafted for application %s", notice.file_reference, application.id
     )
