@@ -11,22 +11,13 @@ from sqlalchemy import bindparam, exists, false, select
 
 from ..applications.models import Application
 from ..engine.models import Case
+from ..engine.reads import columns
 from ..engine.workflows import workflows
 from ..extensions import db
 from ..funding.models import FundingNotice
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
 from ..notices.models import RejectionNotice
 from .urls import api_url
-
-
-def columns(statement, params: dict):
-    """Execute a select of columns (no entities) on the session's connection, without the ORM.
-
-    What the session holds unflushed is flushed first, as its autoflush would."""
-    session = db.session()
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, params)
 
 
 def application_visible(user):
