@@ -165,3 +165,19 @@ def test_the_notice_links_cost_one_statement_a_page_and_none_on_a_detail(client,
         assert_ok(speyer.get(f"/call-offs/{parts.call_offs[0].id}"))
     assert len(_notice_queries(listed)) == 1
     assert _notice_queries(detail) == []
+
+
+@pytest.mark.parametrize("issued", [False, True])
+def test_a_drafted_notice_handed_over_is_linked_as_the_database_would(app, world, approved, issued):
+    """The answer of the transition that drafted a notice links it without asking for it,
+    by the same rule (a city sees it only once issued, a mentor never)."""
+    from antrag.api.links import application_links
+
+    notice = notice_of(approved)
+    if issued:
+        act(notice, "issue", world.users.reviewer)
+    with app.test_request_context():
+        for name in ("reviewer", "speyer", "mentor", "andernach"):
+            user = getattr(world.users, name)
+            handed = application_links([approved], user, {"funding_notice": notice})
+            assert handed == application_links([approved], user), name

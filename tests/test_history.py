@@ -224,3 +224,35 @@ def test_orm_refuses_deleting_an_entry(story):
     with pytest.raises(PermissionError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_seqs_drawn_ahead_go_to_the_entries_in_the_order_they_are_linked(app):
+    row = db.session.execute(select(*history.seq_draw(2))).one()
+    history.drawn_ahead(row)
+
+    first, second, third = history.next_seq(), history.next_seq(), history.next_seq()
+
+    assert first < second < third
+    if db.engine.dialect.name == "postgresql":
+        assert (first, second) == tuple(row[1:])  # the third drew its own
+
+
+def test_a_rolled_back_savepoint_drops_the_seqs_drawn_ahead_in_it(app):
+    savepoint = db.session.begin_nested()
+    row = db.session.execute(select(*history.seq_draw(2))).one()
+    history.drawn_ahead(row)
+    savepoint.rollback()  # PostgreSQL released the seal lock drawn with them
+
+    assert not db.session.info.get(history._AHEAD)
+    assert history.next_seq() not in row[1:]  # drawn anew, with the lock
+
+
+def test_an_approval_numbers_the_drafted_notice_before_itself(make_application):
+    application = make_application("approved")
+    entries = db.session.scalars(select(HistoryEntry).order_by(HistoryEntry.seq)).all()
+    approval = next(e for e in entries if e.trigger == "approve")
+    notice_start = next(e for e in entries if e.workflow == "funding_notice")
+
+    assert notice_start.seq < approval.seq
+    assert approval.case_id == application.case_id
+    assert history.verify()[1] is None

@@ -15,22 +15,13 @@ from sqlalchemy.sql.elements import False_, True_
 
 from ..applications.models import Application
 from ..engine.models import Case
+from ..engine.reads import columns
 from ..engine.workflows import workflows
 from ..extensions import db
 from ..funding.models import FundingNotice
 from ..mentoring.models import FOLLOWING_STATES, MentoringAssignment
 from ..notices.models import RejectionNotice
 from .urls import api_url
-
-
-def columns(statement, params: dict):
-    """Execute a select of columns (no entities) on the session's connection, without the ORM.
-
-    What the session holds unflushed is flushed first, as its autoflush would."""
-    session = db.session()
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, params)
 
 
 def application_visible(user):
@@ -121,8 +112,12 @@ def _visible_notices(model, application_ids, user) -> dict[int, str]:
             .join(Case, Case.id == model.case_id)
             .where(model.application_id.in_(application_ids), model.visible_to(user))
         )
+    return {application_id: _notice_url(model, id_) for application_id, id_ in rows}
+
+
+def _notice_url(model, notice_id: int) -> str:
     endpoint = f"api.{'funding' if model is FundingNotice else 'rejection'}_notice_detail"
-    return {application_id: api_url(endpoint, object_id=id_) for application_id, id_ in rows}
+    return api_url(endpoint, object_id=notice_id)
 
 
 # The effects that draft the notice deciding an application, and the notice's model.
@@ -145,17 +140,30 @@ def _decided_states(workflow: str, version: int, model) -> frozenset:
     )
 
 
-def application_links(rows, user) -> dict[int, dict]:
-    """Return the `notice` link of each application: its funding or its rejection notice."""
+def application_links(rows, user, made: dict | None = None) -> dict[int, dict]:
+    """Return the `notice` link of each application: its funding or its rejection notice.
+
+    A notice in `made` (what the transition just fired drafted, its context's `made`) is
+    linked as it is, by the rule of its `can_view`, without asking the database for it.
+    """
+    drafted = {}
+    for notice in (made or {}).values():
+        if isinstance(notice, (FundingNotice, RejectionNotice)):
+            drafted[(type(notice), notice.application_id)] = notice
     notices: dict[int, str] = {}
     for model in (FundingNotice, RejectionNotice):
-        ids = [
-            row.id
-            for row in rows
-            if row.case.state
-            in _decided_states(row.case.workflow, row.case.workflow_version, model)
-        ]
-        notices |= _visible_notices(model, ids, user)
+        ids, known = [], {}
+        for row in rows:
+            if row.case.state not in _decided_states(
+                row.case.workflow, row.case.workflow_version, model
+            ):
+                continue
+            notice = drafted.get((model, row.id))
+            if notice is None:
+                ids.append(row.id)
+            elif notice.can_view(user):
+                known[row.id] = _notice_url(model, notice.id)
+        notices |= _visible_notices(model, ids, user) | known
     return {row.id: {"notice": notices.get(row.id)} for row in rows}
 
 
@@ -170,8 +178,11 @@ def _visible_applications(role: str | None, is_authenticated: bool) -> tuple:
     )
 
 
-def notice_links(rows, user) -> dict[int, dict]:
-    """Return the `application` link of each notice, where the caller may see the application."""
+def notice_links(rows, user, made: dict | None = None) -> dict[int, dict]:
+    """Return the `application` link of each notice, where the caller may see the application.
+
+    (`made` goes unused: a notice's application is never new in the transition it drafts.)
+    """
     ids = {row.application_id for row in rows}
     visible = set()
     if ids:

@@ -51,18 +51,23 @@ class Resource:
     joins: tuple = ()
     # Loader options for a single object whose detail is represented (what it shows in full).
     detail_options: tuple = ()
-    # (rows, user) -> {id: {name: URL or None}}: links to other resources (see links.py),
-    # computed for a whole page at once; `link_names` names them for the OpenAPI document.
+    # (rows, user, made=None) -> {id: {name: URL or None}}: links to other resources (see
+    # links.py), computed for a whole page at once; `made` is what the transition just fired
+    # created (its context's `made`), which they may link without asking the database.
+    # `link_names` names them for the OpenAPI document.
     links: Callable | None = None
     link_names: tuple = ()
 
     def url(self, obj) -> str:
         return api_url(_endpoints(self.name)[0], object_id=obj.id)
 
-    def represent(self, obj, user, *, detail: bool, links: dict | None = None) -> dict:
+    def represent(
+        self, obj, user, *, detail: bool, links: dict | None = None, made: dict | None = None
+    ) -> dict:
         """Return the resource's JSON: its fields, its case fields, and on detail its actions.
 
-        `links` are the object's links to other resources if computed for a page already."""
+        `links` are the object's links to other resources if computed for a page already;
+        `made` is what the transition the answer reports just created, for computing them."""
         body = self.serialize(obj, user) | serializers.case_fields(obj.case)
         detail_endpoint, history_endpoint, transitions_endpoint = _endpoints(self.name)
         body["links"] = {
@@ -72,7 +77,7 @@ class Resource:
             "html": api_url(obj.ENDPOINT, **obj.url_values()),
         }
         if self.links is not None:
-            body["links"] |= links if links is not None else self.links([obj], user)[obj.id]
+            body["links"] |= links if links is not None else self.links([obj], user, made)[obj.id]
         if detail:
             body["actions"] = serializers.actions(obj.case, user, obj)
         return body
@@ -251,7 +256,7 @@ def transitions_view(resource: Resource, object_id: int):
     if errors:
         raise invalid(errors)
     try:
-        engine.fire(
+        ctx = engine.fire(
             found.case_id,
             trigger,
             user,
@@ -273,9 +278,9 @@ def transitions_view(resource: Resource, object_id: int):
     if sqlite():
         commit_keeping_rows()
         with read_phase():
-            body = resource.represent(found, user, detail=True)
+            body = resource.represent(found, user, detail=True, made=ctx.made)
     else:
-        body = resource.represent(found, user, detail=True)
+        body = resource.represent(found, user, detail=True, made=ctx.made)
         db.session.commit()
     return jsonify(body)
 

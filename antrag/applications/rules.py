@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, func, select
 
 from ..engine import effect, guard
 from ..engine.models import Case
-from ..extensions import db
+from ..engine.reads import columns
 from ..formats import format_date, format_money
 from ..i18n import N_
 from ..i18n import label as translate
@@ -119,10 +119,10 @@ def single_open_application(ctx) -> bool:
     application; this also holds for two that existed before the slot did.
     """
     app = ctx.subject
-    others = db.session.scalar(
+    others = columns(
         _other_open_applications(),
         {"round_id": app.round_id, "municipality_id": app.municipality_id, "id": app.id},
-    )
+    ).scalar()
     return others == 0
 
 

@@ -41,7 +41,7 @@ from .errors import (
     WrongState,
 )
 from .models import Case, HistoryEntry
-from .registry import ACTOR_CHECKS, CASE_EFFECTS, EFFECTS, GUARDS, SUBJECTS
+from .registry import ACTOR_CHECKS, CASE_EFFECTS, CASE_STARTS, EFFECTS, GUARDS, SUBJECTS
 from .workflows import Token, workflows
 
 logger = logging.getLogger(__name__)
@@ -387,12 +387,14 @@ def _compare_and_set(
             "updated_at": now,
         }
     )
-    # It also draws the seq of the transition's history entry (RETURNING): no statement of
-    # its own, and only once the case row is ours.
+    # It also draws the seqs of the transition's history entry and of the first entries of
+    # the cases its effects may start (RETURNING): no statement of their own, and only once
+    # the case row is ours.
+    seqs = 1 + sum(CASE_STARTS.get(name, 0) for name in transition.effects)
     moved = (
         db.session.connection()
         .execute(
-            _cas_statement(tuple(values), db.session.get_bind().dialect.name),
+            _cas_statement(tuple(values), db.session.get_bind().dialect.name, seqs),
             {f"new_{key}": value for key, value in values.items()}
             | {
                 "old_id": case.id,
@@ -405,16 +407,17 @@ def _compare_and_set(
     )
     if moved is None:
         raise StaleVersion(_stale_message())
-    history.drawn_ahead(moved[-1])
+    history.drawn_ahead(moved)
     for key, value in values.items():
         set_committed_value(case, key, value)
 
 
 @functools.cache
-def _cas_statement(columns: tuple, dialect: str):
-    """Return the compare-and-set UPDATE that writes `columns`, built once per column set.
+def _cas_statement(columns: tuple, dialect: str, seqs: int):
+    """Return the compare-and-set UPDATE that writes `columns` and draws `seqs` history seqs.
 
-    `dialect` keys the cache: what draws the history seq differs per database.
+    Built once per column set and count; `dialect` keys the cache: what draws the history
+    seqs differs per database.
     """
     table = Case.__table__
     return (
@@ -426,7 +429,7 @@ def _cas_statement(columns: tuple, dialect: str):
             table.c.chain_hash.is_not_distinct_from(bindparam("old_chain_hash")),
         )
         .values({column: bindparam(f"new_{column}") for column in columns})
-        .returning(*history.seq_draw())
+        .returning(*history.seq_draw(seqs))
     )
 
 

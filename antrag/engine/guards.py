@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import HistoryEntry
+from .reads import columns
 from .registry import guard
 
 # session.info: (case id, case version) -> who moved the case into the state it had at that
@@ -21,9 +22,9 @@ def proposer_id(ctx) -> int | None:
     known = db.session().info.setdefault(_MOVERS, {})
     key = (ctx.case.id, ctx.case.version)
     if key not in known:
-        known[key] = db.session.scalar(
+        known[key] = columns(
             _newest_mover(), {"case_id": ctx.case.id, "state": ctx.case.state}
-        )
+        ).scalar()
     return known[key]
 
 

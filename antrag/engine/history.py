@@ -75,26 +75,36 @@ def hashed_content(entry: HistoryEntry) -> dict:
     return content
 
 
-# session.info keys: a seq drawn ahead by a statement that had to run anyway (the
-# transition's compare-and-set), and (SQLite) the last seq handed out in this transaction.
+# session.info keys: the seqs drawn ahead by a statement that had to run anyway (the
+# transition's compare-and-set), oldest first, and (SQLite) the last seq handed out in this
+# transaction.
 _AHEAD, _LAST = "history_seq_ahead", "history_seq_last"
 
 
-def seq_draw() -> tuple:
-    """Return the columns that draw the next `seq` inside another statement (its RETURNING).
+def seq_draw(count: int = 1) -> tuple:
+    """Return the columns that draw `count` seqs inside another statement (its RETURNING).
 
-    The last column is the seq; hand it to `drawn_ahead`. PostgreSQL: the sequence and the
-    shared seal lock of `next_seq`; SQLite: max + 1, read under the write lock of the
-    statement that returns it.
+    Hand the returned row to `drawn_ahead`. PostgreSQL: the shared seal lock of `next_seq`
+    (once: it is held until the transaction ends) and the sequence `count` times; SQLite:
+    max + 1, read under the write lock of the statement that returns it (the transaction
+    counts on from there without a statement, so one is enough whatever `count` is).
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.pg_advisory_xact_lock_shared(SEAL_LOCK), HISTORY_SEQ.next_value()
+        return (
+            func.pg_advisory_xact_lock_shared(SEAL_LOCK),
+            *(HISTORY_SEQ.next_value() for _ in range(count)),
+        )
     return (select(func.coalesce(func.max(HistoryEntry.seq), 0) + 1).scalar_subquery(),)
 
 
-def drawn_ahead(seq: int) -> None:
-    """Keep `seq` (drawn by `seq_draw`) for the next entry linked in this transaction."""
-    db.session().info[_AHEAD] = seq
+def drawn_ahead(row) -> None:
+    """Keep the seqs of `row` (drawn by `seq_draw`) for the next entries linked in this transaction.
+
+    They go to the entries in the order these are linked, after any drawn ahead before.
+    """
+    session = db.session()
+    seqs = sorted(row[1:] if session.get_bind().dialect.name == "postgresql" else row[-1:])
+    session.info.setdefault(_AHEAD, []).extend(seqs)
 
 
 def next_seq() -> int:
@@ -104,11 +114,13 @@ def next_seq() -> int:
     takes exclusively (appends never wait for each other, a seal waits for the appends in
     flight); SQLite's writers are serialised by their write lock, so max + 1 is safe, and
     once drawn under the lock the next ones of the transaction are counted on without a
-    statement. A seq drawn ahead (`drawn_ahead`) goes to the first entry that asks, so
-    entries are numbered in the order they are linked, as if each had drawn its own.
+    statement. Seqs drawn ahead (`drawn_ahead`) go to the entries that ask first, oldest
+    first, so entries are numbered in the order they are linked, as if each had drawn its
+    own; one drawn ahead and never asked for is a gap.
     """
     session = db.session()
-    ahead = session.info.pop(_AHEAD, None)
+    queue = session.info.get(_AHEAD)
+    ahead = queue.pop(0) if queue else None
     if session.get_bind().dialect.name == "postgresql":
         if ahead is not None:
             return ahead
@@ -246,6 +258,16 @@ def _forget_drawn_seqs(session, transaction):
     if transaction.parent is None:
         session.info.pop(_AHEAD, None)
         session.info.pop(_LAST, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_seqs_drawn_ahead(session, previous_transaction):
+    """Seqs drawn ahead in a savepoint that rolled back lost the seal lock drawn with them.
+
+    (PostgreSQL releases what a rolled-back savepoint locked.) Dropped, they are gaps; the
+    next entry draws its own seq with the lock.
+    """
+    session.info.pop(_AHEAD, None)
 
 
 @event.listens_for(Session, "before_flush")

@@ -32,6 +32,9 @@ EFFECTS: dict[str, Callable] = {}
 CASE_EFFECTS: set[str] = set()
 # Effects that issue a letter (an administrative act); policy demands signing authority.
 LETTER_EFFECTS: set[str] = set()
+# Effects that may start cases, with how many at most: the transition's compare-and-set
+# draws a history seq ahead for the first entry of each (one statement fewer per case).
+CASE_STARTS: dict[str, int] = {}
 SUBJECTS: dict[str, type] = {}
 # Checks of the acting person that run after a transition's guards passed and before it
 # writes anything, e.g. the second factor's step-up (antrag/accounts/step_up.py); each
@@ -51,13 +54,14 @@ def guard(name: str, message: str | Callable):
     return decorator
 
 
-def effect(name: str, *, on_case: bool = False, letter: bool = False):
+def effect(name: str, *, on_case: bool = False, letter: bool = False, starts: int = 0):
     """Register an effect function under `name`; it receives the TransitionContext.
 
     With `on_case`, the function returns a dict of the case's own column values instead of
     changing anything itself; the engine applies them in the transition's compare-and-set.
     With `letter`, the effect issues a letter: policy demands the guard `signing_authority`
-    on every transition that runs it.
+    on every transition that runs it. `starts` is the number of cases the effect may start
+    (`engine.start`); one it does not declare costs a statement to draw its entry's seq.
     """
 
     def decorator(func):
@@ -68,6 +72,8 @@ def effect(name: str, *, on_case: bool = False, letter: bool = False):
             CASE_EFFECTS.add(name)
         if letter:
             LETTER_EFFECTS.add(name)
+        if starts:
+            CASE_STARTS[name] = starts
         return func
 
     return decorator

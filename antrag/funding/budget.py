@@ -16,6 +16,7 @@ from sqlalchemy.orm.util import identity_key
 
 from ..db_types import Money, utcnow
 from ..engine.errors import GuardRefused
+from ..engine.reads import columns
 from ..extensions import db
 from ..formats import format_money
 from ..programme.models import Round
@@ -31,7 +32,7 @@ class BudgetExhausted(Exception):
 
 def reserved_for(notice: FundingNotice) -> Decimal:
     """Return the amount the notice holds reserved: its reservations less their releases."""
-    total = db.session.scalar(_reserved_statement(), {"of_notice": notice.id})
+    total = columns(_reserved_statement(), {"of_notice": notice.id}).scalar()
     return Decimal(total).quantize(Decimal("0.01"))
 
 
@@ -130,7 +131,7 @@ def pay(notice: FundingNotice, amount: Decimal, case_id: int) -> None:
 
 def paid_on(notice: FundingNotice) -> Decimal:
     """Return what the ledger booked as paid on the notice (its payment entries)."""
-    total = db.session.scalar(_paid_statement(), {"of_notice": notice.id})
+    total = columns(_paid_statement(), {"of_notice": notice.id}).scalar()
     return Decimal(total).quantize(Decimal("0.01"))
 
 

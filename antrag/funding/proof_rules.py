@@ -57,7 +57,7 @@ def spent(proof: ProofOfUse) -> Decimal:
     return sum((line.spent for line in proof.lines), Decimal("0.00"))
 
 
-@effect("settle_proof")
+@effect("settle_proof", starts=1)
 def settle_proof(ctx) -> None:
     """Store the recognised total, the entitled grant and the reclaim; open its procedure; close.
 

@@ -16,6 +16,7 @@ from ..engine import effect, guard
 from ..engine.calendar import BERLIN, add_months
 from ..engine.errors import GuardRefused
 from ..engine.models import Case
+from ..engine.reads import columns
 from ..engine.registry import GUARDS
 from ..extensions import db
 from ..formats import format_money
@@ -59,7 +60,7 @@ def called_off(notice: FundingNotice, exclude_id: int | None = None) -> Decimal:
     params = {"of_notice": notice.id}
     if exclude_id is not None:
         params["not_call_off"] = exclude_id
-    total = db.session.scalar(_called_off_statement(exclude_id is not None), params)
+    total = columns(_called_off_statement(exclude_id is not None), params).scalar()
     return Decimal(total).quantize(CENT)
 
 
@@ -80,7 +81,7 @@ def _called_off_statement(excluding: bool):
 
 
 def _in_state(notice: FundingNotice, state: str) -> Decimal:
-    total = db.session.scalar(_in_state_statement(), {"of_notice": notice.id, "in_state": state})
+    total = columns(_in_state_statement(), {"of_notice": notice.id, "in_state": state}).scalar()
     return Decimal(total).quantize(CENT)
 
 
@@ -110,7 +111,7 @@ def ordered(notice: FundingNotice) -> Decimal:
 # --- funding notice ---------------------------------------------------------------------
 
 
-@effect("create_funding_notice")
+@effect("create_funding_notice", starts=1)
 def create_funding_notice(ctx) -> None:
     """Draft the notice of the approved application and take its file reference."""
     application = ctx.subject
@@ -287,7 +288,7 @@ def make_final(ctx) -> None:
     ctx.subject.final_at = ctx.now
 
 
-@effect("create_proof_of_use")
+@effect("create_proof_of_use", starts=1)
 def create_proof_of_use(ctx) -> None:
     """Open the proof of use, due six months after the funding period ends.
 

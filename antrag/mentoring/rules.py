@@ -15,13 +15,13 @@ def proposed_mentor(ctx) -> bool:
     return ctx.actor.role == "mentor" and ctx.actor.id == ctx.subject.mentor_id
 
 
-@effect("propose_mentor")
+@effect("propose_mentor", starts=1)
 def propose_mentor(ctx) -> None:
     """On approval, propose the most suitable mentor for the city, or flag a gap."""
     propose_next(ctx.subject, ctx.actor, ctx.now)
 
 
-@effect("propose_next_mentor")
+@effect("propose_next_mentor", starts=1)
 def propose_next_mentor(ctx) -> None:
     """After a decline or a missed deadline, propose the next suitable mentor, or flag a gap."""
     propose_next(ctx.subject.application, SYSTEM, ctx.now)  # not in the decliner's name

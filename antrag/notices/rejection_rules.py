@@ -1,14 +1,16 @@
 """Effects and guards of the rejection notice (Ablehnungsbescheid)."""
 
+import functools
 import logging
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .. import engine
 from ..engine import effect, guard
 from ..engine.calendar import BERLIN
 from ..engine.models import HistoryEntry
+from ..engine.reads import columns
 from ..extensions import db
 from ..funding.file_reference import next_file_reference
 from .issuing import issue_letter
@@ -19,16 +21,25 @@ logger = logging.getLogger(__name__)
 
 def proposal_reasons(case_id: int) -> str:
     """Return the reasons of the last rejection proposal on the application's case."""
-    comment = db.session.scalar(
-        select(HistoryEntry.comment)
-        .where(HistoryEntry.case_id == case_id, HistoryEntry.trigger == "propose_rejection")
-        .order_by(HistoryEntry.seq.desc())
-        .limit(1)
-    )
+    comment = columns(_proposal_comment(), {"case_id": case_id}).scalar()
     return comment or ""
 
 
-@effect("create_rejection_notice")
+@functools.cache
+def _proposal_comment():
+    """The comment of a case's newest rejection proposal, built once."""
+    return (
+        select(HistoryEntry.comment)
+        .where(
+            HistoryEntry.case_id == bindparam("case_id"),
+            HistoryEntry.trigger == "propose_rejection",
+        )
+        .order_by(HistoryEntry.seq.desc())
+        .limit(1)
+    )
+
+
+@effect("create_rejection_notice", starts=1)
 def create_rejection_notice(ctx) -> None:
     """Draft the rejection notice, its reasons taken from the co-signed proposal."""
     application = ctx.subject
@@ -45,6 +56,7 @@ def create_rejection_notice(ctx) -> None:
         addressee_address=getattr(municipality, "postal_address", None) or municipality.address,
     )
     engine.start("rejection_notice", notice, ctx.actor)
+    ctx.made["rejection_notice"] = notice
     logger.info(
         "Rejection notice %s drafted for application %s", notice.file_reference, application.id
     )
