@@ -231,8 +231,12 @@ def _held_notice(notice_id: int):
     return notice if "state" not in instance_state(notice.case).unloaded else None
 
 
-def funding_notice_links(rows, user) -> dict[int, dict]:
-    """Return the `notice` link of each row that belongs to a funding notice (`notice_id`)."""
+def funding_notice_links(rows, user, made: dict | None = None) -> dict[int, dict]:
+    """Return the `notice` link of each row that belongs to a funding notice (`notice_id`).
+
+    (`made` goes unused: the funding notice a call-off, proof or amendment belongs to is
+    never drafted by the transition that answers.)
+    """
     rule = _visible_funding_notices(*_role_key(user))
     visible, asked = set(), set()
     for notice_id in {row.notice_id for row in rows}:
