@@ -192,16 +192,7 @@ def notice_links(rows, user, made: dict | None = None) -> dict[int, dict]:
                 select(Application.id).where(Application.id.in_(ids), application_visible(user))
             )
         visible = set(found.scalars())
-    return {
-        row.id: {
-            "application": (
-                api_url("api.application_detail", object_id=row.application_id)
-                if row.application_id in visible
-                else None
-            )
-        }
-        for row in rows
-    }
+    return _link_each(rows, "application", "api.application_detail", "application_id", visible)
 
 
 @functools.cache
@@ -254,11 +245,16 @@ def funding_notice_links(rows, user, made: dict | None = None) -> dict[int, dict
                 .where(FundingNotice.id.in_(asked), FundingNotice.visible_to(user))
             )
         visible |= set(found.scalars())
+    return _link_each(rows, "notice", "api.funding_notice_detail", "notice_id", visible)
+
+
+def _link_each(rows, name: str, endpoint: str, target: str, visible: set) -> dict[int, dict]:
+    """Return {row id: {name: URL of the row's `target` at `endpoint`, None unless visible}}."""
     return {
         row.id: {
-            "notice": (
-                api_url("api.funding_notice_detail", object_id=row.notice_id)
-                if row.notice_id in visible
+            name: (
+                api_url(endpoint, object_id=getattr(row, target))
+                if getattr(row, target) in visible
                 else None
             )
         }
