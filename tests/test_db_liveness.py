@@ -48,8 +48,11 @@ def _backend(engine) -> int:
 
 
 def _terminate(pid: int) -> None:
-    """End backend `pid` from a connection of its own and wait until it has gone."""
-    with create_engine(db.engine.url, poolclass=NullPool).connect() as connection:
+    """End backend `pid` from a connection of its own and wait until it has gone.
+
+    (Each look in its own transaction: pg_stat_activity is a snapshot per transaction.)"""
+    engine = create_engine(db.engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
         assert connection.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         for _ in range(500):
             gone = not connection.scalar(
