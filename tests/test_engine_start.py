@@ -50,3 +50,25 @@ def test_a_rolled_back_start_leaves_nothing_behind_in_the_session(make_applicati
     again = _approve(application, world).made["funding_notice"]
     db.session.commit()
     assert again.file_reference == notice.file_reference and again.case.state == "drafted"
+
+
+def test_a_transition_undone_by_its_savepoint_leaves_the_case_as_the_database_has_it(
+    make_application, world
+):
+    """The compare-and-set writes with Core: a rolled-back savepoint must not leave the case
+    object in the state it never reached (as the payment import's savepoints could)."""
+    application = make_application("submitted")
+    case = application.case
+    before = (case.state, case.version, case.chain_hash)
+
+    try:
+        with db.session.begin_nested():
+            engine.fire(case.id, "start_review", world.users.reviewer, version=case.version)
+            assert case.state == "in_review"
+            raise LookupError("undone")
+    except LookupError:
+        pass
+
+    assert (case.state, case.version, case.chain_hash) == before
+    db.session.expire_all()
+    assert (case.state, case.version, case.chain_hash) == before

@@ -17,7 +17,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, event, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import MachineError
 
@@ -410,6 +411,29 @@ def _compare_and_set(
     history.drawn_ahead(moved)
     for key, value in values.items():
         set_committed_value(case, key, value)
+    db.session().info.setdefault(_MOVED, []).append(case)
+
+
+# session.info key: the cases the transaction's compare-and-sets moved. The session did not
+# write them (no flush), so a rolled-back savepoint would not expire them as it expires what
+# it flushed: `_expire_moved_cases` does.
+_MOVED = "engine_moved_cases"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _expire_moved_cases(session, previous_transaction):
+    """After a rollback, read the moved cases again: the database has them as they were.
+
+    (A case moved in an enclosing transaction that stays is read again as it is.)"""
+    for case in session.info.get(_MOVED, ()):
+        if case in session:
+            session.expire(case)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_moved_cases(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_MOVED, None)
 
 
 @functools.cache
