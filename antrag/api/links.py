@@ -67,19 +67,25 @@ def _built(statement) -> tuple:
     return statement, {name: attr for name, attr in CALLER_PARAMS.items() if name in bound}
 
 
-def _run(built: tuple, ids, user):
-    """Execute a statement of `_built` for `user` and some ids; None where it cannot serve.
+@functools.cache
+def _for_role(statement_for, role: str | None, is_authenticated: bool, *args) -> tuple:
+    """Return `statement_for(*args, caller)` for every caller of a role, built once (`_built`)."""
+    return _built(statement_for(*args, _Caller(role, is_authenticated)))
 
-    It cannot where the caller lacks a value it binds: `= NULL` is not what the rule says
-    with None (`IS NULL`), so the caller's statement is built as before. It runs on the
-    session's connection (rows of columns need no ORM), after the autoflush the session
-    would do."""
-    statement, attributes = built
+
+def _visible_rows(statement_for, ids, user, *args):
+    """Run `statement_for(*args, caller)` (its rows among `ids` that `user` may see).
+
+    The statement built once for the caller's role serves unless the caller lacks a value
+    it binds: `= NULL` is not what the rule says with None (`IS NULL`), so then it is built
+    for the caller itself. It runs on the session's connection (rows of columns need no
+    ORM), after the autoflush the session would do."""
+    statement, attributes = _for_role(statement_for, *_role_key(user), *args)
     params = {"ids": list(ids)}
     for name, attr in attributes.items():
         value = getattr(user, attr, None)
         if value is None:
-            return None
+            return columns(statement_for(*args, user), {"ids": list(ids)})
         params[name] = value
     return columns(statement, params)
 
@@ -88,16 +94,16 @@ def _role_key(user) -> tuple:
     return (getattr(user, "role", None), bool(getattr(user, "is_authenticated", False)))
 
 
-@functools.cache
-def _notices_of_applications(model, role: str | None, is_authenticated: bool) -> tuple:
-    """Return the statement of the visible notices of `model` of some applications."""
-    return _built(
+def _ids():
+    return bindparam("ids", expanding=True)
+
+
+def _notices_of_applications(model, caller):
+    """The notices of `model` of some applications (`ids`) that `caller` may see."""
+    return (
         select(model.application_id, model.id)
         .join(Case, Case.id == model.case_id)
-        .where(
-            model.application_id.in_(bindparam("ids", expanding=True)),
-            model.visible_to(_Caller(role, is_authenticated)),
-        )
+        .where(model.application_id.in_(_ids()), model.visible_to(caller))
     )
 
 
@@ -105,13 +111,7 @@ def _visible_notices(model, application_ids, user) -> dict[int, str]:
     """Return {application id: URL of its notice of `model`} for the notices `user` may see."""
     if not application_ids:
         return {}
-    rows = _run(_notices_of_applications(model, *_role_key(user)), application_ids, user)
-    if rows is None:
-        rows = db.session.execute(
-            select(model.application_id, model.id)
-            .join(Case, Case.id == model.case_id)
-            .where(model.application_id.in_(application_ids), model.visible_to(user))
-        )
+    rows = _visible_rows(_notices_of_applications, application_ids, user, model)
     return {application_id: _notice_url(model, id_) for application_id, id_ in rows}
 
 
@@ -167,15 +167,9 @@ def application_links(rows, user, made: dict | None = None) -> dict[int, dict]:
     return {row.id: {"notice": notices.get(row.id)} for row in rows}
 
 
-@functools.cache
-def _visible_applications(role: str | None, is_authenticated: bool) -> tuple:
-    """Return the statement of the ids among some applications that a caller may see."""
-    return _built(
-        select(Application.id).where(
-            Application.id.in_(bindparam("ids", expanding=True)),
-            application_visible(_Caller(role, is_authenticated)),
-        )
-    )
+def _visible_applications(caller):
+    """The ids among some applications (`ids`) that `caller` may see."""
+    return select(Application.id).where(Application.id.in_(_ids()), application_visible(caller))
 
 
 def notice_links(rows, user, made: dict | None = None) -> dict[int, dict]:
@@ -186,29 +180,25 @@ def notice_links(rows, user, made: dict | None = None) -> dict[int, dict]:
     ids = {row.application_id for row in rows}
     visible = set()
     if ids:
-        found = _run(_visible_applications(*_role_key(user)), ids, user)
-        if found is None:
-            found = db.session.execute(
-                select(Application.id).where(Application.id.in_(ids), application_visible(user))
-            )
-        visible = set(found.scalars())
+        visible = set(_visible_rows(_visible_applications, ids, user).scalars())
     return _link_each(rows, "application", "api.application_detail", "application_id", visible)
 
 
-@functools.cache
-def _visible_funding_notices(role: str | None, is_authenticated: bool):
-    """Return the statement of the ids among some funding notices that a caller may see.
-
-    True or False instead where the rule does not depend on the row (the ministry sees every
-    notice, a mentor none): then no statement is needed."""
-    condition = FundingNotice.visible_to(_Caller(role, is_authenticated))
-    if isinstance(condition, (True_, False_)):
-        return isinstance(condition, True_)
-    return _built(
+def _visible_funding_notices(caller):
+    """The ids among some funding notices (`ids`) that `caller` may see."""
+    return (
         select(FundingNotice.id)
         .join(Case, Case.id == FundingNotice.case_id)
-        .where(FundingNotice.id.in_(bindparam("ids", expanding=True)), condition)
+        .where(FundingNotice.id.in_(_ids()), FundingNotice.visible_to(caller))
     )
+
+
+@functools.cache
+def _funding_notice_rule(role: str | None, is_authenticated: bool) -> bool | None:
+    """True or False where a role's rule for funding notices does not depend on the row (the
+    ministry sees every notice, a mentor none: no statement needed); None where it does."""
+    condition = FundingNotice.visible_to(_Caller(role, is_authenticated))
+    return isinstance(condition, True_) if isinstance(condition, (True_, False_)) else None
 
 
 def _held_notice(notice_id: int):
@@ -228,23 +218,16 @@ def funding_notice_links(rows, user, made: dict | None = None) -> dict[int, dict
     (`made` goes unused: the funding notice a call-off, proof or amendment belongs to is
     never drafted by the transition that answers.)
     """
-    rule = _visible_funding_notices(*_role_key(user))
+    rule = _funding_notice_rule(*_role_key(user))
     visible, asked = set(), set()
     for notice_id in {row.notice_id for row in rows}:
-        held = None if isinstance(rule, bool) else _held_notice(notice_id)
+        held = None if rule is not None else _held_notice(notice_id)
         if rule is True or (held is not None and held.can_view(user)):
             visible.add(notice_id)
-        elif rule is not False and held is None:
+        elif rule is None and held is None:
             asked.add(notice_id)
     if asked:
-        found = _run(rule, asked, user)
-        if found is None:
-            found = db.session.execute(
-                select(FundingNotice.id)
-                .join(Case, Case.id == FundingNotice.case_id)
-                .where(FundingNotice.id.in_(asked), FundingNotice.visible_to(user))
-            )
-        visible |= set(found.scalars())
+        visible |= set(_visible_rows(_visible_funding_notices, asked, user).scalars())
     return _link_each(rows, "notice", "api.funding_notice_detail", "notice_id", visible)
 
 

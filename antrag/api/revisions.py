@@ -15,9 +15,9 @@ from sqlalchemy import bindparam, select
 from ..applications.models import Application
 from ..applications.revisions import ApplicationRevision, revision
 from ..audit.snapshot import moment
+from ..engine.reads import columns
 from .blueprint import bp
 from .inputs import MAX_ID, get_visible
-from .links import columns
 from .openapi_operations import OBJECT_READ, add, operation, path_id, pdf_ok
 from .openapi_schemas import DATE_TIME, ID, SHA256, TEXT, URL, closed
 from .problems import ApiProblem

@@ -17,6 +17,7 @@ from ..applications.models import FIELDS_OF_ACTION
 from ..cases.page import ACTOR_LABELS, HISTORY_ROLE_LABELS
 from ..engine import Case, available_actions, history, workflows
 from ..engine.definitions import WorkflowDefinition
+from ..engine.reads import columns
 from .proof_review_fields import review_fields
 from .urls import api_url
 
@@ -403,8 +404,6 @@ def _proof_of_notice():
 
 def proof_of_use_id(notice) -> int | None:
     """Return the id of the notice's proof of use, or None."""
-    from .links import columns
-
     return columns(_proof_of_notice(), {"notice_id": notice.id}).scalar()
 
 

@@ -64,17 +64,19 @@ def called_off(notice: FundingNotice, exclude_id: int | None = None) -> Decimal:
     return Decimal(total).quantize(CENT)
 
 
+def _call_off_sum():
+    """The sum of a notice's call-offs (`of_notice`), with their cases for their states."""
+    return (
+        select(func.coalesce(func.sum(CallOff.amount), 0))
+        .join(Case, Case.id == CallOff.case_id)
+        .where(CallOff.notice_id == bindparam("of_notice"))
+    )
+
+
 @functools.cache
 def _called_off_statement(excluding: bool):
     """Return the sum of a notice's call-offs that count, built once (with or without one)."""
-    query = (
-        select(func.coalesce(func.sum(CallOff.amount), 0))
-        .join(Case, Case.id == CallOff.case_id)
-        .where(
-            CallOff.notice_id == bindparam("of_notice"),
-            Case.state.not_in(VOID_CALL_OFF_STATES),
-        )
-    )
+    query = _call_off_sum().where(Case.state.not_in(VOID_CALL_OFF_STATES))
     if excluding:
         query = query.where(CallOff.id != bindparam("not_call_off"))
     return query
@@ -88,11 +90,7 @@ def _in_state(notice: FundingNotice, state: str) -> Decimal:
 @functools.cache
 def _in_state_statement():
     """Return the sum of a notice's call-offs in one state, built once."""
-    return (
-        select(func.coalesce(func.sum(CallOff.amount), 0))
-        .join(Case, Case.id == CallOff.case_id)
-        .where(CallOff.notice_id == bindparam("of_notice"), Case.state == bindparam("in_state"))
-    )
+    return _call_off_sum().where(Case.state == bindparam("in_state"))
 
 
 def paid(notice: FundingNotice) -> Decimal:
