@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..accounts.models import ROLE_LABELS, User
 from ..db_types import utcnow
+from ..engine.reads import attached, columns, table_columns
 from ..extensions import db
 from ..read_phase import commit_keeping_rows
 from .models import ApiToken
@@ -85,11 +86,17 @@ def revoke_token(user, token_id: int) -> ApiToken | None:
 def _by_hash():
     """The token's user with what is checked of the token, in one statement built once.
 
-    It runs with every API request: the user is the one entity loaded, the token's own
-    fields come as columns.
+    It runs with every API request: the user's columns and the token's fields come as
+    columns, and the user is attached as the query would have loaded it (`reads.attached`).
     """
     return (
-        select(User, ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.last_used_at)
+        select(
+            *table_columns(User),
+            ApiToken.id,
+            ApiToken.token_hash,
+            ApiToken.revoked_at,
+            ApiToken.last_used_at,
+        )
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == bindparam("digest"))
     )
@@ -100,10 +107,11 @@ def authenticate(secret: str | None):
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     digest = hash_token(secret)
-    found = db.session.execute(_by_hash(), {"digest": digest}).one_or_none()
+    found = columns(_by_hash(), {"digest": digest}).first()
     if found is None:
         return None
-    user, token_id, token_hash, revoked_at, last_used_at = found
+    *user_values, token_id, token_hash, revoked_at, last_used_at = found
+    user = attached(User, user_values)
     if not hmac.compare_digest(token_hash, digest) or revoked_at is not None or not user.active:
         return None
     now = utcnow()
