@@ -256,3 +256,72 @@ def test_an_approval_numbers_the_drafted_notice_before_itself(make_application):
     assert notice_start.seq < approval.seq
     assert approval.case_id == application.case_id
     assert history.verify()[1] is None
+
+
+def test_rows_written_with_an_entry_are_the_rows_a_core_insert_writes(make_application, world):
+    """`insert_now`'s companion rows (a transition's mail): one statement on PostgreSQL,
+    the table's own INSERT before the entry elsewhere; the same rows and entry either way."""
+    from sql_support import counted_statements
+
+    from antrag.accounts.models import User
+    from antrag.engine.models import Case
+    from antrag.mail.models import OutboxMessage
+
+    application = make_application("submitted")
+    case = db.session.get(Case, application.case_id)
+    entry = HistoryEntry(
+        case_id=case.id,
+        workflow=case.workflow,
+        workflow_version=case.workflow_version,
+        trigger="note",
+        from_state=case.state,
+        to_state=case.state,
+        actor_id=None,
+        actor_name="System",
+        actor_role="system",
+        inputs=history.canonical_inputs({}),
+        created_at=case.updated_at,
+    )
+    history.link(entry, case.chain_hash)
+    mail = [
+        {
+            "case_id": case.id,
+            "template": "t",
+            "recipient": f"{n}@x.de",
+            "recipient_name": n,
+            "subject": "Betreff",
+            "body": "Text\n",
+        }
+        for n in ("a", "b")
+    ]
+    with counted_statements() as sent:
+        history.insert_now(entry, ((OutboxMessage.__table__, mail), (User.__table__, [])))
+    inserts = [s for s in sent if s.lstrip().upper().startswith(("INSERT", "WITH"))]
+    assert len(inserts) == (1 if db.engine.dialect.name == "postgresql" else 2)
+    db.session.commit()
+
+    written = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "t").order_by(OutboxMessage.id)
+    ).all()
+    assert [(m.recipient, m.status, m.attempts, m.sent_at) for m in written] == [
+        ("a@x.de", "pending", 0, None),
+        ("b@x.de", "pending", 0, None),
+    ]
+    assert all(m.created_at is not None and m.next_attempt_at is not None for m in written)
+    assert db.session.get(Case, case.id).chain_hash == entry.hash  # the trigger moved the head
+    assert history.verify()[1] is None
+
+
+def test_a_companion_row_may_not_leave_a_database_default_out():
+    from sqlalchemy import Column, Integer, MetaData, Table
+
+    table = Table(
+        "t",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("given", Integer, default=7, server_default="0"),
+        Column("counted", Integer, server_default="0"),
+    )
+    assert history._filled(table, {"counted": 1}) == {"given": 7, "counted": 1}
+    with pytest.raises(ValueError, match="database's"):
+        history._filled(table, {})

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from antrag.engine import records
 from antrag.extensions import db
 from antrag.funding.models import FundingNotice
+from antrag.mail.models import OutboxMessage
 
 # The bearer token with its user, the application with its projects and attachments, the
 # compare-and-set of the case, the history entry, the revisions of the answer (an
@@ -24,9 +25,10 @@ START_REVIEW = 5
 # and mails the city (its address, the outbox row); the answer links the drafted notice
 # (`links.notice`) as the engine handed it over, without asking for it. PostgreSQL draws
 # the seqs of both history entries (the notice's first, the approval's) in the
-# compare-and-set and moves the round's budget and writes the ledger row in one statement
-# (SQLite: two; it counts seqs on under its write lock anyway).
-APPROVE = 17 if on_postgres() else 18
+# compare-and-set, moves the round's budget and writes the ledger row in one statement
+# (SQLite: two; it counts seqs on under its write lock anyway) and writes the outbox row
+# with the approval's history entry (SQLite: two).
+APPROVE = 16 if on_postgres() else 18
 
 
 def _post(client, token, application, trigger, version, comment=None):
@@ -91,6 +93,19 @@ def test_approve_drafts_the_notice_in_few_statements(client, make_application, t
     )
     assert body["links"]["notice"] == f"/api/v1/funding-notices/{notice_id}"
     assert not [s for s in sql if s.startswith("SELECT funding_notice.application_id")]
+    # The city's mail: with the entry on PostgreSQL, as the session would have written it.
+    written_alone = [s for s in sql if s.startswith("INSERT INTO outbox_message")]
+    assert len(written_alone) == (0 if on_postgres() else 1)
+    mail = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.case_id == application.case_id, OutboxMessage.template == "decision"
+        )
+    ).all()
+    assert [(m.template, m.status, m.attempts, m.sent_at) for m in mail] == [
+        ("decision", "pending", 0, None)
+    ]
+    assert mail[0].recipient == world.users.speyer.email
+    assert mail[0].created_at is not None and mail[0].next_attempt_at >= mail[0].created_at
 
 
 def _records_of_starting(world, city: str) -> list[str]:

@@ -171,10 +171,16 @@ def fire(
     # come first. It chains to the case's newest entry, whose hash the case row holds; its
     # INSERT moves the case's chain head (the database's trigger).
     history.link(seal(entry, subject), case.chain_hash)
-    history.insert_now(entry)
     guards.note_mover(case, actor.id)
-    for mail in transition.notify:
-        outbox.enqueue(case, subject, mail, ctx=ctx, definition=definition, actor=actor)
+    # The transition's mail is written with its entry (one statement on PostgreSQL).
+    mail = [
+        row
+        for notify in transition.notify
+        for row in outbox.messages(
+            case, subject, notify, ctx=ctx, definition=definition, actor=actor
+        )
+    ]
+    history.insert_now(entry, ((outbox.TABLE, mail),))
     db.session.flush()
     logger.info(
         "Case %s: %s (%s -> %s) by %s", case.id, trigger, from_state, transition.dest, _who(actor)

@@ -92,23 +92,36 @@ GROUPS_WITHOUT_THE_ACTOR = frozenset({"reviewers"})
 # The outbox rows of a transition are written with one statement outside the session's unit
 # of work (nothing in the request reads them back); status, attempts and times take the
 # columns' defaults, as through the session.
-_INSERT = OutboxMessage.__table__.insert()
+TABLE = OutboxMessage.__table__
+_INSERT = TABLE.insert()
 
 
 def enqueue(case, subject, mail, **context) -> int:
     """Render `mail` (a definitions.Mail) for each recipient and write it to the outbox now,
     in the caller's transaction; return the number of messages."""
+    rows = messages(case, subject, mail, **context)
+    if rows:
+        db.session.connection().execute(_INSERT, rows)
+    return len(rows)
+
+
+def messages(case, subject, mail, **context) -> list[dict]:
+    """Render `mail` for each recipient; return the outbox rows, for the caller to write.
+
+    The engine writes a transition's messages with its history entry (`history.insert_now`);
+    status, attempts and times are left to the columns' defaults.
+    """
     users = recipients(case, subject, mail.to)
     actor = context.get("actor")
     if mail.to in GROUPS_WITHOUT_THE_ACTOR and getattr(actor, "id", None) is not None:
         users = [u for u in users if u.id != actor.id]
+    rows = []
     if users:
         context.update(
             case=case,
             subject=subject,
             case_url=absolute_url(subject.ENDPOINT, **subject.url_values()),
         )
-        rows = []
         with force_locale("de"):
             for user in users:
                 title, body = _render_german(mail.template, {**context, "recipient": user})
@@ -122,9 +135,8 @@ def enqueue(case, subject, mail, **context) -> int:
                         "body": body,
                     }
                 )
-        db.session.connection().execute(_INSERT, rows)
     logger.info("Case %s: %d message(s) '%s' queued", case.id, len(users), mail.template)
-    return len(users)
+    return rows
 
 
 def enqueue_to_address(
