@@ -13,6 +13,7 @@ from flask import request
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.util import identity_key
 
+from ..engine import history
 from ..extensions import db
 from ..formats import format_money
 from ..input_text import text_problem
@@ -166,18 +167,43 @@ def pagination() -> tuple[int, int]:
 
 
 @functools.cache
-def _by_id(model, options: tuple):
-    """Return the statement that loads one `model` row by id with `options`, built once."""
-    return select(model).options(*options).where(model.id == bindparam("object_id"))
+def _by_id(model, options: tuple, draw: tuple = ()):
+    """Return the statement that loads one `model` row by id with `options`, built once.
+
+    `draw` are further columns it returns (a transition's history seq, `get_visible`).
+    """
+    return select(model, *draw).options(*options).where(model.id == bindparam("object_id"))
 
 
-def get_visible(model, object_id: int, user, options: tuple = ()):
-    """Return the object if it exists and `user` may see it; otherwise a 404 problem."""
+@functools.cache
+def _seq_draw(dialect: str) -> tuple:
+    """The columns that draw one history seq on `dialect`, built once (they key `_by_id`)."""
+    return history.seq_draw(1)
+
+
+def get_visible(model, object_id: int, user, options: tuple = (), *, transition: bool = False):
+    """Return the object if it exists and `user` may see it; otherwise a 404 problem.
+
+    For a `transition` on PostgreSQL the same statement draws the history seq of its entry
+    (`history.seq_draw`), which then needs no statement of its own; a seq drawn for a
+    transition that does not happen is a gap, as seqs may have.
+    """
     obj = None
     if 1 <= object_id <= MAX_ID:
         # The session's own copy if it has one (as `Session.get`), else one statement.
         obj = db.session.identity_map.get(identity_key(model, object_id))
-        if obj is None:
+        if obj is None and transition and db.session.get_bind().dialect.name == "postgresql":
+            row = (
+                db.session.execute(
+                    _by_id(model, options, _seq_draw("postgresql")), {"object_id": object_id}
+                )
+                .unique()
+                .one_or_none()
+            )
+            if row is not None:
+                obj = row[0]
+                history.drawn_ahead(row[1:])
+        elif obj is None:
             obj = (
                 db.session.scalars(_by_id(model, options), {"object_id": object_id})
                 .unique()

@@ -222,7 +222,9 @@ def transitions_view(resource: Resource, object_id: int):
     """Fire one transition through the engine; 200 with the new representation."""
     user = current_user._get_current_object()  # the engine asks it often: not via the proxy
     with read_phase():  # SQLite: the engine re-checks under the write lock what is read here
-        found = get_visible(resource.model, object_id, user, resource.detail_options)
+        found = get_visible(
+            resource.model, object_id, user, resource.detail_options, transition=True
+        )
     body = json_body()
     errors = {key: "Dieses Feld gibt es nicht." for key in body if key not in TRANSITION_FIELDS}
     trigger = body.get("trigger")

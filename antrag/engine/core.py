@@ -147,40 +147,27 @@ def fire(
         ctx, case_values, effects = _checked(
             case_id, trigger, actor, version, comment, inputs, subject
         )
-    case, subject, definition, transition = ctx.case, ctx.subject, ctx.definition, ctx.transition
+    case, subject, transition = ctx.case, ctx.subject, ctx.transition
     from_state = case.state
-    # The compare-and-set moves the case (and checks the chain head read with it); from here
-    # the case row is ours (PostgreSQL's row lock, SQLite's write lock) until commit.
-    _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
-    entry = _entry(
-        case,
-        trigger,
-        from_state,
-        transition.dest,
-        actor,
-        ctx.comment,
-        ctx.inputs,
-        ctx.now,
-        definition,
-    )
-    ctx.entry = entry
-    for run_effect in effects:
-        run_effect(ctx)
-    # Sealed and chained after the effects: the entry covers the subject's data as the
-    # transition left it (an issued notice's PDF hash, …); entries of cases the effects start
-    # come first. It chains to the case's newest entry, whose hash the case row holds; its
-    # INSERT moves the case's chain head (the database's trigger).
-    history.link(seal(entry, subject), case.chain_hash)
-    guards.note_mover(case, actor.id)
-    # The transition's mail is written with its entry (one statement on PostgreSQL).
-    mail = [
-        row
-        for notify in transition.notify
-        for row in outbox.messages(
-            case, subject, notify, ctx=ctx, definition=definition, actor=actor
-        )
-    ]
-    history.insert_now(entry, ((outbox.TABLE, mail),))
+    if not effects and history.ahead() and _dialect() == "postgresql":
+        # Nothing runs between the move and the entry, whose seq the load drew: the move, the
+        # entry and its mail go as one statement, the entry only if the case moved.
+        _move_and_record(ctx, from_state, version, case_values, actor)
+    else:
+        # The compare-and-set moves the case (and checks the chain head read with it); from
+        # here the case row is ours (PostgreSQL's row lock, SQLite's write lock) until commit.
+        _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
+        ctx.entry = _transition_entry(ctx, from_state, actor)
+        for run_effect in effects:
+            run_effect(ctx)
+        # Sealed and chained after the effects: the entry covers the subject's data as the
+        # transition left it (an issued notice's PDF hash, …); entries of cases the effects
+        # start come first. It chains to the case's newest entry, whose hash the case row
+        # holds; its INSERT moves the case's chain head (the database's trigger).
+        history.link(seal(ctx.entry, subject), case.chain_hash)
+        guards.note_mover(case, actor.id)
+        # The transition's mail is written with its entry (one statement on PostgreSQL).
+        history.insert_now(ctx.entry, ((outbox.TABLE, _mail(ctx, actor)),))
     db.session.flush()
     logger.info(
         "Case %s: %s (%s -> %s) by %s", case.id, trigger, from_state, transition.dest, _who(actor)
@@ -366,14 +353,72 @@ def _coerce(kind: str, value):
     return text
 
 
-def _compare_and_set(
-    case: Case, from_state: str, transition: TransitionDef, version: int, now, extra: dict
-):
-    """Move the case with `UPDATE … WHERE id AND state AND version`; refuse if it moved.
+def _mail(ctx, actor) -> list[dict]:
+    """Return the outbox rows of the transition's mail, rendered as the case now stands."""
+    return [
+        row
+        for notify in ctx.transition.notify
+        for row in outbox.messages(
+            ctx.case, ctx.subject, notify, ctx=ctx, definition=ctx.definition, actor=actor
+        )
+    ]
 
-    `extra` holds further case columns set by the transition's case effects, written in
-    the same statement; a due date among them replaces the declared one (a period that
-    runs from a recorded fact, such as the day a notice was made known).
+
+def _transition_entry(ctx, from_state: str, actor) -> HistoryEntry:
+    """Build the entry of the transition in `ctx` (`_entry`), from `from_state`."""
+    transition = ctx.transition
+    return _entry(
+        ctx.case,
+        transition.trigger,
+        from_state,
+        transition.dest,
+        actor,
+        ctx.comment,
+        ctx.inputs,
+        ctx.now,
+        ctx.definition,
+    )
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _move_and_record(ctx, from_state: str, version: int, extra: dict, actor) -> None:
+    """Move the case, write its entry and mail in one statement (PostgreSQL, no effects).
+
+    The entry's seq was drawn with the load (`history.ahead`); everything else the entry
+    covers is known before the move, so it is built, sealed and chained first, and the
+    statement's data-modifying CTE moves the case under the same compare-and-set as
+    `_compare_and_set`; the entry and the mail are written only if it did. Refused like a
+    lost compare-and-set if it did not.
+    """
+    case, transition = ctx.case, ctx.transition
+    old_chain_hash = case.chain_hash
+    values = _case_values(transition, version, ctx.now, extra)
+    for key, value in values.items():  # as the move leaves it: the mail shows the new state
+        set_committed_value(case, key, value)
+    ctx.entry = _transition_entry(ctx, from_state, actor)
+    history.link(seal(ctx.entry, ctx.subject), old_chain_hash)
+    moved = history.insert_if_moved(
+        ctx.entry,
+        ((outbox.TABLE, _mail(ctx, actor)),),
+        _cas_update(tuple(values)),
+        _cas_params(case.id, from_state, version, old_chain_hash, values),
+    )
+    if not moved:
+        db.session.expire(case)  # it stays where the database has it
+        raise StaleVersion(_stale_message())
+    guards.note_mover(case, actor.id)
+    db.session().info.setdefault(_MOVED, []).append(case)
+
+
+def _case_values(transition: TransitionDef, version: int, now, extra: dict) -> dict:
+    """Return the case columns a transition sets: its due date, `extra`, state and version.
+
+    `extra` holds further case columns set by the transition's case effects; a due date
+    among them replaces the declared one (a period that runs from a recorded fact, such as
+    the day a notice was made known).
     """
     due = (
         due_at(
@@ -385,30 +430,42 @@ def _compare_and_set(
         if transition.due
         else None
     )
-    values = (
+    return (
         {"due_at": due}
         | extra
-        | {
-            "state": transition.dest,
-            "version": version + 1,
-            "updated_at": now,
-        }
+        | {"state": transition.dest, "version": version + 1, "updated_at": now}
     )
+
+
+def _cas_params(case_id, from_state, version, chain_hash, values) -> dict:
+    return {f"new_{key}": value for key, value in values.items()} | {
+        "old_id": case_id,
+        "old_state": from_state,
+        "old_version": version,
+        "old_chain_hash": chain_hash,
+    }
+
+
+def _compare_and_set(
+    case: Case, from_state: str, transition: TransitionDef, version: int, now, extra: dict
+):
+    """Move the case with `UPDATE … WHERE id AND state AND version`; refuse if it moved.
+
+    `extra` holds further case columns set by the transition's case effects, written in
+    the same statement (`_case_values`).
+    """
+    values = _case_values(transition, version, now, extra)
     # It also draws the seqs of the transition's history entry and of the first entries of
     # the cases its effects may start (RETURNING): no statement of their own, and only once
     # the case row is ours.
     seqs = 1 + sum(CASE_STARTS.get(name, 0) for name in transition.effects)
+    if db.session.get_bind().dialect.name == "postgresql":
+        seqs -= history.ahead()  # drawn with the load already
     moved = (
         db.session.connection()
         .execute(
-            _cas_statement(tuple(values), db.session.get_bind().dialect.name, seqs),
-            {f"new_{key}": value for key, value in values.items()}
-            | {
-                "old_id": case.id,
-                "old_state": from_state,
-                "old_version": version,
-                "old_chain_hash": case.chain_hash,
-            },
+            _cas_statement(tuple(values), db.session.get_bind().dialect.name, max(seqs, 0)),
+            _cas_params(case.id, from_state, version, case.chain_hash, values),
         )
         .first()
     )
@@ -449,6 +506,12 @@ def _cas_statement(columns: tuple, dialect: str, seqs: int):
     Built once per column set and count; `dialect` keys the cache: what draws the history
     seqs differs per database.
     """
+    return _cas_update(columns).returning(*history.seq_draw(seqs))
+
+
+@functools.cache
+def _cas_update(columns: tuple):
+    """Return the compare-and-set UPDATE of the case that writes `columns`, built once."""
     table = Case.__table__
     return (
         update(table)
@@ -459,7 +522,6 @@ def _cas_statement(columns: tuple, dialect: str, seqs: int):
             table.c.chain_hash.is_not_distinct_from(bindparam("old_chain_hash")),
         )
         .values({column: bindparam(f"new_{column}") for column in columns})
-        .returning(*history.seq_draw(seqs))
     )
 
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import bindparam, event, func, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -108,6 +108,11 @@ def drawn_ahead(row) -> None:
     session.info.setdefault(_AHEAD, []).extend(seqs)
 
 
+def ahead() -> int:
+    """Return how many seqs drawn ahead wait for their entries in this transaction."""
+    return len(db.session().info.get(_AHEAD) or ())
+
+
 def next_seq() -> int:
     """Draw the `seq` of a new entry: unique and increasing, with gaps (no hot row).
 
@@ -174,22 +179,41 @@ def insert_now(entry: HistoryEntry, rows_with: tuple = ()) -> None:
     in the entry's statement, one data-modifying CTE per table: one round trip for all
     (issue 14). Elsewhere each table's rows are written with one statement before it.
     """
-    values = {key: getattr(entry, key) for key in _COLUMNS}
     rows_with = tuple((table, rows) for table, rows in rows_with if rows)
     connection = db.session.connection()
     if rows_with and connection.dialect.name == "postgresql":
-        params = {f"e_{key}": value for key, value in values.items()}
-        shape = []
-        for n, (table, rows) in enumerate(rows_with):
-            for i, row in enumerate(rows):
-                filled = _filled(table, row)
-                params.update((f"w{n}_{i}_{key}", value) for key, value in filled.items())
-            shape.append((table, len(rows), tuple(filled)))
-        connection.execute(_insert_with(tuple(shape)), params)
+        params, shape = _params_and_shape(entry, rows_with)
+        connection.execute(_insert_with(shape), params)
         return
     for table, rows in rows_with:
         connection.execute(_insert_into(table), rows)
-    connection.execute(_INSERT, values)
+    connection.execute(_INSERT, {key: getattr(entry, key) for key in _COLUMNS})
+
+
+def insert_if_moved(entry: HistoryEntry, rows_with: tuple, move, move_params: dict) -> bool:
+    """Write the linked `entry` and `rows_with` only if the UPDATE `move` changes a row.
+
+    One statement (PostgreSQL): `move` in a data-modifying CTE, the entry's and the other
+    rows' INSERTs select from what it returned; nothing is written if it moved nothing.
+    Return whether it moved (and so wrote) anything. The caller chose `move` so that it
+    changes at most one row, the case the entry belongs to.
+    """
+    rows_with = tuple((table, rows) for table, rows in rows_with if rows)
+    params, shape = _params_and_shape(entry, rows_with)
+    written = db.session.connection().execute(_insert_with(shape, move), params | move_params)
+    return written.first() is not None  # the entry's id: it was written
+
+
+def _params_and_shape(entry: HistoryEntry, rows_with: tuple) -> tuple[dict, tuple]:
+    """Return the named parameters of `_insert_with` and its shape."""
+    params = {f"e_{key}": getattr(entry, key) for key in _COLUMNS}
+    shape = []
+    for n, (table, rows) in enumerate(rows_with):
+        for i, row in enumerate(rows):
+            filled = _filled(table, row)
+            params.update((f"w{n}_{i}_{key}", value) for key, value in filled.items())
+        shape.append((table, len(rows), tuple(filled)))
+    return params, tuple(shape)
 
 
 @functools.cache
@@ -221,18 +245,38 @@ def _filled(table, row: dict) -> dict:
 
 
 @functools.cache
-def _insert_with(shape: tuple):
-    """The entry's INSERT with the rows of `shape` in CTEs, built once per shape.
+def _insert_with(shape: tuple, move=None):
+    """The entry's INSERT with the rows of `shape` in CTEs, built once per shape (and move).
 
     `shape` holds (table, row count, column keys) per table. Every value is a named parameter:
-    `e_<column>` of the entry, `w<table>_<row>_<column>` of the others.
+    `e_<column>` of the entry, `w<table>_<row>_<column>` of the others. With `move` (an
+    UPDATE), every INSERT selects its values from the rows the UPDATE returned.
     """
-    statement = HistoryEntry.__table__.insert().values(
-        {key: bindparam(f"e_{key}") for key in _COLUMNS}
+    moved = None
+    if move is not None:
+        moved = move.returning(move.table.c.id).cte("moved")
+
+    def insert(table, keys, rows):
+        if moved is None:
+            return table.insert().values(rows)
+        selects = [
+            select(*(bindparam(row[key].key, type_=table.c[key].type) for key in keys)).select_from(
+                moved
+            )
+            for row in rows
+        ]
+        return table.insert().from_select(
+            keys, union_all(*selects) if len(selects) > 1 else selects[0]
+        )
+
+    statement = insert(
+        HistoryEntry.__table__, _COLUMNS, [{key: bindparam(f"e_{key}") for key in _COLUMNS}]
     )
+    if moved is not None:
+        statement = statement.add_cte(moved).returning(HistoryEntry.__table__.c.id)
     for n, (table, count, keys) in enumerate(shape):
         rows = [{key: bindparam(f"w{n}_{i}_{key}") for key in keys} for i in range(count)]
-        statement = statement.add_cte(table.insert().values(rows).cte(f"w{n}"))
+        statement = statement.add_cte(insert(table, keys, rows).cte(f"w{n}"))
     return statement
 
 
