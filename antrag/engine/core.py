@@ -42,7 +42,15 @@ from .errors import (
     WrongState,
 )
 from .models import Case, HistoryEntry
-from .registry import ACTOR_CHECKS, CASE_EFFECTS, CASE_STARTS, EFFECTS, GUARDS, SUBJECTS
+from .registry import (
+    ACTOR_CHECKS,
+    CASE_EFFECTS,
+    CASE_STARTS,
+    CASE_STARTS_NAMED,
+    EFFECTS,
+    GUARDS,
+    SUBJECTS,
+)
 from .workflows import Token, workflows
 
 logger = logging.getLogger(__name__)
@@ -100,26 +108,35 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     """Create the case of `subject` in the workflow's initial state and record it."""
     definition = workflows().current(workflow_name)
     now = utcnow()
-    case = rows.insert_case(
-        {
-            "workflow": definition.name,
-            "workflow_version": definition.version,
-            "state": definition.initial,
-            "version": 1,
-            "assignee_id": None,
-            "due_at": None,
-            "created_at": now,
-            "updated_at": now,
-            "chain_hash": None,  # the first entry's INSERT moves it (the database's trigger)
-        }
-    )
-    rows.insert_subject(subject, case)
+    values = {
+        "workflow": definition.name,
+        "workflow_version": definition.version,
+        "state": definition.initial,
+        "version": 1,
+        "assignee_id": None,
+        "due_at": None,
+        "created_at": now,
+        "updated_at": now,
+        "chain_hash": None,  # the first entry's INSERT moves it (the database's trigger)
+    }
+    # Ids drawn ahead by the transition that starts the case (PostgreSQL, an effect that
+    # names the workflow): every row and hash is known before anything is written, and all
+    # are written in one statement at the end. Else one INSERT per row, as they come.
+    ids = rows.ids_ahead(subject)
+    if ids is None:
+        case = rows.insert_case(values)
+        rows.insert_subject(subject, case)
+    else:
+        case = rows.start_ahead(ids, values, subject)
     records.record(definition)  # the version is published from its first case on
     entry = _entry(case, "start", None, definition.initial, actor, comment, {}, now, definition)
     # The case is new in this transaction, seen by no one else: its chain starts here, no
     # lock and no look-up needed (`history.append` does both for a running case).
     history.link(seal(entry, subject), None)
-    history.insert_now(entry)
+    if ids is None:
+        history.insert_now(entry)
+    else:
+        rows.insert_started(case, subject, entry)
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
     return case
 
@@ -391,11 +408,14 @@ def _compare_and_set(
     # It also draws the seqs of the transition's history entry and of the first entries of
     # the cases its effects may start (RETURNING): no statement of their own, and only once
     # the case row is ours.
+    # On PostgreSQL it draws the ids of the cases the effects name and of their subjects too.
     seqs = 1 + sum(CASE_STARTS.get(name, 0) for name in transition.effects)
+    dialect = db.session.get_bind().dialect.name
+    tables = _started_tables(transition) if dialect == "postgresql" else ()
     moved = (
         db.session.connection()
         .execute(
-            _cas_statement(tuple(values), db.session.get_bind().dialect.name, seqs),
+            _cas_statement(tuple(values), dialect, seqs, tables),
             {f"new_{key}": value for key, value in values.items()}
             | {
                 "old_id": case.id,
@@ -408,7 +428,9 @@ def _compare_and_set(
     )
     if moved is None:
         raise StaleVersion(_stale_message())
-    history.drawn_ahead(moved)
+    ids = len(moved) - 2 * len(tables)
+    history.drawn_ahead(moved[:ids])
+    rows.drawn_ahead(tables, moved[ids:])
     for key, value in values.items():
         set_committed_value(case, key, value)
     db.session().info.setdefault(_MOVED, []).append(case)
@@ -436,11 +458,21 @@ def _forget_moved_cases(session, transaction):
         session.info.pop(_MOVED, None)
 
 
+def _started_tables(transition: TransitionDef) -> tuple:
+    """Return the subject tables of the cases the transition's effects name (CASE_STARTS_NAMED)."""
+    return tuple(
+        SUBJECTS[workflows().current(name).subject].__table__
+        for effect in transition.effects
+        for name in CASE_STARTS_NAMED.get(effect, ())
+    )
+
+
 @functools.cache
-def _cas_statement(columns: tuple, dialect: str, seqs: int):
+def _cas_statement(columns: tuple, dialect: str, seqs: int, tables: tuple = ()):
     """Return the compare-and-set UPDATE that writes `columns` and draws `seqs` history seqs.
 
-    Built once per column set and count; `dialect` keys the cache: what draws the history
+    It also draws a case id and a subject id for each of `tables` (`rows.id_draw`). Built
+    once per column set, count and tables; `dialect` keys the cache: what draws the history
     seqs differs per database.
     """
     table = Case.__table__
@@ -453,7 +485,7 @@ def _cas_statement(columns: tuple, dialect: str, seqs: int):
             table.c.chain_hash.is_not_distinct_from(bindparam("old_chain_hash")),
         )
         .values({column: bindparam(f"new_{column}") for column in columns})
-        .returning(*history.seq_draw(seqs))
+        .returning(*history.seq_draw(seqs), *rows.id_draw(tables))
     )
 
 

@@ -168,7 +168,12 @@ def insert_now(entry: HistoryEntry) -> None:
     The entry object stays transient (nothing reads it back: it holds what was written).
     Its INSERT moves the case's chain head (the trigger), as `link` already told the case.
     """
-    db.session.connection().execute(_INSERT, {key: getattr(entry, key) for key in _COLUMNS})
+    db.session.connection().execute(_INSERT, entry_values(entry))
+
+
+def entry_values(entry: HistoryEntry) -> dict:
+    """Return the column values of the linked `entry`, as its INSERT writes them."""
+    return {key: getattr(entry, key) for key in _COLUMNS}
 
 
 def append(entry: HistoryEntry) -> HistoryEntry:

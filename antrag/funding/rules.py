@@ -109,7 +109,7 @@ def ordered(notice: FundingNotice) -> Decimal:
 # --- funding notice ---------------------------------------------------------------------
 
 
-@effect("create_funding_notice", starts=1)
+@effect("create_funding_notice", starts=("funding_notice",))
 def create_funding_notice(ctx) -> None:
     """Draft the notice of the approved application and take its file reference."""
     application = ctx.subject

@@ -39,7 +39,7 @@ def _proposal_comment():
     )
 
 
-@effect("create_rejection_notice", starts=1)
+@effect("create_rejection_notice", starts=("rejection_notice",))
 def create_rejection_notice(ctx) -> None:
     """Draft the rejection notice, its reasons taken from the co-signed proposal."""
     application = ctx.subject
