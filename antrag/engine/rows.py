@@ -219,37 +219,60 @@ def insert_started(case: Case, subject, entry: HistoryEntry) -> None:
 
     mapper = inspect(subject).mapper
     document = indexing.new_document(subject)
-    params = {f"case_{column.key}": getattr(case, key) for key, column in _columns(Case.__mapper__)}
-    params["case_chain_hash"] = None
-    params |= {f"subject_{column.key}": getattr(subject, key) for key, column in _columns(mapper)}
+    # Columns left NULL are left out (fewer values to send); the case's head among them.
+    case_row = {column.key: getattr(case, key) for key, column in _columns(Case.__mapper__)}
+    case_row["chain_hash"] = None
+    case_row = _written_values(Case.__table__, case_row)
+    subject_row = {column.key: getattr(subject, key) for key, column in _columns(mapper)}
+    subject_row = _written_values(mapper.local_table, subject_row)
+    params = {f"case_{key}": value for key, value in case_row.items()}
+    params |= {f"subject_{key}": value for key, value in subject_row.items()}
     params |= {f"document_{key}": value for key, value in (document or {}).items()}
     params |= {f"entry_{key}": value for key, value in entry_values(entry).items()}
-    statement = _started_statement(mapper.local_table, indexing.TABLE if document else None)
+    statement = _started_statement(
+        mapper.local_table,
+        tuple(case_row),
+        tuple(subject_row),
+        indexing.TABLE if document else None,
+    )
     db.session.connection().execute(statement, params)
 
 
-@functools.cache
-def _started_statement(table, document_table):
-    """Return the INSERT of an entry WITH the INSERTs of its new case, subject and document."""
+def _written_values(table, row: dict) -> dict:
+    """Return `row` without the NULLs the database writes anyway (no server default)."""
+    return {
+        key: value
+        for key, value in row.items()
+        if value is not None or table.c[key].server_default is not None
+    }
 
-    def values(of, prefix):
+
+@functools.cache
+def _started_statement(table, case_keys: tuple, subject_keys: tuple, document_table):
+    """Return the INSERT of an entry WITH the INSERTs of its new case, subject and document.
+
+    Built once per subject table and the columns written.
+    """
+
+    def values(of, prefix, keys=None):
         return {
             column: bindparam(f"{prefix}_{column.key}", type_=column.type)
             for column in of.columns
-            if prefix in ("case", "subject") or not column.primary_key
+            if (column.key in keys if keys is not None else not column.primary_key)
         }
 
     case = Case.__table__
     ctes = [
-        insert(case).values(values(case, "case")).cte("new_case"),
-        insert(table).values(values(table, "subject")).cte("new_subject"),
+        insert(case).values(values(case, "case", case_keys)).cte("new_case"),
+        insert(table).values(values(table, "subject", subject_keys)).cte("new_subject"),
     ]
     if document_table is not None:
         ctes.append(
             insert(document_table).values(values(document_table, "document")).cte("new_document")
         )
     entries = HistoryEntry.__table__
-    return insert(entries).values(values(entries, "entry")).add_cte(*ctes)
+    # inline: nothing to read back, the entry's id is not needed.
+    return insert(entries).values(values(entries, "entry")).inline().add_cte(*ctes)
 
 
 @functools.cache
