@@ -7,6 +7,13 @@ them: persistent, their columns loaded (nothing is read back), and expunged agai
 transaction or savepoint they were written in rolls back. A subject the unit of work must
 write itself (related objects set on it, database-side defaults, other pending changes in
 the session) is left to a flush, as before.
+
+On PostgreSQL every statement is a round trip. A transition whose effect names the workflow
+it starts (`@effect(..., starts=("funding_notice",))`) draws the ids of the new case and
+its subject in its compare-and-set; `engine.start` then knows every value and hash before
+writing anything, and writes the case, the subject, its search document and its first
+history entry in one statement with data-modifying CTEs (`insert_started`). The objects are
+handed to the session the same way, just before that statement.
 """
 
 import functools
