@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, event, update
+from sqlalchemy import bindparam, event, exists, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import MachineError
@@ -50,6 +50,7 @@ from .registry import (
     EFFECTS,
     GUARDS,
     SUBJECTS,
+    TAKES,
 )
 from .workflows import Token, workflows
 
@@ -411,26 +412,30 @@ def _compare_and_set(
     # On PostgreSQL it draws the ids of the cases the effects name and of their subjects too.
     seqs = 1 + sum(CASE_STARTS.get(name, 0) for name in transition.effects)
     dialect = db.session.get_bind().dialect.name
+    # And what the effects take (a file reference's number): only if the case moved.
     tables = _started_tables(transition) if dialect == "postgresql" else ()
+    takes = _takes(transition) if dialect == "postgresql" else ()
+    params = {f"new_{key}": value for key, value in values.items()} | {
+        "old_id": case.id,
+        "old_state": from_state,
+        "old_version": version,
+        "old_chain_hash": case.chain_hash,
+    }
+    for take in takes:
+        params |= take.params(now)
     moved = (
         db.session.connection()
-        .execute(
-            _cas_statement(tuple(values), dialect, seqs, tables),
-            {f"new_{key}": value for key, value in values.items()}
-            | {
-                "old_id": case.id,
-                "old_state": from_state,
-                "old_version": version,
-                "old_chain_hash": case.chain_hash,
-            },
-        )
+        .execute(_cas_statement(tuple(values), dialect, seqs, tables, takes), params)
         .first()
     )
     if moved is None:
         raise StaleVersion(_stale_message())
-    ids = len(moved) - 2 * len(tables)
+    ids = len(moved) - 2 * len(tables) - len(takes)
+    taken = len(moved) - len(takes)
     history.drawn_ahead(moved[:ids])
-    rows.drawn_ahead(tables, moved[ids:])
+    rows.drawn_ahead(tables, moved[ids:taken])
+    for take, value in zip(takes, moved[taken:], strict=True):
+        take.keep(now, value)
     for key, value in values.items():
         set_committed_value(case, key, value)
     db.session().info.setdefault(_MOVED, []).append(case)
@@ -467,16 +472,23 @@ def _started_tables(transition: TransitionDef) -> tuple:
     )
 
 
+def _takes(transition: TransitionDef) -> tuple:
+    """Return what the transition's effects take in its compare-and-set (TAKES)."""
+    return tuple(TAKES[name] for name in transition.effects if name in TAKES)
+
+
 @functools.cache
-def _cas_statement(columns: tuple, dialect: str, seqs: int, tables: tuple = ()):
+def _cas_statement(columns: tuple, dialect: str, seqs: int, tables: tuple = (), takes=()):
     """Return the compare-and-set UPDATE that writes `columns` and draws `seqs` history seqs.
 
-    It also draws a case id and a subject id for each of `tables` (`rows.id_draw`). Built
-    once per column set, count and tables; `dialect` keys the cache: what draws the history
-    seqs differs per database.
+    It also draws a case id and a subject id for each of `tables` (`rows.id_draw`), and with
+    `takes` it is a WITH whose UPDATEs take their values only if the case moved (the EXISTS
+    waits for it). Built once per column set, count, tables and takes; `dialect` keys the
+    cache: what draws the history seqs differs per database.
     """
     table = Case.__table__
-    return (
+    draws = (*history.seq_draw(seqs), *rows.id_draw(tables))
+    moving = (
         update(table)
         .where(
             table.c.id == bindparam("old_id"),
@@ -485,8 +497,15 @@ def _cas_statement(columns: tuple, dialect: str, seqs: int, tables: tuple = ()):
             table.c.chain_hash.is_not_distinct_from(bindparam("old_chain_hash")),
         )
         .values({column: bindparam(f"new_{column}") for column in columns})
-        .returning(*history.seq_draw(seqs), *rows.id_draw(tables))
     )
+    if not takes:
+        return moving.returning(*draws)
+    moved = moving.returning(*(d.label(f"draw_{i}") for i, d in enumerate(draws))).cte("moved")
+    taken = [
+        take.statement().where(exists().select_from(moved)).cte(f"taken_{i}")
+        for i, take in enumerate(takes)
+    ]
+    return select(*moved.c, *(select(*t.c).scalar_subquery() for t in taken))
 
 
 def _entry(
