@@ -2,7 +2,10 @@
 
 The number is taken inside the approval's transaction: the UPDATE of the year's counter row
 locks it until commit (a row lock on PostgreSQL, the write lock on SQLite), so concurrent
-approvals queue up, and a rollback gives the number back.
+approvals queue up, and a rollback gives the number back. On PostgreSQL the approval (or
+rejection) takes it in its compare-and-set (`TAKE`, one statement fewer), only if the case
+moved there; the first number of a year, which has no counter row yet, is taken by the
+effect as before.
 """
 
 import functools
