@@ -408,11 +408,11 @@ def _compare_and_set(
     )
     # It also draws the seqs of the transition's history entry and of the first entries of
     # the cases its effects may start (RETURNING): no statement of their own, and only once
-    # the case row is ours.
-    # On PostgreSQL it draws the ids of the cases the effects name and of their subjects too.
+    # the case row is ours. On PostgreSQL it also draws the ids of the cases the effects
+    # name and of their subjects, and takes what the effects take (a file reference's
+    # number), only if the case moved.
     seqs = 1 + sum(CASE_STARTS.get(name, 0) for name in transition.effects)
     dialect = db.session.get_bind().dialect.name
-    # And what the effects take (a file reference's number): only if the case moved.
     tables = _started_tables(transition) if dialect == "postgresql" else ()
     takes = _takes(transition) if dialect == "postgresql" else ()
     params = {f"new_{key}": value for key, value in values.items()} | {
