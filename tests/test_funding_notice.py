@@ -17,11 +17,12 @@ from antrag.clock import frozen_at
 from antrag.db_types import utcnow
 from antrag.engine import timer
 from antrag.engine.calendar import BERLIN
-from antrag.engine.errors import GuardRefused
+from antrag.engine.errors import GuardRefused, StaleVersion
+from antrag.engine.models import Case
 from antrag.extensions import db
 from antrag.funding import budget
 from antrag.funding.file_reference import next_file_reference
-from antrag.funding.models import BudgetEntry, FundingNotice
+from antrag.funding.models import BudgetEntry, FileReferenceCounter, FundingNotice
 from antrag.funding.rules import funding_period
 from antrag.funding.storage import notice_pdf_path
 from antrag.mail.models import OutboxMessage
@@ -59,6 +60,27 @@ def test_file_references_are_gap_free_and_a_refused_approval_takes_none(make_app
     act(proposed, "approve", world.users.reviewer2)
     references = [notice_of(a).file_reference for a in (first, proposed)]
     assert references == [f"DS-{_year()}-0001", f"DS-{_year()}-0002"]
+
+
+def test_an_approval_whose_case_moved_meanwhile_takes_no_number(make_application, world):
+    """PostgreSQL takes the number in the compare-and-set: only if the case moved there."""
+    make_application("approved")  # the year's counter row exists
+    proposed = make_application("proposed_approval", municipality=world.andernach)
+    case = proposed.case
+    # Someone else moved the case; this session still holds it as it was (no expiry).
+    db.session.connection().execute(
+        update(Case.__table__).where(Case.id == case.id).values(version=case.version + 1)
+    )
+
+    with pytest.raises(StaleVersion):
+        engine.fire(case.id, "approve", world.users.reviewer2, version=case.version)
+
+    # Still in the same transaction: nothing was taken, nothing is kept for later.
+    assert db.session.get(FileReferenceCounter, _year()).last == 1
+    db.session.connection().execute(
+        update(Case.__table__).where(Case.id == case.id).values(version=case.version)
+    )
+    assert next_file_reference(_year()) == f"DS-{_year()}-0002"
 
 
 @pytest.mark.parametrize(

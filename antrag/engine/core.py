@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, event, update
+from sqlalchemy import bindparam, event, exists, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import MachineError
@@ -42,7 +42,16 @@ from .errors import (
     WrongState,
 )
 from .models import Case, HistoryEntry
-from .registry import ACTOR_CHECKS, CASE_EFFECTS, CASE_STARTS, EFFECTS, GUARDS, SUBJECTS
+from .registry import (
+    ACTOR_CHECKS,
+    CASE_EFFECTS,
+    CASE_STARTS,
+    CASE_STARTS_NAMED,
+    EFFECTS,
+    GUARDS,
+    SUBJECTS,
+    TAKES,
+)
 from .workflows import Token, workflows
 
 logger = logging.getLogger(__name__)
@@ -100,26 +109,35 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     """Create the case of `subject` in the workflow's initial state and record it."""
     definition = workflows().current(workflow_name)
     now = utcnow()
-    case = rows.insert_case(
-        {
-            "workflow": definition.name,
-            "workflow_version": definition.version,
-            "state": definition.initial,
-            "version": 1,
-            "assignee_id": None,
-            "due_at": None,
-            "created_at": now,
-            "updated_at": now,
-            "chain_hash": None,  # the first entry's INSERT moves it (the database's trigger)
-        }
-    )
-    rows.insert_subject(subject, case)
+    values = {
+        "workflow": definition.name,
+        "workflow_version": definition.version,
+        "state": definition.initial,
+        "version": 1,
+        "assignee_id": None,
+        "due_at": None,
+        "created_at": now,
+        "updated_at": now,
+        "chain_hash": None,  # the first entry's INSERT moves it (the database's trigger)
+    }
+    # Ids drawn ahead by the transition that starts the case (PostgreSQL, an effect that
+    # names the workflow): every row and hash is known before anything is written, and all
+    # are written in one statement at the end. Else one INSERT per row, as they come.
+    ids = rows.ids_ahead(subject)
+    if ids is None:
+        case = rows.insert_case(values)
+        rows.insert_subject(subject, case)
+    else:
+        case = rows.start_ahead(ids, values, subject)
     records.record(definition)  # the version is published from its first case on
     entry = _entry(case, "start", None, definition.initial, actor, comment, {}, now, definition)
     # The case is new in this transaction, seen by no one else: its chain starts here, no
     # lock and no look-up needed (`history.append` does both for a running case).
     history.link(seal(entry, subject), None)
-    history.insert_now(entry)
+    if ids is None:
+        history.insert_now(entry)
+    else:
+        rows.insert_started(case, subject, entry)
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
     return case
 
@@ -457,21 +475,31 @@ def _compare_and_set(
     values = _case_values(transition, version, now, extra)
     # It also draws the seqs of the transition's history entry and of the first entries of
     # the cases its effects may start (RETURNING): no statement of their own, and only once
-    # the case row is ours.
+    # the case row is ours. On PostgreSQL it also draws the ids of the cases the effects
+    # name and of their subjects, and takes what the effects take (a file reference's
+    # number), only if the case moved.
     seqs = 1 + sum(CASE_STARTS.get(name, 0) for name in transition.effects)
-    if db.session.get_bind().dialect.name == "postgresql":
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
         seqs -= history.ahead()  # drawn with the load already
+    tables = _started_tables(transition) if dialect == "postgresql" else ()
+    takes = _takes(transition) if dialect == "postgresql" else ()
+    params = _cas_params(case.id, from_state, version, case.chain_hash, values)
+    for take in takes:
+        params |= take.params(now)
     moved = (
         db.session.connection()
-        .execute(
-            _cas_statement(tuple(values), db.session.get_bind().dialect.name, max(seqs, 0)),
-            _cas_params(case.id, from_state, version, case.chain_hash, values),
-        )
+        .execute(_cas_statement(tuple(values), dialect, max(seqs, 0), tables, takes), params)
         .first()
     )
     if moved is None:
         raise StaleVersion(_stale_message())
-    history.drawn_ahead(moved)
+    ids = len(moved) - 2 * len(tables) - len(takes)
+    taken = len(moved) - len(takes)
+    history.drawn_ahead(moved[:ids])
+    rows.drawn_ahead(tables, moved[ids:taken])
+    for take, value in zip(takes, moved[taken:], strict=True):
+        take.keep(now, value)
     for key, value in values.items():
         set_committed_value(case, key, value)
     db.session().info.setdefault(_MOVED, []).append(case)
@@ -499,14 +527,39 @@ def _forget_moved_cases(session, transaction):
         session.info.pop(_MOVED, None)
 
 
+def _started_tables(transition: TransitionDef) -> tuple:
+    """Return the subject tables of the cases the transition's effects name (CASE_STARTS_NAMED)."""
+    return tuple(
+        SUBJECTS[workflows().current(name).subject].__table__
+        for effect in transition.effects
+        for name in CASE_STARTS_NAMED.get(effect, ())
+    )
+
+
+def _takes(transition: TransitionDef) -> tuple:
+    """Return what the transition's effects take in its compare-and-set (TAKES)."""
+    return tuple(TAKES[name] for name in transition.effects if name in TAKES)
+
+
 @functools.cache
-def _cas_statement(columns: tuple, dialect: str, seqs: int):
+def _cas_statement(columns: tuple, dialect: str, seqs: int, tables: tuple = (), takes=()):
     """Return the compare-and-set UPDATE that writes `columns` and draws `seqs` history seqs.
 
-    Built once per column set and count; `dialect` keys the cache: what draws the history
-    seqs differs per database.
+    It also draws a case id and a subject id for each of `tables` (`rows.id_draw`), and with
+    `takes` it is a WITH whose UPDATEs take their values only if the case moved (the EXISTS
+    waits for it). Built once per column set, count, tables and takes; `dialect` keys the
+    cache: what draws the history seqs differs per database.
     """
-    return _cas_update(columns).returning(*history.seq_draw(seqs))
+    draws = (*history.seq_draw(seqs), *rows.id_draw(tables))
+    moving = _cas_update(columns)
+    if not takes:
+        return moving.returning(*draws)
+    moved = moving.returning(*(d.label(f"draw_{i}") for i, d in enumerate(draws))).cte("moved")
+    taken = [
+        take.statement().where(exists().select_from(moved)).cte(f"taken_{i}")
+        for i, take in enumerate(takes)
+    ]
+    return select(*moved.c, *(select(*t.c).scalar_subquery() for t in taken))
 
 
 @functools.cache

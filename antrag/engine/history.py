@@ -187,7 +187,7 @@ def insert_now(entry: HistoryEntry, rows_with: tuple = ()) -> None:
         return
     for table, rows in rows_with:
         connection.execute(_insert_into(table), rows)
-    connection.execute(_INSERT, {key: getattr(entry, key) for key in _COLUMNS})
+    connection.execute(_INSERT, entry_values(entry))
 
 
 def insert_if_moved(entry: HistoryEntry, rows_with: tuple, move, move_params: dict) -> bool:
@@ -206,7 +206,7 @@ def insert_if_moved(entry: HistoryEntry, rows_with: tuple, move, move_params: di
 
 def _params_and_shape(entry: HistoryEntry, rows_with: tuple) -> tuple[dict, tuple]:
     """Return the named parameters of `_insert_with` and its shape."""
-    params = {f"e_{key}": getattr(entry, key) for key in _COLUMNS}
+    params = {f"e_{key}": value for key, value in entry_values(entry).items()}
     shape = []
     for n, (table, rows) in enumerate(rows_with):
         for i, row in enumerate(rows):
@@ -278,6 +278,11 @@ def _insert_with(shape: tuple, move=None):
         rows = [{key: bindparam(f"w{n}_{i}_{key}") for key in keys} for i in range(count)]
         statement = statement.add_cte(insert(table, keys, rows).cte(f"w{n}"))
     return statement
+
+
+def entry_values(entry: HistoryEntry) -> dict:
+    """Return the column values of the linked `entry`, as its INSERT writes them."""
+    return {key: getattr(entry, key) for key in _COLUMNS}
 
 
 def append(entry: HistoryEntry) -> HistoryEntry:

@@ -35,6 +35,30 @@ LETTER_EFFECTS: set[str] = set()
 # Effects that may start cases, with how many at most: the transition's compare-and-set
 # draws a history seq ahead for the first entry of each (one statement fewer per case).
 CASE_STARTS: dict[str, int] = {}
+# Effects that name the workflows of the cases they may start: on PostgreSQL the
+# compare-and-set also draws the ids of each case and its subject, so that `engine.start`
+# writes the case, its subject, its search document and its first entry in one statement
+# (`rows.insert_started`). An effect that gives only a count keeps one statement per row.
+CASE_STARTS_NAMED: dict[str, tuple[str, ...]] = {}
+
+
+@dataclass(frozen=True)
+class Take:
+    """A value an effect takes in its transition's compare-and-set (PostgreSQL), not after it.
+
+    `statement()` returns an UPDATE … RETURNING of one column, built once, with bound
+    parameters whose values `params(now)` gives for the transition's moment; the engine runs
+    it only if the case moved and hands what it returned (None: no row) to
+    `keep(now, value)`, for the effect to use. The effect must use what was taken whenever
+    it runs: the transition's own transaction or savepoint gives it back otherwise.
+    """
+
+    statement: Callable
+    params: Callable
+    keep: Callable
+
+
+TAKES: dict[str, Take] = {}
 SUBJECTS: dict[str, type] = {}
 # Checks of the acting person that run after a transition's guards passed and before it
 # writes anything, e.g. the second factor's step-up (antrag/accounts/step_up.py); each
@@ -54,7 +78,14 @@ def guard(name: str, message: str | Callable):
     return decorator
 
 
-def effect(name: str, *, on_case: bool = False, letter: bool = False, starts: int = 0):
+def effect(
+    name: str,
+    *,
+    on_case: bool = False,
+    letter: bool = False,
+    starts: int | tuple[str, ...] = 0,
+    takes: Take | None = None,
+):
     """Register an effect function under `name`; it receives the TransitionContext.
 
     With `on_case`, the function returns a dict of the case's own column values instead of
@@ -72,7 +103,12 @@ def effect(name: str, *, on_case: bool = False, letter: bool = False, starts: in
             CASE_EFFECTS.add(name)
         if letter:
             LETTER_EFFECTS.add(name)
-        if starts:
+        if takes is not None:
+            TAKES[name] = takes
+        if isinstance(starts, tuple):
+            CASE_STARTS_NAMED[name] = starts
+            CASE_STARTS[name] = len(starts)
+        elif starts:
             CASE_STARTS[name] = starts
         return func
 

@@ -7,17 +7,24 @@ them: persistent, their columns loaded (nothing is read back), and expunged agai
 transaction or savepoint they were written in rolls back. A subject the unit of work must
 write itself (related objects set on it, database-side defaults, other pending changes in
 the session) is left to a flush, as before.
+
+On PostgreSQL every statement is a round trip. A transition whose effect names the workflow
+it starts (`@effect(..., starts=("funding_notice",))`) draws the ids of the new case and
+its subject in its compare-and-set; `engine.start` then knows every value and hash before
+writing anything, and writes the case, the subject, its search document and its first
+history entry in one statement with data-modifying CTEs (`insert_started`). The objects are
+handed to the session the same way, just before that statement.
 """
 
 import functools
 from typing import NamedTuple
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import bindparam, event, func, insert, inspect
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from .models import Case
+from .models import Case, HistoryEntry
 
 _CASE = Case.__table__.insert()
 
@@ -126,3 +133,182 @@ def _index(record) -> None:
     from ..search import indexing
 
     indexing.index_new(db.session.connection(), record)
+
+
+# --- a started case in one statement (PostgreSQL) ---------------------------------------
+
+# session.info key: the ids of cases and their subjects drawn ahead by the transition's
+# compare-and-set (`id_draw`), as (subject table, case id, subject id), oldest first.
+_AHEAD = "engine_ids_ahead"
+
+
+def id_draw(tables: tuple) -> tuple:
+    """Return the columns that draw a case id and a subject id for each table of `tables`.
+
+    PostgreSQL: they go in the RETURNING of a statement that runs anyway (the transition's
+    compare-and-set); hand their values to `drawn_ahead`. An id drawn and not used is a gap.
+    """
+    return tuple(
+        column for table in tables for column in (_next_id(Case.__table__), _next_id(table))
+    )
+
+
+def _next_id(table):
+    key = table.primary_key.columns[0].name
+    return func.nextval(func.pg_get_serial_sequence(f'"{table.name}"', key))
+
+
+def drawn_ahead(tables: tuple, values) -> None:
+    """Keep the ids of `values` (drawn by `id_draw(tables)`) for the cases started next."""
+    if not tables:
+        return
+    queue = db.session().info.setdefault(_AHEAD, [])
+    queue.extend((table, values[2 * i], values[2 * i + 1]) for i, table in enumerate(tables))
+
+
+def ids_ahead(subject) -> tuple[int, int] | None:
+    """Take the (case id, subject id) drawn ahead for a new case of `subject`, if it can use them.
+
+    It can if one INSERT can write it (`_plain`), with every value known in Python first
+    (its defaults need no statement), and its search document is a row of its own.
+    """
+    from ..search import indexing
+
+    queue = db.session().info.get(_AHEAD)
+    if not queue:
+        return None
+    mapper = inspect(subject).mapper
+    index = next((i for i, drawn in enumerate(queue) if drawn[0] is mapper.local_table), None)
+    if index is None or _defaults(mapper) is None:
+        return None
+    if not indexing.written_alone(subject) or not _plain(subject):
+        return None
+    _table, case_id, subject_id = queue.pop(index)
+    return case_id, subject_id
+
+
+def start_ahead(ids: tuple[int, int], values: dict, subject) -> Case:
+    """Make the new case (`values`) and its `subject` persistent with their ids drawn ahead.
+
+    Nothing is written yet: `insert_started` writes both with the case's first entry.
+    """
+    case_id, subject_id = ids
+    case = Case(id=case_id, **values)
+    _written(case)
+    subject.case_id = case_id
+    mapper = inspect(subject).mapper
+    given, defaults = subject.__dict__, _defaults(mapper)
+    for key, column in _columns(mapper):
+        if column.primary_key:
+            value = subject_id
+        elif key in given:
+            value = given[key]
+        elif key in defaults:
+            call, value = defaults[key]
+            value = value() if call else value
+        else:
+            value = None
+        set_committed_value(subject, key, value)
+    _written(subject)
+    set_committed_value(subject, "case", case)
+    return case
+
+
+def insert_started(case: Case, subject, entry: HistoryEntry) -> None:
+    """Write the case, its subject, the subject's search document and `entry`: one statement.
+
+    The INSERTs of one WITH do not see each other's rows, but the foreign keys are checked
+    and the entry's trigger moves the case's chain head at the end of the statement, when
+    all of them are there (the case is written without a head, as `insert_case` writes it).
+    """
+    from ..search import indexing
+    from .history import entry_values
+
+    mapper = inspect(subject).mapper
+    document = indexing.new_document(subject)
+    # Columns left NULL are left out (fewer values to send); the case's head among them.
+    case_row = {column.key: getattr(case, key) for key, column in _columns(Case.__mapper__)}
+    case_row["chain_hash"] = None
+    case_row = _written_values(Case.__table__, case_row)
+    subject_row = {column.key: getattr(subject, key) for key, column in _columns(mapper)}
+    subject_row = _written_values(mapper.local_table, subject_row)
+    params = {f"case_{key}": value for key, value in case_row.items()}
+    params |= {f"subject_{key}": value for key, value in subject_row.items()}
+    params |= {f"document_{key}": value for key, value in (document or {}).items()}
+    params |= {f"entry_{key}": value for key, value in entry_values(entry).items()}
+    statement = _started_statement(
+        mapper.local_table,
+        tuple(case_row),
+        tuple(subject_row),
+        indexing.TABLE if document else None,
+    )
+    db.session.connection().execute(statement, params)
+
+
+def _written_values(table, row: dict) -> dict:
+    """Return `row` without the NULLs the database writes anyway (no server default)."""
+    return {
+        key: value
+        for key, value in row.items()
+        if value is not None or table.c[key].server_default is not None
+    }
+
+
+@functools.cache
+def _started_statement(table, case_keys: tuple, subject_keys: tuple, document_table):
+    """Return the INSERT of an entry WITH the INSERTs of its new case, subject and document.
+
+    Built once per subject table and the columns written.
+    """
+
+    def values(of, prefix, keys=None):
+        return {
+            column: bindparam(f"{prefix}_{column.key}", type_=column.type)
+            for column in of.columns
+            if (column.key in keys if keys is not None else not column.primary_key)
+        }
+
+    case = Case.__table__
+    ctes = [
+        insert(case).values(values(case, "case", case_keys)).cte("new_case"),
+        insert(table).values(values(table, "subject", subject_keys)).cte("new_subject"),
+    ]
+    if document_table is not None:
+        ctes.append(
+            insert(document_table).values(values(document_table, "document")).cte("new_document")
+        )
+    entries = HistoryEntry.__table__
+    # inline: nothing to read back, the entry's id is not needed.
+    return insert(entries).values(values(entries, "entry")).inline().add_cte(*ctes)
+
+
+@functools.cache
+def _defaults(mapper) -> dict | None:
+    """Return the Python-side defaults of the mapper's columns as (callable?, value or function).
+
+    None if one takes the statement's context: only an INSERT of its own computes it.
+    """
+    defaults = {}
+    for key, column in _columns(mapper):
+        default = column.default
+        if default is None or column.primary_key:
+            continue
+        if default.is_scalar:
+            defaults[key] = (False, default.arg)
+        elif default.is_callable and hasattr(default.arg, "__wrapped__"):
+            defaults[key] = (True, default.arg.__wrapped__)  # wrapped by SQLAlchemy: no context
+        else:
+            return None
+    return defaults
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_ids_rolled_back(session, previous_transaction):
+    """Ids drawn in a savepoint that rolled back go with the seqs drawn with them (gaps)."""
+    session.info.pop(_AHEAD, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_ids(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_AHEAD, None)

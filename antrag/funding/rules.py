@@ -23,6 +23,7 @@ from ..formats import format_money
 from ..law.courts import NoCompetentCourt
 from ..notices.issuing import issue_letter
 from . import budget
+from .file_reference import TAKE as TAKE_FILE_REFERENCE
 from .file_reference import next_file_reference
 from .models import FINANCING_TYPE, CallOff, FundingNotice, ProofOfUse
 
@@ -109,7 +110,7 @@ def ordered(notice: FundingNotice) -> Decimal:
 # --- funding notice ---------------------------------------------------------------------
 
 
-@effect("create_funding_notice", starts=1)
+@effect("create_funding_notice", starts=("funding_notice",), takes=TAKE_FILE_REFERENCE)
 def create_funding_notice(ctx) -> None:
     """Draft the notice of the approved application and take its file reference."""
     application = ctx.subject

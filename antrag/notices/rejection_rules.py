@@ -12,6 +12,7 @@ from ..engine.calendar import BERLIN
 from ..engine.models import HistoryEntry
 from ..engine.reads import columns
 from ..extensions import db
+from ..funding.file_reference import TAKE as TAKE_FILE_REFERENCE
 from ..funding.file_reference import next_file_reference
 from .issuing import issue_letter
 from .models import RejectionNotice
@@ -39,7 +40,7 @@ def _proposal_comment():
     )
 
 
-@effect("create_rejection_notice", starts=1)
+@effect("create_rejection_notice", starts=("rejection_notice",), takes=TAKE_FILE_REFERENCE)
 def create_rejection_notice(ctx) -> None:
     """Draft the rejection notice, its reasons taken from the co-signed proposal."""
     application = ctx.subject

@@ -84,25 +84,30 @@ def _write(connection, kind: str, ref_id: int, record, *, new: bool = False) -> 
         connection.execute(remove, {"old_kind": kind, "old_ref_id": ref_id})
     if record is None:
         return
-    text = text_of(kind, record)
-    connection.execute(
-        add,
-        {
-            "kind": kind,
-            "ref_id": ref_id,
-            "case_id": text.case_id,
-            "municipality_id": text.municipality_id,
-            "reference": text.reference,
-            "title": text.title[:400],
-            "body": text.body,
-            "ministry_visible": text.ministry_visible,
-            "internal": text.internal,
-            "updated_at": utcnow(),
-        },
-    )
+    row = document_row(kind, ref_id, record)
+    connection.execute(add, row)
     if kind == "application":
         # A draft's messages become visible to the ministry with its submission.
-        connection.execute(visible, {"of_case_id": text.case_id, "visible": text.ministry_visible})
+        connection.execute(
+            visible, {"of_case_id": row["case_id"], "visible": row["ministry_visible"]}
+        )
+
+
+def document_row(kind: str, ref_id: int, record) -> dict:
+    """Return the columns of the document of `record` (all but its id)."""
+    text = text_of(kind, record)
+    return {
+        "kind": kind,
+        "ref_id": ref_id,
+        "case_id": text.case_id,
+        "municipality_id": text.municipality_id,
+        "reference": text.reference,
+        "title": text.title[:400],
+        "body": text.body,
+        "ministry_visible": text.ministry_visible,
+        "internal": text.internal,
+        "updated_at": utcnow(),
+    }
 
 
 def index_new(connection, record) -> None:
@@ -110,6 +115,24 @@ def index_new(connection, record) -> None:
     kind = KIND_OF.get(type(record))
     if kind is not None:
         _write(connection, kind, record.id, record, new=True)
+
+
+def written_alone(record) -> bool:
+    """Return whether the document of a new `record` is one row that depends on no other.
+
+    (An application's also makes its case's messages visible: `_write` updates theirs.)
+    """
+    return KIND_OF.get(type(record)) != "application"
+
+
+def new_document(record) -> dict | None:
+    """Return the document row of a new `record` that a statement writes with the record.
+
+    The record has its id and is loaded (its city too) but not yet written; None if it is
+    not searchable.
+    """
+    kind = KIND_OF.get(type(record))
+    return None if kind is None else document_row(kind, record.id, record)
 
 
 def _expand(connection, keys: set) -> set:
