@@ -8,17 +8,14 @@ declared mails to the outbox.
 The request or command commits once.
 """
 
-import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, event, exists, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import MachineError
 
@@ -29,8 +26,7 @@ from ..i18n import label
 from ..input_text import text_problem
 from ..mail import outbox
 from ..read_phase import read_phase
-from . import guards, history, records, rows
-from .calendar import due_at
+from . import guards, history, moves, records, rows
 from .definitions import TransitionDef, WorkflowDefinition
 from .errors import (
     GuardRefused,
@@ -45,12 +41,9 @@ from .models import Case, HistoryEntry
 from .registry import (
     ACTOR_CHECKS,
     CASE_EFFECTS,
-    CASE_STARTS,
-    CASE_STARTS_NAMED,
     EFFECTS,
     GUARDS,
     SUBJECTS,
-    TAKES,
 )
 from .workflows import Token, workflows
 
@@ -174,7 +167,7 @@ def fire(
     else:
         # The compare-and-set moves the case (and checks the chain head read with it); from
         # here the case row is ours (PostgreSQL's row lock, SQLite's write lock) until commit.
-        _compare_and_set(case, from_state, transition, version, ctx.now, case_values)
+        moves.compare_and_set(case, from_state, transition, version, ctx.now, case_values)
         ctx.entry = _transition_entry(ctx, from_state, actor)
         for run_effect in effects:
             run_effect(ctx)
@@ -210,7 +203,7 @@ def _checked(case_id, trigger, actor, version, comment, inputs, subject):
     if actor.role != "system" and not subject.can_view(actor):
         raise NotVisible(_("Der Vorgang wurde nicht gefunden."))
     if version != case.version:
-        raise StaleVersion(_stale_message())
+        raise StaleVersion(moves.stale_message())
     transition = definition.transition(trigger)
     event = workflows().machine(case.workflow, case.workflow_version).events.get(trigger)
     if transition is None or event is None:
@@ -267,7 +260,7 @@ def touch(case: Case, version: int) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise StaleVersion(_stale_message())
+        raise StaleVersion(moves.stale_message())
     set_committed_value(case, "version", version + 1)
     set_committed_value(case, "updated_at", now)
 
@@ -408,12 +401,12 @@ def _move_and_record(ctx, from_state: str, version: int, extra: dict, actor) -> 
     The entry's seq was drawn with the load (`history.ahead`); everything else the entry
     covers is known before the move, so it is built, sealed and chained first, and the
     statement's data-modifying CTE moves the case under the same compare-and-set as
-    `_compare_and_set`; the entry and the mail are written only if it did. Refused like a
+    `moves.compare_and_set`; the entry and the mail are written only if it did. Refused like a
     lost compare-and-set if it did not.
     """
     case, transition = ctx.case, ctx.transition
     old_chain_hash = case.chain_hash
-    values = _case_values(transition, version, ctx.now, extra)
+    values = moves.case_values(transition, version, ctx.now, extra)
     for key, value in values.items():  # as the move leaves it: the mail shows the new state
         set_committed_value(case, key, value)
     ctx.entry = _transition_entry(ctx, from_state, actor)
@@ -421,161 +414,14 @@ def _move_and_record(ctx, from_state: str, version: int, extra: dict, actor) -> 
     moved = history.insert_if_moved(
         ctx.entry,
         ((outbox.TABLE, _mail(ctx, actor)),),
-        _cas_update(tuple(values)),
-        _cas_params(case.id, from_state, version, old_chain_hash, values),
+        moves.cas_update(tuple(values)),
+        moves.cas_params(case.id, from_state, version, old_chain_hash, values),
     )
     if not moved:
         db.session.expire(case)  # it stays where the database has it
-        raise StaleVersion(_stale_message())
+        raise StaleVersion(moves.stale_message())
     guards.note_mover(case, actor.id)
-    db.session().info.setdefault(_MOVED, []).append(case)
-
-
-def _case_values(transition: TransitionDef, version: int, now, extra: dict) -> dict:
-    """Return the case columns a transition sets: its due date, `extra`, state and version.
-
-    `extra` holds further case columns set by the transition's case effects; a due date
-    among them replaces the declared one (a period that runs from a recorded fact, such as
-    the day a notice was made known).
-    """
-    due = (
-        due_at(
-            now,
-            transition.due.amount,
-            transition.due.unit,
-            current_app.config.get("SERVICE_FICTION_SHIFTS_TO_WORKING_DAY", False),
-        )
-        if transition.due
-        else None
-    )
-    return (
-        {"due_at": due}
-        | extra
-        | {"state": transition.dest, "version": version + 1, "updated_at": now}
-    )
-
-
-def _cas_params(case_id, from_state, version, chain_hash, values) -> dict:
-    return {f"new_{key}": value for key, value in values.items()} | {
-        "old_id": case_id,
-        "old_state": from_state,
-        "old_version": version,
-        "old_chain_hash": chain_hash,
-    }
-
-
-def _compare_and_set(
-    case: Case, from_state: str, transition: TransitionDef, version: int, now, extra: dict
-):
-    """Move the case with `UPDATE … WHERE id AND state AND version`; refuse if it moved.
-
-    `extra` holds further case columns set by the transition's case effects, written in
-    the same statement (`_case_values`).
-    """
-    values = _case_values(transition, version, now, extra)
-    # It also draws the seqs of the transition's history entry and of the first entries of
-    # the cases its effects may start (RETURNING): no statement of their own, and only once
-    # the case row is ours. On PostgreSQL it also draws the ids of the cases the effects
-    # name and of their subjects, and takes what the effects take (a file reference's
-    # number), only if the case moved.
-    seqs = 1 + sum(CASE_STARTS.get(name, 0) for name in transition.effects)
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        seqs -= history.ahead()  # drawn with the load already
-    tables = _started_tables(transition) if dialect == "postgresql" else ()
-    takes = _takes(transition) if dialect == "postgresql" else ()
-    params = _cas_params(case.id, from_state, version, case.chain_hash, values)
-    for take in takes:
-        params |= take.params(now)
-    moved = (
-        db.session.connection()
-        .execute(_cas_statement(tuple(values), dialect, max(seqs, 0), tables, takes), params)
-        .first()
-    )
-    if moved is None:
-        raise StaleVersion(_stale_message())
-    ids = len(moved) - 2 * len(tables) - len(takes)
-    taken = len(moved) - len(takes)
-    history.drawn_ahead(moved[:ids])
-    rows.drawn_ahead(tables, moved[ids:taken])
-    for take, value in zip(takes, moved[taken:], strict=True):
-        take.keep(now, value)
-    for key, value in values.items():
-        set_committed_value(case, key, value)
-    db.session().info.setdefault(_MOVED, []).append(case)
-
-
-# session.info key: the cases the transaction's compare-and-sets moved. The session did not
-# write them (no flush), so a rolled-back savepoint would not expire them as it expires what
-# it flushed: `_expire_moved_cases` does.
-_MOVED = "engine_moved_cases"
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _expire_moved_cases(session, previous_transaction):
-    """After a rollback, read the moved cases again: the database has them as they were.
-
-    (A case moved in an enclosing transaction that stays is read again as it is.)"""
-    for case in session.info.get(_MOVED, ()):
-        if case in session:
-            session.expire(case)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_moved_cases(session, transaction):
-    if transaction.parent is None:
-        session.info.pop(_MOVED, None)
-
-
-def _started_tables(transition: TransitionDef) -> tuple:
-    """Return the subject tables of the cases the transition's effects name (CASE_STARTS_NAMED)."""
-    return tuple(
-        SUBJECTS[workflows().current(name).subject].__table__
-        for effect in transition.effects
-        for name in CASE_STARTS_NAMED.get(effect, ())
-    )
-
-
-def _takes(transition: TransitionDef) -> tuple:
-    """Return what the transition's effects take in its compare-and-set (TAKES)."""
-    return tuple(TAKES[name] for name in transition.effects if name in TAKES)
-
-
-@functools.cache
-def _cas_statement(columns: tuple, dialect: str, seqs: int, tables: tuple = (), takes=()):
-    """Return the compare-and-set UPDATE that writes `columns` and draws `seqs` history seqs.
-
-    It also draws a case id and a subject id for each of `tables` (`rows.id_draw`), and with
-    `takes` it is a WITH whose UPDATEs take their values only if the case moved (the EXISTS
-    waits for it). Built once per column set, count, tables and takes; `dialect` keys the
-    cache: what draws the history seqs differs per database.
-    """
-    draws = (*history.seq_draw(seqs), *rows.id_draw(tables))
-    moving = _cas_update(columns)
-    if not takes:
-        return moving.returning(*draws)
-    moved = moving.returning(*(d.label(f"draw_{i}") for i, d in enumerate(draws))).cte("moved")
-    taken = [
-        take.statement().where(exists().select_from(moved)).cte(f"taken_{i}")
-        for i, take in enumerate(takes)
-    ]
-    return select(*moved.c, *(select(*t.c).scalar_subquery() for t in taken))
-
-
-@functools.cache
-def _cas_update(columns: tuple):
-    """Return the compare-and-set UPDATE of the case that writes `columns`, built once."""
-    table = Case.__table__
-    return (
-        update(table)
-        .where(
-            table.c.id == bindparam("old_id"),
-            table.c.state == bindparam("old_state"),
-            table.c.version == bindparam("old_version"),
-            table.c.chain_hash.is_not_distinct_from(bindparam("old_chain_hash")),
-        )
-        .values({column: bindparam(f"new_{column}") for column in columns})
-    )
+    moves.note_moved(case)
 
 
 def _entry(
@@ -604,10 +450,3 @@ def _entry(
 
 def _who(actor) -> str:
     return f"{actor.role}:{actor.id}"
-
-
-def _stale_message() -> str:
-    return _(
-        "Der Vorgang wurde inzwischen von jemand anderem geändert. "
-        "Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
-    )
