@@ -50,6 +50,7 @@ def case_values(transition: TransitionDef, version: int, now, extra: dict) -> di
 
 
 def cas_params(case_id, from_state, version, chain_hash, values) -> dict:
+    """Return the parameters of `cas_update`: the case as checked and `values` to write."""
     return {f"new_{key}": value for key, value in values.items()} | {
         "old_id": case_id,
         "old_state": from_state,
