@@ -9,7 +9,7 @@ product. Run as `gunicorn 'bench.bench_app:create_bench_app()'` with BENCH_DATAB
 `POST /bench/floor/<case_id>` does the Django peer's work of one transition (issue 14) with
 this app's stack at its leanest: the token and its user's columns, the case's state, version
 and chain head, the compare-and-set UPDATE, a hash-chained history entry written with the
-engine's `history.link` and `history.insert_now`, one commit, `{"state", "version"}` back.
+engine's `history.link` and `inserts.insert_now`, one commit, `{"state", "version"}` back.
 Statements are built once, no ORM entity is loaded. It is the lower bound of what a
 transition costs with Flask and SQLAlchemy here (`bench/cpu_per_transition.py --floor`).
 """
@@ -26,7 +26,7 @@ from antrag.accounts.models import User
 from antrag.api.models import ApiToken
 from antrag.api.tokens import authenticate
 from antrag.db_types import utcnow
-from antrag.engine import history
+from antrag.engine import history, inserts
 from antrag.engine.models import Case, HistoryEntry
 from antrag.extensions import csrf, db
 
@@ -140,7 +140,7 @@ def floor_start_review(case_id: int):
     if moved.rowcount != 1:
         abort(409)
     entry = _review_entry(case_id, user.id, user.name, user.role, now)
-    history.insert_now(history.link(entry, case.chain_hash))
+    inserts.insert_now(history.link(entry, case.chain_hash))
     db.session.commit()
     return jsonify(state="in_review", version=version + 1)
 

@@ -5,7 +5,7 @@ from engine_support import fire
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from antrag.engine import history
+from antrag.engine import history, inserts
 from antrag.engine.models import Case, HistoryCheckpoint, HistoryEntry
 from antrag.extensions import db
 
@@ -295,9 +295,9 @@ def test_rows_written_with_an_entry_are_the_rows_a_core_insert_writes(make_appli
         for n in ("a", "b")
     ]
     with counted_statements() as sent:
-        history.insert_now(entry, ((OutboxMessage.__table__, mail), (User.__table__, [])))
-    inserts = [s for s in sent if s.lstrip().upper().startswith(("INSERT", "WITH"))]
-    assert len(inserts) == (1 if db.engine.dialect.name == "postgresql" else 2)
+        inserts.insert_now(entry, ((OutboxMessage.__table__, mail), (User.__table__, [])))
+    written = [s for s in sent if s.lstrip().upper().startswith(("INSERT", "WITH"))]
+    assert len(written) == (1 if db.engine.dialect.name == "postgresql" else 2)
     db.session.commit()
 
     written = db.session.scalars(
@@ -322,6 +322,6 @@ def test_a_companion_row_may_not_leave_a_database_default_out():
         Column("given", Integer, default=7, server_default="0"),
         Column("counted", Integer, server_default="0"),
     )
-    assert history._filled(table, {"counted": 1}) == {"given": 7, "counted": 1}
+    assert inserts._filled(table, {"counted": 1}) == {"given": 7, "counted": 1}
     with pytest.raises(ValueError, match="database's"):
-        history._filled(table, {})
+        inserts._filled(table, {})

@@ -1,7 +1,7 @@
 """A transition without effects whose seq was drawn with the load (PostgreSQL: one statement).
 
 `engine.fire` then moves the case, writes the entry and the transition's mail with one
-statement (`history.insert_if_moved`); elsewhere, or without a seq drawn ahead, it takes the
+statement (`inserts.insert_if_moved`); elsewhere, or without a seq drawn ahead, it takes the
 usual path. Both must leave the same record, and a lost compare-and-set must write nothing.
 """
 

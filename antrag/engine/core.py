@@ -26,7 +26,7 @@ from ..i18n import label
 from ..input_text import text_problem
 from ..mail import outbox
 from ..read_phase import read_phase
-from . import guards, history, moves, records, rows
+from . import guards, history, inserts, moves, records, rows
 from .definitions import TransitionDef, WorkflowDefinition
 from .errors import (
     GuardRefused,
@@ -128,7 +128,7 @@ def start(workflow_name: str, subject, actor, *, comment: str | None = None) -> 
     # lock and no look-up needed (`history.append` does both for a running case).
     history.link(seal(entry, subject), None)
     if ids is None:
-        history.insert_now(entry)
+        inserts.insert_now(entry)
     else:
         rows.insert_started(case, subject, entry)
     logger.info("Case %s (%s) started by %s", case.id, definition.name, _who(actor))
@@ -178,7 +178,7 @@ def fire(
         history.link(seal(ctx.entry, subject), case.chain_hash)
         guards.note_mover(case, actor.id)
         # The transition's mail is written with its entry (one statement on PostgreSQL).
-        history.insert_now(ctx.entry, ((outbox.TABLE, _mail(ctx, actor)),))
+        inserts.insert_now(ctx.entry, ((outbox.TABLE, _mail(ctx, actor)),))
     db.session.flush()
     logger.info(
         "Case %s: %s (%s -> %s) by %s", case.id, trigger, from_state, transition.dest, _who(actor)
@@ -411,7 +411,7 @@ def _move_and_record(ctx, from_state: str, version: int, extra: dict, actor) -> 
         set_committed_value(case, key, value)
     ctx.entry = _transition_entry(ctx, from_state, actor)
     history.link(seal(ctx.entry, ctx.subject), old_chain_hash)
-    moved = history.insert_if_moved(
+    moved = inserts.insert_if_moved(
         ctx.entry,
         ((outbox.TABLE, _mail(ctx, actor)),),
         moves.cas_update(tuple(values)),

@@ -222,7 +222,7 @@ def insert_started(case: Case, subject, entry: HistoryEntry) -> None:
     all of them are there (the case is written without a head, as `insert_case` writes it).
     """
     from ..search import indexing
-    from .history import entry_values
+    from .inserts import entry_values
 
     mapper = inspect(subject).mapper
     document = indexing.new_document(subject)

@@ -108,7 +108,7 @@ def enqueue(case, subject, mail, **context) -> int:
 def messages(case, subject, mail, **context) -> list[dict]:
     """Render `mail` for each recipient; return the outbox rows, for the caller to write.
 
-    The engine writes a transition's messages with its history entry (`history.insert_now`);
+    The engine writes a transition's messages with its history entry (`inserts.insert_now`);
     status, attempts and times are left to the columns' defaults.
     """
     users = recipients(case, subject, mail.to)
