@@ -31,16 +31,9 @@ FINANCING_TYPE = "Festbetragsfinanzierung"
 
 def _recipients(municipality_id: int, kind: str) -> list:
     """Return the active users of the city (`applicant`) or the ministry (`reviewers`)."""
-    from ..accounts.models import User
+    from ..mail.outbox import group
 
-    query = db.select(User).where(User.active.is_(True)).order_by(User.id)
-    if kind == "applicant":
-        query = query.where(User.role == "applicant", User.municipality_id == municipality_id)
-    elif kind == "reviewers":
-        query = query.where(User.role == "reviewer")
-    else:
-        raise ValueError(f"unknown recipient kind {kind!r}")
-    return list(db.session.scalars(query))
+    return group(kind, municipality_id)
 
 
 def _city_or_ministry(user, municipality_id: int) -> bool:
