@@ -64,6 +64,11 @@ def test_file_references_are_gap_free_and_a_refused_approval_takes_none(make_app
 
 def test_an_approval_whose_case_moved_meanwhile_takes_no_number(make_application, world):
     """PostgreSQL takes the number in the compare-and-set: only if the case moved there."""
+    with frozen_at(utcnow()):  # one moment throughout: one year, even on New Year's Eve
+        _approval_whose_case_moved_takes_no_number(make_application, world)
+
+
+def _approval_whose_case_moved_takes_no_number(make_application, world):
     make_application("approved")  # the year's counter row exists
     proposed = make_application("proposed_approval", municipality=world.andernach)
     case = proposed.case

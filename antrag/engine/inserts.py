@@ -77,23 +77,40 @@ def _filled(table, row: dict) -> dict:
     """Return `row` with every other column's default, as a Core INSERT of it would write it.
 
     A key not given is left to the database's sequence; a column whose default the database
-    computes (SQL, server default) must be given.
+    or the statement computes (SQL, server default, a function of the context) must be given.
     """
+    defaults = python_defaults(table)
     filled = {}
     for column in table.columns:
         if column.key in row:
             filled[column.key] = row[column.key]
         elif column.primary_key:
             continue
-        elif column.default is not None and column.default.is_scalar:
-            filled[column.key] = column.default.arg
-        elif column.default is not None and column.default.is_callable:
-            filled[column.key] = column.default.arg(None)
+        elif column.key in defaults:
+            call, value = defaults[column.key]
+            filled[column.key] = value() if call else value
         elif column.default is not None or column.server_default is not None:
             raise ValueError(f"{table.name}.{column.key}: its default is the database's, give it")
         else:
             filled[column.key] = None
     return filled
+
+
+@functools.cache
+def python_defaults(table) -> dict:
+    """Return column key → (callable?, value or function) of the Python-side defaults of
+    `table` that need no statement: a scalar, or a function SQLAlchemy wrapped to ignore the
+    statement's context (it keeps it as `__wrapped__`)."""
+    defaults = {}
+    for column in table.columns:
+        default = column.default
+        if default is None or column.primary_key:
+            continue
+        if default.is_scalar:
+            defaults[column.key] = (False, default.arg)
+        elif default.is_callable and hasattr(default.arg, "__wrapped__"):
+            defaults[column.key] = (True, default.arg.__wrapped__)
+    return defaults
 
 
 @functools.cache

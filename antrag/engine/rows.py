@@ -284,21 +284,18 @@ def _started_statement(table, case_keys: tuple, subject_keys: tuple, document_ta
 
 @functools.cache
 def _defaults(mapper) -> dict | None:
-    """Return the Python-side defaults of the mapper's columns as (callable?, value or function).
+    """Return the Python-side defaults of the mapper's columns by attribute key
+    (`inserts.python_defaults`); None if one needs a statement: only an INSERT computes it."""
+    from .inserts import python_defaults
 
-    None if one takes the statement's context: only an INSERT of its own computes it.
-    """
+    known = python_defaults(mapper.local_table)
     defaults = {}
     for key, column in _columns(mapper):
-        default = column.default
-        if default is None or column.primary_key:
+        if column.default is None or column.primary_key:
             continue
-        if default.is_scalar:
-            defaults[key] = (False, default.arg)
-        elif default.is_callable and hasattr(default.arg, "__wrapped__"):
-            defaults[key] = (True, default.arg.__wrapped__)  # wrapped by SQLAlchemy: no context
-        else:
+        if column.key not in known:
             return None
+        defaults[key] = known[column.key]
     return defaults
 
 
