@@ -13,7 +13,7 @@ from flask import request
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.util import identity_key
 
-from ..engine import history
+from ..engine import history, prefetch
 from ..extensions import db
 from ..formats import format_money
 from ..input_text import text_problem
@@ -42,6 +42,18 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         raise ApiProblem(400, "Der Inhalt der Anfrage muss ein JSON-Objekt sein.")
     return body
+
+
+def peeked_trigger() -> str | None:
+    """Return the `trigger` a JSON body names, or None; refuses nothing (`json_body` does)."""
+    if request.mimetype != "application/json":
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return None
+    trigger = body.get("trigger") if isinstance(body, dict) else None
+    return trigger if isinstance(trigger, str) else None
 
 
 def multipart_form():
@@ -181,28 +193,32 @@ def _seq_draw(dialect: str) -> tuple:
     return history.seq_draw(1)
 
 
-def get_visible(model, object_id: int, user, options: tuple = (), *, transition: bool = False):
+def get_visible(
+    model, object_id: int, user, options: tuple = (), *, transition: bool = False, reads=()
+):
     """Return the object if it exists and `user` may see it; otherwise a 404 problem.
 
     For a `transition` on PostgreSQL the same statement draws the history seq of its entry
-    (`history.seq_draw`), which then needs no statement of its own; a seq drawn for a
-    transition that does not happen is a gap, as seqs may have.
+    (`history.seq_draw`), which then needs no statement of its own (a seq drawn for a
+    transition that does not happen is a gap, as seqs may have), and the `reads` its guards,
+    effects and mail declared (`engine.prefetch`), which it hands to their keepers.
     """
     obj = None
     if 1 <= object_id <= MAX_ID:
         # The session's own copy if it has one (as `Session.get`), else one statement.
         obj = db.session.identity_map.get(identity_key(model, object_id))
         if obj is None and transition and db.session.get_bind().dialect.name == "postgresql":
+            seq = _seq_draw("postgresql")
+            drawn = prefetch.columns(model, reads)
             row = (
-                db.session.execute(
-                    _by_id(model, options, _seq_draw("postgresql")), {"object_id": object_id}
-                )
+                db.session.execute(_by_id(model, options, seq + drawn), {"object_id": object_id})
                 .unique()
                 .one_or_none()
             )
             if row is not None:
                 obj = row[0]
-                history.drawn_ahead(row[1:])
+                history.drawn_ahead(row[1 : 1 + len(seq)])
+                prefetch.keep(obj, reads, row[1 + len(seq) :])
         elif obj is None:
             obj = (
                 db.session.scalars(_by_id(model, options), {"object_id": object_id})

@@ -17,6 +17,7 @@ from .. import engine
 from ..amendments.models import AmendmentNotice
 from ..applications.models import Application
 from ..cases.visibility import sees_everything, visibility
+from ..engine import prefetch
 from ..engine.errors import InvalidInput
 from ..engine.models import HistoryEntry
 from ..extensions import db
@@ -28,7 +29,7 @@ from ..read_phase import commit_keeping_rows, read_phase, sqlite
 from ..routing import MAX_ID
 from . import serializers
 from .blueprint import bp
-from .inputs import get_int, get_visible, json_body
+from .inputs import get_int, get_visible, json_body, peeked_trigger
 from .links import application_links, application_visible, funding_notice_links, notice_links
 from .listing import list_view, visible_query
 from .problems import invalid
@@ -221,9 +222,13 @@ COMMENT_LIMIT = 5000
 def transitions_view(resource: Resource, object_id: int):
     """Fire one transition through the engine; 200 with the new representation."""
     user = current_user._get_current_object()  # the engine asks it often: not via the proxy
+    # What the named trigger's guards, effects and mail read, drawn with the load
+    # (PostgreSQL); the body is checked after the load, whose 404 comes first.
+    trigger = peeked_trigger()
+    reads = prefetch.for_trigger(resource.model, resource.workflow, trigger) if trigger else ()
     with read_phase():  # SQLite: the engine re-checks under the write lock what is read here
         found = get_visible(
-            resource.model, object_id, user, resource.detail_options, transition=True
+            resource.model, object_id, user, resource.detail_options, transition=True, reads=reads
         )
     body = json_body()
     errors = {key: "Dieses Feld gibt es nicht." for key in body if key not in TRANSITION_FIELDS}

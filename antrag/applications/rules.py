@@ -4,8 +4,9 @@ import functools
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased
 
-from ..engine import effect, guard
+from ..engine import effect, guard, prefetch
 from ..engine.models import Case
 from ..engine.reads import columns
 from ..formats import format_date, format_money
@@ -103,6 +104,34 @@ def municipality_eligible(ctx) -> bool:
     return ctx.subject.round.is_eligible(ctx.subject.municipality)
 
 
+def _others_column(model):
+    """The count `single_open_application` reads, correlated with an application's row."""
+    if model is not Application:
+        return None
+    other, case = aliased(Application), aliased(Case)
+    return (
+        select(func.count())
+        .select_from(other)
+        .join(case, case.id == other.case_id)
+        .where(
+            other.round_id == Application.round_id,
+            other.municipality_id == Application.municipality_id,
+            other.id != Application.id,
+            case.state.not_in(CLOSED_OR_DRAFT),
+        )
+        .scalar_subquery()
+    )
+
+
+# States in which an application does not count as open for `single_open_application`.
+CLOSED_OR_DRAFT = ("draft", "withdrawn", "rejected")
+OTHERS_OPEN = prefetch.Prefetch(
+    "others_open",
+    _others_column,
+    lambda application, count: prefetch.note(("others_open", application.id), count),
+)
+
+
 @guard(
     "single_open_application",
     lambda ctx: _(
@@ -111,6 +140,7 @@ def municipality_eligible(ctx) -> bool:
         municipality=ctx.subject.municipality.name,
         round=ctx.subject.round.name,
     ),
+    prefetch=(OTHERS_OPEN,),
 )
 def single_open_application(ctx) -> bool:
     """No other application of the municipality in the round is submitted and not closed.
@@ -119,10 +149,12 @@ def single_open_application(ctx) -> bool:
     application; this also holds for two that existed before the slot did.
     """
     app = ctx.subject
-    others = columns(
-        _other_open_applications(),
-        {"round_id": app.round_id, "municipality_id": app.municipality_id, "id": app.id},
-    ).scalar()
+    others = prefetch.noted(("others_open", app.id))
+    if others is prefetch.MISSING:
+        others = columns(
+            _other_open_applications(),
+            {"round_id": app.round_id, "municipality_id": app.municipality_id, "id": app.id},
+        ).scalar()
     return others == 0
 
 
@@ -137,7 +169,7 @@ def _other_open_applications():
             Application.round_id == bindparam("round_id"),
             Application.municipality_id == bindparam("municipality_id"),
             Application.id != bindparam("id"),
-            Case.state.not_in(("draft", "withdrawn", "rejected")),
+            Case.state.not_in(CLOSED_OR_DRAFT),
         )
     )
 

@@ -3,13 +3,13 @@
 import functools
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, event, inspect, select
+from sqlalchemy.orm import Session, aliased
 
 from ..extensions import db
-from .models import HistoryEntry
+from .models import Case, HistoryEntry
 from .reads import columns
-from .registry import guard
+from .registry import Prefetch, guard
 
 # session.info: (case id, case version) -> who moved the case into the state it had at that
 # version. A case's version grows with every change, so the answer never changes once
@@ -47,6 +47,30 @@ def note_mover(case, actor_id: int | None) -> None:
     db.session().info.setdefault(_MOVERS, {})[(case.id, case.version)] = actor_id
 
 
+def _mover_column(model):
+    """The proposer of the subject's case as `proposer_id` reads it, correlated with `model`."""
+    case = aliased(Case)
+    state = (
+        select(case.state).where(case.id == model.case_id).correlate_except(case).scalar_subquery()
+    )
+    return (
+        select(HistoryEntry.actor_id)
+        .where(HistoryEntry.case_id == model.case_id, HistoryEntry.to_state == state)
+        .order_by(HistoryEntry.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _keep_mover(subject, actor_id) -> None:
+    case = inspect(subject).dict.get("case")  # loaded with the subject, or nothing to key by
+    if case is not None:
+        note_mover(case, actor_id)
+
+
+PROPOSER = Prefetch("proposer", _mover_column, _keep_mover)
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_movers(session, previous_transaction):
     session.info.pop(_MOVERS, None)  # a savepoint's too: what it noted may be gone
@@ -58,6 +82,7 @@ def _forget_movers(session, previous_transaction):
         "Sie haben diesen Vorschlag selbst gemacht. Nach dem Vier-Augen-Prinzip entscheidet "
         "eine zweite Person aus dem Ministerium."
     ),
+    prefetch=(PROPOSER,),
 )
 def four_eyes(ctx) -> bool:
     """Refuse when the actor is the one who made the proposal now awaiting a decision."""

@@ -59,6 +59,29 @@ class Take:
 
 
 TAKES: dict[str, Take] = {}
+
+
+@dataclass(frozen=True)
+class Prefetch:
+    """A read a guard, an effect or a mail needs, drawn with the subject's load (PostgreSQL).
+
+    `column(model)` returns a scalar expression correlated with the subject `model`'s table,
+    or None where the read does not apply to that model; the API's transition load selects
+    it beside the subject (`prefetch.draw`), and `keep(subject, value)` notes what it read
+    where its reader looks first. A reader that finds nothing noted reads as before, so a
+    prefetch saves a round trip and never changes an answer: it must read what the reader
+    would, and the transition must not change that before the reader runs.
+    """
+
+    name: str
+    column: Callable  # (subject model) -> ColumnElement | None
+    keep: Callable  # (loaded subject, value) -> None
+
+
+# The prefetches of guards and effects, by their names; those of mail to a recipient kind,
+# by the kind (for subjects whose `recipients` read `outbox.group`: MAIL_GROUPS).
+PREFETCHES: dict[str, tuple[Prefetch, ...]] = {}
+RECIPIENT_PREFETCHES: dict[str, Prefetch] = {}
 SUBJECTS: dict[str, type] = {}
 # Checks of the acting person that run after a transition's guards passed and before it
 # writes anything, e.g. the second factor's step-up (antrag/accounts/step_up.py); each
@@ -66,13 +89,17 @@ SUBJECTS: dict[str, type] = {}
 ACTOR_CHECKS: list[Callable] = []
 
 
-def guard(name: str, message: str | Callable):
-    """Register a guard function under `name`; it must return a real bool."""
+def guard(name: str, message: str | Callable, *, prefetch: tuple[Prefetch, ...] = ()):
+    """Register a guard function under `name`; it must return a real bool.
+
+    `prefetch` are the reads it makes that the API's transition load may draw for it."""
 
     def decorator(func):
         if name in GUARDS and GUARDS[name].check is not func:
             raise ValueError(f"guard {name!r} registered twice")
         GUARDS[name] = Guard(name, func, message)
+        if prefetch:
+            PREFETCHES[name] = prefetch
         return func
 
     return decorator
@@ -85,6 +112,7 @@ def effect(
     letter: bool = False,
     starts: int | tuple[str, ...] = 0,
     takes: Take | None = None,
+    prefetch: tuple[Prefetch, ...] = (),
 ):
     """Register an effect function under `name`; it receives the TransitionContext.
 
@@ -93,6 +121,7 @@ def effect(
     With `letter`, the effect issues a letter: policy demands the guard `signing_authority`
     on every transition that runs it. `starts` is the number of cases the effect may start
     (`engine.start`); one it does not declare costs a statement to draw its entry's seq.
+    `prefetch` are the reads it makes that the API's transition load may draw for it.
     """
 
     def decorator(func):
@@ -105,6 +134,8 @@ def effect(
             LETTER_EFFECTS.add(name)
         if takes is not None:
             TAKES[name] = takes
+        if prefetch:
+            PREFETCHES[name] = prefetch
         if isinstance(starts, tuple):
             CASE_STARTS_NAMED[name] = starts
             CASE_STARTS[name] = len(starts)

@@ -67,6 +67,8 @@ class WorkflowSet:
         self._by_key = {(d.name, d.version): d for d in definitions}
         self._machines = {key: build_machine(d) for key, d in self._by_key.items()}
         self._current = {d.name: d for d in sorted(definitions, key=lambda d: d.version)}
+        # What other modules work out once per set of definitions (e.g. `prefetch.for_trigger`).
+        self.memo: dict = {}
 
     @classmethod
     def from_directory(cls, directory: str | Path) -> "WorkflowSet":

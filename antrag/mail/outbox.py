@@ -1,13 +1,20 @@
 """Writing messages to the outbox from transitions and reminders (never sending them)."""
 
 import functools
+import json
 import logging
+from itertools import chain
+from typing import NamedTuple
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, event, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
+from ..engine import prefetch
+from ..engine.registry import RECIPIENT_PREFETCHES
 from ..extensions import db
 from .models import OutboxMessage
 
@@ -24,37 +31,99 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
-# What mail needs of a recipient (templates read `recipient.name` and `recipient.role`).
-RECIPIENT_COLUMNS = ("id", "email", "name", "role", "active")
+class Recipient(NamedTuple):
+    """What mail needs of a recipient (templates read `recipient.name` and `recipient.role`)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    active: bool
+
+
+RECIPIENT_COLUMNS = Recipient._fields
+# The groups `group` reads: the city's accounts (by municipality) and the ministry's.
+GROUPS = ("applicant", "reviewers")
+
+
+def _where(kind: str, user, municipality_id) -> tuple:
+    """The conditions of group `kind` on the user table `user`."""
+    if kind == "applicant":
+        return (user.c.role == "applicant", user.c.municipality_id == municipality_id)
+    if kind == "reviewers":
+        return (user.c.role == "reviewer",)
+    raise ValueError(f"unknown recipient kind {kind!r}")
+
+
+def _user_table():
+    from ..accounts.models import User
+
+    return User.__table__
 
 
 @functools.cache
 def _group_statement(kind: str):
     """The active users of a group mail goes to, by id: a Core read, built once per group."""
-    from ..accounts.models import User
-
-    user = User.__table__
+    user = _user_table()
     columns = [user.c[name] for name in RECIPIENT_COLUMNS]
     query = select(*columns).where(user.c.active.is_(True)).order_by(user.c.id)
-    if kind == "applicant":
-        return query.where(
-            user.c.role == "applicant", user.c.municipality_id == bindparam("municipality_id")
-        )
-    if kind == "reviewers":
-        return query.where(user.c.role == "reviewer")
-    raise ValueError(f"unknown recipient kind {kind!r}")
+    return query.where(*_where(kind, user, bindparam("municipality_id")))
 
 
-def group(kind: str, municipality_id: int | None = None) -> list:
+def _key(kind: str, municipality_id: int | None) -> tuple:
+    return ("mail_group", kind, municipality_id if kind == "applicant" else None)
+
+
+def group(kind: str, municipality_id: int | None = None) -> list[Recipient]:
     """Return the active users of a group, by id: `reviewers` (the ministry) or `applicant`
     (the accounts of the city `municipality_id`); for the subjects' `recipients`.
 
-    Rows of RECIPIENT_COLUMNS rather than User objects: a mail reads nothing else of them.
+    Recipients rather than User objects: a mail reads nothing else of them. What the
+    transition's load drew (`GROUP_PREFETCHES`) if the transaction changed no user since.
     """
-    statement = _group_statement(kind)
     db.session.flush()  # as the session's autoflush would: users changed in this transaction
+    drawn = prefetch.noted(_key(kind, municipality_id))
+    if drawn is not prefetch.MISSING:
+        return drawn
     params = {"municipality_id": municipality_id} if kind == "applicant" else None
-    return db.session.connection().execute(statement, params).all()
+    rows = db.session.connection().execute(_group_statement(kind), params)
+    return [Recipient(*row) for row in rows]
+
+
+def _group_column(kind: str):
+    """Draw group `kind` of the subject's city with its load (PostgreSQL: one JSON array)."""
+
+    def column(model):
+        user = _user_table().alias("mail_recipient")
+        member = func.json_build_array(*(user.c[name] for name in RECIPIENT_COLUMNS))
+        municipality = getattr(model, "municipality_id", None)
+        if kind == "applicant" and municipality is None:
+            return None
+        # As text: the load's rows must be hashable (joined collections make it unique them).
+        members = cast(func.json_agg(aggregate_order_by(member, user.c.id)), Text)
+        return (
+            select(members)
+            .where(user.c.active.is_(True), *_where(kind, user, municipality))
+            .scalar_subquery()
+        )
+
+    def keep(subject, members) -> None:
+        found = [Recipient(*member) for member in json.loads(members or "[]")]
+        prefetch.note(_key(kind, getattr(subject, "municipality_id", None)), found)
+
+    return prefetch.Prefetch(f"mail_group_{kind}", column, keep)
+
+
+GROUP_PREFETCHES = {kind: _group_column(kind) for kind in GROUPS}
+RECIPIENT_PREFETCHES.update(GROUP_PREFETCHES)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_drawn_groups(session, flush_context):
+    """Users written in the transaction: the groups drawn with the load may be out of date."""
+    written = chain(session.new, session.dirty, session.deleted)
+    if any(getattr(obj, "__tablename__", None) == "user" for obj in written):
+        prefetch.forget("mail_group", session)
 
 
 def recipients(case, subject, kind: str) -> list:

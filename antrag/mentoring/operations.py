@@ -5,17 +5,22 @@ caller's transaction and never commit.
 """
 
 import functools
+import json
 import logging
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import bindparam, exists, func, null, select
+from sqlalchemy import Text, bindparam, cast, exists, func, null, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from .. import engine
 from ..accounts.models import User
+from ..applications.models import Application
 from ..db_types import utcnow
+from ..engine import prefetch
 from ..engine.calendar import due_at
 from ..engine.definitions import Mail
 from ..extensions import db
@@ -43,17 +48,22 @@ class MentoringRefused(ValueError):
 # matching needs a few columns, never the User objects.
 
 
-@functools.cache
-def _loads_statement():
-    """Every mentor account's matching columns with its active assignments (built once)."""
-    user, assignment, case = User.__table__, MentoringAssignment.__table__, engine.Case.__table__
-    active = (
+def _active_loads(assignment, case):
+    """Each mentor's active assignments, as a subquery (mentor_id, n)."""
+    return (
         select(assignment.c.mentor_id, func.count().label("n"))
         .join(case, case.c.id == assignment.c.case_id)
         .where(case.c.state.in_(ACTIVE_STATES))
         .group_by(assignment.c.mentor_id)
         .subquery()
     )
+
+
+@functools.cache
+def _loads_statement():
+    """Every mentor account's matching columns with its active assignments (built once)."""
+    user, assignment, case = User.__table__, MentoringAssignment.__table__, engine.Case.__table__
+    active = _active_loads(assignment, case)
     return (
         select(
             user.c.id,
@@ -82,25 +92,75 @@ def _candidates_statement():
         )
         .label("tried")
     )
-    proposals = (
+    return _loads_statement().add_columns(tried, _proposals(application_id).label("proposals"))
+
+
+def _proposals(application_id):
+    assignment = MentoringAssignment.__table__
+    return (
         select(func.count())
         .select_from(assignment)
         .where(assignment.c.application_id == application_id)
         .scalar_subquery()
-        .label("proposals")
     )
-    return _loads_statement().add_columns(tried, proposals)
+
+
+class Candidate(NamedTuple):
+    """A row of `_candidates_statement`, as the approval's load drew it (`CANDIDATES`)."""
+
+    id: int
+    mentor_capacity: int
+    mentor_topics: str
+    active: bool
+    active_assignments: int
+    tried: bool
+
+
+def _candidates_column(model):
+    """What `propose_next` reads, correlated with an application's row (PostgreSQL): the
+    candidates as a JSON array of `Candidate`s and the proposals so far, as text."""
+    if model is not Application:
+        return None
+    user = User.__table__.alias("mentor")
+    assignment, case = MentoringAssignment.__table__, engine.Case.__table__
+    active = _active_loads(assignment, case)
+    tried = (
+        exists()
+        .where(assignment.c.mentor_id == user.c.id, assignment.c.application_id == Application.id)
+        .correlate_except(assignment)
+    )
+    member = func.json_build_array(
+        user.c.id,
+        user.c.mentor_capacity,
+        user.c.mentor_topics,
+        user.c.active,
+        func.coalesce(active.c.n, 0),
+        tried,
+    )
+    rows = (
+        select(func.json_agg(aggregate_order_by(member, user.c.id)))
+        .select_from(user.outerjoin(active, active.c.mentor_id == user.c.id))
+        .where(user.c.role == "mentor")
+        .scalar_subquery()
+    )
+    return cast(func.json_build_array(rows, _proposals(Application.id)), Text)
+
+
+def _keep_candidates(application, drawn) -> None:
+    rows, proposals = json.loads(drawn)
+    found = [Candidate(*row) for row in rows or ()]
+    prefetch.note(("mentor_candidates", application.id), (found, proposals))
+
+
+# Drawn with the approval's load: the approval moves the application's case, which no
+# mentor's load counts, so what the load read is what `propose_next` would read.
+CANDIDATES = prefetch.Prefetch("mentor_candidates", _candidates_column, _keep_candidates)
 
 
 @functools.cache
 def _proposals_statement():
     """How many mentors were proposed for one application so far (built once)."""
-    assignment = MentoringAssignment.__table__
-    return (
-        select(func.count())
-        .select_from(assignment)
-        .where(assignment.c.application_id == bindparam("application_id"))
-    )
+    return select(_proposals(bindparam("application_id")))
 
 
 def _read(statement, params: dict | None = None):
@@ -133,14 +193,24 @@ def propose_next(application, actor, now: datetime | None = None) -> MentoringAs
     """Propose the most suitable untried mentor and return the assignment, or flag a gap
     and return None."""
     now = now or utcnow()
-    rows = _read(_candidates_statement(), {"application_id": application.id}).all()
+    rows, proposals = _candidates(application)
     tried = {row.id for row in rows if row.tried}  # mentors proposed before, whatever the outcome
     chosen = best_mentor(map(_load, rows), fields_of_action(application), tried)
     if chosen is None:
         record_gap(application, now)
         return None
     mentor = db.session.get(User, chosen.id)
-    return propose(application, mentor, actor, now, attempt=1 + rows[0].proposals)
+    return propose(application, mentor, actor, now, attempt=1 + proposals)
+
+
+def _candidates(application) -> tuple[list, int]:
+    """Return the mentors' loads with whether each was tried, and the proposals so far: as
+    the approval's load drew them (once), else read now."""
+    drawn = prefetch.noted(("mentor_candidates", application.id), take=True)
+    if drawn is not prefetch.MISSING:
+        return drawn
+    rows = _read(_candidates_statement(), {"application_id": application.id}).all()
+    return rows, rows[0].proposals if rows else 0
 
 
 def propose(

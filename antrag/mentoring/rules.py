@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..engine import SYSTEM, effect, guard
-from .operations import propose_next
+from .operations import CANDIDATES, propose_next
 
 
 @guard(
@@ -15,7 +15,7 @@ def proposed_mentor(ctx) -> bool:
     return ctx.actor.role == "mentor" and ctx.actor.id == ctx.subject.mentor_id
 
 
-@effect("propose_mentor", starts=1)
+@effect("propose_mentor", starts=1, prefetch=(CANDIDATES,))
 def propose_mentor(ctx) -> None:
     """On approval, propose the most suitable mentor for the city, or flag a gap."""
     propose_next(ctx.subject, ctx.actor, ctx.now)
