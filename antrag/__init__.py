@@ -87,6 +87,15 @@ def _complete_config(app: Flask, env: str) -> None:
             **options,
             "connect_args": {"factory": TurnTakingConnection, **options.get("connect_args", {})},
         }
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg"):
+        # Result columns described only when read (SQLAlchemy reads none of a cached statement).
+        from .pg_cursor import LeanCursor
+
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options,
+            "connect_args": {"cursor_factory": LeanCursor, **options.get("connect_args", {})},
+        }
     if not app.config.get("SECRET_KEY"):
         if env == "production":
             raise RuntimeError("SECRET_KEY must be set in production (a long random string).")

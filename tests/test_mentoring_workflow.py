@@ -3,11 +3,10 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import PASSWORD
+from mentoring_support import two_mentors
 from sqlalchemy import select
 
 from antrag import engine
-from antrag.accounts.operations import create_user
 from antrag.clock import frozen_at
 from antrag.engine import timer
 from antrag.extensions import db
@@ -18,18 +17,7 @@ from antrag.mentoring.models import MentoringAssignment, MentoringGap
 @pytest.fixture
 def mentors(world):
     """The world's mentor (administration topics) and a second one (education), 2 places each."""
-    first = world.users.mentor
-    first.mentor_capacity, first.mentor_topics = 2, "verwaltung,beteiligung"
-    second = create_user(
-        email="zweiter.mentor@kl.digital",
-        name="Zweiter Mentor",
-        role="mentor",
-        password=PASSWORD,
-        organisation="KL.digital GmbH",
-    )
-    second.mentor_capacity, second.mentor_topics = 2, "bildung"
-    db.session.commit()
-    return first, second
+    return two_mentors(world)
 
 
 def assignments_of(application):

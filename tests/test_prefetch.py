@@ -11,6 +11,7 @@ import pytest
 from api_support import BASE, Api, assert_problem, token_for
 from conftest import PASSWORD
 from databases import on_postgres
+from mentoring_support import two_mentors
 from sql_support import counted_statements
 from sqlalchemy import select
 
@@ -112,22 +113,14 @@ def test_a_user_written_after_the_load_is_read_again(make_application, world):
 @PG_ONLY
 def test_what_the_load_draws_is_what_the_readers_read(make_application, world, earlier_proposal):
     application = make_application("proposed_approval")  # proposed by `reviewer`
-    colleague = create_user(
-        email="zweite@speyer.de",
-        name="Zweite Speyer",
-        role="applicant",
-        password=PASSWORD,
-        municipality_ags=world.speyer.ags,
-    )
-    gone = create_user(
-        email="ehemals@speyer.de",
-        name="Ehemals Speyer",
-        role="applicant",
-        password=PASSWORD,
-        municipality_ags=world.speyer.ags,
+    colleague, gone = (
+        create_user(
+            email=email, name=name, role="applicant", password=PASSWORD, municipality_ags="07318000"
+        )
+        for email, name in (("zweite@speyer.de", "Zweite"), ("ehemals@speyer.de", "Ehemals"))
     )
     gone.active = False
-    _mentors(world)
+    two_mentors(world)
     earlier_proposal(application)
 
     found = _load(application, "approve", world.users.reviewer2)
@@ -163,21 +156,6 @@ def test_what_the_load_draws_is_what_the_readers_read(make_application, world, e
     ]
 
 
-def _mentors(world):
-    """The world's mentor (administration) and a second one (education)."""
-    first = world.users.mentor
-    first.mentor_capacity, first.mentor_topics = 2, "verwaltung"
-    second = create_user(
-        email="zweiter.mentor@kl.digital",
-        name="Zweiter Mentor",
-        role="mentor",
-        password=PASSWORD,
-        organisation="KL.digital GmbH",
-    )
-    second.mentor_capacity, second.mentor_topics = 1, "bildung"
-    return first, second
-
-
 @pytest.fixture
 def earlier_proposal(world):
     """Called with an application: the world's mentor was proposed for it once already."""
@@ -194,7 +172,7 @@ def test_mentor_candidates_of_an_application_proposed_before(
     make_application, world, earlier_proposal
 ):
     application = make_application("proposed_approval")
-    _mentors(world)
+    two_mentors(world)
     earlier_proposal(application)
 
     found = _load(application, "approve", world.users.reviewer2)
@@ -214,7 +192,7 @@ def test_an_approval_through_the_api_proposes_the_mentor_the_engine_would(
 ):
     """The world's mentor was tried: the approval proposes the second, as its second try."""
     application = make_application("proposed_approval")
-    _, second = _mentors(world)
+    _, second = two_mentors(world)
     earlier_proposal(application)
     api = Api(client, token_for(world.users.reviewer2))
 
