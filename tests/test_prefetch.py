@@ -13,7 +13,7 @@ from conftest import PASSWORD
 from databases import on_postgres
 from mentoring_support import two_mentors
 from sql_support import counted_statements
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from antrag import engine
 from antrag.accounts.operations import create_user
@@ -266,3 +266,63 @@ def test_the_body_is_still_checked_after_the_load(client, make_application, worl
         headers=api.headers,
     )
     assert_problem(response, 400)
+
+
+def _more_projects_and_attachments(application) -> None:
+    """Give `application` three projects and three attachments: its load joins nine rows."""
+    from antrag.applications.models import Attachment, Project
+
+    for position in (2, 3):
+        db.session.add(
+            Project(application=application, position=position, title=f"Projekt {position}")
+        )
+    paper = application.attachments[0]
+    for n in (2, 3):
+        db.session.add(
+            Attachment(
+                application=application,
+                kind="other",
+                original_name=f"Anlage {n}.pdf",
+                stored_name=f"{paper.stored_name[:60]}-{n}",
+                content_type=paper.content_type,
+                size=paper.size,
+                sha256=paper.sha256,
+                uploaded_by_id=paper.uploaded_by_id,
+            )
+        )
+    db.session.commit()
+
+
+@PG_ONLY
+def test_a_load_with_several_rows_draws_once(make_application, world):
+    """Projects and attachments are joined (one row each pair): the seq and the reads are
+    drawn once for the subject, not per row (`inputs._by_id_drawing`)."""
+    application = make_application("proposed_approval")
+    _more_projects_and_attachments(application)
+    last_seq = text("SELECT last_value FROM history_entry_seq")
+    before = db.session.scalar(last_seq)
+
+    found = _load(application, "approve", world.users.reviewer2)
+
+    assert (len(found.projects), len(found.attachments)) == (3, 3)  # nine joined rows
+    assert db.session.scalar(last_seq) == before + 1
+    assert _drawn(("others_open", found.id)) == 0
+
+
+@pytest.mark.parametrize(
+    "state, who, trigger",
+    [("submitted", "reviewer", "start_review"), ("proposed_approval", "reviewer2", "approve")],
+)
+def test_an_application_with_several_projects_and_attachments_moves(
+    client, make_application, world, state, who, trigger
+):
+    """A bug found in this round: with the seq drawn in the load's select list, each joined
+    row drew its own, the rows were no longer one, and PostgreSQL answered 500."""
+    application = make_application(state)
+    _more_projects_and_attachments(application)
+    api = Api(client, token_for(getattr(world.users, who)))
+
+    response = api.fire(f"/applications/{application.id}", trigger, application.case.version)
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert len(response.get_json()["projects"]) == 3

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import request
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm.util import identity_key
 
 from ..engine import history, prefetch
@@ -179,12 +179,31 @@ def pagination() -> tuple[int, int]:
 
 
 @functools.cache
-def _by_id(model, options: tuple, draw: tuple = ()):
-    """Return the statement that loads one `model` row by id with `options`, built once.
+def _by_id(model, options: tuple):
+    """Return the statement that loads one `model` row by id with `options`, built once."""
+    return select(model).options(*options).where(model.id == bindparam("object_id"))
 
-    `draw` are further columns it returns (a transition's history seq, `get_visible`).
+
+@functools.cache
+def _by_id_drawing(model, options: tuple, draw: tuple):
+    """Return `_by_id`'s statement that also returns the columns `draw` (PostgreSQL), built once.
+
+    They are drawn once, in a MATERIALIZED CTE over the subject's row that the load joins:
+    in the load's own select list they would be drawn again for each of its rows (one per
+    project and attachment joined), each time a seq more and every read again.
     """
-    return select(model, *draw).options(*options).where(model.id == bindparam("object_id"))
+    once = (
+        select(*draw)
+        .where(model.id == bindparam("object_id"))
+        .cte("drawn")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        select(model, *once.c)
+        .join(once, true())
+        .options(*options)
+        .where(model.id == bindparam("object_id"))
+    )
 
 
 @functools.cache
@@ -211,7 +230,9 @@ def get_visible(
             seq = _seq_draw("postgresql")
             drawn = prefetch.columns(model, reads)
             row = (
-                db.session.execute(_by_id(model, options, seq + drawn), {"object_id": object_id})
+                db.session.execute(
+                    _by_id_drawing(model, options, seq + drawn), {"object_id": object_id}
+                )
                 .unique()
                 .one_or_none()
             )
