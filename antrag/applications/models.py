@@ -112,9 +112,9 @@ class Application(db.Model):
 
     ENDPOINT = "applications.detail"
     RECIPIENTS = ("applicant", "reviewers")
-    # Kinds whose `recipients` are `outbox.group(kind, self.municipality_id)`: an API
-    # transition on PostgreSQL draws them with its load (`engine.prefetch`).
-    MAIL_GROUPS = ("applicant", "reviewers")
+    # Kinds whose `recipients` are `outbox.group(kind, self.municipality_id)` (all of them):
+    # an API transition on PostgreSQL draws them with its load (`engine.prefetch`).
+    MAIL_GROUPS = RECIPIENTS
 
     @property
     def state(self) -> str:

@@ -108,19 +108,8 @@ def _others_column(model):
     """The count `single_open_application` reads, correlated with an application's row."""
     if model is not Application:
         return None
-    other, case = aliased(Application), aliased(Case)
-    return (
-        select(func.count())
-        .select_from(other)
-        .join(case, case.id == other.case_id)
-        .where(
-            other.round_id == Application.round_id,
-            other.municipality_id == Application.municipality_id,
-            other.id != Application.id,
-            case.state.not_in(CLOSED_OR_DRAFT),
-        )
-        .scalar_subquery()
-    )
+    columns = (Application.round_id, Application.municipality_id, Application.id)
+    return _others_open(*columns).scalar_subquery()
 
 
 # States in which an application does not count as open for `single_open_application`.
@@ -161,15 +150,22 @@ def single_open_application(ctx) -> bool:
 @functools.cache
 def _other_open_applications():
     """Count the city's other open applications in the round; built once."""
+    return _others_open(bindparam("round_id"), bindparam("municipality_id"), bindparam("id"))
+
+
+def _others_open(round_id, municipality_id, application_id):
+    """Count the applications of `municipality_id` in `round_id` but `application_id` that are
+    open (columns of an application to correlate with, or parameters)."""
+    other, case = aliased(Application), aliased(Case)
     return (
         select(func.count())
-        .select_from(Application)
-        .join(Case, Case.id == Application.case_id)
+        .select_from(other)
+        .join(case, case.id == other.case_id)
         .where(
-            Application.round_id == bindparam("round_id"),
-            Application.municipality_id == bindparam("municipality_id"),
-            Application.id != bindparam("id"),
-            Case.state.not_in(CLOSED_OR_DRAFT),
+            other.round_id == round_id,
+            other.municipality_id == municipality_id,
+            other.id != application_id,
+            case.state.not_in(CLOSED_OR_DRAFT),
         )
     )
 

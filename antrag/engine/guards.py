@@ -31,12 +31,14 @@ def proposer_id(ctx) -> int | None:
 @functools.cache
 def _newest_mover():
     """The actor of the case's newest entry into a state, built once (guards ask it often)."""
+    return _mover(bindparam("case_id"), bindparam("state"))
+
+
+def _mover(case_id, state):
+    """The actor of the newest entry of case `case_id` into `state` (columns or parameters)."""
     return (
         select(HistoryEntry.actor_id)
-        .where(
-            HistoryEntry.case_id == bindparam("case_id"),
-            HistoryEntry.to_state == bindparam("state"),
-        )
+        .where(HistoryEntry.case_id == case_id, HistoryEntry.to_state == state)
         .order_by(HistoryEntry.seq.desc())
         .limit(1)
     )
@@ -53,13 +55,7 @@ def _mover_column(model):
     state = (
         select(case.state).where(case.id == model.case_id).correlate_except(case).scalar_subquery()
     )
-    return (
-        select(HistoryEntry.actor_id)
-        .where(HistoryEntry.case_id == model.case_id, HistoryEntry.to_state == state)
-        .order_by(HistoryEntry.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    return _mover(model.case_id, state).scalar_subquery()
 
 
 def _keep_mover(subject, actor_id) -> None:

@@ -67,7 +67,7 @@ class Prefetch:
 
     `column(model)` returns a scalar expression correlated with the subject `model`'s table,
     or None where the read does not apply to that model; the API's transition load selects
-    it beside the subject (`prefetch.draw`), and `keep(subject, value)` notes what it read
+    it beside the subject (`prefetch.columns`), and `keep(subject, value)` notes what it read
     where its reader looks first. A reader that finds nothing noted reads as before, so a
     prefetch saves a round trip and never changes an answer: it must read what the reader
     would, and the transition must not change that before the reader runs.

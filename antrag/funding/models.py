@@ -58,9 +58,9 @@ class NoticeToCity:
     """What every notice to a city shares: who is mailed, who sees it, who signs, its court."""
 
     RECIPIENTS = ("applicant", "reviewers")
-    # Kinds whose `recipients` are `outbox.group(kind, self.municipality_id)`: an API
-    # transition on PostgreSQL draws them with its load (`engine.prefetch`).
-    MAIL_GROUPS = ("applicant", "reviewers")
+    # Kinds whose `recipients` are `outbox.group(kind, self.municipality_id)` (all of them):
+    # an API transition on PostgreSQL draws them with its load (`engine.prefetch`).
+    MAIL_GROUPS = RECIPIENTS
 
     def recipients(self, kind: str) -> list:
         """Return the users a mail to `kind` (one of RECIPIENTS) goes to."""

@@ -62,19 +62,32 @@ def _active_loads(assignment, case):
 @functools.cache
 def _loads_statement():
     """Every mentor account's matching columns with its active assignments (built once)."""
-    user, assignment, case = User.__table__, MentoringAssignment.__table__, engine.Case.__table__
+    user = User.__table__
+    columns, joined = _load_parts(user)
+    return select(*columns).select_from(joined).where(user.c.role == "mentor").order_by(user.c.id)
+
+
+def _load_parts(user):
+    """A mentor's matching columns on the user table `user`, and what they select from."""
+    assignment, case = MentoringAssignment.__table__, engine.Case.__table__
     active = _active_loads(assignment, case)
+    columns = (
+        user.c.id,
+        user.c.mentor_capacity,
+        user.c.mentor_topics,
+        user.c.active,
+        func.coalesce(active.c.n, 0).label("active_assignments"),
+    )
+    return columns, user.outerjoin(active, active.c.mentor_id == user.c.id)
+
+
+def _tried(user, application_id):
+    """Whether the mentor of `user`'s row was proposed for `application_id` before."""
+    assignment = MentoringAssignment.__table__
     return (
-        select(
-            user.c.id,
-            user.c.mentor_capacity,
-            user.c.mentor_topics,
-            user.c.active,
-            func.coalesce(active.c.n, 0).label("active_assignments"),
-        )
-        .outerjoin(active, active.c.mentor_id == user.c.id)
-        .where(user.c.role == "mentor")
-        .order_by(user.c.id)
+        exists()
+        .where(assignment.c.mentor_id == user.c.id, assignment.c.application_id == application_id)
+        .correlate_except(assignment)
     )
 
 
@@ -82,16 +95,9 @@ def _loads_statement():
 def _candidates_statement():
     """The mentor loads plus, for one application, whether each mentor was tried and how many
     proposals it had (the same on every row): one statement for the automatic proposal."""
-    user, assignment = User.__table__, MentoringAssignment.__table__
-    application_id = bindparam("application_id", type_=assignment.c.application_id.type)
-    tried = (
-        exists()
-        .where(
-            assignment.c.mentor_id == user.c.id,
-            assignment.c.application_id == application_id,
-        )
-        .label("tried")
-    )
+    user = User.__table__
+    application_id = bindparam("application_id", type_=MentoringAssignment.application_id.type)
+    tried = _tried(user, application_id).label("tried")
     return _loads_statement().add_columns(tried, _proposals(application_id).label("proposals"))
 
 
@@ -122,24 +128,11 @@ def _candidates_column(model):
     if model is not Application:
         return None
     user = User.__table__.alias("mentor")
-    assignment, case = MentoringAssignment.__table__, engine.Case.__table__
-    active = _active_loads(assignment, case)
-    tried = (
-        exists()
-        .where(assignment.c.mentor_id == user.c.id, assignment.c.application_id == Application.id)
-        .correlate_except(assignment)
-    )
-    member = func.json_build_array(
-        user.c.id,
-        user.c.mentor_capacity,
-        user.c.mentor_topics,
-        user.c.active,
-        func.coalesce(active.c.n, 0),
-        tried,
-    )
+    columns, joined = _load_parts(user)
+    member = func.json_build_array(*columns, _tried(user, Application.id))
     rows = (
         select(func.json_agg(aggregate_order_by(member, user.c.id)))
-        .select_from(user.outerjoin(active, active.c.mentor_id == user.c.id))
+        .select_from(joined)
         .where(user.c.role == "mentor")
         .scalar_subquery()
     )
