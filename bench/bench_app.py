@@ -12,11 +12,19 @@ and chain head, the compare-and-set UPDATE, a hash-chained history entry written
 engine's `history.link` and `inserts.insert_now`, one commit, `{"state", "version"}` back.
 Statements are built once, no ORM entity is loaded. It is the lower bound of what a
 transition costs with Flask and SQLAlchemy here (`bench/cpu_per_transition.py --floor`).
+
+With `BENCH_FLOOR=1` in the environment, the API's transitions path of an application
+(`POST /api/v1/applications/<id>/transitions`) is served by the floor instead of the engine,
+so that the peer's own script measures the floor under gunicorn with its own client:
+`BENCH_FLOOR=1 ./side_by_side.sh CLONE 3` (one `start_review` per application only; case
+and application share their id in the bench's seed). It is the ceiling of what any
+transition of this stack can reach against the peer (bench/README.md, "Eighth round").
 """
 
 import functools
 import hashlib
 import os
+import re
 
 from flask import Blueprint, abort, jsonify, request
 from sqlalchemy import bindparam, select, update
@@ -64,7 +72,9 @@ def bare_start_review(case_id: int):
     return jsonify(id=case_id, state="in_review", version=version + 1)
 
 
-def _review_entry(case_id: int, actor_id: int, actor_name: str, actor_role: str, now):
+def _review_entry(
+    case_id: int, actor_id: int, actor_name: str, actor_role: str, now, comment=None
+):
     """The history entry of a bench `start_review` (chained by the caller)."""
     return HistoryEntry(
         case_id=case_id,
@@ -76,7 +86,7 @@ def _review_entry(case_id: int, actor_id: int, actor_name: str, actor_role: str,
         actor_id=actor_id,
         actor_name=actor_name,
         actor_role=actor_role,
-        comment=None,
+        comment=comment,
         inputs=history.canonical_inputs({}),
         created_at=now,
     )
@@ -120,7 +130,8 @@ def floor_start_review(case_id: int):
     user = db.session.execute(token, {"digest": digest}).first()
     if user is None or not user.active or user.revoked_at is not None or user.role != "reviewer":
         abort(401)
-    version = int(request.get_json()["version"])
+    body = request.get_json()
+    version = int(body["version"])
     connection = db.session.connection()
     case = connection.execute(head, {"case_id": case_id}).first()
     if case is None or case.state != "submitted" or case.version != version:
@@ -139,15 +150,36 @@ def floor_start_review(case_id: int):
     )
     if moved.rowcount != 1:
         abort(409)
-    entry = _review_entry(case_id, user.id, user.name, user.role, now)
+    entry = _review_entry(case_id, user.id, user.name, user.role, now, body.get("comment"))
     inserts.insert_now(history.link(entry, case.chain_hash))
     db.session.commit()
     return jsonify(state="in_review", version=version + 1)
 
 
+_API_TRANSITIONS = re.compile(r"/api/v1/applications/(\d+)/transitions")
+
+
+class _FloorInstead:
+    """WSGI middleware: an application's API transitions path goes to the floor (bench only)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        found = _API_TRANSITIONS.fullmatch(environ.get("PATH_INFO", ""))
+        if found:
+            environ["PATH_INFO"] = f"/bench/floor/{found[1]}"
+        return self.wsgi_app(environ, start_response)
+
+
 def create_bench_app():
-    """Return the product app on BENCH_DATABASE_URL with the bare endpoint added."""
+    """Return the product app on BENCH_DATABASE_URL with the bench endpoints added.
+
+    With BENCH_FLOOR=1 the API's transitions path of an application is the floor's.
+    """
     app = create_app(bench_config(os.environ["BENCH_DATABASE_URL"]))
     app.config["TESTING"] = False  # behave like production: errors become responses
     app.register_blueprint(bare)
+    if os.environ.get("BENCH_FLOOR") == "1":
+        app.wsgi_app = _FloorInstead(app.wsgi_app)
     return app

@@ -10,7 +10,7 @@ from api_support import token_for
 from antrag.engine import history
 from antrag.engine.models import HistoryEntry
 from antrag.extensions import db
-from bench.bench_app import bare
+from bench.bench_app import _FloorInstead, bare
 
 
 @pytest.fixture
@@ -60,3 +60,27 @@ def test_the_floor_refuses_a_stale_version_and_an_unknown_token(
         headers={"Authorization": "Bearer antrag_nope"},
     )
     assert (stale.status_code, unknown.status_code) == (409, 401)
+
+
+def test_with_bench_floor_the_api_path_of_a_transition_is_the_floors(
+    app, floor_client, make_application, world
+):
+    """BENCH_FLOOR=1 lets the peer's script measure the floor with the peer's own client."""
+    application = make_application("submitted")
+    case_id, version = application.case_id, application.case.version
+    token = token_for(world.users.reviewer, "floor")
+    app.wsgi_app = _FloorInstead(app.wsgi_app)
+
+    response = floor_client.post(
+        f"/api/v1/applications/{case_id}/transitions",  # the bench seeds shared ids
+        json={"trigger": "start_review", "version": version, "comment": "Passt."},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    other = floor_client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert response.get_json() == {"state": "in_review", "version": version + 1}
+    newest = db.session.scalars(
+        db.select(HistoryEntry).filter_by(case_id=case_id).order_by(HistoryEntry.seq.desc())
+    ).first()
+    assert (newest.trigger, newest.comment) == ("start_review", "Passt.")
+    assert other.status_code == 200 and "in_review" not in other.get_data(as_text=True)
