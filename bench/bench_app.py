@@ -19,6 +19,10 @@ so that the peer's own script measures the floor under gunicorn with its own cli
 `BENCH_FLOOR=1 ./side_by_side.sh CLONE 3` (one `start_review` per application only; case
 and application share their id in the bench's seed). It is the ceiling of what any
 transition of this stack can reach against the peer (bench/README.md, "Eighth round").
+
+With `BENCH_PREFER_MINIMAL=1` every request carries `Prefer: return=minimal`, so that the
+peer's script measures the engine's transitions with the minimal answer (antrag/api/prefer.py)
+against the peer's, which answers with state and version only too.
 """
 
 import functools
@@ -72,9 +76,7 @@ def bare_start_review(case_id: int):
     return jsonify(id=case_id, state="in_review", version=version + 1)
 
 
-def _review_entry(
-    case_id: int, actor_id: int, actor_name: str, actor_role: str, now, comment=None
-):
+def _review_entry(case_id: int, actor_id: int, actor_name: str, actor_role: str, now, comment=None):
     """The history entry of a bench `start_review` (chained by the caller)."""
     return HistoryEntry(
         case_id=case_id,
@@ -172,14 +174,28 @@ class _FloorInstead:
         return self.wsgi_app(environ, start_response)
 
 
+class _PreferMinimal:
+    """WSGI middleware: every request prefers the minimal answer (bench only)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        environ["HTTP_PREFER"] = "return=minimal"
+        return self.wsgi_app(environ, start_response)
+
+
 def create_bench_app():
     """Return the product app on BENCH_DATABASE_URL with the bench endpoints added.
 
-    With BENCH_FLOOR=1 the API's transitions path of an application is the floor's.
+    With BENCH_FLOOR=1 the API's transitions path of an application is the floor's; with
+    BENCH_PREFER_MINIMAL=1 every request prefers the minimal answer.
     """
     app = create_app(bench_config(os.environ["BENCH_DATABASE_URL"]))
     app.config["TESTING"] = False  # behave like production: errors become responses
     app.register_blueprint(bare)
     if os.environ.get("BENCH_FLOOR") == "1":
         app.wsgi_app = _FloorInstead(app.wsgi_app)
+    if os.environ.get("BENCH_PREFER_MINIMAL") == "1":
+        app.wsgi_app = _PreferMinimal(app.wsgi_app)
     return app

@@ -10,7 +10,7 @@ from api_support import token_for
 from antrag.engine import history
 from antrag.engine.models import HistoryEntry
 from antrag.extensions import db
-from bench.bench_app import _FloorInstead, bare
+from bench.bench_app import _FloorInstead, _PreferMinimal, bare
 
 
 @pytest.fixture
@@ -84,3 +84,20 @@ def test_with_bench_floor_the_api_path_of_a_transition_is_the_floors(
     ).first()
     assert (newest.trigger, newest.comment) == ("start_review", "Passt.")
     assert other.status_code == 200 and "in_review" not in other.get_data(as_text=True)
+
+
+def test_with_bench_prefer_minimal_every_transition_gets_the_minimal_answer(
+    app, client, make_application, world
+):
+    application = make_application("submitted")
+    token = token_for(world.users.reviewer, "bench")
+    app.wsgi_app = _PreferMinimal(app.wsgi_app)
+
+    response = client.post(
+        f"/api/v1/applications/{application.id}/transitions",
+        json={"trigger": "start_review", "version": application.case.version},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    assert response.headers["Preference-Applied"] == "return=minimal"
+    assert set(response.get_json()) == {"id", "state", "version", "links"}

@@ -34,9 +34,14 @@ Ministeriums und von KL.digital. Sie darf genau dasselbe wie das Konto, dem der 
   Beispiel eine neue UUID je Vorgang). Senden Sie dieselbe Anfrage mit demselben Schlüssel
   noch einmal, etwa nach einem Zeitüberschreitungsfehler, wird sie nicht noch einmal
   ausgeführt: Sie erhalten die erste Antwort wieder (Status, Inhalt, `Location`, dazu
-  `Idempotent-Replayed: true`). Derselbe Schlüssel mit anderem Pfad oder Inhalt ergibt 422.
-  Schlüssel gelten je Konto und {key_hours} Stunden; nur erfolgreiche Antworten werden aufbewahrt,
-  eine abgelehnte Anfrage dürfen Sie mit demselben Schlüssel verbessert erneut senden.
+  `Idempotent-Replayed: true`). Derselbe Schlüssel mit anderem Pfad oder Inhalt (oder bei
+  einer Aktion mit anderem `Prefer`) ergibt 422. Schlüssel gelten je Konto und {key_hours}
+  Stunden; nur erfolgreiche Antworten werden aufbewahrt, eine abgelehnte Anfrage dürfen Sie
+  mit demselben Schlüssel verbessert erneut senden.
+* **Kurze Antworten:** Eine Aktion (`…/transitions`) antwortet mit dem ganzen Vorgang im
+  neuen Status. Wer nur Status und Version braucht (etwa ein Skript, das viele Vorgänge
+  bearbeitet), sendet den Kopf `Prefer: return=minimal` (RFC 7240) und erhält `id`,
+  `state`, `version` und den Verweis `self`, dazu `Preference-Applied: return=minimal`.
 * **Zweiter Faktor:** Bescheide erlassen (unterschreiben), Zahlungen freigeben und
   Rückforderungen entscheiden verlangen zusätzlich den aktuellen Code der Authenticator-App
   des Kontos im Kopf `X-Second-Factor` (jeder Code gilt einmal); ohne ihn antwortet die API
@@ -77,8 +82,8 @@ PROBLEM_HELP = {
     "erklärt sie.",
     "creation_refused": "Der Vorgang kann nicht angelegt werden, zum Beispiel weil die Runde "
     "geschlossen ist.",
-    "key_reused": "Der `Idempotency-Key` wurde schon für eine andere Anfrage (anderer Pfad oder "
-    "Inhalt) verwendet. Jede neue Anfrage braucht einen neuen Schlüssel.",
+    "key_reused": "Der `Idempotency-Key` wurde schon für eine andere Anfrage (anderer Pfad, "
+    "Inhalt oder `Prefer: return=minimal` bei einer Aktion) verwendet. Jede neue Anfrage braucht einen neuen Schlüssel.",
     "in_progress": "Eine Anfrage mit diesem `Idempotency-Key` wurde gerade ausgeführt, ihre "
     "Antwort wird noch gespeichert. Senden Sie sie nach `Retry-After` Sekunden noch einmal.",
     "internal": "Ein unerwarteter Fehler; es wurde nichts gespeichert. `reference` nennt die "

@@ -61,6 +61,41 @@ def json_ok(schema: str, description: str, *, status=200, location: str | None =
     return {str(status): response}
 
 
+# `Prefer: return=minimal` on a transition (api/prefer.py).
+PREFER_PARAMETER = {
+    "name": "Prefer",
+    "in": "header",
+    "required": False,
+    "description": "`return=minimal`: Die Antwort enthält nur `id`, `state`, `version` und den "
+    "Verweis `self` statt des ganzen Vorgangs mit seinen Aktionen (RFC 7240, Abschnitt 4.2). "
+    "Andere Wünsche werden übergangen.",
+    "schema": {"type": "string", "maxLength": 1000},
+    "example": "return=minimal",
+}
+
+
+def transition_ok(name: str) -> dict:
+    """The answer of a transition: the resource, or with `return=minimal` its new state."""
+    return {
+        "200": {
+            "description": "Die Aktion wurde ausgeführt.",
+            "headers": {
+                "Preference-Applied": {
+                    "description": "`return=minimal`, wenn die Antwort nur den neuen Status "
+                    "enthält.",
+                    "required": False,
+                    "schema": {"type": "string", "const": "return=minimal"},
+                }
+            },
+            "content": {
+                "application/json": {
+                    "schema": {"oneOf": [ref(f"{name}Detail"), ref(f"{name}Minimal")]}
+                }
+            },
+        }
+    }
+
+
 def pdf_ok(description: str) -> dict:
     return {
         "200": {
@@ -206,10 +241,11 @@ def add_resource_paths(paths: dict, resource, states: list[str]) -> None:
             tag,
             description="Führt eine Aktion (`trigger`) aus, zum Beispiel einreichen oder prüfen. "
             "Die möglichen Aktionen stehen in `actions` des Vorgangs. Antwortet mit dem Vorgang "
-            "im neuen Status.",
-            parameters=(path_id(),),
+            "im neuen Status; mit dem Kopf `Prefer: return=minimal` nur mit `id`, `state`, "
+            "`version` und dem Verweis `self` (RFC 7240).",
+            parameters=(path_id(), PREFER_PARAMETER),
             body=json_body("TransitionRequest", "Die Aktion, die gesehene Version und Angaben."),
-            ok=json_ok(f"{name}Detail", "Die Aktion wurde ausgeführt."),
+            ok=transition_ok(name),
             problems=WRITE,
         ),
     )

@@ -256,5 +256,15 @@ def resource_schemas(resource, states: list[str]) -> dict:
             {**fields, "actions": array(ref("Action"))},
             description=f"{resource.title}: ein Vorgang mit den Aktionen Ihrer Rolle.",
         ),
+        f"{name}Minimal": closed(
+            {
+                "id": ID,
+                "state": {"type": "string", "enum": states},
+                "version": {"type": "integer", "minimum": 1},
+                "links": closed({"self": URL}),
+            },
+            description=f"{resource.title}: die Antwort einer Aktion mit "
+            "„Prefer: return=minimal“, nur neuer Status und neue Version.",
+        ),
         f"{name}Page": case_page_of(ref(name)),
     }

@@ -27,7 +27,7 @@ from ..mentoring.models import MentoringAssignment
 from ..notices.models import RejectionNotice
 from ..read_phase import commit_keeping_rows, read_phase, sqlite
 from ..routing import MAX_ID
-from . import serializers
+from . import prefer, serializers
 from .blueprint import bp
 from .inputs import get_int, get_visible, json_body, peeked_trigger
 from .links import application_links, application_visible, funding_notice_links, notice_links
@@ -61,6 +61,16 @@ class Resource:
 
     def url(self, obj) -> str:
         return api_url(_endpoints(self.name)[0], object_id=obj.id)
+
+    def minimal(self, obj) -> dict:
+        """Return the minimal answer of a transition: the case's new state and version."""
+        case = obj.case
+        return {
+            "id": obj.id,
+            "state": case.state,
+            "version": case.version,
+            "links": {"self": self.url(obj)},
+        }
 
     def represent(
         self, obj, user, *, detail: bool, links: dict | None = None, made: dict | None = None
@@ -220,8 +230,12 @@ COMMENT_LIMIT = 5000
 
 
 def transitions_view(resource: Resource, object_id: int):
-    """Fire one transition through the engine; 200 with the new representation."""
+    """Fire one transition through the engine; 200 with the new representation.
+
+    With `Prefer: return=minimal` the answer is the new state and version only (prefer.py).
+    """
     user = current_user._get_current_object()  # the engine asks it often: not via the proxy
+    minimal = prefer.answers_minimal()
     # What the named trigger's guards, effects and mail read, drawn with the load
     # (PostgreSQL); the body is checked after the load, whose 404 comes first.
     trigger = peeked_trigger()
@@ -278,6 +292,13 @@ def transitions_view(resource: Resource, object_id: int):
             {key if key == "comment" else f"inputs.{key}": msg for key, msg in exc.errors.items()},
             exc.message,
         ) from None
+    if minimal:  # `Prefer: return=minimal`: the new state only (see prefer.py)
+        body = resource.minimal(found)
+        if sqlite():
+            commit_keeping_rows()
+        else:
+            db.session.commit()
+        return prefer.applied(jsonify(body))
     # Built from what it wrote, without reading it back. On SQLite after the commit (rows
     # kept), so that the one write lock is not held while the answer is built; elsewhere
     # inside the transaction (a second one would cost round trips). A failed commit
@@ -328,6 +349,7 @@ def _register(resource: Resource) -> None:
         endpoint.__name__ = f"{name}_{suffix}"
         endpoint.__doc__ = view.__doc__
         bp.add_url_rule(rule, f"{name}_{suffix}", endpoint, methods=methods)
+    prefer.MINIMAL_ENDPOINTS.add(f"{bp.name}.{name}_transitions")
 
 
 for _resource in RESOURCES:

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from ..api import prefer
 from ..api.problems import ApiProblem
 from ..clock import now
 from ..extensions import db
@@ -112,8 +113,8 @@ def _repeat(stored: IdempotencyKey, fingerprint: str) -> Response:
     if stored.fingerprint != fingerprint:
         raise ApiProblem(
             422,
-            f"Dieser {HEADER} wurde bereits für eine andere Anfrage verwendet (anderer Pfad "
-            "oder anderer Inhalt). Bitte verwenden Sie für jede neue Anfrage einen neuen "
+            f"Dieser {HEADER} wurde bereits für eine andere Anfrage verwendet (anderer Pfad, "
+            "anderer Inhalt oder andere Antwortform nach „Prefer“). Bitte verwenden Sie für jede neue Anfrage einen neuen "
             "Schlüssel.",
             kind="key_reused",
         )
@@ -123,6 +124,8 @@ def _repeat(stored: IdempotencyKey, fingerprint: str) -> Response:
     if stored.location:
         response.headers["Location"] = stored.location
     response.headers[REPLAYED] = "true"
+    if prefer.answers_minimal():  # the first request preferred it too (its fingerprint)
+        prefer.applied(response)
     return response
 
 
@@ -139,8 +142,14 @@ def _in_progress() -> ApiProblem:
 
 
 def _fingerprint() -> str:
-    """Return the SHA-256 of method, path and body; JSON and form fields in a stable order."""
+    """Return the SHA-256 of method, path and body; JSON and form fields in a stable order.
+
+    A transition that prefers the minimal answer (`api/prefer.py`) is another request than
+    the same without: the same key for both is refused, a repetition gets its own shape.
+    """
     digest = hashlib.sha256(f"{request.method} {request.full_path}\n".encode())
+    if prefer.answers_minimal():
+        digest.update(f"{prefer.HEADER}: {prefer.MINIMAL}\n".encode())
     if request.mimetype == "multipart/form-data":
         # A malformed part may come without a name; `str` keeps the order total.
         for name, value in sorted(request.form.items(multi=True), key=str):
