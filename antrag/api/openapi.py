@@ -83,7 +83,8 @@ PROBLEM_HELP = {
     "creation_refused": "Der Vorgang kann nicht angelegt werden, zum Beispiel weil die Runde "
     "geschlossen ist.",
     "key_reused": "Der `Idempotency-Key` wurde schon für eine andere Anfrage (anderer Pfad, "
-    "Inhalt oder `Prefer: return=minimal` bei einer Aktion) verwendet. Jede neue Anfrage braucht einen neuen Schlüssel.",
+    "Inhalt oder `Prefer: return=minimal` bei einer Aktion) verwendet. Jede neue Anfrage "
+    "braucht einen neuen Schlüssel.",
     "in_progress": "Eine Anfrage mit diesem `Idempotency-Key` wurde gerade ausgeführt, ihre "
     "Antwort wird noch gespeichert. Senden Sie sie nach `Retry-After` Sekunden noch einmal.",
     "internal": "Ein unerwarteter Fehler; es wurde nichts gespeichert. `reference` nennt die "

@@ -114,8 +114,8 @@ def _repeat(stored: IdempotencyKey, fingerprint: str) -> Response:
         raise ApiProblem(
             422,
             f"Dieser {HEADER} wurde bereits für eine andere Anfrage verwendet (anderer Pfad, "
-            "anderer Inhalt oder andere Antwortform nach „Prefer“). Bitte verwenden Sie für jede neue Anfrage einen neuen "
-            "Schlüssel.",
+            "anderer Inhalt oder andere Antwortform nach „Prefer“). Bitte verwenden Sie für "
+            "jede neue Anfrage einen neuen Schlüssel.",
             kind="key_reused",
         )
     if stored.status is None:
