@@ -161,27 +161,22 @@ def floor_start_review(case_id: int):
 _API_TRANSITIONS = re.compile(r"/api/v1/applications/(\d+)/transitions")
 
 
-class _FloorInstead:
-    """WSGI middleware: an application's API transitions path goes to the floor (bench only)."""
+class _BenchRequests:
+    """WSGI middleware of the bench switches (bench only, see the module's docstring).
 
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
+    `floor`: an application's API transitions path goes to the floor; `minimal`: every
+    request prefers the minimal answer.
+    """
+
+    def __init__(self, wsgi_app, *, floor: bool = False, minimal: bool = False):
+        self.wsgi_app, self.floor, self.minimal = wsgi_app, floor, minimal
 
     def __call__(self, environ, start_response):
-        found = _API_TRANSITIONS.fullmatch(environ.get("PATH_INFO", ""))
+        found = self.floor and _API_TRANSITIONS.fullmatch(environ.get("PATH_INFO", ""))
         if found:
             environ["PATH_INFO"] = f"/bench/floor/{found[1]}"
-        return self.wsgi_app(environ, start_response)
-
-
-class _PreferMinimal:
-    """WSGI middleware: every request prefers the minimal answer (bench only)."""
-
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
-
-    def __call__(self, environ, start_response):
-        environ["HTTP_PREFER"] = "return=minimal"
+        if self.minimal:
+            environ["HTTP_PREFER"] = "return=minimal"
         return self.wsgi_app(environ, start_response)
 
 
@@ -194,8 +189,8 @@ def create_bench_app():
     app = create_app(bench_config(os.environ["BENCH_DATABASE_URL"]))
     app.config["TESTING"] = False  # behave like production: errors become responses
     app.register_blueprint(bare)
-    if os.environ.get("BENCH_FLOOR") == "1":
-        app.wsgi_app = _FloorInstead(app.wsgi_app)
-    if os.environ.get("BENCH_PREFER_MINIMAL") == "1":
-        app.wsgi_app = _PreferMinimal(app.wsgi_app)
+    floor = os.environ.get("BENCH_FLOOR") == "1"
+    minimal = os.environ.get("BENCH_PREFER_MINIMAL") == "1"
+    if floor or minimal:
+        app.wsgi_app = _BenchRequests(app.wsgi_app, floor=floor, minimal=minimal)
     return app

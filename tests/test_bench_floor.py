@@ -10,7 +10,7 @@ from api_support import token_for
 from antrag.engine import history
 from antrag.engine.models import HistoryEntry
 from antrag.extensions import db
-from bench.bench_app import _FloorInstead, _PreferMinimal, bare
+from bench.bench_app import _BenchRequests, bare
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_with_bench_floor_the_api_path_of_a_transition_is_the_floors(
     application = make_application("submitted")
     case_id, version = application.case_id, application.case.version
     token = token_for(world.users.reviewer, "floor")
-    app.wsgi_app = _FloorInstead(app.wsgi_app)
+    app.wsgi_app = _BenchRequests(app.wsgi_app, floor=True)
 
     response = floor_client.post(
         f"/api/v1/applications/{case_id}/transitions",  # the bench seeds shared ids
@@ -91,7 +91,7 @@ def test_with_bench_prefer_minimal_every_transition_gets_the_minimal_answer(
 ):
     application = make_application("submitted")
     token = token_for(world.users.reviewer, "bench")
-    app.wsgi_app = _PreferMinimal(app.wsgi_app)
+    app.wsgi_app = _BenchRequests(app.wsgi_app, minimal=True)
 
     response = client.post(
         f"/api/v1/applications/{application.id}/transitions",

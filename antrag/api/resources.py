@@ -292,25 +292,24 @@ def transitions_view(resource: Resource, object_id: int):
             {key if key == "comment" else f"inputs.{key}": msg for key, msg in exc.errors.items()},
             exc.message,
         ) from None
-    if minimal:  # `Prefer: return=minimal`: the new state only (see prefer.py)
-        body = resource.minimal(found)
-        if sqlite():
-            commit_keeping_rows()
-        else:
-            db.session.commit()
-        return prefer.applied(jsonify(body))
+
     # Built from what it wrote, without reading it back. On SQLite after the commit (rows
     # kept), so that the one write lock is not held while the answer is built; elsewhere
     # inside the transaction (a second one would cost round trips). A failed commit
-    # discards it.
+    # discards it. `Prefer: return=minimal`: the new state only (see prefer.py).
+    def answer():
+        if minimal:
+            return resource.minimal(found)
+        return resource.represent(found, user, detail=True, made=ctx.made)
+
     if sqlite():
         commit_keeping_rows()
         with read_phase():
-            body = resource.represent(found, user, detail=True, made=ctx.made)
+            body = answer()
     else:
-        body = resource.represent(found, user, detail=True, made=ctx.made)
+        body = answer()
         db.session.commit()
-    return jsonify(body)
+    return prefer.applied(jsonify(body)) if minimal else jsonify(body)
 
 
 def history_view(resource: Resource, object_id: int):
