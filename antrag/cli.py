@@ -6,7 +6,11 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-audit_cli = AppGroup("audit", help="Check the integrity of the history and the records.")
+from .audit.actor import actor_option
+
+audit_cli = actor_option(
+    AppGroup("audit", help="Check the integrity of the history and the records.")
+)
 
 
 @audit_cli.command("verify")
@@ -15,7 +19,8 @@ def verify():
 
     Exit 1 naming every finding: the first broken history entry or record, each case whose
     data no longer matches its latest history entry (fields: recorded → now), each missing
-    or changed document.
+    or changed document, each administrative object (round, account, municipality, …) whose
+    row no longer matches the administration record.
     """
     from .audit.verify import run
 
@@ -26,6 +31,21 @@ def verify():
         click.echo(problem, err=True)
     if not verdict.ok:
         sys.exit(1)
+
+
+@audit_cli.command("baseline")
+def baseline():
+    """Record every round, account, municipality, … the administration record lacks, as found.
+
+    For a database older than the record (migration 0021): `audit verify` names such objects
+    until they are recorded. Run it once, on data known to be right, with `--actor`.
+    """
+    from .audit.admin_data import baseline as record_baseline
+    from .extensions import db
+
+    count = record_baseline()
+    db.session.commit()
+    click.echo(f"{count} object(s) recorded as found." if count else "nothing to record.")
 
 
 @audit_cli.command("seal")

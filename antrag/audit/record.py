@@ -113,7 +113,7 @@ def note(obj, field: str, old, new) -> None:
     """Record a change of a watched field made without the ORM (a guarded UPDATE)."""
     object_type, label_of, _fields = WATCHED[type(obj)]
     if text(old) != text(new):
-        _append(
+        append(
             db.session(),
             [Change(object_type, obj.id, label_of(obj), field, text(old), text(new))],
         )
@@ -149,7 +149,7 @@ def _changes(session: Session) -> list[Change]:
     return changes
 
 
-def _append(session: Session, changes: list[Change]) -> None:
+def append(session: Session, changes: list[Change]) -> None:
     """Chain and insert `changes`; the head row's update serialises concurrent appends."""
     if not changes:
         return
@@ -189,7 +189,7 @@ class _Row:
 @event.listens_for(Session, "after_flush")
 def _record_admin_changes(session, flush_context):
     """Append the watched changes the flush just wrote (ids of new objects are known now)."""
-    _append(session, _changes(session))
+    append(session, _changes(session))
 
 
 @event.listens_for(Session, "before_flush")

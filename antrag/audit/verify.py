@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from ..engine import history
-from . import documents, record, subjects
+from . import admin_data, documents, record, subjects
 
 
 @dataclass
@@ -16,7 +16,8 @@ class Verdict:
 
 
 def run() -> Verdict:
-    """Verify the history chain, the subjects, the documents and the administration record."""
+    """Verify the history chain, the subjects, the documents, the administration record and
+    the administrative data against it."""
     verdict = Verdict()
     checked, broken = history.verify()
     if broken is None:
@@ -37,6 +38,7 @@ def run() -> Verdict:
             f"BROKEN administration record at #{broken.seq}: {broken.reason}. "
             f"{checked} records before it verified."
         )
+    _admin_data(verdict, admin_data.check())
     verdict.ok = not verdict.problems
     return verdict
 
@@ -60,6 +62,15 @@ def _subjects(verdict: Verdict, report: subjects.SubjectReport) -> None:
         verdict.lines.append(
             f"   not covered: {count} cases of workflow {workflow} (its subject declares no "
             "decisive_data)."
+        )
+
+
+def _admin_data(verdict: Verdict, report: admin_data.AdminDataReport) -> None:
+    for mismatch in report.mismatches:
+        verdict.problems.append("ADMIN DATA CHANGED outside the record: " + mismatch.describe())
+    if not report.mismatches:
+        verdict.lines.append(
+            f"ok: {report.compared} administrative objects match the administration record."
         )
 
 

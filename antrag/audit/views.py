@@ -11,7 +11,7 @@ from ..admin.blueprint import PAGE_SIZE, bp
 from ..auth import role_required
 from ..extensions import db
 from ..reporting.exports import neutralise
-from . import record
+from . import admin_data, record
 from .models import AdminRecord
 
 OBJECT_TYPE_LABELS = {
@@ -66,6 +66,8 @@ def admin_record():
         labels=OBJECT_TYPE_LABELS,
         checked=checked,
         broken=broken,
+        data=admin_data.check(),
+        baseline=admin_data.BASELINE,
     )
 
 
