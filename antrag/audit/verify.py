@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from ..engine import history
+from ..extensions import db
 from . import admin_data, documents, record, subjects
 
 
@@ -16,8 +19,8 @@ class Verdict:
 
 
 def run() -> Verdict:
-    """Verify the history chain, the subjects, the documents, the administration record and
-    the administrative data against it."""
+    """Verify the history chain, the subjects, the documents, the administration record, the
+    administrative data against it, and every round's budget ledger."""
     verdict = Verdict()
     checked, broken = history.verify()
     if broken is None:
@@ -39,6 +42,7 @@ def run() -> Verdict:
             f"{checked} records before it verified."
         )
     _admin_data(verdict, admin_data.check())
+    _budgets(verdict)
     verdict.ok = not verdict.problems
     return verdict
 
@@ -71,6 +75,24 @@ def _admin_data(verdict: Verdict, report: admin_data.AdminDataReport) -> None:
     if not report.mismatches:
         verdict.lines.append(
             f"ok: {report.compared} administrative objects match the administration record."
+        )
+
+
+def _budgets(verdict: Verdict) -> None:
+    """Reconcile every round's running totals with its ledger, notices, orders and reclaims."""
+    from ..funding import ledger
+    from ..programme.models import Round
+
+    rounds = db.session.scalars(select(Round).order_by(Round.id)).all()
+    problems = [
+        f"BUDGET of round {found.id} ({found.name}) does not reconcile: {problem}"
+        for found in rounds
+        for problem in ledger.reconcile(found)
+    ]
+    verdict.problems += problems
+    if not problems:
+        verdict.lines.append(
+            f"ok: every round's budget ledger reconciles to the cent ({len(rounds)} rounds)."
         )
 
 
