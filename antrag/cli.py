@@ -20,7 +20,8 @@ def verify():
     Exit 1 naming every finding: the first broken history entry or record, each case whose
     data no longer matches its latest history entry (fields: recorded → now), each missing
     or changed document, each administrative object (round, account, municipality, …) whose
-    row no longer matches the administration record.
+    row no longer matches the administration record, each round whose budget ledger does
+    not reconcile.
     """
     from .audit.verify import run
 
