@@ -15,13 +15,14 @@ audit_cli = actor_option(
 
 @audit_cli.command("verify")
 def verify():
-    """Verify the history chain, each case's data, the documents and the administration record.
+    """Verify the history, the rules, the case data, the documents and the records.
 
-    Exit 1 naming every finding: the first broken history entry or record, each case whose
-    data no longer matches its latest history entry (fields: recorded → now), each missing
-    or changed document, each administrative object (round, account, municipality, …) whose
-    row no longer matches the administration record, each round whose budget ledger does
-    not reconcile.
+    Exit 1 naming every finding: the first broken history entry or record; each workflow
+    version whose entries ran under a fingerprint its published record no longer has; each
+    case whose data no longer matches its latest history entry (fields: recorded → now);
+    each missing or changed document; each administrative object (round, account,
+    municipality, …) whose row no longer matches the administration record; each round
+    whose budget ledger does not reconcile.
     """
     from .audit.verify import run
 

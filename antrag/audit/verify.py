@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..engine import history
 from ..extensions import db
-from . import admin_data, documents, record, subjects
+from . import admin_data, documents, record, rules, subjects
 
 
 @dataclass
@@ -19,8 +19,9 @@ class Verdict:
 
 
 def run() -> Verdict:
-    """Verify the history chain, the subjects, the documents, the administration record, the
-    administrative data against it, and every round's budget ledger."""
+    """Verify the history chain, the rules it ran under, the subjects, the documents, the
+    administration record, the administrative data against it, and every round's budget
+    ledger."""
     verdict = Verdict()
     checked, broken = history.verify()
     if broken is None:
@@ -30,6 +31,7 @@ def run() -> Verdict:
         verdict.problems.append(
             f"BROKEN at {where}: {broken.reason}. {checked} entries before it verified."
         )
+    _rules(verdict, *rules.check())
     _subjects(verdict, subjects.check())
     _documents(verdict, documents.check())
     _revisions(verdict)
@@ -45,6 +47,15 @@ def run() -> Verdict:
     _budgets(verdict)
     verdict.ok = not verdict.problems
     return verdict
+
+
+def _rules(verdict: Verdict, checked: int, mismatches: list) -> None:
+    for mismatch in mismatches:
+        verdict.problems.append("RULES CHANGED: " + mismatch.describe())
+    if not mismatches:
+        verdict.lines.append(
+            f"ok: {checked} history entries ran under the published version of their workflow."
+        )
 
 
 def _subjects(verdict: Verdict, report: subjects.SubjectReport) -> None:
