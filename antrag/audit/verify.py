@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..engine import history
 from ..extensions import db
-from . import admin_data, documents, record, rules, subjects
+from . import admin_data, compliance, documents, record, rules, subjects
 
 
 @dataclass
@@ -19,9 +19,9 @@ class Verdict:
 
 
 def run() -> Verdict:
-    """Verify the history chain, the rules it ran under, the subjects, the documents, the
-    administration record, the administrative data against it, and every round's budget
-    ledger."""
+    """Verify the history chain, the rules it ran under and kept, the subjects, the
+    documents, the administration record, the administrative data against it, and every
+    round's budget ledger."""
     verdict = Verdict()
     checked, broken = history.verify()
     if broken is None:
@@ -32,6 +32,7 @@ def run() -> Verdict:
             f"BROKEN at {where}: {broken.reason}. {checked} entries before it verified."
         )
     _rules(verdict, *rules.check())
+    _compliance(verdict, compliance.check())
     _subjects(verdict, subjects.check())
     _documents(verdict, documents.check())
     _revisions(verdict)
@@ -55,6 +56,21 @@ def _rules(verdict: Verdict, checked: int, mismatches: list) -> None:
     if not mismatches:
         verdict.lines.append(
             f"ok: {checked} history entries ran under the published version of their workflow."
+        )
+
+
+def _compliance(verdict: Verdict, report: compliance.ComplianceReport) -> None:
+    for breach in report.breaches:
+        verdict.problems.append("RULE NOT KEPT: " + breach.describe())
+    if not report.breaches:
+        verdict.lines.append(
+            f"ok: four eyes on {report.four_eyes} decisions, signing authority on "
+            f"{report.letters} letters, the role of {report.roles} entries' actors."
+        )
+    if report.not_covered:
+        verdict.lines.append(
+            f"   {report.not_covered} entries whose account the administration record does not "
+            "know at their time (not checked)."
         )
 
 
