@@ -63,7 +63,6 @@ class AdminDataReport:
 
     compared: int = 0
     mismatches: list[AdminMismatch] = field(default_factory=list)
-    unrecorded: int = 0  # objects without a creation or baseline record
 
 
 @dataclass
@@ -144,7 +143,6 @@ def _compare(object_type, row, label, fields, found: Replayed, report) -> None:
         report.mismatches.append(dataclasses.replace(whole, kind="undeleted"))
         return
     if key not in found.complete:
-        report.unrecorded += 1
         report.mismatches.append(dataclasses.replace(whole, kind="unrecorded"))
     recorded = state.get(key) or {}
     for name in fields:
