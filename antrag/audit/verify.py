@@ -17,6 +17,14 @@ class Verdict:
     lines: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    def add(self, prefix: str, findings: list, ok: str) -> None:
+        """Add each finding (its `describe()`, or the text itself) as a problem, or `ok`."""
+        for finding in findings:
+            text = finding if isinstance(finding, str) else finding.describe()
+            self.problems.append(prefix + text)
+        if not findings:
+            self.lines.append(ok)
+
 
 def run() -> Verdict:
     """Verify the history chain, the rules it ran under and kept, the subjects, the
@@ -51,22 +59,16 @@ def run() -> Verdict:
 
 
 def _rules(verdict: Verdict, checked: int, mismatches: list) -> None:
-    for mismatch in mismatches:
-        verdict.problems.append("RULES CHANGED: " + mismatch.describe())
-    if not mismatches:
-        verdict.lines.append(
-            f"ok: {checked} history entries ran under the published version of their workflow."
-        )
+    ok = f"ok: {checked} history entries ran under the published version of their workflow."
+    verdict.add("RULES CHANGED: ", mismatches, ok)
 
 
 def _compliance(verdict: Verdict, report: compliance.ComplianceReport) -> None:
-    for breach in report.breaches:
-        verdict.problems.append("RULE NOT KEPT: " + breach.describe())
-    if not report.breaches:
-        verdict.lines.append(
-            f"ok: four eyes on {report.four_eyes} decisions, signing authority on "
-            f"{report.letters} letters, the role of {report.roles} entries' actors."
-        )
+    ok = (
+        f"ok: four eyes on {report.four_eyes} decisions, signing authority on "
+        f"{report.letters} letters, the role of {report.roles} entries' actors."
+    )
+    verdict.add("RULE NOT KEPT: ", report.breaches, ok)
     if report.not_covered:
         verdict.lines.append(
             f"   {report.not_covered} entries whose account the administration record does not "
@@ -75,12 +77,8 @@ def _compliance(verdict: Verdict, report: compliance.ComplianceReport) -> None:
 
 
 def _subjects(verdict: Verdict, report: subjects.SubjectReport) -> None:
-    for mismatch in report.mismatches:
-        verdict.problems.append("DATA CHANGED outside the engine: " + mismatch.describe())
-    if not report.mismatches:
-        verdict.lines.append(
-            f"ok: {report.compared} cases match the snapshot of their latest entry."
-        )
+    ok = f"ok: {report.compared} cases match the snapshot of their latest entry."
+    verdict.add("DATA CHANGED outside the engine: ", report.mismatches, ok)
     skipped = [
         (report.editable, "in a state where the subject is edited (not compared)"),
         (report.unrecorded, "whose latest entry predates snapshots (not compared)"),
@@ -97,12 +95,8 @@ def _subjects(verdict: Verdict, report: subjects.SubjectReport) -> None:
 
 
 def _admin_data(verdict: Verdict, report: admin_data.AdminDataReport) -> None:
-    for mismatch in report.mismatches:
-        verdict.problems.append("ADMIN DATA CHANGED outside the record: " + mismatch.describe())
-    if not report.mismatches:
-        verdict.lines.append(
-            f"ok: {report.compared} administrative objects match the administration record."
-        )
+    ok = f"ok: {report.compared} administrative objects match the administration record."
+    verdict.add("ADMIN DATA CHANGED outside the record: ", report.mismatches, ok)
 
 
 def _budgets(verdict: Verdict) -> None:
@@ -112,28 +106,21 @@ def _budgets(verdict: Verdict) -> None:
 
     rounds = db.session.scalars(select(Round).order_by(Round.id)).all()
     problems = [
-        f"BUDGET of round {found.id} ({found.name}) does not reconcile: {problem}"
+        f"round {found.id} ({found.name}) does not reconcile: {problem}"
         for found in rounds
         for problem in ledger.reconcile(found)
     ]
-    verdict.problems += problems
-    if not problems:
-        verdict.lines.append(
-            f"ok: every round's budget ledger reconciles to the cent ({len(rounds)} rounds)."
-        )
+    ok = f"ok: every round's budget ledger reconciles to the cent ({len(rounds)} rounds)."
+    verdict.add("BUDGET of ", problems, ok)
 
 
 def _documents(verdict: Verdict, report: documents.DocumentReport) -> None:
-    for problem in report.problems:
-        verdict.problems.append("DOCUMENT " + problem.describe())
-    if not report.problems:
-        verdict.lines.append(f"ok: {report.checked} stored documents match their SHA-256.")
+    ok = f"ok: {report.checked} stored documents match their SHA-256."
+    verdict.add("DOCUMENT ", report.problems, ok)
 
 
 def _revisions(verdict: Verdict) -> None:
     from ..applications import revision_check
 
     checked, problems = revision_check.verify()
-    verdict.problems += ["REVISION " + problem for problem in problems]
-    if not problems:
-        verdict.lines.append(f"ok: {checked} application revisions match their SHA-256.")
+    verdict.add("REVISION ", problems, f"ok: {checked} application revisions match their SHA-256.")
