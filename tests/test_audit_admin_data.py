@@ -7,9 +7,10 @@ app (a budget raised, a role granted, an account inserted or deleted with SQL) i
 import json
 
 import pytest
+from audit_support import in_the_database, verify
 from conftest import PASSWORD
 from flask import url_for
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from antrag.accounts.factor_reset import confirm_reset, request_reset
 from antrag.accounts.operations import create_user
@@ -26,17 +27,6 @@ ADMIN_EMAIL = "admin@antrag.rlp.de"
 @pytest.fixture
 def admin(make_web, world):
     return make_web(world.users.admin)
-
-
-def verify(runner):
-    return runner.invoke(args=["audit", "verify"])
-
-
-def tamper(statement: str, **params) -> None:
-    """Change the database as someone with a SQL shell would: past the app and its record."""
-    db.session.execute(text(statement), params)
-    db.session.commit()
-    db.session.expire_all()
 
 
 def new_municipality(ags: str = "07999001", name: str = "Neustadt-Test") -> Municipality:
@@ -121,7 +111,7 @@ def test_a_change_made_in_the_database_is_named(world, runner, statement, expect
         **ids, capacity=world.users.mentor.mentor_capacity, iban=world.speyer.iban
     )
     expected = expected.replace('"None"', "–")
-    tamper(statement, **{key: ids[key] for key in ids if f":{key}" in statement})
+    in_the_database(statement, **{key: ids[key] for key in ids if f":{key}" in statement})
 
     result = verify(runner)
 
@@ -131,7 +121,7 @@ def test_a_change_made_in_the_database_is_named(world, runner, statement, expect
 
 
 def test_an_account_inserted_with_sql_is_named(world, runner):
-    tamper(
+    in_the_database(
         'INSERT INTO "user" (email, name, password_hash, role, active, created_at, can_sign, '
         "may_represent, mentor_capacity, mentor_topics, lead, digest_opt_out) "
         "VALUES ('eve@example.org', 'Eve', 'x', 'admin', :yes, :now, :no, :no, 0, '', :no, :no)",
@@ -149,7 +139,7 @@ def test_an_account_inserted_with_sql_is_named(world, runner):
 
 def test_a_row_deleted_with_sql_is_named(world, runner):
     municipality_id = new_municipality().id
-    tamper("DELETE FROM municipality WHERE id = :id", id=municipality_id)
+    in_the_database("DELETE FROM municipality WHERE id = :id", id=municipality_id)
 
     result = verify(runner)
 
@@ -165,7 +155,7 @@ def test_a_row_put_back_after_its_recorded_deletion_is_named(world, runner):
     municipality_id = municipality.id
     db.session.delete(municipality)
     db.session.commit()
-    tamper(
+    in_the_database(
         "INSERT INTO municipality (id, ags, name, kind, is_city, population) "
         "VALUES (:id, '07999001', 'Neustadt-Test', 'verbandsfreie_gemeinde', :no, 1000)",
         id=municipality_id,
@@ -179,7 +169,7 @@ def test_a_row_put_back_after_its_recorded_deletion_is_named(world, runner):
 
 
 def test_baseline_records_objects_older_than_the_record_once(world, runner):
-    tamper(  # a municipality from before the record began (migration 0021)
+    in_the_database(  # a municipality from before the record began (migration 0021)
         "INSERT INTO municipality (ags, name, kind, is_city, population) "
         "VALUES ('07999002', 'Altdorf', 'ortsgemeinde', :no, 1000)",
         no=False,
@@ -195,12 +185,12 @@ def test_baseline_records_objects_older_than_the_record_once(world, runner):
     assert found.actor_name == f"Admin <{ADMIN_EMAIL}>"
     assert json.loads(found.new_value)["name"] == "Altdorf"
     assert verify(runner).exit_code == 0
-    tamper("UPDATE municipality SET population = 5 WHERE ags = '07999002'")
+    in_the_database("UPDATE municipality SET population = 5 WHERE ags = '07999002'")
     assert 'population: recorded "1000" → now "5"' in verify(runner).output
 
 
 def test_a_field_the_record_never_knew_is_not_compared(world, runner):
-    tamper(
+    in_the_database(
         "INSERT INTO municipality (ags, name, kind, is_city, population) "
         "VALUES ('07999003', 'Neudorf', 'ortsgemeinde', :no, 1000)",
         no=False,
@@ -213,13 +203,15 @@ def test_a_field_the_record_never_knew_is_not_compared(world, runner):
     change = record.Change("municipality", neudorf.id, label, None, None, canonical(values))
     record.append(db.session(), [change])
     db.session.commit()
-    tamper("UPDATE municipality SET iban = 'DE02120300000000202051' WHERE id = :id", id=neudorf.id)
+    in_the_database(
+        "UPDATE municipality SET iban = 'DE02120300000000202051' WHERE id = :id", id=neudorf.id
+    )
 
     assert verify(runner).exit_code == 0
 
 
 def test_the_record_page_shows_what_differs(admin, world):
-    tamper("UPDATE round SET budget = 1 WHERE id = :id", id=world.round.id)
+    in_the_database("UPDATE round SET budget = 1 WHERE id = :id", id=world.round.id)
 
     html = admin.get(url_for("admin.admin_record")).get_data(as_text=True)
 

@@ -1,12 +1,6 @@
 """`audit verify` reconciles every round's running totals with its ledger and its notices."""
 
-from sqlalchemy import text
-
-from antrag.extensions import db
-
-
-def verify(runner):
-    return runner.invoke(args=["audit", "verify"])
+from audit_support import in_the_database, verify
 
 
 def test_an_approval_reconciles(make_application, world, runner):
@@ -20,8 +14,7 @@ def test_an_approval_reconciles(make_application, world, runner):
 
 def test_a_reservation_zeroed_in_the_database_is_named(make_application, world, runner):
     make_application("approved")  # reserves the standard amount for the drafted notice
-    db.session.execute(text("UPDATE round SET reserved = 0 WHERE id = :id"), {"id": world.round.id})
-    db.session.commit()
+    in_the_database("UPDATE round SET reserved = 0 WHERE id = :id", id=world.round.id)
 
     result = verify(runner)
 

@@ -4,9 +4,9 @@ A right granted with SQL for one decision and taken back afterwards leaves the r
 were; the administration record, replayed up to the entry's time, does not know the grant.
 """
 
+from audit_support import in_the_database, verify
 from engine_support import fire_committed
 from funding_support import act, issued_notice, notice_of
-from sqlalchemy import text
 
 from antrag.audit import compliance
 from antrag.db_types import utcnow
@@ -14,16 +14,6 @@ from antrag.engine import history
 from antrag.engine.models import HistoryEntry
 from antrag.engine.workflows import workflows
 from antrag.extensions import db
-
-
-def verify(runner):
-    return runner.invoke(args=["audit", "verify"])
-
-
-def behind_the_apps_back(statement: str, **params) -> None:
-    db.session.execute(text(statement), params)
-    db.session.commit()
-    db.session.expire_all()
 
 
 def test_a_decided_and_issued_notice_shows_every_rule_kept(make_application, world, runner):
@@ -44,9 +34,9 @@ def test_signing_authority_granted_with_sql_for_one_letter_is_named(
 ):
     notice = notice_of(make_application("approved"))
     signer = world.users.reviewer
-    behind_the_apps_back('UPDATE "user" SET can_sign = :yes WHERE id = :id', yes=True, id=signer.id)
+    in_the_database('UPDATE "user" SET can_sign = :yes WHERE id = :id', yes=True, id=signer.id)
     act(notice, "issue", signer)
-    behind_the_apps_back('UPDATE "user" SET can_sign = :no WHERE id = :id', no=False, id=signer.id)
+    in_the_database('UPDATE "user" SET can_sign = :no WHERE id = :id', no=False, id=signer.id)
 
     result = verify(runner)
 
@@ -62,9 +52,9 @@ def test_signing_authority_granted_with_sql_for_one_letter_is_named(
 def test_a_role_granted_with_sql_for_one_transition_is_named(make_application, world, runner):
     application = make_application("submitted")
     mentor = world.users.mentor
-    behind_the_apps_back("UPDATE \"user\" SET role = 'reviewer' WHERE id = :id", id=mentor.id)
+    in_the_database("UPDATE \"user\" SET role = 'reviewer' WHERE id = :id", id=mentor.id)
     fire_committed(application, "start_review", mentor)
-    behind_the_apps_back("UPDATE \"user\" SET role = 'mentor' WHERE id = :id", id=mentor.id)
+    in_the_database("UPDATE \"user\" SET role = 'mentor' WHERE id = :id", id=mentor.id)
 
     result = verify(runner)
 

@@ -1,13 +1,10 @@
 """`audit verify` finds a definition changed together with its published record."""
 
+from audit_support import verify
 from sqlalchemy import select, text
 
 from antrag.engine.models import HistoryEntry
 from antrag.extensions import db
-
-
-def verify(runner):
-    return runner.invoke(args=["audit", "verify"])
 
 
 def membership_entries() -> tuple[int, int, int, str]:

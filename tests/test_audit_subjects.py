@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from audit_support import verify
 from engine_support import fire
 from funding_support import issued_notice
 from sql_support import counted_statements
@@ -23,10 +24,6 @@ def latest_entry(subject) -> HistoryEntry:
         .order_by(HistoryEntry.seq.desc())
         .limit(1)
     ).one()
-
-
-def verify(runner):
-    return runner.invoke(args=["audit", "verify"])
 
 
 def test_demo_data_verifies(app, runner):

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from ..extensions import db
 from . import record
 from .models import AdminRecord
+from .scan import in_order
 from .snapshot import canonical
 
 # The `field` of a record that states an object's watched fields as found by
@@ -74,42 +75,33 @@ class Replayed:
     labels: dict = field(default_factory=dict)  # key → the object's label in its newest record
 
 
-def replayed(batch_size: int = 1000) -> Replayed:
+def replayed() -> Replayed:
     """Replay the record in order (see the module's docstring)."""
     result = Replayed()
     state = result.state
-    last = 0
-    while True:
-        rows = db.session.execute(
-            select(
-                AdminRecord.seq,
-                AdminRecord.object_type,
-                AdminRecord.object_id,
-                AdminRecord.object_label,
-                AdminRecord.field,
-                AdminRecord.new_value,
-            )
-            .where(AdminRecord.seq > last)
-            .order_by(AdminRecord.seq)
-            .limit(batch_size)
-        ).all()
-        if not rows:
-            return result
-        for row in rows:
-            last = row.seq
-            if row.object_id is None:
-                continue
-            key = (row.object_type, row.object_id)
-            result.labels[key] = row.object_label
-            if row.field is None and row.new_value is None:  # deleted
-                state[key] = _DELETED
-            elif row.field is None or row.field == BASELINE:  # created, or found
-                state[key] = json.loads(row.new_value)
-                result.complete.add(key)
-            else:
-                values = state.get(key) or {}
-                values[row.field] = row.new_value
-                state[key] = values
+    query = select(
+        AdminRecord.seq,
+        AdminRecord.object_type,
+        AdminRecord.object_id,
+        AdminRecord.object_label,
+        AdminRecord.field,
+        AdminRecord.new_value,
+    )
+    for row in in_order(query, AdminRecord.seq):
+        if row.object_id is None:
+            continue
+        key = (row.object_type, row.object_id)
+        result.labels[key] = row.object_label
+        if row.field is None and row.new_value is None:  # deleted
+            state[key] = _DELETED
+        elif row.field is None or row.field == BASELINE:  # created, or found
+            state[key] = json.loads(row.new_value)
+            result.complete.add(key)
+        else:
+            values = state.get(key) or {}
+            values[row.field] = row.new_value
+            state[key] = values
+    return result
 
 
 def current_rows(model, fields: tuple) -> list:

@@ -32,9 +32,9 @@ from sqlalchemy import select
 from ..engine.models import HistoryEntry
 from ..engine.policy import FOUR_EYES_GUARDS, SIGNING_GUARD
 from ..engine.workflows import workflows
-from ..extensions import db
 from .models import AdminRecord
 from .record import text
+from .scan import in_order
 
 
 @dataclass(frozen=True)
@@ -80,36 +80,34 @@ class AccountTimeline:
         )
 
     @classmethod
-    def replayed(cls, batch_size: int = 1000) -> "AccountTimeline":
+    def replayed(cls) -> "AccountTimeline":
         from .admin_data import BASELINE
 
-        timeline, last = cls(), 0
-        while True:
-            rows = db.session.execute(
-                select(
-                    AdminRecord.seq,
-                    AdminRecord.created_at,
-                    AdminRecord.object_id,
-                    AdminRecord.field,
-                    AdminRecord.new_value,
-                )
-                .where(AdminRecord.seq > last, AdminRecord.object_type == "user")
-                .order_by(AdminRecord.seq)
-                .limit(batch_size)
-            ).all()
-            if not rows:
-                return timeline
-            for row in rows:
-                last = row.seq
-                if row.object_id is None or row.new_value is None:
-                    continue  # a deletion: the account acts no more
-                if row.field is None or row.field == BASELINE:
-                    values = json.loads(row.new_value)
-                    for name in cls.FIELDS:
-                        if name in values:
-                            timeline._note(row.object_id, name, row.created_at, values[name])
-                elif row.field in cls.FIELDS and row.object_id in timeline._changes:
-                    timeline._note(row.object_id, row.field, row.created_at, row.new_value)
+        timeline = cls()
+        query = select(
+            AdminRecord.seq,
+            AdminRecord.created_at,
+            AdminRecord.object_id,
+            AdminRecord.field,
+            AdminRecord.new_value,
+        ).where(AdminRecord.object_type == "user")
+        for row in in_order(query, AdminRecord.seq):
+            if row.object_id is None or row.new_value is None:
+                continue  # a deletion: the account acts no more
+            if row.field is None or row.field == BASELINE:
+                values = json.loads(row.new_value)
+                for name in cls.FIELDS:
+                    if name in values:
+                        timeline._note(row.object_id, name, row.created_at, values[name])
+            elif row.field in cls.FIELDS and row.object_id in timeline._changes:
+                timeline._note(row.object_id, row.field, row.created_at, row.new_value)
+        # Ordered by time for `value_at` (a clock set back would leave seq order unsorted);
+        # records of the same moment keep their seq order.
+        for fields in timeline._changes.values():
+            for name, (times, values) in fields.items():
+                pairs = sorted(zip(times, values, strict=True), key=lambda pair: pair[0])
+                fields[name] = ([t for t, _ in pairs], [v for _, v in pairs])
+        return timeline
 
     def _note(self, user_id: int, name: str, when, value) -> None:
         times, values = self._changes[user_id][name]
@@ -128,36 +126,27 @@ class AccountTimeline:
         return True, values[index - 1]
 
 
-def check(batch_size: int = 2000) -> ComplianceReport:
+def check() -> ComplianceReport:
     """Walk the history in order and check each entry's actor rules (see the docstring)."""
     report = ComplianceReport()
     accounts = AccountTimeline.replayed()
     movers: dict[tuple[int, str], tuple[int | None, int]] = {}  # (case, state) -> actor, seq
-    last = 0
-    while True:
-        rows = db.session.execute(
-            select(
-                HistoryEntry.seq,
-                HistoryEntry.case_id,
-                HistoryEntry.workflow,
-                HistoryEntry.workflow_version,
-                HistoryEntry.trigger,
-                HistoryEntry.from_state,
-                HistoryEntry.to_state,
-                HistoryEntry.actor_id,
-                HistoryEntry.actor_role,
-                HistoryEntry.created_at,
-            )
-            .where(HistoryEntry.seq > last)
-            .order_by(HistoryEntry.seq)
-            .limit(batch_size)
-        ).all()
-        if not rows:
-            return report
-        for row in rows:
-            last = row.seq
-            _check_entry(row, accounts, movers, report)
-            movers[(row.case_id, row.to_state)] = (row.actor_id, row.seq)
+    query = select(
+        HistoryEntry.seq,
+        HistoryEntry.case_id,
+        HistoryEntry.workflow,
+        HistoryEntry.workflow_version,
+        HistoryEntry.trigger,
+        HistoryEntry.from_state,
+        HistoryEntry.to_state,
+        HistoryEntry.actor_id,
+        HistoryEntry.actor_role,
+        HistoryEntry.created_at,
+    )
+    for row in in_order(query, HistoryEntry.seq, batch_size=2000):
+        _check_entry(row, accounts, movers, report)
+        movers[(row.case_id, row.to_state)] = (row.actor_id, row.seq)
+    return report
 
 
 def _check_entry(row, accounts: AccountTimeline, movers: dict, report: ComplianceReport) -> None:

@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from ..engine import history
 from ..extensions import db
+from ..funding import ledger
+from ..programme.models import Round
 from . import admin_data, compliance, documents, record, rules, subjects
 
 
@@ -17,11 +19,9 @@ class Verdict:
     lines: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def add(self, prefix: str, findings: list, ok: str) -> None:
-        """Add each finding (its `describe()`, or the text itself) as a problem, or `ok`."""
-        for finding in findings:
-            text = finding if isinstance(finding, str) else finding.describe()
-            self.problems.append(prefix + text)
+    def add(self, prefix: str, findings: list[str], ok: str) -> None:
+        """Add each finding as a problem, or the line `ok` if there is none."""
+        self.problems += [prefix + finding for finding in findings]
         if not findings:
             self.lines.append(ok)
 
@@ -60,7 +60,7 @@ def run() -> Verdict:
 
 def _rules(verdict: Verdict, checked: int, mismatches: list) -> None:
     ok = f"ok: {checked} history entries ran under the published version of their workflow."
-    verdict.add("RULES CHANGED: ", mismatches, ok)
+    verdict.add("RULES CHANGED: ", [m.describe() for m in mismatches], ok)
 
 
 def _compliance(verdict: Verdict, report: compliance.ComplianceReport) -> None:
@@ -68,7 +68,7 @@ def _compliance(verdict: Verdict, report: compliance.ComplianceReport) -> None:
         f"ok: four eyes on {report.four_eyes} decisions, signing authority on "
         f"{report.letters} letters, the role of {report.roles} entries' actors."
     )
-    verdict.add("RULE NOT KEPT: ", report.breaches, ok)
+    verdict.add("RULE NOT KEPT: ", [b.describe() for b in report.breaches], ok)
     if report.not_covered:
         verdict.lines.append(
             f"   {report.not_covered} entries whose account the administration record does not "
@@ -78,7 +78,7 @@ def _compliance(verdict: Verdict, report: compliance.ComplianceReport) -> None:
 
 def _subjects(verdict: Verdict, report: subjects.SubjectReport) -> None:
     ok = f"ok: {report.compared} cases match the snapshot of their latest entry."
-    verdict.add("DATA CHANGED outside the engine: ", report.mismatches, ok)
+    verdict.add("DATA CHANGED outside the engine: ", [m.describe() for m in report.mismatches], ok)
     skipped = [
         (report.editable, "in a state where the subject is edited (not compared)"),
         (report.unrecorded, "whose latest entry predates snapshots (not compared)"),
@@ -96,14 +96,13 @@ def _subjects(verdict: Verdict, report: subjects.SubjectReport) -> None:
 
 def _admin_data(verdict: Verdict, report: admin_data.AdminDataReport) -> None:
     ok = f"ok: {report.compared} administrative objects match the administration record."
-    verdict.add("ADMIN DATA CHANGED outside the record: ", report.mismatches, ok)
+    verdict.add(
+        "ADMIN DATA CHANGED outside the record: ", [m.describe() for m in report.mismatches], ok
+    )
 
 
 def _budgets(verdict: Verdict) -> None:
     """Reconcile every round's running totals with its ledger, notices, orders and reclaims."""
-    from ..funding import ledger
-    from ..programme.models import Round
-
     rounds = db.session.scalars(select(Round).order_by(Round.id)).all()
     problems = [
         f"round {found.id} ({found.name}) does not reconcile: {problem}"
@@ -116,7 +115,7 @@ def _budgets(verdict: Verdict) -> None:
 
 def _documents(verdict: Verdict, report: documents.DocumentReport) -> None:
     ok = f"ok: {report.checked} stored documents match their SHA-256."
-    verdict.add("DOCUMENT ", report.problems, ok)
+    verdict.add("DOCUMENT ", [p.describe() for p in report.problems], ok)
 
 
 def _revisions(verdict: Verdict) -> None:
